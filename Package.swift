@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Barrage: one binary (`barrage`) built from small modules. Pure modules (Topology, Metrics,
+// Wire, Report, the Coordinator's state machine) do no I/O; UV wraps libuv and is the only
+// event loop; CUV/CNghttp2 expose the system C libraries.
+let package = Package(
+    name: "barrage",
+    products: [
+        .executable(name: "barrage", targets: ["barrage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .target(name: "UV", dependencies: ["CUV"]),
+        .target(name: "Topology", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
+        .target(name: "Report", dependencies: ["Metrics", "Topology"]),
+        .target(name: "Load", dependencies: ["UV", "Metrics"]),
+        .target(name: "Serve", dependencies: ["UV", "Metrics"]),
+        .target(name: "Launch", dependencies: ["UV", "Topology"]),
+        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
+        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "UV", "Metrics"]),
+        .executableTarget(name: "barrage", dependencies: [
+            "Topology", "Coordinator", "Agent", "Report", "Serve", "UV",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "UVTests", dependencies: ["UV"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef BARRAGE_CUV_SHIM_H
+#define BARRAGE_CUV_SHIM_H
+#include <uv.h>
+#endif
