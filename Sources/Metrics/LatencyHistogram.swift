@@ -1,0 +1,98 @@
+import Histogram
+
+/// Request latencies in microseconds, 3 significant digits, mergeable by adding.
+///
+/// Wraps HdrHistogram so that callers never see its bucket layout; every histogram
+/// Barrage makes has the same layout, which is what makes `add` lossless.
+public struct LatencyHistogram: Sendable, Equatable {
+    /// Latencies above this are clamped to it (one hour): a stuck request is still counted.
+    public static let highestTrackableMicroseconds: UInt64 = 3_600_000_000
+
+    @usableFromInline var storage: Histogram<UInt64>
+
+    /// An empty histogram.
+    public init() {
+        storage = Histogram<UInt64>(
+            lowestDiscernibleValue: 1,
+            highestTrackableValue: Self.highestTrackableMicroseconds,
+            numberOfSignificantValueDigits: .three)
+    }
+
+    /// Records one latency. Values outside the trackable range are clamped, never dropped.
+    @inlinable
+    public mutating func record(microseconds: UInt64) {
+        _ = storage.record(Swift.min(microseconds, Self.highestTrackableMicroseconds))
+    }
+
+    /// Records `count` occurrences of one latency.
+    @inlinable
+    public mutating func record(microseconds: UInt64, count: UInt64) {
+        guard count > 0 else { return }
+        _ = storage.record(Swift.min(microseconds, Self.highestTrackableMicroseconds), count: count)
+    }
+
+    /// Adds every count of `other` into this one (associative and commutative).
+    public mutating func add(_ other: LatencyHistogram) {
+        storage.add(other.storage)
+    }
+
+    /// Forgets every recorded value.
+    public mutating func reset() {
+        storage.reset()
+    }
+
+    /// Number of recorded values.
+    public var count: UInt64 { storage.totalCount }
+
+    /// The value at `percentile` (0...100), 0 when empty.
+    public func value(atPercentile percentile: Double) -> UInt64 {
+        count == 0 ? 0 : storage.valueAtPercentile(percentile)
+    }
+
+    /// Smallest recorded value (bucket-equivalent), 0 when empty.
+    public var min: UInt64 { count == 0 ? 0 : storage.min }
+
+    /// Largest recorded value (bucket-equivalent), 0 when empty.
+    public var max: UInt64 { count == 0 ? 0 : storage.max }
+
+    /// Mean of recorded values, 0 when empty.
+    public var mean: Double { count == 0 ? 0 : storage.mean }
+
+    /// Non-empty buckets as (a value inside the bucket, its count); recording these
+    /// into an empty histogram rebuilds exactly the same buckets.
+    public var buckets: [(value: UInt64, count: UInt64)] {
+        storage.recordedValues().map { ($0.value, UInt64($0.count)) }
+    }
+
+    public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
+        lhs.count == rhs.count && lhs.buckets.elementsEqual(rhs.buckets) { $0 == $1 }
+    }
+}
+
+extension LatencyHistogram: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case unit, significantDigits = "significant_digits", count, buckets
+    }
+
+    /// Encoded sparsely: `{"unit":"us","significant_digits":3,"count":N,"buckets":[[value,count],…]}`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("us", forKey: .unit)
+        try container.encode(3, forKey: .significantDigits)
+        try container.encode(count, forKey: .count)
+        try container.encode(buckets.map { [$0.value, $0.count] }, forKey: .buckets)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        let pairs = try container.decode([[UInt64]].self, forKey: .buckets)
+        for pair in pairs {
+            guard pair.count == 2 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .buckets, in: container, debugDescription: "a bucket is [value, count]")
+            }
+            record(microseconds: pair[0], count: pair[1])
+        }
+    }
+}
