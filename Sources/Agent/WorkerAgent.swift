@@ -1,0 +1,145 @@
+import Glibc
+import Launch
+import Serve
+import UV
+import Wire
+
+/// `barrage worker`: a server or client worker driven over stdin/stdout by the coordinator.
+///
+/// Its stdout carries only control frames (logs go to stderr, which the coordinator sends to
+/// `logs/`). When the control channel closes — the coordinator ended, was killed, or is done
+/// with it — the worker kills everything it started and exits.
+public final class WorkerAgent {
+    private enum Role {
+        case waiting
+        case server(ServerRunner, node: String, host: String)
+        case client(ClientRunner)
+    }
+
+    private let loop: Loop
+    private let channel: ControlChannel
+    private let selfExecutable: String
+    private var role: Role = .waiting
+    private var exiting = false
+    private let terminateSignal: Signal
+
+    private init(loop: Loop, selfExecutable: String) throws {
+        self.loop = loop
+        self.selfExecutable = selfExecutable
+        let input = try Pipe(loop: loop)
+        try input.open(0)
+        let output = try Pipe(loop: loop)
+        try output.open(1)
+        channel = ControlChannel(input: input, output: output)
+        terminateSignal = try Signal(loop: loop)
+    }
+
+    /// Runs a worker until its control channel closes; returns the process exit code.
+    public static func main(selfExecutable: String) -> Int32 {
+        if isatty(0) != 0 || isatty(1) != 0 {
+            fputs("barrage worker is started by `barrage launch` and speaks its control protocol on stdin/stdout; it is not meant to be run by hand\n", stderr)
+            return 2
+        }
+        ignoreSIGPIPE()
+        do {
+            let loop = try Loop()
+            let agent = try WorkerAgent(loop: loop, selfExecutable: selfExecutable)
+            try agent.run()
+            loop.run()
+            loop.closeAll()
+            return 0
+        } catch {
+            fputs("barrage worker: \(error)\n", stderr)
+            return 1
+        }
+    }
+
+    private func run() throws {
+        // The coordinator's SIGTERM (or a remote shell's hangup) means the same as a closed channel.
+        try terminateSignal.start(SIGTERM) { [unowned self] _ in self.shutDown(reason: "SIGTERM") }
+        try channel.start(onMessage: { [unowned self] message in self.receive(message) },
+                          onEnd: { [unowned self] end in
+                              switch end {
+                              case .closed: self.shutDown(reason: nil)
+                              case .broken(let why): self.shutDown(reason: why)
+                              }
+                          })
+        channel.send(.hello(version: ControlCodec.protocolVersion, pid: getpid()))
+    }
+
+    private func receive(_ message: ControlMessage) {
+        switch (message, role) {
+        case (.setupServer(let setup), .waiting):
+            fputs("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n", stderr)
+            do {
+                let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
+                    ready: { [unowned self] report in self.channel.send(.ready(report)) },
+                    failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) }))
+                role = .server(runner, node: setup.node, host: setup.host)
+                runner.start()
+            } catch {
+                channel.send(.failed(reason: "server setup: \(error)"))
+            }
+
+        case (.setupClient(let setup), .waiting):
+            fputs("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n", stderr)
+            let limits = ResourceLimits.raiseOpenFilesToHardLimit()
+            if UInt64(setup.connections) + 64 > limits.soft {
+                channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))
+                return
+            }
+            do {
+                let runner = try ClientRunner(loop: loop, setup: setup)
+                role = .client(runner)
+                runner.connect(ready: { [unowned self] report in self.channel.send(.ready(report)) },
+                               failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) })
+            } catch {
+                channel.send(.failed(reason: "client setup: \(error)"))
+            }
+
+        case (.start, .client(let runner)):
+            runner.start { [unowned self] progress in self.channel.send(.progress(progress)) }
+
+        case (.mark(let index), .client(let runner)):
+            runner.mark(index: index)
+            channel.send(.marked(index: index))
+
+        case (.mark(let index), .server(let runner, _, _)):
+            runner.mark(index: index)
+            channel.send(.marked(index: index))
+
+        case (.stop, .client(let runner)):
+            channel.send(.clientResult(runner.stop()))
+
+        case (.stop, .server(let runner, let node, let host)):
+            channel.send(.serverResult(runner.result(node: node, host: host)))
+            runner.terminate {}
+
+        default:
+            channel.send(.failed(reason: "unexpected control message \(message) for this worker's state"))
+        }
+    }
+
+    /// Kills what this worker started, flushes what it still had to say, and ends the loop.
+    private func shutDown(reason: String?) {
+        guard !exiting else { return }
+        exiting = true
+        if let reason { fputs("barrage worker \(getpid()): shutting down: \(reason)\n", stderr) }
+        let finish = { [unowned self] in
+            self.channel.whenFlushed {
+                self.channel.close()
+                self.terminateSignal.close()
+                self.loop.stop()
+            }
+        }
+        switch role {
+        case .waiting:
+            finish()
+        case .client(let runner):
+            _ = runner.stop()
+            finish()
+        case .server(let runner, _, _):
+            runner.terminate(completion: finish)
+        }
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import Glibc
+import Launch
+import Metrics
+import Report
+import Topology
+import UV
+import Wire
+
+/// Carries out a plan on one libuv loop: cell after cell, each through its
+/// `CellStateMachine`, writing each cell's results as it ends.
+///
+/// This is the only place where the run's I/O happens; every decision is the state
+/// machine's. Events are queued and handled one at a time, so an action that fails
+/// synchronously (a spawn) feeds back without re-entering the machine.
+public final class RunDriver {
+    /// How the whole run ended.
+    public private(set) var summary: RunSummary
+
+    private let plan: Plan
+    private let options: RunOptions
+    private let loop: Loop
+    private let results: ResultsDirectory
+    private let cellTimer: Timer
+    private let progressTimer: Timer
+    private let nextCellTimer: Timer
+    private let interruptSignal: Signal
+    private let terminateSignal: Signal
+    private var progress: ProgressPrinter
+
+    private var cellIndex = -1
+    private var machine: CellStateMachine?
+    private var workers: [String: WorkerProcess] = [:]
+    private var serverProcessGroup: Int32?
+    private var queue: [CellEvent] = []
+    private var draining = false
+    private var interruption: String?
+    private var builtContainers: Set<String> = []
+
+    public init(plan: Plan, options: RunOptions) throws {
+        self.plan = plan
+        self.options = options
+        loop = try Loop()
+        results = try ResultsDirectory(path: options.resultsPath, topologyText: options.topologyText)
+        cellTimer = try Timer(loop: loop)
+        progressTimer = try Timer(loop: loop)
+        nextCellTimer = try Timer(loop: loop)
+        interruptSignal = try Signal(loop: loop)
+        terminateSignal = try Signal(loop: loop)
+        progress = ProgressPrinter(quiet: options.quiet, cellCount: plan.cells.count)
+        summary = RunSummary(barrage: BarrageVersion.current, topology: plan.topology.name,
+                             started: Self.timestamp(), status: .ok, cells: [])
+    }
+
+    /// Runs every cell (or until interrupted); returns the final summary, also written to disk.
+    public func run() -> RunSummary {
+        ignoreSIGPIPE()
+        try? interruptSignal.start(SIGINT) { [unowned self] _ in self.interrupt("interrupted by SIGINT (Ctrl-C)") }
+        try? terminateSignal.start(SIGTERM) { [unowned self] _ in self.interrupt("interrupted by SIGTERM") }
+        try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in self.showProgress() }
+        try? results.writeSummary(summary)
+        startNextCell()
+        loop.run()
+        loop.closeAll()
+        return summary
+    }
+
+    // MARK: - Cells
+
+    private func startNextCell() {
+        cellIndex += 1
+        guard interruption == nil, cellIndex < plan.cells.count else {
+            finishRun()
+            return
+        }
+        let cell = plan.cells[cellIndex]
+        let timeouts = CellTimeouts(
+            warmupMs: UInt64(plan.topology.workload.warmupMilliseconds),
+            measureMs: UInt64(plan.topology.workload.durationMilliseconds),
+            serverReadyMs: builtContainers.contains(cell.system.container) || cell.system.isBuiltin ? 60_000 : 900_000)
+        machine = CellStateMachine(serverHost: cell.server.host.name,
+                                   clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts)
+        workers = [:]
+        serverProcessGroup = nil
+        progress.cellStarted(number: cellIndex + 1, label: Self.label(cell), connections: cell.connections,
+                             warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
+        post(.begin)
+    }
+
+    private func post(_ event: CellEvent) {
+        queue.append(event)
+        guard !draining else { return }
+        draining = true
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            guard var current = machine else { continue }
+            let actions = current.handle(next)
+            machine = current
+            progress.phase(current.phase.label)
+            for action in actions { execute(action) }
+        }
+        draining = false
+    }
+
+    private func execute(_ action: CellAction) {
+        let cell = plan.cells[cellIndex]
+        switch action {
+        case .spawnServer:
+            spawn(node: CellStateMachine.serverNode, cell: cell)
+        case .spawnClients:
+            for client in cell.clients { spawn(node: client.name, cell: cell) }
+        case .sendSetup(let node):
+            workers[node]?.send(setupMessage(for: node, cell: cell))
+        case .send(let node, let message):
+            workers[node]?.send(message)
+        case .startTimer(let generation, let milliseconds):
+            try? cellTimer.start(after: milliseconds) { [unowned self] in self.post(.timerFired(generation: generation)) }
+        case .closeControl(let node):
+            workers[node]?.closeControl()
+        case .kill(let node):
+            workers[node]?.kill(SIGKILL)
+            if node == CellStateMachine.serverNode { killServerGroup() }
+        case .finished(let outcome):
+            cellTimer.stop()
+            finishCell(cell, outcome: outcome)
+        }
+    }
+
+    private func spawn(node: String, cell: CellPlan) {
+        let index = cellIndex
+        do {
+            let log = try results.logPath(cell: cell.id, node: node)
+            workers[node] = try WorkerProcess(
+                loop: loop, node: node, executable: options.selfExecutable, logPath: log,
+                onMessage: { [unowned self] message in
+                    guard self.cellIndex == index else { return }
+                    self.received(message, from: node)
+                },
+                onChannelEnd: { [unowned self] end in
+                    guard self.cellIndex == index, case .broken(let reason) = end else { return }
+                    self.post(.channelBroken(node: node, reason: reason))
+                },
+                onExit: { [unowned self] status in
+                    guard self.cellIndex == index else { return }
+                    self.post(.exited(node: node, status: status.description))
+                })
+        } catch {
+            post(.spawnFailed(node: node, reason: "\(error)"))
+        }
+    }
+
+    private func received(_ message: ControlMessage, from node: String) {
+        switch message {
+        case .progress(let report):
+            progress.clientReported(node: node, report)
+        case .ready(let report):
+            if node == CellStateMachine.serverNode { serverProcessGroup = report.serverProcessGroup }
+            if let up = report.connectionsEstablished { progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: up)) }
+            post(.message(node: node, message))
+        default:
+            post(.message(node: node, message))
+        }
+    }
+
+    private func setupMessage(for node: String, cell: CellPlan) -> ControlMessage {
+        let workload = plan.topology.workload
+        if node == CellStateMachine.serverNode {
+            let container = cell.system.isBuiltin ? "builtin" : "\(options.containersDirectory)/\(cell.system.container)"
+            let runBuild = builtContainers.insert(cell.system.container).inserted
+            return .setupServer(ServerSetup(
+                node: node, host: cell.server.host.name, system: cell.system.name, container: container,
+                protocolKind: workload.protocolKind, bindHost: cell.server.host.isLocal ? "127.0.0.1" : "0.0.0.0",
+                port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
+                buildDirectory: "\(options.buildCacheDirectory)/\(cell.system.container)", runBuild: runBuild,
+                readyTimeoutMs: 60_000, sampleIntervalMs: 100))
+        }
+        let client = cell.clients.first { $0.name == node }!
+        let totalConnections = max(1, cell.connections)
+        var rate: Double?
+        if case .perSecond(let total) = workload.rate { rate = total * Double(client.connections) / Double(totalConnections) }
+        return .setupClient(ClientSetup(
+            node: node, host: client.host.name, targetHost: Self.address(of: cell.server.host),
+            targetPort: machine?.serverReady?.port ?? cell.server.port, protocolKind: workload.protocolKind,
+            call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
+            concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
+            requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
+    }
+
+    /// Where clients reach a server on `host`.
+    static func address(of host: Host) -> String {
+        if let address = host.address { return address }
+        return host.ssh?.host ?? "127.0.0.1"
+    }
+
+    private func killServerGroup() {
+        if let group = serverProcessGroup, group > 0 { Glibc.kill(-group, SIGKILL) }
+    }
+
+    private func finishCell(_ cell: CellPlan, outcome: CellOutcome) {
+        // Whatever the workers did, the system under test must not outlive its cell.
+        killServerGroup()
+        for worker in workers.values { worker.release() }
+        workers = [:]
+        let status: CellStatus
+        let error: String?
+        switch outcome {
+        case .ok: (status, error) = (.ok, nil)
+        case .failed(let reason): (status, error) = (.failed, reason)
+        case .interrupted(let reason): (status, error) = (.interrupted, reason)
+        }
+        let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
+                                repeatIndex: cell.repeatIndex, status: status, error: error,
+                                clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads)
+        let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
+        let server = machine?.serverResult
+        let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
+        summary.cells.append(cellSummary)
+        summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
+        do {
+            try results.writeCell(record: record, server: server, clients: clients)
+            try results.writeSummary(summary)
+        } catch {
+            fputs("barrage: could not write results of \(cell.id) to \(results.path): \(error)\n", stderr)
+        }
+        progress.cellEnded(cellSummary)
+        machine = nil
+        // Leave the event drain before the next cell starts.
+        try? nextCellTimer.start(after: 0) { [unowned self] in self.startNextCell() }
+    }
+
+    private func finishRun() {
+        summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
+        try? results.writeSummary(summary)
+        progress.finished()
+        progressTimer.stop()
+        interruptSignal.close()
+        terminateSignal.close()
+        loop.stop()
+    }
+
+    private func interrupt(_ reason: String) {
+        if interruption != nil {
+            // A second Ctrl-C: no more waiting for graceful exits.
+            fputs("\nbarrage: killing every worker now\n", stderr)
+            for worker in workers.values { worker.kill(SIGKILL) }
+            killServerGroup()
+            return
+        }
+        interruption = reason
+        fputs("\nbarrage: \(reason): stopping clients, then the server; finished cells are kept\n", stderr)
+        if machine != nil { post(.interrupt(reason: reason)) }
+    }
+
+    private func showProgress() {
+        guard let machine else { return }
+        progress.tick(phase: machine.phase.label)
+    }
+
+    static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {
+        if interrupted { return .interrupted }
+        return cells.allSatisfy { $0.status == .ok } ? .ok : .failed
+    }
+
+    static func label(_ cell: CellPlan) -> String {
+        "\(cell.system.name) c\(cell.connections) r\(cell.repeatIndex)"
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

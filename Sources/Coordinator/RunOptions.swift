@@ -1,0 +1,25 @@
+/// How `barrage launch` runs a plan.
+public struct RunOptions: Sendable {
+    /// Results directory to create.
+    public var resultsPath: String
+    /// Absolute path of `Containers/`.
+    public var containersDirectory: String
+    /// Absolute path of this `barrage` binary (workers are the same binary).
+    public var selfExecutable: String
+    /// The topology file's text, stored as `topology.yaml`.
+    public var topologyText: String
+    /// Where recipes' `build` puts artifacts, one folder per container, kept across runs.
+    public var buildCacheDirectory: String
+    /// No progress output.
+    public var quiet: Bool
+
+    public init(resultsPath: String, containersDirectory: String, selfExecutable: String,
+                topologyText: String, buildCacheDirectory: String, quiet: Bool) {
+        self.resultsPath = resultsPath
+        self.containersDirectory = containersDirectory
+        self.selfExecutable = selfExecutable
+        self.topologyText = topologyText
+        self.buildCacheDirectory = buildCacheDirectory
+        self.quiet = quiet
+    }
+}

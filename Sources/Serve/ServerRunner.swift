@@ -1,0 +1,254 @@
+import Glibc
+import Metrics
+import UV
+import Wire
+
+/// The server worker's job: build (once) and start a system under test, wait until it
+/// accepts TCP, sample its process tree, and stop it.
+public final class ServerRunner {
+    /// What the runner tells its owner.
+    public struct Callbacks {
+        public var ready: (ReadyReport) -> Void
+        public var failed: (String) -> Void
+        public init(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void) {
+            self.ready = ready
+            self.failed = failed
+        }
+    }
+
+    private enum State {
+        case idle
+        case building(Process)
+        case starting(Process)
+        case serving(Process)
+        case stopping
+        case stopped
+    }
+
+    private let loop: Loop
+    private let setup: ServerSetup
+    private let callbacks: Callbacks
+    /// Path of this very binary, for the builtin server.
+    private let selfExecutable: String
+    private var state: State = .idle
+    private var port = 0
+    private var sampler: ProcessTreeSampler?
+    private var samples: [ResourceSample] = []
+    private var windowStartMs: UInt64?
+    private var windowEndMs: UInt64?
+    private let sampleTimer: Timer
+    private let probeTimer: Timer
+    private var probe: TCP?
+    private var readyDeadlineMs: UInt64 = 0
+    private var onStopped: [() -> Void] = []
+    private var serverPid: Int32 = 0
+
+    public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
+        self.loop = loop
+        self.setup = setup
+        self.selfExecutable = selfExecutable
+        self.callbacks = callbacks
+        sampleTimer = try Timer(loop: loop)
+        probeTimer = try Timer(loop: loop)
+    }
+
+    /// Builds if asked, then starts the system.
+    public func start() {
+        let build = setup.container + "/build"
+        if setup.runBuild, !setup.isBuiltin, access(build, X_OK) == 0 {
+            fputs("barrage: building \(setup.system): \(build)\n", stderr)
+            do {
+                let process = try Process(loop: loop, options: options(executable: build, arguments: [])) { [weak self] status, signal in
+                    self?.buildEnded(ExitStatus(exitStatus: status, termSignal: signal))
+                }
+                state = .building(process)
+            } catch {
+                callbacks.failed("could not run \(build): \(error)")
+            }
+        } else {
+            launch()
+        }
+    }
+
+    private func buildEnded(_ status: ExitStatus) {
+        guard case .building = state else { return }
+        guard status.isSuccess else {
+            state = .stopped
+            callbacks.failed("\(setup.container)/build \(status) (its output is in this node's log)")
+            return
+        }
+        launch()
+    }
+
+    private func launch() {
+        do {
+            port = setup.port != 0 ? setup.port : try Self.freePort(host: setup.bindHost, loop: loop)
+        } catch {
+            state = .stopped
+            callbacks.failed("no free port on \(setup.bindHost): \(error)")
+            return
+        }
+        let executable: String
+        let arguments: [String]
+        if setup.isBuiltin {
+            executable = selfExecutable
+            arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port)]
+        } else {
+            executable = setup.container + "/run"
+            arguments = []
+        }
+        fputs("barrage: starting \(setup.system): \(executable) \(arguments.joined(separator: " ")) on port \(port)\n", stderr)
+        do {
+            var opts = options(executable: executable, arguments: arguments)
+            // Its own session: the whole tree is sampled and killed as one.
+            opts.detached = true
+            let process = try Process(loop: loop, options: opts) { [weak self] status, signal in
+                self?.serverEnded(ExitStatus(exitStatus: status, termSignal: signal))
+            }
+            serverPid = process.pid
+            sampler = ProcessTreeSampler(root: process.pid)
+            state = .starting(process)
+        } catch {
+            state = .stopped
+            callbacks.failed("could not start \(executable): \(error)")
+            return
+        }
+        takeSample()
+        try? sampleTimer.start(after: setup.sampleIntervalMs, repeat: setup.sampleIntervalMs) { [weak self] in self?.takeSample() }
+        readyDeadlineMs = loop.now + setup.readyTimeoutMs
+        probeAccepts()
+    }
+
+    /// Tries a TCP connect every 50 ms until the system accepts one.
+    private func probeAccepts() {
+        guard case .starting = state else { return }
+        guard loop.now < readyDeadlineMs else {
+            callbacks.failed("\(setup.system) did not accept TCP connections on \(probeHost):\(port) within \(setup.readyTimeoutMs / 1000) s")
+            return
+        }
+        do {
+            let tcp = try TCP(loop: loop)
+            probe = tcp
+            try tcp.connect(host: probeHost, port: port) { [weak self] error in
+                tcp.close()
+                guard let self else { return }
+                self.probe = nil
+                guard case .starting(let process) = self.state else { return }
+                if error == nil {
+                    self.state = .serving(process)
+                    self.callbacks.ready(ReadyReport(port: self.port, serverProcessGroup: process.pid))
+                } else {
+                    try? self.probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
+                }
+            }
+        } catch {
+            try? probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
+        }
+    }
+
+    private var probeHost: String {
+        switch setup.bindHost {
+        case "0.0.0.0", "": return "127.0.0.1"
+        case "::": return "::1"
+        default: return setup.bindHost
+        }
+    }
+
+    private func serverEnded(_ status: ExitStatus) {
+        sampleTimer.stop()
+        let wasStopping: Bool
+        switch state {
+        case .stopping, .stopped: wasStopping = true
+        default: wasStopping = false
+        }
+        state = .stopped
+        if !wasStopping {
+            callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)")
+        }
+        let waiting = onStopped
+        onStopped = []
+        waiting.forEach { $0() }
+    }
+
+    private func takeSample() {
+        guard let sampler, let sample = sampler.sample(timeMs: Loop.hrtime() / 1_000_000) else { return }
+        samples.append(sample)
+    }
+
+    /// Marks a window edge: the first call opens the window, the second closes it.
+    public func mark(index: Int) {
+        takeSample()
+        let now = Loop.hrtime() / 1_000_000
+        if index == 1 { windowStartMs = now } else { windowEndMs = now }
+    }
+
+    /// Everything sampled so far, with the window.
+    public func result(node: String, host: String) -> ServerNodeResult {
+        takeSample()
+        var window: MeasurementWindow?
+        if let start = windowStartMs, let end = windowEndMs { window = MeasurementWindow(startMs: start, endMs: end) }
+        return ServerNodeResult(node: node, host: host, samples: samples, window: window)
+    }
+
+    /// Stops the system: SIGTERM to its process group, SIGKILL after `graceMs`; `completion`
+    /// runs once it is gone.
+    public func terminate(graceMs: UInt64 = 2000, completion: @escaping () -> Void) {
+        sampleTimer.stop()
+        probeTimer.stop()
+        switch state {
+        case .idle, .stopped:
+            state = .stopped
+            completion()
+            return
+        case .building(let process):
+            state = .stopping
+            onStopped.append(completion)
+            try? process.kill(SIGKILL)
+            return
+        case .starting, .serving:
+            break
+        case .stopping:
+            onStopped.append(completion)
+            return
+        }
+        state = .stopping
+        onStopped.append(completion)
+        Glibc.kill(-serverPid, SIGTERM)
+        try? probeTimer.start(after: graceMs) { [weak self] in
+            guard let self, case .stopping = self.state else { return }
+            fputs("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n", stderr)
+            Glibc.kill(-self.serverPid, SIGKILL)
+        }
+    }
+
+    private func options(executable: String, arguments: [String]) -> Process.Options {
+        var environment: [String: String] = [:]
+        for (key, value) in ProcessEnvironment.current() { environment[key] = value }
+        environment["BARRAGE_HOST"] = setup.bindHost
+        environment["BARRAGE_PORT"] = String(port)
+        environment["BARRAGE_PROTOCOL"] = setup.protocolKind.rawValue
+        environment["BARRAGE_BUILD_DIR"] = setup.buildDirectory
+        for pair in setup.environment { environment[pair.name] = pair.value }
+        var options = Process.Options(executable: executable, arguments: arguments)
+        options.environment = environment
+        options.workingDirectory = setup.isBuiltin ? nil : setup.container
+        // The worker's stdout is the control channel: the system's output goes to the log.
+        options.stdin = .ignore
+        options.stdout = .inherit(2)
+        options.stderr = .inherit(2)
+        return options
+    }
+
+    /// A port the kernel considers free right now on `host`.
+    static func freePort(host: String, loop: Loop) throws -> Int {
+        let tcp = try TCP(loop: loop)
+        defer { tcp.close() }
+        try tcp.bind(host: host, port: 0)
+        guard let port = tcp.localPort else { throw UVError(code: -1, name: "EADDRNOTAVAIL", message: "no port", operation: "getsockname") }
+        return port
+    }
+}
+
+extension ServerSetup {
+    var isBuiltin: Bool { container == "builtin" }
+}

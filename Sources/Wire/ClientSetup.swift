@@ -1,0 +1,45 @@
+import Topology
+
+/// Everything a client worker needs to drive its share of the load.
+public struct ClientSetup: Codable, Sendable, Equatable {
+    /// Node name in results ("client-1", …).
+    public var node: String
+    /// Topology host name.
+    public var host: String
+    /// Where the server listens.
+    public var targetHost: String
+    public var targetPort: Int
+    public var protocolKind: WorkloadProtocol
+    public var call: Call
+    public var payloadBytes: Int
+    /// This worker's share of the cell's connections.
+    public var connections: Int
+    /// Requests in flight per connection.
+    public var concurrency: Int
+    /// Event-loop threads.
+    public var threads: Int
+    /// This worker's share of an open-loop rate, requests per second; nil = closed loop.
+    public var ratePerSecond: Double?
+    /// A request not answered within this is an error ("timeout").
+    public var requestTimeoutMs: UInt64
+    /// How long connecting all connections may take.
+    public var connectTimeoutMs: UInt64
+
+    public init(node: String, host: String, targetHost: String, targetPort: Int, protocolKind: WorkloadProtocol,
+                call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
+                ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64) {
+        self.node = node
+        self.host = host
+        self.targetHost = targetHost
+        self.targetPort = targetPort
+        self.protocolKind = protocolKind
+        self.call = call
+        self.payloadBytes = payloadBytes
+        self.connections = connections
+        self.concurrency = concurrency
+        self.threads = threads
+        self.ratePerSecond = ratePerSecond
+        self.requestTimeoutMs = requestTimeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+}

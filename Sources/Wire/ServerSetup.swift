@@ -1,0 +1,57 @@
+import Topology
+
+/// Everything a server worker needs to start and watch one system under test.
+public struct ServerSetup: Codable, Sendable, Equatable {
+    /// Node name in results ("server").
+    public var node: String
+    /// Topology host name, for messages.
+    public var host: String
+    /// The system's label.
+    public var system: String
+    /// "builtin", or the absolute path of the recipe folder (`Containers/<name>`).
+    public var container: String
+    /// Protocol to serve.
+    public var protocolKind: WorkloadProtocol
+    /// Address to bind (`BARRAGE_HOST`).
+    public var bindHost: String
+    /// Port to bind; 0 lets the worker pick a free one.
+    public var port: Int
+    /// Extra environment for the server, in topology order.
+    public var environment: [EnvironmentPair]
+    /// Where a recipe's `build` puts artifacts (`BARRAGE_BUILD_DIR`).
+    public var buildDirectory: String
+    /// Whether to run the recipe's `build` first (once per run per system).
+    public var runBuild: Bool
+    /// How long the system may take to accept TCP after it starts.
+    public var readyTimeoutMs: UInt64
+    /// Resource sampling period.
+    public var sampleIntervalMs: UInt64
+
+    public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
+                bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
+                runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64) {
+        self.node = node
+        self.host = host
+        self.system = system
+        self.container = container
+        self.protocolKind = protocolKind
+        self.bindHost = bindHost
+        self.port = port
+        self.environment = environment
+        self.buildDirectory = buildDirectory
+        self.runBuild = runBuild
+        self.readyTimeoutMs = readyTimeoutMs
+        self.sampleIntervalMs = sampleIntervalMs
+    }
+}
+
+/// One environment variable, kept in order (a dictionary would lose the topology's order).
+public struct EnvironmentPair: Codable, Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
