@@ -1,0 +1,70 @@
+import Metrics
+
+/// Merges what every node of a cell measured into that cell's figures.
+public enum CellAggregator {
+    /// A client worker counts as saturated at this share of its threads' CPU time.
+    static let saturationShare = 0.9
+
+    /// Merges one cell's raw node files into its summary. Pure; the same function serves
+    /// `barrage launch` and `barrage report`.
+    ///
+    /// Only the measurement windows count. Each client's rate is taken over its own window
+    /// (the hosts' clocks differ, so windows are never mixed), latency histograms are added
+    /// and read once (percentiles are never averaged), and a missing server gives zero
+    /// server figures. Status and error come from `record` unchanged.
+    public static func summarize(record: CellRecord, server: ServerNodeResult?, clients: [ClientNodeResult]) -> CellSummary {
+        var histogram = LatencyHistogram()
+        var errorsByKind: [String: UInt64] = [:]
+        for client in clients {
+            histogram.add(client.histogram)
+            errorsByKind.merge(client.errors, uniquingKeysWith: +)
+        }
+        let duration = clients.isEmpty ? 0 : clients.map(\.window.seconds).reduce(0, +) / Double(clients.count)
+        let serverFigures = server.map { ResourceFigures(samples: $0.samples, window: $0.window) }
+            ?? ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0)
+        let hosts = Dictionary(grouping: clients, by: \.host)
+            .map { host, workers in hostFigures(host, workers) }
+            .sorted { $0.host < $1.host }
+        return CellSummary(
+            id: record.id, system: record.system, connections: record.connections,
+            repeatIndex: record.repeatIndex, status: record.status, error: record.error,
+            durationSeconds: duration,
+            requests: clients.map(\.requests).reduce(0, +),
+            errors: errorsByKind.values.reduce(0, +),
+            errorsByKind: errorsByKind,
+            requestsPerSecond: clients.map { perSecond(Double($0.requests), $0.window) }.reduce(0, +),
+            latency: LatencySummary(histogram),
+            server: serverFigures,
+            clients: ClientFigures(
+                // The plan's count, not the files found: a worker that died still ran.
+                workers: record.clientWorkers,
+                connectionsEstablished: hosts.map(\.connectionsEstablished).reduce(0, +),
+                cpuPercent: hosts.map(\.cpuPercent).reduce(0, +),
+                rssPeakBytes: hosts.map(\.rssPeakBytes).max() ?? 0,
+                saturated: hosts.contains(where: \.saturated),
+                hosts: hosts))
+    }
+
+    /// The figures of the client workers that ran on `host`.
+    static func hostFigures(_ host: String, _ workers: [ClientNodeResult]) -> ClientHostFigures {
+        ClientHostFigures(
+            host: host,
+            workers: workers.count,
+            connectionsEstablished: workers.map(\.connectionsEstablished).reduce(0, +),
+            requests: workers.map(\.requests).reduce(0, +),
+            cpuPercent: workers.map { perSecond($0.cpuSeconds, $0.window) * 100 }.reduce(0, +),
+            rssPeakBytes: workers.map(\.rssPeakBytes).max() ?? 0,
+            saturated: workers.contains(where: isSaturated))
+    }
+
+    /// A worker is saturated when its CPU over the window reaches 90 % of its threads.
+    static func isSaturated(_ worker: ClientNodeResult) -> Bool {
+        // A worker runs at least one thread, even if its file says 0.
+        perSecond(worker.cpuSeconds, worker.window) >= saturationShare * Double(max(1, worker.threads))
+    }
+
+    /// `amount` per second of `window`; 0 for an empty window rather than infinity.
+    static func perSecond(_ amount: Double, _ window: MeasurementWindow) -> Double {
+        window.seconds > 0 ? amount / window.seconds : 0
+    }
+}

@@ -1,0 +1,45 @@
+/// What the coordinator knows about a cell besides the node files: `nodes/<cell>/cell.json`.
+///
+/// Written when a cell ends, so `barrage report` can rebuild the summary from the results
+/// directory alone, including cells that failed before any worker wrote a result.
+public struct CellRecord: Codable, Sendable, Equatable {
+    /// The cell's directory name under `nodes/`.
+    public var id: String
+    /// Position of the cell in the run order, from 0.
+    public var index: Int
+    /// The system's name in the topology.
+    public var system: String
+    /// Total connections over all client workers.
+    public var connections: Int
+    /// Which repetition of (system, connections) this is, from 1. JSON key `repeat`.
+    public var repeatIndex: Int
+    /// How the cell ended.
+    public var status: CellStatus
+    /// Why the cell failed or was interrupted, in words; nil when it is ok.
+    public var error: String?
+    /// Client worker processes the plan started for this cell.
+    public var clientWorkers: Int
+    /// Event-loop threads per client worker, when the plan set one for all.
+    public var threadsPerWorker: Int?
+
+    /// Creates a record; see each property.
+    public init(id: String, index: Int, system: String, connections: Int, repeatIndex: Int,
+                status: CellStatus, error: String? = nil, clientWorkers: Int, threadsPerWorker: Int? = nil) {
+        self.id = id
+        self.index = index
+        self.system = system
+        self.connections = connections
+        self.repeatIndex = repeatIndex
+        self.status = status
+        self.error = error
+        self.clientWorkers = clientWorkers
+        self.threadsPerWorker = threadsPerWorker
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, index, system, connections, status, error
+        case repeatIndex = "repeat"
+        case clientWorkers = "client_workers"
+        case threadsPerWorker = "threads_per_worker"
+    }
+}

@@ -1,0 +1,107 @@
+import Metrics
+
+/// One cell of the comparison: an element of `cells` in `summary.json`.
+///
+/// Figures cover the measurement window only. A failed cell keeps whatever figures were
+/// measured (often zeros) next to its status and error.
+public struct CellSummary: Codable, Sendable, Equatable {
+    /// The cell's directory name under `nodes/`. Not in SPEC.md's schema: an addition.
+    public var id: String
+    /// The system's name in the topology.
+    public var system: String
+    /// Total connections over all client workers.
+    public var connections: Int
+    /// Which repetition this is, from 1. JSON key `repeat`.
+    public var repeatIndex: Int
+    /// How the cell ended.
+    public var status: CellStatus
+    /// Why the cell failed, in words. Always in the JSON, as `null` when nil.
+    public var error: String?
+    /// Window length, seconds: the mean of the clients' windows. JSON key `duration_s`.
+    public var durationSeconds: Double
+    /// Successful requests inside the windows, over all clients.
+    public var requests: UInt64
+    /// Failed requests inside the windows, over all clients.
+    public var errors: UInt64
+    /// `errors` by kind (e.g. "timeout"). Not in SPEC.md's schema: an addition.
+    public var errorsByKind: [String: UInt64]
+    /// Σ over clients of their requests ÷ their own window.
+    public var requestsPerSecond: Double
+    /// Percentiles of the sum of every client's histogram, µs. JSON key `latency_us`.
+    public var latency: LatencySummary
+    /// The server's process tree over the window.
+    public var server: ResourceFigures
+    /// The load generators.
+    public var clients: ClientFigures
+
+    /// Creates a cell summary; see each property.
+    public init(id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
+                error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
+                errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
+                server: ResourceFigures, clients: ClientFigures) {
+        self.id = id
+        self.system = system
+        self.connections = connections
+        self.repeatIndex = repeatIndex
+        self.status = status
+        self.error = error
+        self.durationSeconds = durationSeconds
+        self.requests = requests
+        self.errors = errors
+        self.errorsByKind = errorsByKind
+        self.requestsPerSecond = requestsPerSecond
+        self.latency = latency
+        self.server = server
+        self.clients = clients
+    }
+
+    /// How messages name the cell: "builtin c100 r1".
+    public var label: String { "\(system) c\(connections) r\(repeatIndex)" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, system, connections, status, error, requests, errors, server, clients
+        case repeatIndex = "repeat"
+        case durationSeconds = "duration_s"
+        case errorsByKind = "errors_by_kind"
+        case requestsPerSecond = "requests_per_second"
+        case latency = "latency_us"
+    }
+
+    /// Encodes per SPEC.md; `error` is written even when nil, because the schema shows `"error": null`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(system, forKey: .system)
+        try container.encode(connections, forKey: .connections)
+        try container.encode(repeatIndex, forKey: .repeatIndex)
+        try container.encode(status, forKey: .status)
+        try container.encode(error, forKey: .error)
+        try container.encode(durationSeconds, forKey: .durationSeconds)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(errorsByKind, forKey: .errorsByKind)
+        try container.encode(requestsPerSecond, forKey: .requestsPerSecond)
+        try container.encode(latency, forKey: .latency)
+        try container.encode(server, forKey: .server)
+        try container.encode(clients, forKey: .clients)
+    }
+
+    /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? ""
+        system = try container.decode(String.self, forKey: .system)
+        connections = try container.decode(Int.self, forKey: .connections)
+        repeatIndex = try container.decode(Int.self, forKey: .repeatIndex)
+        status = try container.decode(CellStatus.self, forKey: .status)
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+        durationSeconds = try container.decode(Double.self, forKey: .durationSeconds)
+        requests = try container.decode(UInt64.self, forKey: .requests)
+        errors = try container.decode(UInt64.self, forKey: .errors)
+        errorsByKind = try container.decodeIfPresent([String: UInt64].self, forKey: .errorsByKind) ?? [:]
+        requestsPerSecond = try container.decode(Double.self, forKey: .requestsPerSecond)
+        latency = try container.decode(LatencySummary.self, forKey: .latency)
+        server = try container.decode(ResourceFigures.self, forKey: .server)
+        clients = try container.decode(ClientFigures.self, forKey: .clients)
+    }
+}

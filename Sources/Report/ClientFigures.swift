@@ -1,0 +1,44 @@
+/// The load generators' figures of one cell: `clients` in `summary.json`.
+public struct ClientFigures: Codable, Sendable, Equatable {
+    /// Client worker processes the plan started.
+    public var workers: Int
+    /// Connections that were up when load started, over all workers.
+    public var connectionsEstablished: Int
+    /// Σ of every worker's CPU over its window, % of one core (200 = two cores busy).
+    public var cpuPercent: Double
+    /// Largest RSS of any worker, bytes.
+    public var rssPeakBytes: UInt64
+    /// Some worker was ≥ 90 % busy on its threads: the load generator, not the server, may be the limit.
+    public var saturated: Bool
+    /// The same figures per host, sorted by host name. Not in SPEC.md's schema: an addition.
+    public var hosts: [ClientHostFigures]
+
+    /// Creates client figures; see each property.
+    public init(workers: Int, connectionsEstablished: Int, cpuPercent: Double, rssPeakBytes: UInt64,
+                saturated: Bool, hosts: [ClientHostFigures]) {
+        self.workers = workers
+        self.connectionsEstablished = connectionsEstablished
+        self.cpuPercent = cpuPercent
+        self.rssPeakBytes = rssPeakBytes
+        self.saturated = saturated
+        self.hosts = hosts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workers, saturated, hosts
+        case connectionsEstablished = "connections_established"
+        case cpuPercent = "cpu_percent"
+        case rssPeakBytes = "rss_peak_bytes"
+    }
+
+    /// Decodes a `clients` object; `hosts` may be missing (files that carry only SPEC.md's keys).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        workers = try container.decode(Int.self, forKey: .workers)
+        connectionsEstablished = try container.decode(Int.self, forKey: .connectionsEstablished)
+        cpuPercent = try container.decode(Double.self, forKey: .cpuPercent)
+        rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
+        saturated = try container.decode(Bool.self, forKey: .saturated)
+        hosts = try container.decodeIfPresent([ClientHostFigures].self, forKey: .hosts) ?? []
+    }
+}

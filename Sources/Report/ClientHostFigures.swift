@@ -1,0 +1,36 @@
+/// The client figures of the workers on one host, so a slow or saturated load machine shows.
+public struct ClientHostFigures: Codable, Sendable, Equatable {
+    /// Topology host name.
+    public var host: String
+    /// Client workers on this host that reported a result.
+    public var workers: Int
+    /// Connections that were up when load started.
+    public var connectionsEstablished: Int
+    /// Successful requests inside the workers' windows.
+    public var requests: UInt64
+    /// Σ of the workers' CPU over their windows, % of one core.
+    public var cpuPercent: Double
+    /// Largest RSS of any of these workers, bytes.
+    public var rssPeakBytes: UInt64
+    /// A worker on this host was ≥ 90 % busy on its threads.
+    public var saturated: Bool
+
+    /// Creates host figures; see each property.
+    public init(host: String, workers: Int, connectionsEstablished: Int, requests: UInt64,
+                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool) {
+        self.host = host
+        self.workers = workers
+        self.connectionsEstablished = connectionsEstablished
+        self.requests = requests
+        self.cpuPercent = cpuPercent
+        self.rssPeakBytes = rssPeakBytes
+        self.saturated = saturated
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, workers, requests, saturated
+        case connectionsEstablished = "connections_established"
+        case cpuPercent = "cpu_percent"
+        case rssPeakBytes = "rss_peak_bytes"
+    }
+}

@@ -1,0 +1,38 @@
+/// Lays a `Comparison` out as GitHub markdown: what `summary.md` holds.
+enum MarkdownTable {
+    /// A title, the heading line, one table (rows grouped by connections), then the notes.
+    ///
+    /// One table rather than one per group: a blank line would end a markdown table, and a
+    /// single table is what readers copy into issues and sort.
+    static func render(_ comparison: Comparison) -> String {
+        let columns = comparison.columns
+        var lines = ["# Barrage comparison", "", comparison.heading, ""]
+        lines.append(row(columns.map(\.heading)))
+        lines.append(row(columns.map { $0.alignment == .right ? "---:" : ":---" }))
+        for cell in comparison.groups.joined() {
+            lines.append(row(columns.map { escape($0.value(cell)) }))
+        }
+        if !comparison.problems.isEmpty {
+            lines += [""] + comparison.problems.map { "- " + escape($0) }
+        }
+        if !comparison.footnotes.isEmpty {
+            lines += [""] + comparison.footnotes.map(escape)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One table row.
+    static func row(_ values: [String]) -> String {
+        "| " + values.joined(separator: " | ") + " |"
+    }
+
+    /// `text` with the characters that markdown would read as table or emphasis syntax escaped.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if "|*_`\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,51 @@
+/// Lays a `Comparison` out as aligned plain text for a terminal.
+enum TextTable {
+    /// Space between columns.
+    static let gap = "  "
+
+    /// The heading line, the table (a blank line between connection groups), then the notes.
+    static func render(_ comparison: Comparison) -> String {
+        let columns = comparison.columns
+        let rows = comparison.groups.map { group in group.map { cell in columns.map { $0.value(cell) } } }
+        // Characters, not bytes: "µ" takes one column on a terminal.
+        var widths = columns.map(\.heading.count)
+        for row in rows.joined() {
+            for (index, value) in row.enumerated() { widths[index] = max(widths[index], value.count) }
+        }
+        func line(_ values: [String]) -> String {
+            trimmingTrailingSpaces(zip(columns, zip(values, widths)).map { column, entry in
+                pad(entry.0, to: entry.1, column.alignment)
+            }.joined(separator: gap))
+        }
+
+        var lines = [comparison.heading, ""]
+        lines.append(line(columns.map(\.heading)))
+        // No rule under a column without a heading (the saturation mark): it would look like a value.
+        lines.append(line(zip(columns, widths).map { column, width in
+            String(repeating: column.heading.isEmpty ? " " : "-", count: width)
+        }))
+        for (index, group) in rows.enumerated() {
+            if index > 0 { lines.append("") }
+            lines += group.map(line)
+        }
+        let notes = comparison.problems + comparison.footnotes
+        if !notes.isEmpty { lines += [""] + notes }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` padded with spaces to `width`, on the side `alignment` leaves free.
+    static func pad(_ text: String, to width: Int, _ alignment: ComparisonColumn.Alignment) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        switch alignment {
+        case .left: return text + padding
+        case .right: return padding + text
+        }
+    }
+
+    /// Without the spaces a left-aligned last column leaves at the end of a line.
+    static func trimmingTrailingSpaces(_ text: String) -> String {
+        var text = text
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Metrics
+import Testing
+
+@Suite struct LatencyHistogramTests {
+    static let percentiles: [Double] = [0, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100]
+
+    /// `count` latencies from `seed`, recorded into a fresh histogram.
+    static func histogram(seed: UInt64, count: Int) -> (LatencyHistogram, [UInt64]) {
+        var generator = SeededGenerator(seed: seed)
+        var histogram = LatencyHistogram()
+        let values = (0..<count).map { _ in generator.latency() }
+        for value in values { histogram.record(microseconds: value) }
+        return (histogram, values)
+    }
+
+    @Test func addIsAssociativeAndCommutative() {
+        let (a, _) = Self.histogram(seed: 1, count: 2_000)
+        let (b, _) = Self.histogram(seed: 2, count: 3_000)
+        let (c, _) = Self.histogram(seed: 3, count: 500)
+
+        var abThenC = a
+        abThenC.add(b)
+        abThenC.add(c)
+        var bc = b
+        bc.add(c)
+        var aThenBC = a
+        aThenBC.add(bc)
+        var cba = c
+        cba.add(b)
+        cba.add(a)
+
+        #expect(abThenC == aThenBC)
+        #expect(abThenC == cba)
+        #expect(abThenC.buckets.elementsEqual(aThenBC.buckets) { $0 == $1 })
+        #expect(abThenC.buckets.elementsEqual(cba.buckets) { $0 == $1 })
+        #expect(abThenC.count == 5_500)
+    }
+
+    @Test func mergedPercentilesEqualThoseOfOneHistogramOfAllValues() {
+        var merged = LatencyHistogram()
+        var all = LatencyHistogram()
+        for seed in UInt64(10)..<UInt64(14) {
+            let (part, values) = Self.histogram(seed: seed, count: 2_500)
+            merged.add(part)
+            for value in values { all.record(microseconds: value) }
+        }
+        #expect(merged.count == 10_000)
+        for percentile in Self.percentiles {
+            #expect(merged.value(atPercentile: percentile) == all.value(atPercentile: percentile), "p\(percentile)")
+        }
+        #expect(merged.min == all.min)
+        #expect(merged.max == all.max)
+        #expect(merged.mean == all.mean)
+        #expect(LatencySummary(merged) == LatencySummary(all))
+    }
+
+    @Test func valuesSpanMicrosecondsToSeconds() {
+        let (histogram, values) = Self.histogram(seed: 7, count: 10_000)
+        #expect(values.min()! < 10)
+        #expect(values.max()! > 1_000_000)
+        // 3 significant digits: every reading is within 0.1 % of the truth.
+        let exactMedian = values.sorted()[values.count / 2 - 1]
+        let median = histogram.value(atPercentile: 50)
+        #expect(abs(Double(median) - Double(exactMedian)) <= Double(exactMedian) * 0.001 + 1)
+    }
+
+    /// Encodes and decodes `histogram` as a node file would.
+    static func roundTrip(_ histogram: LatencyHistogram) throws -> LatencyHistogram {
+        try JSONDecoder().decode(LatencyHistogram.self, from: JSONEncoder().encode(histogram))
+    }
+
+    @Test func codableRoundTripPreservesCountBucketsAndFigures() throws {
+        let (original, _) = Self.histogram(seed: 42, count: 5_000)
+        let decoded = try Self.roundTrip(original)
+
+        #expect(decoded == original)
+        #expect(decoded.count == original.count)
+        #expect(decoded.max == original.max)
+        #expect(decoded.mean == original.mean)
+        #expect(decoded.min == original.min) // holds here: the smallest value is below 2048 µs, exact buckets
+        for percentile in Self.percentiles {
+            let before = Double(original.value(atPercentile: percentile))
+            let after = Double(decoded.value(atPercentile: percentile))
+            // Always the same bucket: 3 significant digits.
+            #expect(abs(after - before) <= before * 0.001, "p\(percentile)")
+        }
+        for percentile in Self.percentiles where percentile <= 99.9 {
+            #expect(decoded.value(atPercentile: percentile) == original.value(atPercentile: percentile), "p\(percentile)")
+        }
+    }
+
+    /// HdrHistogram answers `min`, p0 and percentiles in the top bucket with the raw extreme
+    /// values it saw, which the sparse encoding (one value per bucket) does not carry: after a
+    /// round trip they become the bucket's highest equivalent value (within 0.1 %).
+    @Test func codableRoundTripKeepsRawExtremes() throws {
+        var original = LatencyHistogram()
+        original.record(microseconds: 1_234_567)
+        let decoded = try Self.roundTrip(original)
+        #expect(decoded.max == original.max)
+        withKnownIssue("LatencyHistogram.min and value(atPercentile: 100) are raw, not bucket-equivalent") {
+            #expect(decoded.min == original.min)
+            #expect(decoded.value(atPercentile: 100) == original.value(atPercentile: 100))
+        }
+    }
+
+    @Test func encodingIsSparse() throws {
+        var histogram = LatencyHistogram()
+        histogram.record(microseconds: 100, count: 3)
+        histogram.record(microseconds: 2_000_000)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(histogram)) as? [String: Any])
+        #expect(Set(object.keys) == ["unit", "significant_digits", "count", "buckets"])
+        #expect(object["unit"] as? String == "us")
+        #expect((object["buckets"] as? [[UInt64]])?.count == 2)
+    }
+
+    @Test func hugeValuesAreClampedNotDropped() {
+        var histogram = LatencyHistogram()
+        histogram.record(microseconds: .max)
+        histogram.record(microseconds: LatencyHistogram.highestTrackableMicroseconds * 10, count: 2)
+        #expect(histogram.count == 3)
+        let ceiling = Double(LatencyHistogram.highestTrackableMicroseconds)
+        // Bucket-equivalent: within the 0.1 % of 3 significant digits of the ceiling.
+        #expect(Double(histogram.max) >= ceiling * 0.999)
+        #expect(Double(histogram.max) <= ceiling * 1.001)
+        #expect(Double(histogram.value(atPercentile: 50)) <= ceiling * 1.001)
+    }
+
+    @Test func emptyHistogramGivesZeros() {
+        let empty = LatencyHistogram()
+        #expect(empty.count == 0)
+        #expect(empty.min == 0)
+        #expect(empty.max == 0)
+        #expect(empty.mean == 0)
+        #expect(empty.value(atPercentile: 99) == 0)
+        let summary = LatencySummary(empty)
+        #expect([summary.min, summary.p50, summary.p90, summary.p95, summary.p99, summary.p999, summary.max]
+            .allSatisfy { $0 == 0 })
+        #expect(summary.mean == 0)
+    }
+
+    @Test func recordingZeroTimesRecordsNothing() {
+        var histogram = LatencyHistogram()
+        histogram.record(microseconds: 500, count: 0)
+        #expect(histogram == LatencyHistogram())
+    }
+
+    @Test func resetForgetsEverything() {
+        var (histogram, _) = Self.histogram(seed: 5, count: 100)
+        histogram.reset()
+        #expect(histogram == LatencyHistogram())
+    }
+}

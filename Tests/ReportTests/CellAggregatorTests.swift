@@ -1,0 +1,103 @@
+import Metrics
+import Testing
+@testable import Report
+
+@Suite struct CellAggregatorTests {
+    @Test func ratesAreSummedOverEachClientsOwnWindow() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(), server: nil,
+            clients: [Fixtures.client(node: "client-1", windowMs: 10_000, requests: 100_000, cpuSeconds: 1),
+                      Fixtures.client(node: "client-2", windowMs: 8_000, requests: 40_000, cpuSeconds: 1)])
+        #expect(summary.requests == 140_000)
+        // 100,000 / 10 s + 40,000 / 8 s; not 140,000 / 9 s.
+        #expect(abs(summary.requestsPerSecond - 15_000) < 1e-9)
+        #expect(abs(summary.durationSeconds - 9) < 1e-9)
+    }
+
+    @Test func latencyComesFromTheSumOfHistograms() {
+        var fast = Fixtures.client(node: "client-1", requests: 900, cpuSeconds: 1)
+        fast.histogram = Fixtures.histogram([100], count: 900)
+        var slow = Fixtures.client(node: "client-2", requests: 100, cpuSeconds: 1)
+        slow.histogram = Fixtures.histogram([10_000], count: 100)
+        let both = CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [fast, slow])
+        var sum = fast.histogram
+        sum.add(slow.histogram)
+        #expect(both.latency == LatencySummary(sum))
+        // 90 % of the requests took 100 µs: the merged p50 is 100 µs, where averaging the
+        // clients' p50s would have said about 5 ms.
+        #expect(both.latency.p50 == 100)
+        #expect(both.latency.p99 >= 9_990)
+    }
+
+    @Test func errorsAreSummedAndMergedByKind() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(), server: nil,
+            clients: [Fixtures.client(node: "client-1", requests: 1, errors: ["timeout": 2, "connection": 1], cpuSeconds: 0),
+                      Fixtures.client(node: "client-2", requests: 1, errors: ["timeout": 3], cpuSeconds: 0)])
+        #expect(summary.errors == 6)
+        #expect(summary.errorsByKind == ["timeout": 5, "connection": 1])
+    }
+
+    @Test func saturationIsNinetyPercentOfAWorkersThreads() {
+        func saturated(cpuSeconds: Double, threads: Int) -> Bool {
+            CellAggregator.summarize(
+                record: Fixtures.record(), server: nil,
+                clients: [Fixtures.client(node: "client-1", threads: threads, requests: 1, cpuSeconds: cpuSeconds),
+                          Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0.1)]
+            ).clients.saturated
+        }
+        // 10 s windows.
+        #expect(saturated(cpuSeconds: 9, threads: 1))
+        #expect(!saturated(cpuSeconds: 8.9, threads: 1))
+        #expect(!saturated(cpuSeconds: 9, threads: 2))
+        #expect(saturated(cpuSeconds: 18, threads: 2))
+    }
+
+    @Test func clientFiguresAreGroupedByHost() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(workers: 3), server: nil,
+            clients: [Fixtures.client(node: "client-2", host: "loadgen-2", requests: 30, cpuSeconds: 9.5, rss: 300),
+                      Fixtures.client(node: "client-1", host: "loadgen-1", requests: 10, cpuSeconds: 2, rss: 100),
+                      Fixtures.client(node: "client-3", host: "loadgen-1", requests: 20, cpuSeconds: 3, rss: 200)])
+        #expect(summary.clients.workers == 3)
+        #expect(summary.clients.connectionsEstablished == 150)
+        #expect(abs(summary.clients.cpuPercent - 145) < 1e-9) // (2 + 3 + 9.5) s / 10 s
+        #expect(summary.clients.rssPeakBytes == 300)
+        #expect(summary.clients.saturated)
+        #expect(summary.clients.hosts.map(\.host) == ["loadgen-1", "loadgen-2"])
+        let first = summary.clients.hosts[0]
+        #expect(first == ClientHostFigures(host: "loadgen-1", workers: 2, connectionsEstablished: 100, requests: 30,
+                                           cpuPercent: 50, rssPeakBytes: 200, saturated: false))
+        #expect(summary.clients.hosts[1].saturated)
+    }
+
+    @Test func serverFiguresComeFromItsSamples() {
+        let server = Fixtures.server()
+        let summary = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [])
+        #expect(summary.server == ResourceFigures(samples: server.samples, window: server.window))
+        #expect(abs(summary.server.cpuPercent - 50) < 1e-9)
+        #expect(summary.server.rssPeakBytes == 300 << 20)
+        #expect(summary.server.rssSustainedBytes == 100 << 20)
+    }
+
+    @Test func aFailedCellKeepsItsStatusErrorAndZeros() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(status: .failed, error: "no client connected"), server: nil, clients: [])
+        #expect(summary.status == .failed)
+        #expect(summary.error == "no client connected")
+        #expect(summary.requests == 0 && summary.errors == 0)
+        #expect(summary.requestsPerSecond == 0 && summary.durationSeconds == 0)
+        #expect(summary.latency == LatencySummary(LatencyHistogram()))
+        #expect(summary.server == ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0))
+        #expect(summary.clients.workers == 2 && summary.clients.hosts.isEmpty && !summary.clients.saturated)
+    }
+
+    @Test func anEmptyWindowGivesZerosNotInfinity() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(), server: nil,
+            clients: [Fixtures.client(node: "client-1", windowMs: 0, requests: 5, cpuSeconds: 1)])
+        #expect(summary.requestsPerSecond == 0)
+        #expect(summary.clients.cpuPercent == 0)
+        #expect(!summary.clients.saturated)
+    }
+}

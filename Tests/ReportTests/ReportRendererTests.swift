@@ -1,0 +1,75 @@
+import Metrics
+import Testing
+@testable import Report
+
+@Suite struct ReportRendererTests {
+    @Test func tableShowsEveryCellTheMarkAndTheFailure() {
+        let table = ReportRenderer.render(Fixtures.run(), format: .table)
+        #expect(table.contains("topology quick-local, started 2026-11-25T08:00:00Z, status failed"))
+        #expect(table.contains("builtin"))
+        #expect(table.contains("other-server"))
+        #expect(table.contains("FAILED"))
+        #expect(table.contains("other-server c1000 r1: server exited with status 1 before ready"))
+        #expect(table.contains("* client saturated: the load generator, not the server, may be the limit"))
+        #expect(table.contains("15,000.0"))
+        #expect(table.hasSuffix("\n"))
+        #expect(!table.contains("repeat")) // no cell repeats
+    }
+
+    @Test func tableRowsAreAlignedAndGroupedByConnections() throws {
+        let lines = ReportRenderer.render(Fixtures.run(), format: .table).split(separator: "\n", omittingEmptySubsequences: false)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("system") })
+        // Header, rule, the 100-connection group, a blank line, the 1,000-connection group.
+        #expect(lines[header + 1].hasPrefix("------"))
+        #expect(lines[header + 2].hasPrefix("builtin "))
+        #expect(lines[header + 2].hasSuffix("*"))
+        #expect(lines[header + 3].isEmpty)
+        #expect(lines[header + 4].hasPrefix("other-server"))
+        // Right-aligned columns end where their heading ends.
+        let reqEnd = try #require(lines[header].range(of: "req/s")).upperBound.utf16Offset(in: lines[header])
+        #expect(lines[header + 2].prefix(reqEnd).hasSuffix("15,000.0"))
+        #expect(lines.allSatisfy { !$0.hasSuffix(" ") })
+    }
+
+    @Test func tableShowsRepeatOnlyWhenACellRepeats() {
+        var run = Fixtures.run()
+        run.cells.append({ var cell = run.cells[1]; cell.repeatIndex = 2; return cell }())
+        #expect(ReportRenderer.render(run, format: .table).contains("repeat"))
+    }
+
+    @Test func markdownIsATableWithNotes() {
+        let markdown = ReportRenderer.render(Fixtures.run(), format: .markdown)
+        let lines = markdown.split(separator: "\n").map(String.init)
+        let header = lines.first { $0.hasPrefix("| system |") }
+        #expect(header != nil)
+        #expect(header?.hasSuffix("|") == true)
+        #expect(lines.contains { $0.hasPrefix("| :--- | ---: | :--- |") })
+        #expect(lines.contains { $0.hasPrefix("| builtin | 100 | ok |") && $0.hasSuffix(#"| \* |"#) })
+        #expect(lines.contains("- other-server c1000 r1: server exited with status 1 before ready"))
+        #expect(lines.contains(#"\* client saturated: the load generator, not the server, may be the limit"#))
+        // One table: no blank line between its rows.
+        let rows = lines.filter { $0.hasPrefix("|") }
+        #expect(rows.count == 4)
+    }
+
+    @Test func jsonIsTheEncodedSummary() {
+        let run = Fixtures.run()
+        #expect(ReportRenderer.render(run, format: .json) == String(decoding: ReportRenderer.encodeJSON(run), as: UTF8.self))
+    }
+
+    @Test func anEmptyRunStillRenders() {
+        let run = RunSummary(barrage: "0.1.0", topology: "t", started: "s", status: .interrupted, cells: [])
+        for format in ReportFormat.allCases {
+            #expect(!ReportRenderer.render(run, format: format).isEmpty)
+        }
+    }
+}
+
+extension ReportRendererTests {
+    @Test func aCellWithoutRequestsShowsNoLatency() throws {
+        let table = ReportRenderer.render(Fixtures.run(), format: .table)
+        let failedRow = try #require(table.split(separator: "\n").first { $0.hasPrefix("other-server") })
+        #expect(!failedRow.contains("µs"))
+        #expect(failedRow.contains(" - "))
+    }
+}
