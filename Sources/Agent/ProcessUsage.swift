@@ -5,7 +5,7 @@ enum ProcessUsage {
     /// User + system CPU seconds so far.
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
@@ -13,7 +13,7 @@ enum ProcessUsage {
     /// Largest RSS so far, bytes.
     static func peakRSSBytes() -> UInt64 {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return UInt64(max(0, usage.ru_maxrss)) * 1024
     }
 }

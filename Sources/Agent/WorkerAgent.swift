@@ -37,7 +37,7 @@ public final class WorkerAgent {
     /// Runs a worker until its control channel closes; returns the process exit code.
     public static func main(selfExecutable: String) -> Int32 {
         if isatty(0) != 0 || isatty(1) != 0 {
-            fputs("barrage worker is started by `barrage launch` and speaks its control protocol on stdin/stdout; it is not meant to be run by hand\n", stderr)
+            StandardError.write("barrage worker is started by `barrage launch` and speaks its control protocol on stdin/stdout; it is not meant to be run by hand\n")
             return 2
         }
         ignoreSIGPIPE()
@@ -49,7 +49,7 @@ public final class WorkerAgent {
             loop.closeAll()
             return 0
         } catch {
-            fputs("barrage worker: \(error)\n", stderr)
+            StandardError.write("barrage worker: \(error)\n")
             return 1
         }
     }
@@ -70,7 +70,7 @@ public final class WorkerAgent {
     private func receive(_ message: ControlMessage) {
         switch (message, role) {
         case (.setupServer(let setup), .waiting):
-            fputs("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n", stderr)
+            StandardError.write("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n")
             do {
                 let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
                     ready: { [unowned self] report in self.channel.send(.ready(report)) },
@@ -82,7 +82,7 @@ public final class WorkerAgent {
             }
 
         case (.setupClient(let setup), .waiting):
-            fputs("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n", stderr)
+            StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n")
             let limits = ResourceLimits.raiseOpenFilesToHardLimit()
             if UInt64(setup.connections) + 64 > limits.soft {
                 channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))
@@ -124,7 +124,7 @@ public final class WorkerAgent {
     private func shutDown(reason: String?) {
         guard !exiting else { return }
         exiting = true
-        if let reason { fputs("barrage worker \(getpid()): shutting down: \(reason)\n", stderr) }
+        if let reason { StandardError.write("barrage worker \(getpid()): shutting down: \(reason)\n") }
         let finish = { [unowned self] in
             self.channel.whenFlushed {
                 self.channel.close()

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import Launch
 import Metrics
@@ -220,7 +219,7 @@ public final class RunDriver {
             try results.writeCell(record: record, server: server, clients: clients)
             try results.writeSummary(summary)
         } catch {
-            fputs("barrage: could not write results of \(cell.id) to \(results.path): \(error)\n", stderr)
+            StandardError.write("barrage: could not write results of \(cell.id) to \(results.path): \(error)\n")
         }
         progress.cellEnded(cellSummary)
         machine = nil
@@ -241,13 +240,13 @@ public final class RunDriver {
     private func interrupt(_ reason: String) {
         if interruption != nil {
             // A second Ctrl-C: no more waiting for graceful exits.
-            fputs("\nbarrage: killing every worker now\n", stderr)
+            StandardError.write("\nbarrage: killing every worker now\n")
             for worker in workers.values { worker.kill(SIGKILL) }
             killServerGroup()
             return
         }
         interruption = reason
-        fputs("\nbarrage: \(reason): stopping clients, then the server; finished cells are kept\n", stderr)
+        StandardError.write("\nbarrage: \(reason): stopping clients, then the server; finished cells are kept\n")
         if machine != nil { post(.interrupt(reason: reason)) }
     }
 
@@ -265,9 +264,13 @@ public final class RunDriver {
         "\(cell.system.name) c\(cell.connections) r\(cell.repeatIndex)"
     }
 
+    /// Now, as `2026-11-25T08:00:00Z`.
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

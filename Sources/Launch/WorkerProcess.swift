@@ -20,7 +20,7 @@ public final class WorkerProcess {
         self.node = node
         let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard logFD >= 0 else {
-            throw UVError(code: -errno, name: "EIO", message: String(cString: strerror(errno)), operation: "open \(logPath)")
+            throw UVError(code: -errno, operation: "open \(logPath)")
         }
         defer { close(logFD) }
         let stdinPipe = try Pipe(loop: loop)

@@ -59,9 +59,19 @@ public struct LatencyHistogram: Sendable, Equatable {
     public var mean: Double { count == 0 ? 0 : storage.mean }
 
     /// Non-empty buckets as (a value inside the bucket, its count); recording these
-    /// into an empty histogram rebuilds exactly the same buckets.
+    /// into an empty histogram rebuilds exactly the same buckets. The first and last
+    /// bucket carry the exact smallest and largest values recorded, so min, max and the
+    /// extreme percentiles (which HdrHistogram reads from them) survive a round trip.
     public var buckets: [(value: UInt64, count: UInt64)] {
-        storage.recordedValues().map { ($0.value, UInt64($0.count)) }
+        var pairs = storage.recordedValues().map { (value: $0.value, count: UInt64($0.count)) }
+        if pairs.count == 1, pairs[0].count > 1, storage.min != storage.max {
+            // One bucket holding both extremes: split it so each survives.
+            pairs = [(storage.min, 1), (storage.max, pairs[0].count - 1)]
+        } else if !pairs.isEmpty {
+            pairs[0].value = storage.min
+            pairs[pairs.count - 1].value = storage.max
+        }
+        return pairs
     }
 
     public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {

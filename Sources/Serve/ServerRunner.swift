@@ -56,7 +56,7 @@ public final class ServerRunner {
     public func start() {
         let build = setup.container + "/build"
         if setup.runBuild, !setup.isBuiltin, access(build, X_OK) == 0 {
-            fputs("barrage: building \(setup.system): \(build)\n", stderr)
+            StandardError.write("barrage: building \(setup.system): \(build)\n")
             do {
                 let process = try Process(loop: loop, options: options(executable: build, arguments: [])) { [weak self] status, signal in
                     self?.buildEnded(ExitStatus(exitStatus: status, termSignal: signal))
@@ -97,7 +97,7 @@ public final class ServerRunner {
             executable = setup.container + "/run"
             arguments = []
         }
-        fputs("barrage: starting \(setup.system): \(executable) \(arguments.joined(separator: " ")) on port \(port)\n", stderr)
+        StandardError.write("barrage: starting \(setup.system): \(executable) \(arguments.joined(separator: " ")) on port \(port)\n")
         do {
             var opts = options(executable: executable, arguments: arguments)
             // Its own session: the whole tree is sampled and killed as one.
@@ -216,7 +216,7 @@ public final class ServerRunner {
         Glibc.kill(-serverPid, SIGTERM)
         try? probeTimer.start(after: graceMs) { [weak self] in
             guard let self, case .stopping = self.state else { return }
-            fputs("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n", stderr)
+            StandardError.write("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n")
             Glibc.kill(-self.serverPid, SIGKILL)
         }
     }
@@ -244,7 +244,7 @@ public final class ServerRunner {
         let tcp = try TCP(loop: loop)
         defer { tcp.close() }
         try tcp.bind(host: host, port: 0)
-        guard let port = tcp.localPort else { throw UVError(code: -1, name: "EADDRNOTAVAIL", message: "no port", operation: "getsockname") }
+        guard let port = tcp.localPort else { throw UVError(code: -99, operation: "uv_tcp_getsockname") }
         return port
     }
 }

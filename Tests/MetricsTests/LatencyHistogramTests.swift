@@ -91,16 +91,17 @@ import Testing
     }
 
     /// HdrHistogram answers `min`, p0 and percentiles in the top bucket with the raw extreme
-    /// values it saw, which the sparse encoding (one value per bucket) does not carry: after a
-    /// round trip they become the bucket's highest equivalent value (within 0.1 %).
-    @Test func codableRoundTripKeepsRawExtremes() throws {
+    /// values it saw; the encoding carries them in the first and last bucket.
+    @Test(arguments: [[1_234_567], [1_234_567, 1_234_600], [3, 1_234_567], [5, 5, 5]] as [[UInt64]])
+    func codableRoundTripKeepsRawExtremes(values: [UInt64]) throws {
         var original = LatencyHistogram()
-        original.record(microseconds: 1_234_567)
+        for value in values { original.record(microseconds: value) }
         let decoded = try Self.roundTrip(original)
         #expect(decoded.max == original.max)
-        withKnownIssue("LatencyHistogram.min and value(atPercentile: 100) are raw, not bucket-equivalent") {
-            #expect(decoded.min == original.min)
-            #expect(decoded.value(atPercentile: 100) == original.value(atPercentile: 100))
+        #expect(decoded.min == original.min)
+        #expect(decoded.count == original.count)
+        for p in [0.0, 50, 99.99, 100] {
+            #expect(decoded.value(atPercentile: p) == original.value(atPercentile: p))
         }
     }
 

@@ -1,0 +1,31 @@
+# Barrage: `make run` compares the builtin defaults on this machine; `make test` runs every test.
+# Both install what they need on a fresh Debian machine first (apt-get; run as root or with sudo).
+
+SWIFT ?= swift
+BIN := .build/release/barrage
+APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 nghttp2-client
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps bench clean
+
+# Installs only what is missing, so repeated runs cost nothing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product barrage
+
+run: build
+	$(BIN) launch Topologies/quick-local.yaml
+
+# Unit tests of the pure modules, then end-to-end tests that start real processes
+# (they use the release binary that `build` made).
+test: build
+	BARRAGE_BIN=$(CURDIR)/$(BIN) $(SWIFT) test
+
+clean:
+	rm -rf .build results

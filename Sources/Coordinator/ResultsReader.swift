@@ -1,0 +1,59 @@
+import Foundation
+import Metrics
+import Report
+
+/// Rebuilds a run's summary from the raw node files of a results directory, so
+/// `barrage report` shows what the node files hold, also after an interrupted run.
+public enum ResultsReader {
+    /// The directory is not one `barrage launch` wrote.
+    public struct NotResults: Error {
+        public var reason: String
+    }
+
+    /// The summary rebuilt from `nodes/*/`; run-level fields come from `summary.json` when
+    /// it is readable, else from `topology.yaml` and the cells.
+    public static func read(directory: String) throws -> RunSummary {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NotResults(reason: "no such directory")
+        }
+        let nodes = directory + "/nodes"
+        guard manager.fileExists(atPath: nodes) || manager.fileExists(atPath: directory + "/summary.json") else {
+            throw NotResults(reason: "not a results directory (no nodes/ and no summary.json)")
+        }
+        let decoder = JSONDecoder()
+        var indexed: [(index: Int, cell: CellSummary)] = []
+        let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
+        for folder in cellFolders {
+            let path = "\(nodes)/\(folder)"
+            guard let recordData = manager.contents(atPath: path + "/cell.json"),
+                  let record = try? decoder.decode(CellRecord.self, from: recordData) else { continue }
+            let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            let server = manager.contents(atPath: path + "/server.json").flatMap { try? decoder.decode(ServerNodeResult.self, from: $0) }
+            let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
+                manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
+            }
+            indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients)))
+        }
+        let cells = indexed.sorted { $0.index < $1.index }.map(\.cell)
+        let stored = manager.contents(atPath: directory + "/summary.json").flatMap { try? ReportRenderer.decodeSummary($0) }
+        guard stored != nil || !cells.isEmpty else {
+            throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
+        }
+        let status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
+        return RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
+                          topology: stored?.topology ?? topologyName(directory: directory),
+                          started: stored?.started ?? "", status: status, cells: cells)
+    }
+
+    /// The `name:` line of the stored topology, or the folder's name.
+    static func topologyName(directory: String) -> String {
+        if let text = try? String(contentsOfFile: directory + "/topology.yaml", encoding: .utf8) {
+            for line in text.split(separator: "\n") where line.hasPrefix("name:") {
+                return line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return URL(fileURLWithPath: directory).lastPathComponent
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `barrage` command line.
+struct Barrage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "barrage",
+        abstract: "Compare RPC servers under load: launch a topology, merge every node's figures.",
+        version: "0.1.0",
+        subcommands: [LaunchCommand.self, ValidateCommand.self, ReportCommand.self, WorkerCommand.self, ServeCommand.self])
+}

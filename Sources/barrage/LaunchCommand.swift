@@ -1,0 +1,86 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Report
+import Topology
+
+/// `barrage launch TOPOLOGY`: runs every cell and prints the comparison.
+struct LaunchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "launch",
+        abstract: "Run every cell of a topology, print the comparison, and write the results directory.")
+
+    @Argument(help: "The topology file (YAML).")
+    var topology: String
+
+    @Option(help: "Results directory (default: results/<name>-<YYYYmmdd-HHMMSS>).")
+    var out: String?
+
+    @Option(help: "Comparison format on stdout: table, markdown or json.")
+    var format: OutputFormat = .table
+
+    @Flag(help: "No progress output on stderr.")
+    var quiet = false
+
+    @Option(help: "The Containers/ folder (default: found beside or above the topology file).")
+    var containers: String?
+
+    func run() throws {
+        guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
+        let plan = Planner.plan(loaded.topology)
+        if let remote = loaded.topology.hosts.first(where: { !$0.isLocal }),
+           plan.cells.contains(where: { $0.server.host.name == remote.name || $0.clients.contains { $0.host.name == remote.name } }) {
+            printError("\(topology): error: host '\(remote.name)' is an ssh host; this build runs local hosts only (remote hosts arrive with SSH support)")
+            throw ExitCode(2)
+        }
+        let resultsPath = TopologyLoader.absolute(out ?? "results/\(loaded.topology.name)-\(Self.stamp())")
+        guard let executable = SelfExecutable.path() else {
+            printError("barrage: cannot find its own executable (/proc/self/exe)")
+            throw ExitCode(1)
+        }
+        let options = RunOptions(
+            resultsPath: resultsPath, containersDirectory: loaded.containersDirectory, selfExecutable: executable,
+            topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet)
+        let driver: RunDriver
+        do {
+            driver = try RunDriver(plan: plan, options: options)
+        } catch {
+            printError("barrage: cannot create results directory \(resultsPath): \(error)")
+            throw ExitCode(1)
+        }
+        if !quiet { printError("barrage: \(plan.cells.count) cells; results in \(resultsPath)") }
+        let summary = driver.run()
+        print(ReportRenderer.render(summary, format: format.reportFormat), terminator: "")
+        if !quiet { printError("barrage: results in \(resultsPath)") }
+        if summary.status != .ok { throw ExitCode(1) }
+    }
+
+    static func stamp() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date())
+    }
+
+    /// `$XDG_CACHE_HOME/barrage/build` or `~/.cache/barrage/build`.
+    static func buildCache() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? "/tmp") + "/.cache"
+        return base + "/barrage/build"
+    }
+}
+
+/// `--format` values.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, markdown, json
+
+    var reportFormat: ReportFormat {
+        switch self {
+        case .table: return .table
+        case .markdown: return .markdown
+        case .json: return .json
+        }
+    }
+}

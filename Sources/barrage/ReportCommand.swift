@@ -1,0 +1,28 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Metrics
+import Report
+
+/// `barrage report DIR`: re-renders the comparison from a results directory's node files.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Re-render the comparison from the raw node files of a results directory.")
+
+    @Argument(help: "A results directory written by `barrage launch`.")
+    var directory: String
+
+    @Option(help: "table, markdown or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        do {
+            let summary = try ResultsReader.read(directory: directory)
+            print(ReportRenderer.render(summary, format: format.reportFormat), terminator: "")
+        } catch let error as ResultsReader.NotResults {
+            printError("barrage report: \(directory): \(error.reason)")
+            throw ExitCode(2)
+        }
+    }
+}

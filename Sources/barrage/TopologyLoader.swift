@@ -1,0 +1,62 @@
+import Foundation
+import Topology
+
+/// Reads a topology file and finds the `Containers/` folder it refers to.
+enum TopologyLoader {
+    /// A topology that parsed, with its text and the containers folder used.
+    struct Loaded {
+        var topology: Topology
+        var text: String
+        var containersDirectory: String
+    }
+
+    /// Reads and validates `path`; on any problem prints `FILE:LINE:COLUMN: error: …` lines
+    /// to stderr and returns nil.
+    static func load(path: String, containers: String?) -> Loaded? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let why = !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot be read"
+            printError("\(path):1:1: error: \(why)")
+            return nil
+        }
+        let containersDirectory = containers.map(absolute) ?? findContainers(near: path)
+        let known = knownContainers(in: containersDirectory)
+        switch TopologyParser.parse(bytes: Array(data), file: path, knownContainers: known) {
+        case .success(let topology):
+            return Loaded(topology: topology, text: String(decoding: data, as: UTF8.self), containersDirectory: containersDirectory)
+        case .failure(let errors):
+            printError(errors.description)
+            return nil
+        }
+    }
+
+    /// `Containers/` beside the topology file or in a folder above it, else in the current folder.
+    static func findContainers(near path: String) -> String {
+        var folder = URL(fileURLWithPath: absolute(path)).deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("Containers").path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                return candidate
+            }
+            folder.deleteLastPathComponent()
+        }
+        return absolute("Containers")
+    }
+
+    /// Recipe names: folders holding an executable `run`.
+    static func knownContainers(in directory: String) -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return Set(names.filter { FileManager.default.isExecutableFile(atPath: "\(directory)/\($0)/run") })
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// Prints one line to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}

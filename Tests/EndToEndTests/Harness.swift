@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// Runs the real `barrage` binary in real processes and reads what it wrote.
+enum Harness {
+    /// The binary under test: `$BARRAGE_BIN` (what `make test` sets), else the debug build.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["BARRAGE_BIN"], !path.isEmpty { return path }
+        return packageRoot + "/.build/debug/barrage"
+    }
+
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// A fresh scratch folder for one test.
+    static func scratch(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "barrage-e2e-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A started `barrage` process with its output captured to files.
+    final class Run {
+        let process = Process()
+        let stdoutPath: String
+        let stderrPath: String
+
+        init(_ arguments: [String], in folder: String) throws {
+            stdoutPath = folder + "/stdout.txt"
+            stderrPath = folder + "/stderr.txt"
+            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.executableURL = URL(fileURLWithPath: Harness.binary)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: Harness.packageRoot)
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// Waits for the exit, at most `timeout` seconds (then kills it and records an issue).
+        @discardableResult
+        func wait(timeout: Double) -> Int32 {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning {
+                Issue.record("barrage did not exit within \(timeout) s; killing it")
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            return process.terminationStatus
+        }
+
+        var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    }
+
+    /// Runs `barrage ARGS` to the end.
+    static func run(_ arguments: [String], in folder: String, timeout: Double = 120) throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = try Run(arguments, in: folder)
+        let status = run.wait(timeout: timeout)
+        return (status, run.stdout, run.stderr)
+    }
+
+    /// Writes a topology file into `folder`.
+    static func topology(_ text: String, in folder: String, name: String = "topology.yaml") throws -> String {
+        let path = folder + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// summary.json as a dictionary.
+    static func summary(_ resultsDirectory: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: resultsDirectory + "/summary.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func cells(_ summary: [String: Any]) -> [[String: Any]] {
+        summary["cells"] as? [[String: Any]] ?? []
+    }
+
+    /// Processes Barrage may have started (workers, the builtin server, the python recipe),
+    /// other than those in `except`.
+    static func barrageProcesses(except: Set<Int32> = []) -> [String] {
+        var found: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), !except.contains(pid),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            if command.contains("barrage worker") || command.contains("barrage serve") || command.contains("python-echo/server.py")
+                || command.contains("barrage launch") {
+                // Zombies have an empty cmdline and are skipped above.
+                found.append("\(pid): \(command)")
+            }
+        }
+        return found
+    }
+
+    static func barragePIDs() -> Set<Int32> {
+        Set(barrageProcesses().compactMap { Int32($0.prefix { $0 != ":" }) })
+    }
+
+    /// Polls `condition` every 50 ms for at most `timeout` seconds.
+    static func eventually(timeout: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// Whole runs of `barrage launch` with real worker, server and recipe processes.
+@Suite(.serialized) struct LaunchTests {
+    static func topology(name: String, duration: String = "2s", warmup: String = "500ms", connections: String = "[20]") -> String {
+        """
+        name: \(name)
+        hosts:
+          local: {}
+        systems:
+          - name: builtin
+            container: builtin
+          - name: python-echo
+            container: python-echo
+        server:
+          host: local
+          port: 0
+        clients:
+          - host: local
+            workers: 2
+        workload:
+          protocol: tcp-echo
+          payload: 64B
+          connections: \(connections)
+          warmup: \(warmup)
+          duration: \(duration)
+        """
+    }
+
+    @Test func twoSystemsTwoWorkersProduceAComparison() throws {
+        let before = Harness.barragePIDs()
+        let folder = try Harness.scratch("two-systems")
+        let file = try Harness.topology(Self.topology(name: "two-systems"), in: folder)
+        let results = folder + "/results"
+        let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("builtin"))
+        #expect(run.stdout.contains("python-echo"))
+
+        let summary = try Harness.summary(results)
+        #expect(summary["status"] as? String == "ok")
+        #expect(summary["topology"] as? String == "two-systems")
+        let cells = Harness.cells(summary)
+        #expect(cells.map { $0["system"] as? String } == ["builtin", "python-echo"])
+        for cell in cells {
+            let system = cell["system"] as? String ?? "?"
+            #expect(cell["status"] as? String == "ok", "\(system): \(cell["error"] ?? "")")
+            #expect(cell.keys.contains("error"))
+            #expect((cell["requests"] as? Int ?? 0) > 0, "\(system) made no requests")
+            #expect((cell["requests_per_second"] as? Double ?? 0) > 0)
+            #expect(cell["errors"] as? Int == 0, "\(system) errors: \(cell["errors_by_kind"] ?? "")")
+            let latency = try #require(cell["latency_us"] as? [String: Any])
+            let p50 = latency["p50"] as? Int ?? -1, p99 = latency["p99"] as? Int ?? -1, max = latency["max"] as? Int ?? -1
+            #expect(p50 > 0 && p50 <= p99 && p99 <= max, "\(system): p50 \(p50) p99 \(p99) max \(max)")
+            let server = try #require(cell["server"] as? [String: Any])
+            #expect((server["rss_peak_bytes"] as? Int ?? 0) > 0, "\(system) server RSS")
+            #expect((server["cpu_percent"] as? Double ?? 0) > 0, "\(system) server CPU")
+            let clients = try #require(cell["clients"] as? [String: Any])
+            #expect(clients["workers"] as? Int == 2)
+            #expect(clients["connections_established"] as? Int == 20)
+            let duration = cell["duration_s"] as? Double ?? 0
+            #expect(duration > 1.5 && duration < 3, "window \(duration) s for a 2 s duration")
+        }
+        // Raw node files with their histograms, and the logs.
+        for cell in ["builtin-c20-r1", "python-echo-c20-r1"] {
+            for node in ["cell", "server", "client-1", "client-2"] {
+                #expect(FileManager.default.fileExists(atPath: "\(results)/nodes/\(cell)/\(node).json"), "\(cell)/\(node).json")
+            }
+            #expect(FileManager.default.fileExists(atPath: "\(results)/logs/\(cell)/server.log"))
+        }
+        let client = try String(contentsOfFile: "\(results)/nodes/builtin-c20-r1/client-1.json", encoding: .utf8)
+        #expect(client.contains("\"buckets\""))
+        #expect(FileManager.default.fileExists(atPath: results + "/summary.md"))
+        #expect(FileManager.default.fileExists(atPath: results + "/topology.yaml"))
+        #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
+                "left running: \(Harness.barrageProcesses(except: before))")
+
+        // `barrage report` re-renders the same comparison from the node files.
+        let report = try Harness.run(["report", results, "--format", "json"], in: folder)
+        #expect(report.status == 0)
+        let rerendered = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect(Harness.cells(rerendered).map { $0["requests"] as? Int } == cells.map { $0["requests"] as? Int })
+    }
+
+    @Test func clientWorkerKilledMidMeasurementFailsOnlyItsCell() throws {
+        let before = Harness.barragePIDs()
+        let folder = try Harness.scratch("kill-client")
+        let file = try Harness.topology(Self.topology(name: "kill-client", duration: "4s"), in: folder)
+        let results = folder + "/results"
+        let run = try Harness.Run(["launch", file, "--out", results], in: folder)
+
+        // The client worker writes its pid into its log as it starts.
+        let log = "\(results)/logs/builtin-c20-r1/client-2.log"
+        var victim: Int32?
+        let found = Harness.eventually(timeout: 30) {
+            guard let text = try? String(contentsOfFile: log, encoding: .utf8),
+                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("barrage worker ") }) else { return false }
+            victim = Int32(line.dropFirst("barrage worker ".count).prefix { $0.isNumber })
+            return victim != nil
+        }
+        try #require(found, "client-2 never started: \(run.stderr)")
+        // Into the measurement window: 0.5 s warmup, then 4 s of measuring.
+        #expect(Harness.eventually(timeout: 20) { run.stderr.contains("measuring") || !run.process.isRunning })
+        usleep(1_000_000)
+        kill(try #require(victim), SIGKILL)
+
+        let status = run.wait(timeout: 60)
+        #expect(status == 1, "stderr: \(run.stderr)")
+        let cells = Harness.cells(try Harness.summary(results))
+        try #require(cells.count == 2, "\(cells)")
+        #expect(cells[0]["status"] as? String == "failed")
+        let error = cells[0]["error"] as? String ?? ""
+        #expect(error.contains("client-2 on local"), "error: \(error)")
+        #expect(error.contains("SIGKILL"), "error: \(error)")
+        #expect(cells[1]["status"] as? String == "ok", "\(cells[1]["error"] ?? "")")
+        #expect((cells[1]["requests"] as? Int ?? 0) > 0)
+        #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
+                "left running: \(Harness.barrageProcesses(except: before))")
+    }
+
+    @Test func sigintStopsTheRunKeepingFinishedCells() throws {
+        let before = Harness.barragePIDs()
+        let folder = try Harness.scratch("sigint")
+        let file = try Harness.topology(Self.topology(name: "sigint", duration: "3s"), in: folder)
+        let results = folder + "/results"
+        let run = try Harness.Run(["launch", file, "--out", results], in: folder)
+
+        // Wait until the first cell is written and the second one is under way.
+        let secondStarted = Harness.eventually(timeout: 40) {
+            guard let summary = try? Harness.summary(results) else { return false }
+            return Harness.cells(summary).count == 1
+                && FileManager.default.fileExists(atPath: "\(results)/logs/python-echo-c20-r1/client-1.log")
+        }
+        try #require(secondStarted, "second cell never started: \(run.stderr)")
+        usleep(1_500_000)
+        let sent = Date()
+        kill(run.process.processIdentifier, SIGINT)
+        let status = run.wait(timeout: 10)
+        let took = Date().timeIntervalSince(sent)
+        #expect(status == 1)
+        #expect(took < 5, "took \(took) s to stop after SIGINT")
+
+        let summary = try Harness.summary(results)
+        #expect(summary["status"] as? String == "interrupted")
+        let cells = Harness.cells(summary)
+        #expect(cells.first?["status"] as? String == "ok", "the finished cell is kept")
+        #expect((cells.first?["requests"] as? Int ?? 0) > 0)
+        #expect(cells.count <= 2)
+        if cells.count == 2 { #expect(cells[1]["status"] as? String == "interrupted") }
+        #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
+                "left running: \(Harness.barrageProcesses(except: before))")
+    }
+}
