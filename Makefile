@@ -22,10 +22,11 @@ build: deps
 run: build
 	$(BIN) launch Topologies/quick-local.yaml
 
-# Unit tests of the pure modules, then end-to-end tests that start real processes
-# (they use the release binary that `build` made).
-test: build
-	BARRAGE_BIN=$(CURDIR)/$(BIN) $(SWIFT) test
+# Unit tests of the pure modules and end-to-end tests that start real processes, on one
+# debug build (the end-to-end tests run the debug `barrage` it makes).
+test: deps
+	$(SWIFT) build --product barrage
+	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test
 
 clean:
 	rm -rf .build results

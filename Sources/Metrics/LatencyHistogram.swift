@@ -64,12 +64,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// extreme percentiles (which HdrHistogram reads from them) survive a round trip.
     public var buckets: [(value: UInt64, count: UInt64)] {
         var pairs = storage.recordedValues().map { (value: $0.value, count: UInt64($0.count)) }
-        if pairs.count == 1, pairs[0].count > 1, storage.min != storage.max {
+        // `min` and `maxRecorded` are the raw extremes (`max` is already bucket-rounded).
+        if pairs.count == 1, pairs[0].count > 1, storage.min != storage.maxRecorded {
             // One bucket holding both extremes: split it so each survives.
-            pairs = [(storage.min, 1), (storage.max, pairs[0].count - 1)]
+            pairs = [(storage.min, 1), (storage.maxRecorded, pairs[0].count - 1)]
         } else if !pairs.isEmpty {
             pairs[0].value = storage.min
-            pairs[pairs.count - 1].value = storage.max
+            pairs[pairs.count - 1].value = storage.maxRecorded
         }
         return pairs
     }

@@ -2,6 +2,12 @@ import ArgumentParser
 import UV
 import Glibc
 
+// A parent may hand us blocked signals (test runners and some supervisors do); the
+// coordinator relies on SIGCHLD, SIGINT and SIGTERM reaching its loop, so unblock them all.
+var everySignal = sigset_t()
+sigemptyset(&everySignal)
+sigprocmask(SIG_SETMASK, &everySignal, nil)
+
 // Exit codes are the contract's, not ArgumentParser's: usage errors exit 2 like a bad topology.
 do {
     var command = try Barrage.parseAsRoot()
