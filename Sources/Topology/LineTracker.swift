@@ -1,8 +1,13 @@
 /// Follows line and column through text the way libyaml counts them (columns in Unicode
 /// scalars; `\r\n` is one break; NEL, LS and PS also break lines), so our marks match its marks.
 struct LineTracker {
-    private(set) var mark = SourceMark.start
+    private(set) var mark: SourceMark
     private var afterCarriageReturn = false
+
+    /// Starts at `mark`, the start of the file unless resuming mid-way.
+    init(at mark: SourceMark = .start) {
+        self.mark = mark
+    }
 
     mutating func advance(over scalar: Unicode.Scalar) {
         defer { afterCarriageReturn = scalar == "\r" }

@@ -15,12 +15,12 @@ enum Quantity {
 
     /// `64B`, `64 B`, `4KiB`, `512MiB`, `1GiB` or a plain byte count.
     static func size(_ text: String) -> QuantityParse<UInt64> {
-        let hint = "a size: a whole number with B, KiB, MiB or GiB (e.g. 64B, 512MiB)"
+        let hint = "a whole number of B, KiB, MiB or GiB (e.g. 64B, 512MiB)"
         let (number, unit) = splitNumber(text)
         let multipliers: [String: UInt64] = ["": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30]
         guard let multiplier = multipliers[unit] else {
-            return .invalid(unit.isEmpty || number.isEmpty ? hint
-                            : "a size; unknown unit \(Quote.quoted(unit)), use B, KiB, MiB or GiB")
+            return .invalid(number.isEmpty || unit.first?.isLetter != true ? hint
+                            : "a size in B, KiB, MiB or GiB (unknown unit \(Quote.quoted(unit)))")
         }
         guard let magnitude = digitValue(number) else { return .invalid(hint) }
         guard let count = magnitude,
@@ -31,7 +31,7 @@ enum Quantity {
 
     /// `500ms`, `2s`, `1m`, in milliseconds. A unit is required: a bare `10` is ambiguous.
     static func durationMilliseconds(_ text: String) -> QuantityParse<Int> {
-        let hint = "a duration: a whole number with ms, s or m (e.g. 500ms, 2s, 1m)"
+        let hint = "a whole number of ms, s or m (e.g. 500ms, 2s, 1m)"
         let (number, unit) = splitNumber(text)
         let multipliers = ["ms": 1, "s": 1_000, "m": 60_000]
         guard let multiplier = multipliers[unit], let magnitude = digitValue(number) else { return .invalid(hint) }

@@ -122,6 +122,9 @@ extension TopologyValidator {
         case .value(let value):
             return checked(value, in: range, label: label, text: scalar.text, mark: scalar.mark,
                            bounds: (String(range.lowerBound), String(range.upperBound)))
+        case .tooLarge where scalar.text.hasPrefix("-"):
+            sink.report("\(label) \(Quote.fragment(scalar.text)) is out of range; at least \(range.lowerBound)",
+                        at: scalar.mark)
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: String(range.upperBound), mark: scalar.mark)
         case .invalid(let shape):

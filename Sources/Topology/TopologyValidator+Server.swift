@@ -4,6 +4,8 @@ extension TopologyValidator {
     static let limitKeys = ["cpus", "memory", "cpuset"]
     /// More cores than any machine we would benchmark on; beyond it is surely a typo.
     static let maximumCPUs = 1_024.0
+    /// 16 TiB: more than any machine has; larger values are typos (and keep clear of overflow).
+    static let maximumMemoryBytes: UInt64 = 16 << 40
 
     mutating func server(_ top: Fields, hosts: [Host]?) -> ServerSpec? {
         guard let node = required(top, "server"),
@@ -41,7 +43,7 @@ extension TopologyValidator {
             }
         }
         if let node = fields.value("memory") {
-            limits.memoryBytes = size(node, label: "memory", in: 1...UInt64.max, upper: "\(UInt64.max) bytes")
+            limits.memoryBytes = size(node, label: "memory", in: 1...Self.maximumMemoryBytes, upper: "16 TiB")
         }
         if let node = fields.value("cpuset"), let scalar = scalar(node, label: "cpuset") {
             if Self.isCPUSet(scalar.text) {

@@ -42,7 +42,7 @@ enum YAMLComposer {
         var documents = 0
         while true {
             guard yaml_parser_parse(parser, event) == 1 else {
-                reportError(of: parser.pointee, bytes: bytes, into: &sink)
+                reportError(of: parser.pointee, bytes: bytes, depth: builder.depth, into: &sink)
                 return .failed
             }
             defer { yaml_event_delete(event) }
@@ -81,9 +81,16 @@ enum YAMLComposer {
         }
     }
 
-    private static func reportError(of parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>,
+    private static func reportError(of parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, depth: Int,
                                     into sink: inout DiagnosticSink) {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        if problem.hasPrefix("Maximum nesting level reached") {
+            // libyaml's own limit (1000) tripped by its look-ahead; see `FlowDepthScan`.
+            let mark = sourceMark(parser.problem_mark)
+            let excess = FlowDepthScan.firstExcess(in: bytes, from: mark, depth: depth, limit: maximumDepth)
+            sink.report("nesting is deeper than \(maximumDepth) levels", at: excess ?? mark)
+            return
+        }
         switch parser.error {
         case YAML_MEMORY_ERROR:
             sink.report("out of memory while reading YAML", at: .start)
