@@ -1,0 +1,78 @@
+/// The `systems` section.
+extension TopologyValidator {
+    static let systemKeys = ["name", "container", "env"]
+
+    mutating func systems(_ top: Fields) -> [System]? {
+        guard let node = required(top, "systems"),
+              let items = items(node, label: "systems", what: "system")
+        else { return nil }
+        var result: [System] = []
+        var firstSeen: [String: SourceMark] = [:]
+        for (index, item) in items.enumerated() {
+            let place = "in system \(index + 1)"
+            guard let fields = fields(of: item, label: "system \(index + 1)", place: place,
+                                      allowed: Self.systemKeys)
+            else { continue }
+            var system = System(name: "", container: "")
+            if let node = required(fields, "name"), let scalar = scalar(node, label: "system name") {
+                if !NameRules.isPlainName(scalar.text) {
+                    sink.report("bad system name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
+                                + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                                at: scalar.mark)
+                } else if let first = firstSeen[scalar.text] {
+                    sink.report("duplicate system name \(Quote.quoted(scalar.text)) (first at \(first.description))",
+                                at: scalar.mark)
+                } else {
+                    firstSeen[scalar.text] = scalar.mark
+                }
+                system.name = scalar.text
+            }
+            if let node = required(fields, "container"), let scalar = scalar(node, label: "container") {
+                if !knownContainers.contains(scalar.text) {
+                    let known = knownContainers.sorted { lhs, rhs in
+                        // builtin first: it is always there and the usual baseline.
+                        (lhs == "builtin" ? "" : lhs) < (rhs == "builtin" ? "" : rhs)
+                    }
+                    var message = "unknown container \(Quote.quoted(scalar.text))"
+                    if let guess = Spelling.suggestion(for: scalar.text, among: known) {
+                        message += "; did you mean '\(guess)'?"
+                    }
+                    message += " Known containers: " + known.joined(separator: ", ")
+                    sink.report(message, at: scalar.mark)
+                }
+                system.container = scalar.text
+            }
+            if let node = fields.value("env") {
+                system.env = environment(node)
+            }
+            result.append(system)
+        }
+        return result
+    }
+
+    private mutating func environment(_ node: YAMLNode) -> [EnvironmentVariable] {
+        guard case .mapping(let mapping) = node else {
+            reportWrongKind(node, label: "env", expected: "a mapping of NAME: value")
+            return []
+        }
+        var result: [EnvironmentVariable] = []
+        for entry in entries(of: mapping, place: "in env") {
+            if !NameRules.isEnvironmentName(entry.name) {
+                sink.report("bad environment variable name \(Quote.quoted(entry.name)): use letters, digits and '_', "
+                            + "not starting with a digit", at: entry.keyMark)
+            }
+            // Scalars of any type are kept as written: `GOMAXPROCS: 1` means the text "1".
+            guard case .scalar(let scalar) = entry.value else {
+                reportWrongKind(entry.value, label: "env value for \(Quote.quoted(entry.name))",
+                                expected: "a single value")
+                continue
+            }
+            if scalar.text.unicodeScalars.contains("\0") {
+                sink.report("env value for \(Quote.quoted(entry.name)) contains a NUL character, which no process "
+                            + "environment can hold", at: scalar.mark)
+            }
+            result.append(EnvironmentVariable(name: entry.name, value: scalar.text))
+        }
+        return result
+    }
+}

@@ -1,0 +1,56 @@
+/// Checks a composed YAML tree against the topology schema, reporting every problem it finds
+/// and building the `Topology` only when there are none.
+///
+/// Each section reader reports its own problems and returns its best reading (or `nil`);
+/// cross-section checks skip anything already reported, so one mistake gives one message.
+struct TopologyValidator {
+    static let topKeys = ["name", "hosts", "systems", "server", "clients", "workload"]
+    /// Client worker processes over all groups; each is a process on some host.
+    static let maximumTotalWorkers = 256
+    /// Cells in one run; past this a run would take days and the plan itself gets huge.
+    static let maximumCells = 1_000
+
+    var sink: DiagnosticSink
+    let knownContainers: Set<String>
+
+    init(sink: DiagnosticSink, knownContainers: Set<String>) {
+        self.sink = sink
+        self.knownContainers = knownContainers.union(["builtin"])
+    }
+
+    mutating func topology(from root: YAMLNode) -> Topology? {
+        guard case .mapping = root else {
+            if !root.isInvalid {
+                sink.report("the top level of a topology file must be a mapping with the keys "
+                            + Self.topKeys.joined(separator: ", ") + "; found \(root.kindDescription)", at: root.mark)
+            }
+            return nil
+        }
+        guard let top = fields(of: root, label: "the top level", place: "at the top level", allowed: Self.topKeys)
+        else { return nil }
+
+        let name = runName(top)
+        let hosts = self.hosts(top)
+        let systems = self.systems(top)
+        let server = self.server(top, hosts: hosts)
+        let clients = self.clients(top, hosts: hosts)
+        let workload = self.workload(top, clients: clients, systemCount: systems?.count)
+
+        guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let workload else {
+            return nil
+        }
+        return Topology(name: name, hosts: hosts, systems: systems, server: server,
+                        clients: clients.groups, workload: workload)
+    }
+
+    private mutating func runName(_ top: Fields) -> String? {
+        guard let node = required(top, "name"), let scalar = scalar(node, label: "name") else { return nil }
+        guard NameRules.isPlainName(scalar.text) else {
+            sink.report("bad name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
+                        + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                        at: scalar.mark)
+            return nil
+        }
+        return scalar.text
+    }
+}

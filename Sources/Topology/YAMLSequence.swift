@@ -1,0 +1,5 @@
+/// A YAML sequence (block `- ` list or flow `[...]`).
+struct YAMLSequence: Sendable, Equatable {
+    var items: [YAMLNode]
+    var mark: SourceMark
+}

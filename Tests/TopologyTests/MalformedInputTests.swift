@@ -1,0 +1,191 @@
+import Testing
+@testable import Topology
+
+/// Hostile or broken input: every case must give diagnostics, never a crash, hang or huge allocation.
+@Suite struct MalformedInputTests {
+    private func single(_ found: [TopologyDiagnostic], _ line: Int, _ column: Int, _ message: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(found.count == 1, "got:\n\(TopologyErrors(diagnostics: found))", sourceLocation: sourceLocation)
+        #expect(found.first?.line == line, sourceLocation: sourceLocation)
+        #expect(found.first?.column == column, sourceLocation: sourceLocation)
+        #expect(found.first?.message.contains(message) == true, "got: \(found.first?.message ?? "nothing")",
+                sourceLocation: sourceLocation)
+    }
+
+    @Test func emptyBytesAndEmptyText() {
+        single(diagnostics(bytes: []), 1, 1, "empty topology file")
+        single(diagnostics(""), 1, 1, "empty topology file")
+    }
+
+    @Test func onlyCommentsWhitespaceOrABareDocumentMarkerCountAsEmpty() {
+        single(diagnostics("# nothing here\n\n   \n"), 1, 1, "empty topology file")
+        single(diagnostics("---\n"), 1, 1, "empty topology file")
+        single(diagnostics("~\n"), 1, 1, "empty topology file")
+    }
+
+    @Test func scalarTopLevel() {
+        single(diagnostics("just some words\n"), 1, 1, "the top level of a topology file must be a mapping")
+    }
+
+    @Test func binaryJunkIsReportedAsNotText() {
+        // An ELF header: DEL is the very first byte.
+        single(diagnostics(bytes: [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00]), 1, 1,
+               "file is not text: control character U+007F at byte 0")
+        single(diagnostics(bytes: Array("name: x\nhosts:\u{0}".utf8)), 2, 7, "control character U+0000 at byte 14")
+    }
+
+    @Test func pseudoRandomBinaryNeverCrashes() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in [1, 2, 7, 64, 4096] {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return UInt8(truncatingIfNeeded: state >> 56)
+                }
+                let found = diagnostics(bytes: bytes)
+                #expect(!found.isEmpty)
+                #expect(found.allSatisfy { $0.line >= 1 && $0.column >= 1 })
+            }
+        }
+    }
+
+    @Test func invalidUTF8() {
+        single(diagnostics(bytes: Array("name: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)), 1, 10,
+               "file is not valid UTF-8: bad byte at offset 9")
+        // Overlong encoding of '/', a classic; and a lone continuation byte on line 2 after a multi-byte char.
+        single(diagnostics(bytes: [0xC0, 0xAF]), 1, 1, "not valid UTF-8")
+        single(diagnostics(bytes: Array("a: 1\nb: é".utf8) + [0x80]), 2, 5, "not valid UTF-8")
+        // UTF-16 is not accepted: topology files are UTF-8.
+        single(diagnostics(bytes: [0xFF, 0xFE, 0x6E, 0x00]), 1, 1, "not valid UTF-8")
+    }
+
+    @Test func fileOverOneMebibyteIsRejectedBeforeParsing() {
+        let text = "# " + String(repeating: "x", count: 1 << 20) + "\n"
+        single(diagnostics(text), 1, 1, "topology file is too large (1048579 bytes; at most 1 MiB)")
+    }
+
+    @Test func deepFlowSequences() {
+        single(diagnostics(String(repeating: "[", count: 100_000)), 1, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func deepFlowMappings() {
+        single(diagnostics(String(repeating: "{", count: 100_000)), 1, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func deepAlternatingFlowCollections() {
+        single(diagnostics(String(repeating: "[{", count: 50_000)), 1, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func shallowAndDeepFlowNestingReportTheSameSpot() {
+        // 70 brackets is handled from libyaml's events, 100,000 by the look-ahead fallback: same answer.
+        single(diagnostics(String(repeating: "[", count: 70)), 1, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func deepFlowFallbackSkipsQuotedBrackets() {
+        // `[` at column 4 is level 2; the quoted scalars hold brackets that do not count;
+        // the 63rd real bracket after them (column 88) is level 65.
+        let text = #"x: ["a\"[[", 'it''s [[', "# + String(repeating: "[", count: 1_000)
+        single(diagnostics(text), 1, 88, "nesting is deeper than 64 levels")
+    }
+
+    @Test func deepFlowFallbackTreatsApostropheInPlainScalarAsText() {
+        let text = "x: [it's, " + String(repeating: "[", count: 1_000)
+        single(diagnostics(text), 1, 73, "nesting is deeper than 64 levels")
+    }
+
+    @Test func compactBlockSequencesOnOneLine() {
+        // `- - - …`: the 65th dash is at column 129.
+        single(diagnostics(String(repeating: "- ", count: 50_000) + "x\n"), 1, 129, "nesting is deeper than 64 levels")
+    }
+
+    @Test func indentedBlockSequences() {
+        // Line k is k-1 spaces and a dash: 1000 levels (about 500 KB), the deepest that fits in 1 MiB
+        // with this shape at any useful width.
+        let text = (0..<1_000).map { String(repeating: " ", count: $0) + "-\n" }.joined()
+        single(diagnostics(text), 65, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func fiftyThousandLinesOfNestedDashes() {
+        // 50,000 lines of ever-deeper `- ` cannot fit in 1 MiB (it would be over a gigabyte), so the
+        // nearest real file is this: 50,000 lines, each opening another level with two dashes.
+        let text = (0..<50_000).map { ($0 == 0 ? "" : "  ") + "- -\n" }.joined()
+        let found = diagnostics(text)
+        #expect(!found.isEmpty)
+        #expect(found.count == 1)
+    }
+
+    @Test func indentedBlockMappings() {
+        let text = (0..<1_000).map { String(repeating: " ", count: $0) + "a:\n" }.joined()
+        single(diagnostics(text), 65, 65, "nesting is deeper than 64 levels")
+    }
+
+    @Test func depthLimitIsExactly64() {
+        // Top-level mapping plus 63 brackets is 64 levels: allowed (the schema then objects to it).
+        let ok = "name: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
+        #expect(diagnostics(ok).contains { $0.message.contains("name must be a single value, found a list") })
+        let deep = "name: " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "\n"
+        single(diagnostics(deep), 1, 70, "nesting is deeper than 64 levels")
+    }
+
+    @Test func hugeNumbersEverywhereAreOutOfRange() {
+        let huge = "99999999999999999999999"
+        let text = """
+        name: huge
+        hosts: { local: {} }
+        systems: [{ name: a, container: builtin }]
+        server: { host: local, port: \(huge), limits: { cpus: \(huge), memory: \(huge) } }
+        clients: [{ host: local, workers: \(huge), threads: -\(huge) }]
+        workload:
+          protocol: grpc
+          payload: \(huge)
+          connections: [\(huge), -\(huge)]
+          concurrency: \(huge)
+          rate: \(huge)/s
+          warmup: \(huge)ms
+          duration: \(huge)m
+          repeat: \(huge)
+        """
+        let found = diagnostics(text)
+        // Every numeric field of the format, each reported once.
+        #expect(found.count == 13, "got:\n\(TopologyErrors(diagnostics: found))")
+        #expect(found.allSatisfy { $0.message.contains("out of range") })
+        #expect(found.contains { $0.line == 5 && $0.column == 69
+            && $0.message == "threads -99999999999999999999999 is out of range; at least 1" })
+        #expect(found.contains { $0.line == 4 && $0.column == 104
+            && $0.message == "memory 99999999999999999999999 is out of range; at most 16 TiB" })
+    }
+
+    @Test func billionLaughsIsRejectedQuickly() {
+        var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        for (previous, name) in zip(names, names.dropFirst()) {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        // Used as a value and, worse, as a mapping key (which a composer that hashes keys would expand).
+        text += "workload: *i\n? *i\n: x\n"
+        let found = diagnostics(text)
+        #expect(found.contains { $0.line == 2 && $0.column == 8 && $0.message.contains("aliases (*a) are not supported") })
+        #expect(found.contains { $0.line == 10 && $0.column == 11 && $0.message.contains("aliases (*i)") })
+        #expect(found.count <= DiagnosticSink.reportLimit + 1)
+    }
+
+    @Test func floodOfProblemsIsCapped() {
+        let text = (0..<5_000).map { "k\($0): 1\n" }.joined()
+        let found = diagnostics(text)
+        #expect(found.count == DiagnosticSink.reportLimit + 1)
+        #expect(found.last?.message.hasPrefix("too many problems;") == true)
+    }
+
+    @Test func giantScalarIsShortenedInMessages() {
+        let text = minimal(replacingLine: 1, with: "name: " + String(repeating: "X", count: 900_000))
+        let found = diagnostics(text)
+        #expect(found.count == 1)
+        #expect((found.first?.message.count ?? .max) < 200)
+        #expect(found.first?.message.hasPrefix("bad name 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX…'") == true)
+    }
+
+    @Test func controlCharactersFromEscapesAreShownEscaped() {
+        let found = diagnostics(minimal(replacingLine: 1, with: "name: \"a\\nb\\u0007\""))
+        #expect(found.first?.message.hasPrefix("bad name 'a\\nb\\u{7}'") == true)
+    }
+}
