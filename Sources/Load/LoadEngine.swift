@@ -1,0 +1,22 @@
+/// What the client worker drives, whatever the protocol: one loop's share of connections.
+///
+/// Every call happens on the engine's own loop thread.
+public protocol LoadEngine: AnyObject {
+    /// Opens every connection; `completion` gets how many are up and why the others failed
+    /// (reason → count, e.g. "ECONNREFUSED": 3).
+    func connect(completion: @escaping (Int, [String: UInt64]) -> Void)
+    /// Starts sending on every connection.
+    func start()
+    /// Opens (1) or closes (2) the measurement window.
+    func mark(index: Int)
+    /// Stops sending and closes every connection.
+    func stop()
+    /// Counters since load started and inside the window.
+    var counters: WindowCounters { get }
+    /// Connections up right now.
+    var connectionsUp: Int { get }
+    /// Open loop: sends that went out later than scheduled (the generator fell behind).
+    var lateSends: UInt64 { get }
+}
+
+extension EchoLoadGenerator: LoadEngine {}
