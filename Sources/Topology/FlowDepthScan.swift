@@ -38,8 +38,12 @@ enum FlowDepthScan {
                     if depth > limit { return tracker.mark }
                 case "]", "}":
                     depth -= 1
-                case "\"", "'" where [" ", "\t", "[", "{", ",", ":"].contains(previous):
-                    quote = scalar
+                case "\"", "'":
+                    // A quote opens a quoted scalar only where a token may start; inside a plain
+                    // scalar (`it's`, `a"b`) it is just a character.
+                    if [" ", "\t", "[", "{", ",", ":"].contains(previous) {
+                        quote = scalar
+                    }
                 case "#" where previous == " " || previous == "\t":
                     return nil
                 default:

@@ -9,28 +9,34 @@ enum InputScreen {
         if bytes.count > maximumBytes {
             return (.start, "topology file is too large (\(bytes.count) bytes; at most 1 MiB)")
         }
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
         var tracker = LineTracker()
         var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                let scalar = Unicode.UTF8.decode(encoded)
-                if !isAllowed(scalar) {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                    return (tracker.mark,
-                            "file is not text: control character \(code) at byte \(offset) (binary data?)")
+        while offset < bytes.count {
+            let scalar: Unicode.Scalar
+            let width: Int
+            if bytes[offset] < 0x80 {
+                // ASCII fast path: nearly every byte of a real file, and far cheaper than decoding.
+                scalar = Unicode.Scalar(bytes[offset])
+                width = 1
+            } else {
+                var parser = Unicode.UTF8.ForwardParser()
+                var iterator = UnsafeBufferPointer(rebasing: bytes[offset...]).makeIterator()
+                guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else {
+                    return (tracker.mark, "file is not valid UTF-8: bad byte at offset \(offset)")
                 }
-                tracker.advance(over: scalar)
-                offset += encoded.count
-            case .error:
-                return (tracker.mark, "file is not valid UTF-8: bad byte at offset \(offset)")
-            case .emptyInput:
-                return nil
+                scalar = Unicode.UTF8.decode(encoded)
+                width = encoded.count
             }
+            if !isAllowed(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                let kind = scalar.value < 0xA0 ? "control character" : "non-character"
+                return (tracker.mark, "file is not text: \(kind) \(code) at byte \(offset) (binary data?)")
+            }
+            tracker.advance(over: scalar)
+            offset += width
         }
+        return nil
     }
 
     /// Where a byte offset lies, for libyaml reader errors which carry only an offset.

@@ -14,6 +14,10 @@ extension TopologyValidator {
             sink.report("hosts must declare at least one host (e.g. 'local: {}')", at: mapping.mark)
             return nil
         }
+        guard mapping.entries.count <= Self.maximumHosts else {
+            sink.report("hosts declares \(mapping.entries.count) hosts; at most \(Self.maximumHosts)", at: mapping.mark)
+            return nil
+        }
         return entries(of: mapping, place: "in hosts").map { host($0) }
     }
 

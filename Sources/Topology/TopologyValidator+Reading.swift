@@ -66,14 +66,18 @@ extension TopologyValidator {
         return field.value
     }
 
-    /// A list's items; reports a non-list or an empty list.
-    mutating func items(_ node: YAMLNode, label: String, what: String) -> [YAMLNode]? {
+    /// A list's items; reports a non-list, an empty list or one longer than `maximum`.
+    mutating func items(_ node: YAMLNode, label: String, what: String, maximum: Int) -> [YAMLNode]? {
         guard case .sequence(let sequence) = node else {
             reportWrongKind(node, label: label, expected: "a list")
             return nil
         }
         guard !sequence.items.isEmpty else {
             sink.report("\(label) must list at least one \(what)", at: sequence.mark)
+            return nil
+        }
+        guard sequence.items.count <= maximum else {
+            sink.report("\(label) lists \(sequence.items.count) entries; at most \(maximum)", at: sequence.mark)
             return nil
         }
         return sequence.items

@@ -4,7 +4,7 @@ extension TopologyValidator {
 
     mutating func systems(_ top: Fields) -> [System]? {
         guard let node = required(top, "systems"),
-              let items = items(node, label: "systems", what: "system")
+              let items = items(node, label: "systems", what: "system", maximum: Self.maximumSystems)
         else { return nil }
         var result: [System] = []
         var firstSeen: [String: SourceMark] = [:]
@@ -53,6 +53,11 @@ extension TopologyValidator {
     private mutating func environment(_ node: YAMLNode) -> [EnvironmentVariable] {
         guard case .mapping(let mapping) = node else {
             reportWrongKind(node, label: "env", expected: "a mapping of NAME: value")
+            return []
+        }
+        guard mapping.entries.count <= Self.maximumEnvironmentVariables else {
+            sink.report("env has \(mapping.entries.count) variables; at most \(Self.maximumEnvironmentVariables)",
+                        at: mapping.mark)
             return []
         }
         var result: [EnvironmentVariable] = []

@@ -9,6 +9,12 @@ struct TopologyValidator {
     static let maximumTotalWorkers = 256
     /// Cells in one run; past this a run would take days and the plan itself gets huge.
     static let maximumCells = 1_000
+    /// Caps on list lengths. Real files have a handful of each; the caps bound the work (e.g.
+    /// "did you mean" look-ups compare every reference with every host) for hostile files.
+    static let maximumHosts = 256
+    static let maximumSystems = 64
+    static let maximumClientGroups = 256
+    static let maximumEnvironmentVariables = 256
 
     var sink: DiagnosticSink
     let knownContainers: Set<String>
