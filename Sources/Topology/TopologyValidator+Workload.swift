@@ -29,9 +29,11 @@ extension TopologyValidator {
                             + "and waits for its echo", at: node.mark)
             }
         }
-        let payload = required(fields, "payload")
-            .flatMap { size($0, label: "payload", in: 1...Self.maximumPayloadBytes, upper: "16 MiB") }
-            .flatMap { Int(exactly: $0) }
+        // 64 B unless said otherwise: the usual small-message RPC benchmark.
+        var payload: Int? = 64
+        if let node = fields.value("payload") {
+            payload = size(node, label: "payload", in: 1...Self.maximumPayloadBytes, upper: "16 MiB").flatMap { Int(exactly: $0) }
+        }
         let connections = required(fields, "connections")
             .flatMap { connectionCounts($0, totalWorkers: clients?.totalWorkers) }
         var concurrency: Int? = 1

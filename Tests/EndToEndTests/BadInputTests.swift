@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// No input, however malformed, crashes `barrage validate` or `launch`: exit 2 and a message.
+extension EndToEnd {
 @Suite struct BadInputTests {
     static let inputs: [(String, [UInt8])] = [
         ("empty", []),
@@ -63,11 +64,12 @@ import Testing
 
     @Test func validatePrintsThePlan() throws {
         let folder = try Harness.scratch("plan")
-        let file = try Harness.topology(LaunchTests.topology(name: "plan", connections: "[20, 101]"), in: folder)
+        let file = try Harness.topology(EndToEnd.LaunchTests.topology(name: "plan", connections: "[20, 101]"), in: folder)
         let run = try Harness.run(["validate", file], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("client-1"))
         #expect(run.stdout.contains("server"))
         #expect(run.stdout.contains("51"), "101 over 2 workers gives 51 and 50: \(run.stdout)")
     }
+}
 }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Failures a user meets: a crashing server, a coordinator that is killed outright.
-@Suite(.serialized) struct FailureTests {
+extension EndToEnd {
+@Suite struct FailureTests {
     /// A recipe whose server serves, then aborts after `seconds`.
     static func crashingRecipe(in folder: String, seconds: Double) throws -> String {
         let containers = folder + "/Containers"
@@ -59,7 +60,7 @@ import Testing
     @Test func killedCoordinatorLeavesNoProcessBehind() throws {
         let before = Harness.barragePIDs()
         let folder = try Harness.scratch("kill-coordinator")
-        let file = try Harness.topology(LaunchTests.topology(name: "kill-coordinator", duration: "10s"), in: folder)
+        let file = try Harness.topology(EndToEnd.LaunchTests.topology(name: "kill-coordinator", duration: "10s"), in: folder)
         let results = folder + "/results"
         let run = try Harness.Run(["launch", file, "--out", results], in: folder)
         let loaded = Harness.eventually(timeout: 30) {
@@ -74,4 +75,5 @@ import Testing
         #expect(Harness.eventually(timeout: 5) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")
     }
+}
 }

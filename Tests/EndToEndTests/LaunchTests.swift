@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Whole runs of `barrage launch` with real worker, server and recipe processes.
-@Suite(.serialized) struct LaunchTests {
+extension EndToEnd {
+@Suite struct LaunchTests {
     static func topology(name: String, duration: String = "2s", warmup: String = "500ms", connections: String = "[20]") -> String {
         """
         name: \(name)
@@ -151,4 +152,5 @@ import Testing
         #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")
     }
+}
 }
