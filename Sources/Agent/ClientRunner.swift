@@ -3,50 +3,81 @@ import Metrics
 import UV
 import Wire
 
-/// The client worker's job: connect its share, run load when told, and report the window.
+/// The client worker's job: spread its connections over `threads` load threads, connect,
+/// run load when told, and report the window with every thread's counters merged once.
 final class ClientRunner {
+    private enum Pending {
+        case none
+        case connecting(ready: (ReadyReport) -> Void, failed: (String) -> Void)
+        case marking(Int, done: () -> Void)
+        case stopping(done: (ClientNodeResult) -> Void)
+    }
+
     private let setup: ClientSetup
-    private let generator: EchoLoadGenerator
+    private var threads: [LoadThread] = []
+    private var replies: Mailbox<(Int, LoadThread.Reply)>!
     private let progressTimer: Timer
+    private var pending: Pending = .none
+    private var answered: Set<Int> = []
+    private var established = 0
+    private var connectFailures: [String: UInt64] = [:]
+    private var merged = WindowCounters()
+    private var lateSends: UInt64 = 0
+    private var latestProgress: [Int: ProgressReport] = [:]
     private var windowStartMs: UInt64 = 0
     private var windowEndMs: UInt64 = 0
     private var cpuAtStart = 0.0
     private var cpuInWindow = 0.0
+    private var failure: ((String) -> Void)?
 
     init(loop: Loop, setup: ClientSetup) throws {
         self.setup = setup
-        generator = try EchoLoadGenerator(loop: loop, parameters: .init(
-            targetHost: setup.targetHost, targetPort: setup.targetPort, connections: setup.connections,
-            payloadBytes: setup.payloadBytes, ratePerSecond: setup.ratePerSecond,
-            requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs))
         progressTimer = try Timer(loop: loop)
+        replies = try Mailbox(loop: loop) { [unowned self] message in self.received(message.0, message.1) }
+        let shares = Self.split(setup.connections, over: max(1, setup.threads))
+        let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
+        for (index, connections) in shares.enumerated() {
+            let parameters = Self.parameters(setup, connections: connections)
+            threads.append(try LoadThread(index: index, makeEngine: { loop in
+                try EchoLoadGenerator(loop: loop, parameters: parameters)
+            }, reply: post))
+        }
     }
 
-    /// Connects; reports ready, or failed when not one connection could be made.
+    /// `total` spread as evenly as possible, the first parts one larger.
+    static func split(_ total: Int, over parts: Int) -> [Int] {
+        (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
+    }
+
+    static func parameters(_ setup: ClientSetup, connections: Int) -> EchoLoadGenerator.Parameters {
+        let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
+        return EchoLoadGenerator.Parameters(
+            targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
+            payloadBytes: setup.payloadBytes, ratePerSecond: setup.ratePerSecond.map { $0 * share },
+            requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs)
+    }
+
+    /// Connects every thread's share; reports ready, or failed when not one connection could be made.
     func connect(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void) {
-        generator.connect { [unowned self, setup] established, failures in
-            self.connectFailures = failures
-            if established == 0 {
-                let reasons = failures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-                failed("no connection to \(setup.targetHost):\(setup.targetPort) could be made (\(reasons))")
-            } else {
-                ready(ReadyReport(connectionsEstablished: established, connectFailures: failures))
-            }
-        }
+        failure = failed
+        pending = .connecting(ready: ready, failed: failed)
+        broadcast(.connect)
     }
 
     /// Starts load, and progress reports once a second.
     func start(progress: @escaping (ProgressReport) -> Void) {
-        generator.start()
+        broadcast(.start)
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in
-            progress(ProgressReport(requests: self.generator.counters.totalRequests,
-                                    errors: self.generator.counters.totalErrors,
-                                    connectionsUp: self.generator.connectionsUp))
+            let reports = self.latestProgress.values
+            progress(ProgressReport(requests: reports.reduce(0) { $0 + $1.requests },
+                                    errors: reports.reduce(0) { $0 + $1.errors },
+                                    connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
+            self.broadcast(.progress)
         }
     }
 
-    func mark(index: Int) {
-        generator.mark(index: index)
+    /// Marks every thread; `done` once all have.
+    func mark(index: Int, done: @escaping () -> Void) {
         let now = Loop.hrtime() / 1_000_000
         if index == 1 {
             windowStartMs = now
@@ -55,21 +86,75 @@ final class ClientRunner {
             windowEndMs = now
             cpuInWindow = ProcessUsage.cpuSeconds() - cpuAtStart
         }
+        pending = .marking(index, done: done)
+        broadcast(.mark(index))
     }
 
-    /// Stops load; the window's result.
-    func stop() -> ClientNodeResult {
+    /// Stops load; `done` gets the window's result.
+    func stop(done: @escaping (ClientNodeResult) -> Void) {
         progressTimer.stop()
-        generator.stop()
-        let counters = generator.counters
-        return ClientNodeResult(
-            node: setup.node, host: setup.host, connectionsAsked: setup.connections,
-            connectionsEstablished: setup.connections - connectFailureCount, connectFailures: connectFailures,
-            threads: 1, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
-            requests: counters.requests, errors: counters.errors, histogram: counters.histogram,
-            cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes())
+        merged = WindowCounters()
+        lateSends = 0
+        pending = .stopping(done: done)
+        broadcast(.stop)
     }
 
-    private var connectFailures: [String: UInt64] = [:]
-    private var connectFailureCount: Int { Int(connectFailures.values.reduce(0, +)) }
+    /// Ends every load thread (their connections close).
+    func shutDown() {
+        progressTimer.stop()
+        for thread in threads { thread.send(.exit) }
+        replies.close()
+    }
+
+    private func broadcast(_ command: LoadThread.Command) {
+        answered = []
+        for thread in threads { thread.send(command) }
+    }
+
+    private func received(_ index: Int, _ reply: LoadThread.Reply) {
+        switch (reply, pending) {
+        case (.progress(let requests, let errors, let up), _):
+            latestProgress[index] = ProgressReport(requests: requests, errors: errors, connectionsUp: up)
+        case (.failed(let reason), _):
+            failure?(reason)
+        case (.connected(let up, let failures), .connecting(let ready, let failed)):
+            established += up
+            connectFailures.merge(failures, uniquingKeysWith: +)
+            guard allAnswered(index) else { return }
+            pending = .none
+            if established == 0 {
+                let reasons = connectFailures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+                failed("no connection to \(setup.targetHost):\(setup.targetPort) could be made (\(reasons))")
+            } else {
+                latestProgress = [:]
+                ready(ReadyReport(connectionsEstablished: established, connectFailures: connectFailures))
+            }
+        case (.marked(let number), .marking(let expected, let done)) where number == expected:
+            guard allAnswered(index) else { return }
+            pending = .none
+            done()
+        case (.stopped(let counters, let late), .stopping(let done)):
+            merged.add(counters)
+            lateSends += late
+            guard allAnswered(index) else { return }
+            pending = .none
+            done(result())
+        default:
+            break
+        }
+    }
+
+    private func allAnswered(_ index: Int) -> Bool {
+        answered.insert(index)
+        return answered.count == threads.count
+    }
+
+    private func result() -> ClientNodeResult {
+        ClientNodeResult(
+            node: setup.node, host: setup.host, connectionsAsked: setup.connections,
+            connectionsEstablished: established, connectFailures: connectFailures,
+            threads: threads.count, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
+            requests: merged.requests, errors: merged.errors, histogram: merged.histogram,
+            cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: lateSends)
+    }
 }

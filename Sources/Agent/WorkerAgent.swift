@@ -101,15 +101,14 @@ public final class WorkerAgent {
             runner.start { [unowned self] progress in self.channel.send(.progress(progress)) }
 
         case (.mark(let index), .client(let runner)):
-            runner.mark(index: index)
-            channel.send(.marked(index: index))
+            runner.mark(index: index) { [unowned self] in self.channel.send(.marked(index: index)) }
 
         case (.mark(let index), .server(let runner, _, _)):
             runner.mark(index: index)
             channel.send(.marked(index: index))
 
         case (.stop, .client(let runner)):
-            channel.send(.clientResult(runner.stop()))
+            runner.stop { [unowned self] result in self.channel.send(.clientResult(result)) }
 
         case (.stop, .server(let runner, let node, let host)):
             channel.send(.serverResult(runner.result(node: node, host: host)))
@@ -136,7 +135,7 @@ public final class WorkerAgent {
         case .waiting:
             finish()
         case .client(let runner):
-            _ = runner.stop()
+            runner.shutDown()
             finish()
         case .server(let runner, _, _):
             runner.terminate(completion: finish)

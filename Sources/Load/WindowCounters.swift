@@ -2,9 +2,9 @@ import Metrics
 
 /// What a load generator counts, split into "since load started" (progress) and "inside the
 /// measurement window" (results). Only the window is reported as the result.
-public struct WindowCounters {
+public struct WindowCounters: Sendable {
     /// The window's state.
-    public enum Window: Equatable {
+    public enum Window: Equatable, Sendable {
         /// Before the first mark: nothing is recorded as a result.
         case warmup
         /// Between the marks.

@@ -24,11 +24,14 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var cpuSeconds: Double
     /// Largest RSS of the worker process over the cell, bytes.
     public var rssPeakBytes: UInt64
+    /// Open loop: requests that went out later than scheduled inside the window — the
+    /// generator could not keep the asked rate (latency still counts from the schedule).
+    public var lateSends: UInt64
 
     public init(node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
                 connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
                 requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
-                cpuSeconds: Double, rssPeakBytes: UInt64) {
+                cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0) {
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked
@@ -41,6 +44,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         self.histogram = histogram
         self.cpuSeconds = cpuSeconds
         self.rssPeakBytes = rssPeakBytes
+        self.lateSends = lateSends
     }
 
     /// Total failed requests of every kind.
@@ -53,5 +57,6 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case connectFailures = "connect_failures"
         case cpuSeconds = "cpu_seconds"
         case rssPeakBytes = "rss_peak_bytes"
+        case lateSends = "late_sends"
     }
 }
