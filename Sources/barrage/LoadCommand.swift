@@ -1,0 +1,90 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Metrics
+import Topology
+import Wire
+
+/// `barrage load`: one client worker's load against a server that is already running.
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Drive load from this process against a running server and print what it measured.",
+        discussion: "No coordinator, no server management: for comparing the load generator itself (make bench) or probing a server by hand.")
+
+    @Option(help: "HOST:PORT of the server.")
+    var target: String
+
+    @Option(name: .customLong("protocol"), help: "tcp-echo or grpc.")
+    var protocolName: String = "grpc"
+
+    @Option(help: "unary or stream (grpc).")
+    var call: String = "unary"
+
+    @Option(help: "Connections to open.")
+    var connections: Int = 100
+
+    @Option(help: "Requests in flight per connection (HTTP/2 streams).")
+    var concurrency: Int = 1
+
+    @Option(help: "Event-loop threads.")
+    var threads: Int = 1
+
+    @Option(help: "Payload bytes.")
+    var payload: Int = 64
+
+    @Option(help: "Total requests per second (open loop); omit for closed loop.")
+    var rate: Double?
+
+    @Option(help: "Warmup seconds.")
+    var warmup: Double = 2
+
+    @Option(help: "Measurement seconds.")
+    var duration: Double = 10
+
+    @Flag(help: "Print the raw result as JSON instead of a summary line.")
+    var json = false
+
+    func validate() throws {
+        guard let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil else {
+            throw ValidationError("--target must be HOST:PORT, got '\(target)'")
+        }
+        guard WorkloadProtocol(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be tcp-echo or grpc") }
+        guard Call(rawValue: call) != nil else { throw ValidationError("--call must be unary or stream") }
+        guard connections >= 1, concurrency >= 1, threads >= 1, threads <= 256, payload >= 1 else {
+            throw ValidationError("--connections, --concurrency, --threads and --payload must be at least 1")
+        }
+        guard warmup >= 0, duration > 0, rate.map({ $0 > 0 }) ?? true else {
+            throw ValidationError("--warmup must be ≥ 0, --duration and --rate > 0")
+        }
+    }
+
+    func run() throws {
+        let colon = target.lastIndex(of: ":")!
+        var host = String(target[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let setup = ClientSetup(
+            node: "load", host: "local", targetHost: host, targetPort: Int(target[target.index(after: colon)...])!,
+            protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
+            payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
+            ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000)
+        let result: ClientNodeResult
+        do {
+            result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))
+        } catch {
+            printError("barrage load: \(error)")
+            throw ExitCode(1)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        let seconds = result.window.seconds
+        let latency = LatencySummary(result.histogram)
+        print("requests/s \(seconds > 0 ? Double(result.requests) / seconds : 0) · requests \(result.requests) · errors \(result.errorCount) "
+              + "· connections \(result.connectionsEstablished)/\(connections) · latency mean \(latency.mean) µs p50 \(latency.p50) p99 \(latency.p99) max \(latency.max) "
+              + "· cpu \(seconds > 0 ? result.cpuSeconds / seconds * 100 : 0) % · peak RSS \(result.rssPeakBytes) B · late sends \(result.lateSends)")
+    }
+}
