@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 BIN := .build/release/barrage
-APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 nghttp2-client
+APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 nghttp2-client time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps bench clean
@@ -27,6 +27,10 @@ run: build
 test: deps
 	$(SWIFT) build --product barrage
 	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test
+
+# Barrage's load generator vs h2load against one grpc-go server; record the output in BENCHMARKS.md.
+bench: build
+	python3 bench/bench.py
 
 clean:
 	rm -rf .build results
