@@ -12,6 +12,7 @@ extension EndToEnd {
         try """
         #!/bin/sh
         exec python3 -c '
+        # \(Harness.testServerMarker)
         import asyncio, os, signal
         class Echo(asyncio.Protocol):
             def connection_made(self, t): self.t = t

@@ -83,22 +83,28 @@ enum Harness {
         summary["cells"] as? [[String: Any]] ?? []
     }
 
-    /// Processes Barrage may have started (workers, the builtin server, the python recipe),
-    /// other than those in `except`.
+    /// Processes this checkout's Barrage may have started (workers, the builtin server, the
+    /// recipes' servers), other than those in `except`. Matched by path, so another checkout's
+    /// Barrage running on the same machine is not mistaken for a leftover of these tests.
     static func barrageProcesses(except: Set<Int32> = []) -> [String] {
         var found: [String] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), !except.contains(pid),
                   let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            // Zombies have an empty cmdline and do not match.
             let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            if command.contains("barrage worker") || command.contains("barrage serve") || command.contains("python-echo/server.py")
-                || command.contains("barrage launch") {
-                // Zombies have an empty cmdline and are skipped above.
+            // The binary runs under its resolved path (.build/<triple>/debug/barrage), and the
+            // test runner itself (.build/…/barragePackageTests.xctest) must not match.
+            let ourBarrage = command.hasPrefix(packageRoot + "/.build/") && command.contains("/barrage ")
+            if ourBarrage || command.contains(packageRoot + "/Containers/") || command.contains(testServerMarker) {
                 found.append("\(pid): \(command)")
             }
         }
         return found
     }
+
+    /// Put into the command line of servers that tests write themselves, so they are found too.
+    static let testServerMarker = "barrage-e2e-test-server"
 
     static func barragePIDs() -> Set<Int32> {
         Set(barrageProcesses().compactMap { Int32($0.prefix { $0 != ":" }) })
