@@ -8,11 +8,21 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
     public var samples: [ResourceSample]
     /// The measurement window on the server host's clock; nil when the cell never reached it.
     public var window: MeasurementWindow?
+    /// RSS of the tree when it first accepted a connection, before any client connected:
+    /// the base that memory per connection is measured from.
+    public var idleRssBytes: UInt64?
 
-    public init(node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?) {
+    public init(node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?,
+                idleRssBytes: UInt64? = nil) {
         self.node = node
         self.host = host
         self.samples = samples
         self.window = window
+        self.idleRssBytes = idleRssBytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case node, host, samples, window
+        case idleRssBytes = "idle_rss_bytes"
     }
 }

@@ -42,6 +42,7 @@ public final class ServerRunner {
     private var readyDeadlineMs: UInt64 = 0
     private var onStopped: [() -> Void] = []
     private var serverPid: Int32 = 0
+    private var idleRssBytes: UInt64?
 
     public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
         self.loop = loop
@@ -135,6 +136,8 @@ public final class ServerRunner {
                 self.probe = nil
                 guard case .starting(let process) = self.state else { return }
                 if error == nil {
+                    self.takeSample()
+                    self.idleRssBytes = self.samples.last?.rssBytes
                     self.state = .serving(process)
                     self.callbacks.ready(ReadyReport(port: self.port, serverProcessGroup: process.pid))
                 } else {
@@ -187,7 +190,7 @@ public final class ServerRunner {
         takeSample()
         var window: MeasurementWindow?
         if let start = windowStartMs, let end = windowEndMs { window = MeasurementWindow(startMs: start, endMs: end) }
-        return ServerNodeResult(node: node, host: host, samples: samples, window: window)
+        return ServerNodeResult(node: node, host: host, samples: samples, window: window, idleRssBytes: idleRssBytes)
     }
 
     /// Stops the system: SIGTERM to its process group, SIGKILL after `graceMs`; `completion`

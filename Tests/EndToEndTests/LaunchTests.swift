@@ -38,6 +38,7 @@ extension EndToEnd {
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdout.contains("builtin"))
         #expect(run.stdout.contains("python-echo"))
+        #expect(run.stderr.isEmpty, "--quiet prints nothing on stderr: \(run.stderr)")
 
         let summary = try Harness.summary(results)
         #expect(summary["status"] as? String == "ok")
@@ -102,7 +103,9 @@ extension EndToEnd {
         }
         try #require(found, "client-2 never started: \(run.stderr)")
         // Into the measurement window: 0.5 s warmup, then 4 s of measuring.
+        // Progress lines appear on stderr although it is not a terminal.
         #expect(Harness.eventually(timeout: 20) { run.stderr.contains("measuring") || !run.process.isRunning })
+        #expect(run.stderr.contains("[1/2] builtin c20 r1 · measuring"), "\(run.stderr)")
         usleep(1_000_000)
         kill(try #require(victim), SIGKILL)
 
