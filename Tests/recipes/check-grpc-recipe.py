@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Checks a gRPC recipe in Containers/ the way Barrage uses it.
+
+    Tests/recipes/check-grpc-recipe.py NAME
+
+1. Runs Containers/NAME/build (if there is one) twice: the first must succeed, the second
+   must do nothing and finish within 5 s.
+2. Runs Containers/NAME/run with BARRAGE_PROTOCOL=tcp-echo (must exit 2 with one line on
+   stderr) and, for a recipe with a build, with an empty build directory (must fail with
+   one line).
+3. Starts run on 127.0.0.1 and a free port, waits until it accepts TCP (at most 30 s) and
+   checks that run exec'd the server (its process is no longer a shell).
+4. As a gRPC client: 100 unary calls checking the echo, one stream with 10 ping-pongs
+   closed by the client, and an unknown method and service, each expecting UNIMPLEMENTED.
+5. SIGTERM to the server: it must exit within 5 s and leave no process behind.
+
+The client is grpcio, from the grpc-python recipe's virtualenv. Environment:
+  BARRAGE_BUILD_DIR       NAME's build directory (default: a temporary one, removed after)
+  CHECK_CLIENT_BUILD_DIR  a grpc-python build directory for the client (default: NAME's own
+                          when NAME is grpc-python, else a temporary one, built here)
+Only 127.0.0.1 is ever contacted. Exits 0 when every check passed, 1 otherwise.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CONTAINERS = os.path.join(ROOT, "Containers")
+HOST = "127.0.0.1"
+SHELLS = {"sh", "dash", "bash", "ash", "busybox", "zsh"}
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def say(message):
+    print(f"check-grpc-recipe: {message}", flush=True)
+
+
+def tail(path, lines=15):
+    try:
+        with open(path, errors="replace") as log:
+            text = log.read().splitlines()[-lines:]
+    except OSError:
+        return ""
+    return "".join(f"\n    | {line}" for line in text)
+
+
+def recipe_env(build_dir, **extra):
+    env = dict(os.environ)
+    env.update(BARRAGE_HOST=HOST, BARRAGE_PORT="0", BARRAGE_PROTOCOL="grpc", BARRAGE_BUILD_DIR=build_dir)
+    env.update(extra)
+    return env
+
+
+def run_build(recipe, build_dir, log_path, timeout=3600):
+    """Runs recipe/build once; returns its duration in seconds."""
+    started = time.monotonic()
+    with open(log_path, "ab") as log:
+        status = subprocess.run([os.path.join(recipe, "build")], cwd=recipe, env=recipe_env(build_dir),
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, timeout=timeout).returncode
+    elapsed = time.monotonic() - started
+    if status != 0:
+        raise CheckFailed(f"{recipe}/build exited {status} after {elapsed:.1f} s:{tail(log_path)}")
+    return elapsed
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def group_members(pgid):
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry))
+    return members
+
+
+def expect_refusal(recipe, env, what, status_wanted):
+    """Runs recipe/run expecting it to exit at once with one line on stderr."""
+    try:
+        result = subprocess.run([os.path.join(recipe, "run")], cwd=recipe, env=env, stdin=subprocess.DEVNULL,
+                                capture_output=True, timeout=15)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed(f"run {what}: still running after 15 s instead of refusing")
+    lines = result.stderr.decode(errors="replace").strip().splitlines()
+    if (result.returncode != status_wanted if status_wanted else result.returncode == 0):
+        raise CheckFailed(f"run {what}: exited {result.returncode}, wanted {status_wanted or 'non-zero'}")
+    if len(lines) != 1:
+        raise CheckFailed(f"run {what}: wanted one line on stderr, got {len(lines)}: {lines!r}")
+    return lines[0]
+
+
+def wait_accepting(process, port, log_path, limit=30.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise CheckFailed(f"run exited {process.returncode} before accepting connections:{tail(log_path)}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise CheckFailed(f"run did not accept TCP on {HOST}:{port} within {limit:.0f} s:{tail(log_path)}")
+
+
+def check(name):
+    recipe = os.path.join(CONTAINERS, name)
+    if not os.access(os.path.join(recipe, "run"), os.X_OK):
+        raise CheckFailed(f"{recipe}/run is missing or not executable")
+    scratch = tempfile.mkdtemp(prefix=f"check-{name}-")
+    passed = []
+    process = None
+    try:
+        build_dir = os.environ.get("BARRAGE_BUILD_DIR") or os.path.join(scratch, "build")
+        client_dir = os.environ.get("CHECK_CLIENT_BUILD_DIR") or (
+            build_dir if name == "grpc-python" else os.path.join(scratch, "client"))
+        build_log = os.path.join(scratch, "build.log")
+        has_build = os.access(os.path.join(recipe, "build"), os.X_OK)
+
+        if has_build:
+            first = run_build(recipe, build_dir, build_log)
+            again = run_build(recipe, build_dir, build_log)
+            if again > 5.0:
+                raise CheckFailed(f"a second build took {again:.1f} s: an idempotent build with everything "
+                                  f"in place should do nothing")
+            passed.append(f"build {first:.1f} s, again {again:.2f} s")
+            say(f"{name}: build ok in {first:.1f} s; the second run took {again:.2f} s")
+        if name != "grpc-python" or client_dir != build_dir:
+            client_recipe = os.path.join(CONTAINERS, "grpc-python")
+            client_time = run_build(client_recipe, client_dir, os.path.join(scratch, "client-build.log"))
+            say(f"client: grpc-python build in {client_dir} ready in {client_time:.1f} s")
+        client_python = os.path.join(client_dir, "venv", "bin", "python")
+
+        line = expect_refusal(recipe, recipe_env(build_dir, BARRAGE_PROTOCOL="tcp-echo"),
+                              "with BARRAGE_PROTOCOL=tcp-echo", 2)
+        passed.append("refuses tcp-echo")
+        say(f"{name}: refuses tcp-echo with exit 2: {line}")
+        if has_build:
+            empty = os.path.join(scratch, "empty")
+            os.mkdir(empty)
+            line = expect_refusal(recipe, recipe_env(empty), "without a build", None)
+            passed.append("says build is missing")
+            say(f"{name}: without a build it fails with: {line}")
+
+        port = free_port()
+        server_log = os.path.join(scratch, "server.log")
+        with open(server_log, "wb") as log:
+            started = time.monotonic()
+            process = subprocess.Popen([os.path.join(recipe, "run")], cwd=recipe,
+                                       env=recipe_env(build_dir, BARRAGE_PORT=str(port)),
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        wait_accepting(process, port, server_log)
+        say(f"{name}: accepting on {HOST}:{port} after {time.monotonic() - started:.2f} s")
+        command = os.path.basename(os.readlink(f"/proc/{process.pid}/exe"))
+        if command in SHELLS:
+            raise CheckFailed(f"run's process is still the shell ({command}): run must exec the server")
+        passed.append(f"run exec'd the server ({command})")
+
+        try:
+            result = subprocess.run([client_python, os.path.abspath(__file__), "--client", HOST, str(port),
+                                     os.path.join(client_dir, "gen")],
+                                    stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            raise CheckFailed("the gRPC client took more than 120 s")
+        output = result.stdout.decode(errors="replace").strip().splitlines()
+        for line in output:
+            say(f"{name}: {line}")
+        if result.returncode != 0:
+            raise CheckFailed(f"gRPC client exited {result.returncode}: "
+                              f"{result.stderr.decode(errors='replace').strip()[-2000:]}{tail(server_log)}")
+        passed.extend(output)
+
+        os.kill(process.pid, signal.SIGTERM)
+        stopping = time.monotonic()
+        try:
+            status = process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            raise CheckFailed(f"the server was still running 5 s after SIGTERM:{tail(server_log)}")
+        took = time.monotonic() - stopping
+        time.sleep(0.2)
+        leftovers = group_members(process.pid)
+        if leftovers:
+            raise CheckFailed(f"the server exited but left processes behind: {leftovers}")
+        passed.append(f"exits {took:.2f} s after SIGTERM")
+        say(f"{name}: exited with status {status} {took:.2f} s after SIGTERM{tail(server_log, 4)}")
+        return passed
+    except CheckFailed as failure:
+        failure.passed = passed
+        raise
+    finally:
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def client(host, port, gen_dir):
+    """The gRPC side, run with the grpc-python virtualenv's interpreter."""
+    sys.path.insert(0, gen_dir)
+    import queue
+
+    import grpc
+    import bench_pb2
+
+    payload = bench_pb2.Payload
+    with grpc.insecure_channel(f"{host}:{port}") as channel:
+        grpc.channel_ready_future(channel).result(timeout=10)
+        unary = channel.unary_unary("/bench.Echo/Unary", request_serializer=payload.SerializeToString,
+                                    response_deserializer=payload.FromString)
+        sizes = [0, 1, 2, 7, 64, 127, 128, 1000, 4096, 65536]
+        for index in range(100):
+            body = os.urandom(sizes[index % len(sizes)])
+            reply = unary(payload(body=body), timeout=5)
+            if reply.body != body:
+                sys.exit(f"unary call {index}: sent {len(body)} bytes, got back {len(reply.body)} different ones")
+        print("100 unary calls echoed (0 B to 64 KiB)")
+
+        requests = queue.Queue()
+        stream = channel.stream_stream("/bench.Echo/Stream", request_serializer=payload.SerializeToString,
+                                       response_deserializer=payload.FromString)
+        call = stream(iter(requests.get, None), timeout=10)
+        for index in range(10):
+            body = b"ping %d " % index * (index + 1)
+            requests.put(payload(body=body))
+            reply = next(call)
+            if reply.body != body:
+                sys.exit(f"stream ping {index}: sent {body!r}, got back {reply.body!r}")
+        requests.put(None)  # half-close: the server must end the stream with OK and nothing more
+        extra = list(call)
+        if extra:
+            sys.exit(f"stream: {len(extra)} replies after the client half-closed, wanted none")
+        if call.code() != grpc.StatusCode.OK:
+            sys.exit(f"stream: ended with {call.code()}, wanted OK")
+        print("one stream: 10 ping-pongs, then OK after the client half-closed")
+
+        for method in ("/bench.Echo/Nope", "/bench.Nope/Unary"):
+            try:
+                channel.unary_unary(method)(b"", timeout=5)
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.UNIMPLEMENTED:
+                    sys.exit(f"{method}: status {error.code()}, wanted UNIMPLEMENTED (12)")
+            else:
+                sys.exit(f"{method}: succeeded, wanted UNIMPLEMENTED (12)")
+        print("unknown method and unknown service: UNIMPLEMENTED (12)")
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "--client":
+        client(argv[2], int(argv[3]), argv[4])
+        return 0
+    if len(argv) != 2 or argv[1].startswith("-"):
+        print(f"usage: {argv[0]} NAME   (a recipe in Containers/, such as grpc-go)", file=sys.stderr)
+        return 2
+    name = argv[1]
+    try:
+        passed = check(name)
+    except CheckFailed as failure:
+        say(f"{name}: FAILED: {failure}")
+        say(f"{len(getattr(failure, 'passed', []))} passed, 1 failed")
+        return 1
+    except (OSError, subprocess.SubprocessError) as error:
+        say(f"{name}: FAILED: {error}")
+        say("0 passed, 1 failed")
+        return 1
+    say(f"{len(passed)} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
