@@ -19,22 +19,24 @@ enum Fixtures {
 
     static func client(node: String, host: String = "local", threads: Int = 1, windowMs: UInt64 = 10_000,
                        requests: UInt64, errors: [String: UInt64] = [:], latencies: [UInt64] = [100],
-                       cpuSeconds: Double, rss: UInt64 = 50 << 20, established: Int = 50) -> ClientNodeResult {
+                       cpuSeconds: Double, rss: UInt64 = 50 << 20, established: Int = 50,
+                       lateSends: UInt64 = 0) -> ClientNodeResult {
         ClientNodeResult(
             node: node, host: host, connectionsAsked: 50, connectionsEstablished: established,
             connectFailures: [:], threads: threads,
             window: MeasurementWindow(startMs: 5_000, endMs: 5_000 + windowMs),
             requests: requests, errors: errors, histogram: histogram(latencies), cpuSeconds: cpuSeconds,
-            rssPeakBytes: rss)
+            rssPeakBytes: rss, lateSends: lateSends)
     }
 
-    static func server() -> ServerNodeResult {
+    /// Sustained RSS 100 MiB over a 10 s window, a 300 MiB spike outside it.
+    static func server(idleRss: UInt64? = nil) -> ServerNodeResult {
         let samples = (0...20).map { second in
             ResourceSample(timeMs: UInt64(second) * 1_000, cpuSeconds: Double(second) * 0.5,
                            rssBytes: second == 1 ? 300 << 20 : 100 << 20, threads: 8)
         }
         return ServerNodeResult(node: "server", host: "local", samples: samples,
-                                window: MeasurementWindow(startMs: 5_000, endMs: 15_000))
+                                window: MeasurementWindow(startMs: 5_000, endMs: 15_000), idleRssBytes: idleRss)
     }
 
     /// A two-cell run: one ok and saturated at 100 connections, one failed at 1,000.
