@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct SummaryJSONTests {
     /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`,
-    /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`).
-    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells"]
+    /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
+    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
                                 "id", "errors_by_kind"]
