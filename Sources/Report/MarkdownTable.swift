@@ -1,6 +1,7 @@
 /// Lays a `Comparison` out as GitHub markdown: what `summary.md` holds.
 enum MarkdownTable {
-    /// A title, the heading line, one table (rows grouped by connections), then the notes.
+    /// A title, the heading line, one table (rows grouped by connections), the scaling
+    /// lines as a list, then the notes.
     ///
     /// One table rather than one per group: a blank line would end a markdown table, and a
     /// single table is what readers copy into issues and sort.
@@ -9,14 +10,18 @@ enum MarkdownTable {
         var lines = ["# Barrage comparison", "", comparison.heading, ""]
         lines.append(row(columns.map(\.heading)))
         lines.append(row(columns.map { $0.alignment == .right ? "---:" : ":---" }))
-        for cell in comparison.groups.joined() {
+        for cell in comparison.sections.joined() {
             lines.append(row(columns.map { escape($0.value(cell)) }))
+        }
+        if !comparison.scaling.isEmpty {
+            lines += ["", escape(ScalingLines.title), ""] + comparison.scaling.map { "- " + escape($0) }
         }
         if !comparison.problems.isEmpty {
             lines += [""] + comparison.problems.map { "- " + escape($0) }
         }
-        if !comparison.footnotes.isEmpty {
-            lines += [""] + comparison.footnotes.map(escape)
+        // A paragraph each: consecutive lines would run together into one.
+        for footnote in comparison.footnotes {
+            lines += ["", escape(footnote)]
         }
         return lines.joined(separator: "\n") + "\n"
     }
