@@ -3,8 +3,8 @@ enum TextTable {
     /// Space between columns.
     static let gap = "  "
 
-    /// The heading line, the table (a blank line between connection groups), the scaling
-    /// lines, then the notes.
+    /// The heading line, the table (a blank line between connection groups), the problems,
+    /// the scaling lines, then the footnotes.
     static func render(_ comparison: Comparison) -> String {
         let columns = comparison.columns
         let rows = comparison.sections.map { section in section.map { row in columns.map { $0.value(row) } } }
@@ -29,9 +29,12 @@ enum TextTable {
             if index > 0 { lines.append("") }
             lines += group.map(line)
         }
-        if !comparison.scaling.isEmpty { lines += ["", ScalingLines.title] + comparison.scaling }
-        let notes = comparison.problems + comparison.footnotes
-        if !notes.isEmpty { lines += [""] + notes }
+        // Problems, scaling, footnotes: the order markdown needs (see `MarkdownTable`), kept here
+        // so both read alike. Without scaling, problems and footnotes stay one block.
+        let blocks = comparison.scaling.isEmpty
+            ? [comparison.problems + comparison.footnotes]
+            : [comparison.problems, [ScalingLines.title] + comparison.scaling, comparison.footnotes]
+        for block in blocks where !block.isEmpty { lines += [""] + block }
         return lines.joined(separator: "\n") + "\n"
     }
 

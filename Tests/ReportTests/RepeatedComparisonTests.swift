@@ -60,7 +60,7 @@ import Testing
                 + " p99 1.30ms → 3.40ms → 40.10ms",
         ])
         let table = ReportRenderer.render(Fixtures.sweep(), format: .table)
-        #expect(table.contains(ScalingLines.title + "\nbuiltin: 100 → 1,000 → 10,000 conns;"))
+        #expect(table.contains("other c1000 r2: client-1 exited\n\n" + ScalingLines.title + "\nbuiltin: 100 → 1,000 → 10,000 conns;"))
     }
 
     @Test func scalingShowsACountWithoutAnOkRunAsADashWithoutRatios() {
@@ -105,7 +105,7 @@ import Testing
         #expect(ComparisonColumn.range("94,000", "96,500") == "94,000–96,500")
     }
 
-    @Test func markdownListsScalingAndKeepsNotesApart() {
+    @Test func markdownListsScalingAndKeepsNotesApart() throws {
         let markdown = ReportRenderer.render(Fixtures.sweep(), format: .markdown)
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.filter { $0.hasPrefix("| builtin |") || $0.hasPrefix("| other |") }.count == 6)
@@ -113,5 +113,8 @@ import Testing
         // Each footnote its own paragraph: a blank line before each.
         let late = lines.firstIndex { $0.hasPrefix("late: ") }
         #expect(late.map { lines[$0 - 1].isEmpty } == true)
+        // The problems list, then the scaling title: the two lists stay apart.
+        let problem = try #require(lines.firstIndex { $0.hasPrefix("- other c1000 r2:") })
+        #expect(lines[problem + 1].isEmpty && lines[problem + 2] == Substring(MarkdownTable.escape(ScalingLines.title)))
     }
 }
