@@ -20,11 +20,12 @@ public enum CellAggregator {
             errorsByKind.merge(client.errors, uniquingKeysWith: +)
         }
         let duration = clients.isEmpty ? 0 : clients.map(\.window.seconds).reduce(0, +) / Double(clients.count)
-        let serverFigures = server.map { ResourceFigures(samples: $0.samples, window: $0.window) }
+        let resources = server.map { ResourceFigures(samples: $0.samples, window: $0.window) }
             ?? ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0)
         let hosts = Dictionary(grouping: clients, by: \.host)
             .map { host, workers in hostFigures(host, workers) }
             .sorted { $0.host < $1.host }
+        let established = hosts.map(\.connectionsEstablished).reduce(0, +)
         return CellSummary(
             id: record.id, system: record.system, connections: record.connections,
             repeatIndex: record.repeatIndex, status: record.status, error: record.error,
@@ -34,15 +35,32 @@ public enum CellAggregator {
             errorsByKind: errorsByKind,
             requestsPerSecond: clients.map { perSecond(Double($0.requests), $0.window) }.reduce(0, +),
             latency: LatencySummary(histogram),
-            server: serverFigures,
+            server: ServerFigures(
+                resources, idleRssBytes: server?.idleRssBytes,
+                memoryPerConnectionBytes: memoryPerConnection(server, resources, established: established)),
             clients: ClientFigures(
                 // The plan's count, not the files found: a worker that died still ran.
                 workers: record.clientWorkers,
-                connectionsEstablished: hosts.map(\.connectionsEstablished).reduce(0, +),
+                connectionsEstablished: established,
                 cpuPercent: hosts.map(\.cpuPercent).reduce(0, +),
                 rssPeakBytes: hosts.map(\.rssPeakBytes).max() ?? 0,
                 saturated: hosts.contains(where: \.saturated),
-                hosts: hosts))
+                hosts: hosts,
+                lateSends: hosts.map(\.lateSends).reduce(0, +)))
+    }
+
+    /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0.
+    ///
+    /// Nil when it cannot be known: no server file, no idle RSS in it, no window (the
+    /// sustained RSS would then be a 0 placeholder), or no connection up. Clamped at 0
+    /// because the allocator may return memory between the first accept and the window;
+    /// a negative cost per connection would be noise, not a saving.
+    static func memoryPerConnection(_ server: ServerNodeResult?, _ resources: ResourceFigures,
+                                    established: Int) -> UInt64? {
+        guard let server, let idle = server.idleRssBytes, server.window != nil, established > 0 else { return nil }
+        let grown = resources.rssSustainedBytes > idle ? resources.rssSustainedBytes - idle : 0
+        let connections = UInt64(established)
+        return (grown + connections / 2) / connections
     }
 
     /// The figures of the client workers that ran on `host`.
@@ -54,7 +72,8 @@ public enum CellAggregator {
             requests: workers.map(\.requests).reduce(0, +),
             cpuPercent: workers.map { perSecond($0.cpuSeconds, $0.window) * 100 }.reduce(0, +),
             rssPeakBytes: workers.map(\.rssPeakBytes).max() ?? 0,
-            saturated: workers.contains(where: isSaturated))
+            saturated: workers.contains(where: isSaturated),
+            lateSends: workers.map(\.lateSends).reduce(0, +))
     }
 
     /// A worker is saturated when its CPU over the window reaches 90 % of its threads.

@@ -29,8 +29,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var requestsPerSecond: Double
     /// Percentiles of the sum of every client's histogram, µs. JSON key `latency_us`.
     public var latency: LatencySummary
-    /// The server's process tree over the window.
-    public var server: ResourceFigures
+    /// The server's process tree over the window, and its memory per connection.
+    public var server: ServerFigures
     /// The load generators.
     public var clients: ClientFigures
 
@@ -38,7 +38,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public init(id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
                 error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
                 errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
-                server: ResourceFigures, clients: ClientFigures) {
+                server: ServerFigures, clients: ClientFigures) {
         self.id = id
         self.system = system
         self.connections = connections
@@ -101,7 +101,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         errorsByKind = try container.decodeIfPresent([String: UInt64].self, forKey: .errorsByKind) ?? [:]
         requestsPerSecond = try container.decode(Double.self, forKey: .requestsPerSecond)
         latency = try container.decode(LatencySummary.self, forKey: .latency)
-        server = try container.decode(ResourceFigures.self, forKey: .server)
+        server = try container.decode(ServerFigures.self, forKey: .server)
         clients = try container.decode(ClientFigures.self, forKey: .clients)
     }
 }

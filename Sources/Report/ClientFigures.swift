@@ -10,18 +10,22 @@ public struct ClientFigures: Codable, Sendable, Equatable {
     public var rssPeakBytes: UInt64
     /// Some worker was ≥ 90 % busy on its threads: the load generator, not the server, may be the limit.
     public var saturated: Bool
+    /// Open loop: Σ of the workers' sends that went out later than scheduled; 0 in closed
+    /// loop. Not in SPEC.md's schema: an addition.
+    public var lateSends: UInt64
     /// The same figures per host, sorted by host name. Not in SPEC.md's schema: an addition.
     public var hosts: [ClientHostFigures]
 
     /// Creates client figures; see each property.
     public init(workers: Int, connectionsEstablished: Int, cpuPercent: Double, rssPeakBytes: UInt64,
-                saturated: Bool, hosts: [ClientHostFigures]) {
+                saturated: Bool, hosts: [ClientHostFigures], lateSends: UInt64 = 0) {
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished
         self.cpuPercent = cpuPercent
         self.rssPeakBytes = rssPeakBytes
         self.saturated = saturated
         self.hosts = hosts
+        self.lateSends = lateSends
     }
 
     enum CodingKeys: String, CodingKey {
@@ -29,9 +33,10 @@ public struct ClientFigures: Codable, Sendable, Equatable {
         case connectionsEstablished = "connections_established"
         case cpuPercent = "cpu_percent"
         case rssPeakBytes = "rss_peak_bytes"
+        case lateSends = "late_sends"
     }
 
-    /// Decodes a `clients` object; `hosts` may be missing (files that carry only SPEC.md's keys).
+    /// Decodes a `clients` object; `hosts` and `late_sends` may be missing (files that carry only SPEC.md's keys).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         workers = try container.decode(Int.self, forKey: .workers)
@@ -40,5 +45,6 @@ public struct ClientFigures: Codable, Sendable, Equatable {
         rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
         saturated = try container.decode(Bool.self, forKey: .saturated)
         hosts = try container.decodeIfPresent([ClientHostFigures].self, forKey: .hosts) ?? []
+        lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
     }
 }

@@ -14,10 +14,12 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
     public var rssPeakBytes: UInt64
     /// A worker on this host was ≥ 90 % busy on its threads.
     public var saturated: Bool
+    /// Open loop: sends that went out later than scheduled on this host.
+    public var lateSends: UInt64
 
     /// Creates host figures; see each property.
     public init(host: String, workers: Int, connectionsEstablished: Int, requests: UInt64,
-                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool) {
+                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool, lateSends: UInt64 = 0) {
         self.host = host
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished
@@ -25,6 +27,7 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
         self.cpuPercent = cpuPercent
         self.rssPeakBytes = rssPeakBytes
         self.saturated = saturated
+        self.lateSends = lateSends
     }
 
     enum CodingKeys: String, CodingKey {
@@ -32,5 +35,19 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
         case connectionsEstablished = "connections_established"
         case cpuPercent = "cpu_percent"
         case rssPeakBytes = "rss_peak_bytes"
+        case lateSends = "late_sends"
+    }
+
+    /// Decodes a host; `late_sends` may be missing (files written before it).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        host = try container.decode(String.self, forKey: .host)
+        workers = try container.decode(Int.self, forKey: .workers)
+        connectionsEstablished = try container.decode(Int.self, forKey: .connectionsEstablished)
+        requests = try container.decode(UInt64.self, forKey: .requests)
+        cpuPercent = try container.decode(Double.self, forKey: .cpuPercent)
+        rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
+        saturated = try container.decode(Bool.self, forKey: .saturated)
+        lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
     }
 }

@@ -6,25 +6,52 @@ struct Comparison {
     /// Topology, start time, run status and version, in one line.
     let heading: String
     let columns: [ComparisonColumn]
-    /// Cells grouped by connections, ascending; run order within a group.
-    let groups: [[CellSummary]]
+    /// Rows (the repeats of one system at one count) grouped by connections, ascending;
+    /// systems in the order they first ran within a group.
+    let sections: [[CellGroup]]
+    /// How each system scales with connections (see `ScalingLines`); empty when none ran at two counts.
+    let scaling: [String]
     /// One line per cell that did not end ok ("builtin c100 r1: why").
     let problems: [String]
-    /// Explanations of the marks used, if any.
+    /// Explanations of the marks and figures used, if any.
     let footnotes: [String]
 
     init(_ summary: RunSummary) {
         heading = "topology \(summary.topology), started \(summary.started), status \(summary.status.rawValue)"
             + " (barrage \(summary.barrage))"
-        columns = ComparisonColumn.columns(for: summary.cells)
-        // Dictionary(grouping:) keeps each group's cells in their original (run) order.
-        groups = Dictionary(grouping: summary.cells, by: \.connections)
-            .sorted { $0.key < $1.key }
-            .map(\.value)
+        let rows = summary.groups
+        columns = ComparisonColumn.columns(for: rows)
+        // `rows` are already sorted by connections: split them where the count changes.
+        sections = rows.reduce(into: [[CellGroup]]()) { sections, row in
+            if sections.last?.last?.connections == row.connections {
+                sections[sections.count - 1].append(row)
+            } else {
+                sections.append([row])
+            }
+        }
+        scaling = ScalingLines.lines(summary.cells)
         problems = summary.cells
             .filter { $0.status != .ok || $0.error != nil }
             .map { cell in "\(cell.label): \(Self.oneLine(cell.error ?? cell.status.rawValue))" }
-        footnotes = summary.cells.contains(where: \.clients.saturated) ? [ComparisonColumn.saturationFootnote] : []
+        var footnotes: [String] = []
+        if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
+        if rows.contains(where: \.saturated) { footnotes.append(ComparisonColumn.saturationFootnote) }
+        if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
+        self.footnotes = footnotes
+    }
+
+    /// How rows with repeats read; see `Spread` and `ComparisonColumn.columns(for:)`.
+    static let repeatsFootnote = "figures are the median of a row's ok repeats (the lower middle one for an even count);"
+        + " req/s, p50, p99 and mem/conn add (min–max)"
+
+    /// What the late mark means, with how many sends were late in which cells; nil when none was.
+    static func lateFootnote(_ cells: [CellSummary]) -> String? {
+        let late = cells.filter { $0.clients.lateSends > 0 }
+        guard !late.isEmpty else { return nil }
+        let total = late.map(\.clients.lateSends).reduce(0, +)
+        let perCell = late.map { "\($0.label): \(FigureFormat.count($0.clients.lateSends))" }.joined(separator: "; ")
+        return "\(ComparisonColumn.lateMark): the load generator fell behind the asked rate:"
+            + " \(FigureFormat.count(total)) sends went out late (\(perCell)); latency still counts from the schedule"
     }
 
     /// `text` on one line, so a multi-line error cannot break the layout.

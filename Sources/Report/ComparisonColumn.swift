@@ -1,6 +1,7 @@
 import Metrics
 
-/// One column of the human-readable comparison: its heading, its alignment, and how a cell fills it.
+/// One column of the human-readable comparison: its heading, its alignment, and how a row
+/// (the repeats of one system at one connection count) fills it.
 struct ComparisonColumn {
     /// Which side a column's values line up on.
     enum Alignment {
@@ -12,45 +13,94 @@ struct ComparisonColumn {
 
     let heading: String
     let alignment: Alignment
-    let value: (CellSummary) -> String
+    let value: (CellGroup) -> String
 
     /// The mark of a saturated cell, explained by `saturationFootnote`.
     static let saturationMark = "*"
     /// What `saturationMark` means.
     static let saturationFootnote = "\(saturationMark) client saturated: the load generator, not the server, may be the limit"
+    /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
+    static let lateMark = "late"
 
-    /// The columns for `cells`: `repeat` only when some cell repeats, the mark only when a cell is saturated.
-    static func columns(for cells: [CellSummary]) -> [ComparisonColumn] {
-        var columns = [
+    /// The columns for `rows`. With repeats, the figures are medians (see `Spread`) and the
+    /// main ones — req/s, p50, p99, mem/conn — carry their (min–max); the others would make
+    /// the table too wide to read. The mark column only appears when a row has a mark.
+    static func columns(for rows: [CellGroup]) -> [ComparisonColumn] {
+        let repeats = rows.contains { $0.cells.count > 1 }
+        // Between repeats req/s varies by far more than a tenth: whole numbers keep the ranges readable.
+        let rateDecimals = repeats ? 0 : 1
+        func rate(_ perSecond: Double) -> String { FigureFormat.decimal(perSecond, decimals: rateDecimals) }
+        var columns: [ComparisonColumn] = [
             ComparisonColumn(heading: "system", alignment: .left) { $0.system },
             ComparisonColumn(heading: "conns", alignment: .right) { FigureFormat.count($0.connections) },
+            ComparisonColumn(heading: "status", alignment: .left, value: statusText),
+            ComparisonColumn(heading: "req/s", alignment: .right) { ranged($0.spread(of: \.requestsPerSecond), rate) },
+            ComparisonColumn(heading: "p50", alignment: .right) { ranged($0.latency(\.p50), latency) },
+            ComparisonColumn(heading: "p99", alignment: .right) { ranged($0.latency(\.p99), latency) },
+            ComparisonColumn(heading: "p99.9", alignment: .right) { median($0.latency(\.p999), latency) },
+            ComparisonColumn(heading: "errors", alignment: .right) { median($0.spread(of: \.errors), FigureFormat.count) },
+            ComparisonColumn(heading: "srv CPU%", alignment: .right) {
+                median($0.spread(of: \.server.cpuPercent), FigureFormat.percent)
+            },
+            ComparisonColumn(heading: "srv RSS peak", alignment: .right) {
+                median($0.spread(of: \.server.rssPeakBytes), FigureFormat.bytes)
+            },
+            ComparisonColumn(heading: "srv RSS sust", alignment: .right) {
+                median($0.spread(of: \.server.rssSustainedBytes), FigureFormat.bytes)
+            },
+            ComparisonColumn(heading: "mem/conn", alignment: .right) {
+                ranged($0.spread(ofKnown: \.server.memoryPerConnectionBytes), FigureFormat.bytes)
+            },
+            ComparisonColumn(heading: "cli CPU%", alignment: .right) {
+                median($0.spread(of: \.clients.cpuPercent), FigureFormat.percent)
+            },
         ]
-        if cells.contains(where: { $0.repeatIndex > 1 }) {
-            columns.append(ComparisonColumn(heading: "repeat", alignment: .right) { String($0.repeatIndex) })
-        }
-        columns += [
-            ComparisonColumn(heading: "status", alignment: .left) { statusText($0.status) },
-            ComparisonColumn(heading: "req/s", alignment: .right) { FigureFormat.rate($0.requestsPerSecond) },
-            ComparisonColumn(heading: "p50", alignment: .right) { latency($0, \.p50) },
-            ComparisonColumn(heading: "p99", alignment: .right) { latency($0, \.p99) },
-            ComparisonColumn(heading: "p99.9", alignment: .right) { latency($0, \.p999) },
-            ComparisonColumn(heading: "errors", alignment: .right) { FigureFormat.count($0.errors) },
-            ComparisonColumn(heading: "srv CPU%", alignment: .right) { FigureFormat.percent($0.server.cpuPercent) },
-            ComparisonColumn(heading: "srv RSS peak", alignment: .right) { FigureFormat.bytes($0.server.rssPeakBytes) },
-            ComparisonColumn(heading: "srv RSS sust", alignment: .right) { FigureFormat.bytes($0.server.rssSustainedBytes) },
-            ComparisonColumn(heading: "cli CPU%", alignment: .right) { FigureFormat.percent($0.clients.cpuPercent) },
-        ]
-        if cells.contains(where: \.clients.saturated) {
-            columns.append(ComparisonColumn(heading: "", alignment: .left) {
-                $0.clients.saturated ? saturationMark : ""
-            })
+        if rows.contains(where: { !marks($0).isEmpty }) {
+            columns.append(ComparisonColumn(heading: "", alignment: .left, value: marks))
         }
         return columns
     }
 
-    /// One latency figure of `cell`; "-" when no request succeeded, since "0µs" would read as fast.
-    static func latency(_ cell: CellSummary, _ figure: KeyPath<LatencySummary, UInt64>) -> String {
-        cell.requests == 0 ? "-" : FigureFormat.latency(microseconds: cell.latency[keyPath: figure])
+    /// The median, then its range when the repeats differed: "1.30ms (1.20–1.40ms)"; "-"
+    /// without a figure. An equal min and max add nothing the status ("3/3 ok") does not say.
+    static func ranged<Value>(_ spread: Spread<Value>?, _ format: (Value) -> String) -> String {
+        guard let spread else { return "-" }
+        guard spread.hasRange, spread.min != spread.max else { return format(spread.median) }
+        return "\(format(spread.median)) (\(range(format(spread.min), format(spread.max))))"
+    }
+
+    /// "low–high", the unit written once when both share it ("1.20–1.40ms", "39.1–40.1 KiB"),
+    /// which keeps the widest columns narrower; "812µs–1.20ms" when they differ.
+    static func range(_ low: String, _ high: String) -> String {
+        let unit = String(high.reversed().prefix { !$0.isNumber }.reversed())
+        guard !unit.isEmpty, low.hasSuffix(unit), low.dropLast(unit.count).last?.isNumber == true else {
+            return "\(low)–\(high)"
+        }
+        return "\(low.dropLast(unit.count))–\(high)"
+    }
+
+    /// The median alone; "-" without a figure.
+    static func median<Value>(_ spread: Spread<Value>?, _ format: (Value) -> String) -> String {
+        spread.map { format($0.median) } ?? "-"
+    }
+
+    /// A latency with its unit.
+    static func latency(_ microseconds: UInt64) -> String { FigureFormat.latency(microseconds: microseconds) }
+
+    /// The saturation and late-send marks of `row`, if any of its repeats earned them.
+    static func marks(_ row: CellGroup) -> String {
+        [row.saturated ? saturationMark : nil, row.lateSends > 0 ? lateMark : nil]
+            .compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// A lone cell's status as before repeats were grouped; with repeats, how many ended
+    /// ok ("2/3 ok"), in capitals when none did ("FAILED 0/3"), so a row without figures stands out.
+    static func statusText(_ row: CellGroup) -> String {
+        if row.cells.count == 1 { return statusText(row.cells[0].status) }
+        let ok = row.okCount
+        if ok > 0 { return "\(ok)/\(row.cells.count) ok" }
+        let worst: CellStatus = row.cells.contains { $0.status == .failed } ? .failed : .interrupted
+        return "\(statusText(worst)) 0/\(row.cells.count)"
     }
 
     /// Non-ok statuses in capitals, so they stand out among the figures.

@@ -1,6 +1,7 @@
 /// Lays a `Comparison` out as GitHub markdown: what `summary.md` holds.
 enum MarkdownTable {
-    /// A title, the heading line, one table (rows grouped by connections), then the notes.
+    /// A title, the heading line, one table (rows grouped by connections), the problems,
+    /// the scaling lines, then the footnotes.
     ///
     /// One table rather than one per group: a blank line would end a markdown table, and a
     /// single table is what readers copy into issues and sort.
@@ -9,14 +10,20 @@ enum MarkdownTable {
         var lines = ["# Barrage comparison", "", comparison.heading, ""]
         lines.append(row(columns.map(\.heading)))
         lines.append(row(columns.map { $0.alignment == .right ? "---:" : ":---" }))
-        for cell in comparison.groups.joined() {
-            lines.append(row(columns.map { escape($0.value(cell)) }))
+        for group in comparison.sections.joined() {
+            lines.append(row(columns.map { escape($0.value(group)) }))
         }
         if !comparison.problems.isEmpty {
             lines += [""] + comparison.problems.map { "- " + escape($0) }
         }
-        if !comparison.footnotes.isEmpty {
-            lines += [""] + comparison.footnotes.map(escape)
+        // After the problems, with its title between: two lists apart only by a blank line
+        // would render as one.
+        if !comparison.scaling.isEmpty {
+            lines += ["", escape(ScalingLines.title), ""] + comparison.scaling.map { "- " + escape($0) }
+        }
+        // A paragraph each: consecutive lines would run together into one.
+        for footnote in comparison.footnotes {
+            lines += ["", escape(footnote)]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -8,7 +8,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var started: String
     /// How the run ended.
     public var status: RunStatus
-    /// Every cell that ran or was attempted, in run order.
+    /// Every cell that ran or was attempted, in run order: one per repeat.
     public var cells: [CellSummary]
 
     /// Creates a summary; see each property.
@@ -18,5 +18,34 @@ public struct RunSummary: Codable, Sendable, Equatable {
         self.started = started
         self.status = status
         self.cells = cells
+    }
+
+    /// The cells folded per (system, connections), as the comparison shows them. JSON key
+    /// `groups` (see `CellGroup.encode(to:)`): written, never read, since it follows from `cells`.
+    public var groups: [CellGroup] { CellGroup.groups(of: cells) }
+
+    enum CodingKeys: String, CodingKey {
+        case barrage, topology, started, status, cells, groups
+    }
+
+    /// Encodes SPEC.md's keys and the derived `groups`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(barrage, forKey: .barrage)
+        try container.encode(topology, forKey: .topology)
+        try container.encode(started, forKey: .started)
+        try container.encode(status, forKey: .status)
+        try container.encode(cells, forKey: .cells)
+        try container.encode(groups, forKey: .groups)
+    }
+
+    /// Decodes a summary; `groups` is skipped, being derived from `cells`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        barrage = try container.decode(String.self, forKey: .barrage)
+        topology = try container.decode(String.self, forKey: .topology)
+        started = try container.decode(String.self, forKey: .started)
+        status = try container.decode(RunStatus.self, forKey: .status)
+        cells = try container.decode([CellSummary].self, forKey: .cells)
     }
 }

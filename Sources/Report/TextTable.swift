@@ -3,10 +3,11 @@ enum TextTable {
     /// Space between columns.
     static let gap = "  "
 
-    /// The heading line, the table (a blank line between connection groups), then the notes.
+    /// The heading line, the table (a blank line between connection groups), the problems,
+    /// the scaling lines, then the footnotes.
     static func render(_ comparison: Comparison) -> String {
         let columns = comparison.columns
-        let rows = comparison.groups.map { group in group.map { cell in columns.map { $0.value(cell) } } }
+        let rows = comparison.sections.map { section in section.map { row in columns.map { $0.value(row) } } }
         // Characters, not bytes: "µ" takes one column on a terminal.
         var widths = columns.map(\.heading.count)
         for row in rows.joined() {
@@ -20,7 +21,7 @@ enum TextTable {
 
         var lines = [comparison.heading, ""]
         lines.append(line(columns.map(\.heading)))
-        // No rule under a column without a heading (the saturation mark): it would look like a value.
+        // No rule under a column without a heading (the marks): it would look like a value.
         lines.append(line(zip(columns, widths).map { column, width in
             String(repeating: column.heading.isEmpty ? " " : "-", count: width)
         }))
@@ -28,8 +29,12 @@ enum TextTable {
             if index > 0 { lines.append("") }
             lines += group.map(line)
         }
-        let notes = comparison.problems + comparison.footnotes
-        if !notes.isEmpty { lines += [""] + notes }
+        // Problems, scaling, footnotes: the order markdown needs (see `MarkdownTable`), kept here
+        // so both read alike. Without scaling, problems and footnotes stay one block.
+        let blocks = comparison.scaling.isEmpty
+            ? [comparison.problems + comparison.footnotes]
+            : [comparison.problems, [ScalingLines.title] + comparison.scaling, comparison.footnotes]
+        for block in blocks where !block.isEmpty { lines += [""] + block }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -74,7 +74,7 @@ import Testing
     @Test func serverFiguresComeFromItsSamples() {
         let server = Fixtures.server()
         let summary = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [])
-        #expect(summary.server == ResourceFigures(samples: server.samples, window: server.window))
+        #expect(summary.server.resources == ResourceFigures(samples: server.samples, window: server.window))
         #expect(abs(summary.server.cpuPercent - 50) < 1e-9)
         #expect(summary.server.rssPeakBytes == 300 << 20)
         #expect(summary.server.rssSustainedBytes == 100 << 20)
@@ -88,7 +88,7 @@ import Testing
         #expect(summary.requests == 0 && summary.errors == 0)
         #expect(summary.requestsPerSecond == 0 && summary.durationSeconds == 0)
         #expect(summary.latency == LatencySummary(LatencyHistogram()))
-        #expect(summary.server == ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0))
+        #expect(summary.server == ServerFigures(ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0)))
         #expect(summary.clients.workers == 2 && summary.clients.hosts.isEmpty && !summary.clients.saturated)
     }
 
@@ -99,5 +99,52 @@ import Testing
         #expect(summary.requestsPerSecond == 0)
         #expect(summary.clients.cpuPercent == 0)
         #expect(!summary.clients.saturated)
+    }
+}
+
+extension CellAggregatorTests {
+    @Test func memoryPerConnectionIsTheGrowthOverIdlePerEstablishedConnection() {
+        // Sustained 100 MiB, 1,200,000 B above idle, 2 × 50 connections up: 12,000 B each.
+        let idle: UInt64 = (100 << 20) - 1_200_000
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(), server: Fixtures.server(idleRss: idle),
+            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0),
+                      Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0)])
+        #expect(summary.server.idleRssBytes == idle)
+        #expect(summary.server.memoryPerConnectionBytes == 12_000)
+    }
+
+    @Test func memoryPerConnectionIsClampedAtZero() {
+        // The tree shrank below its idle RSS: no connection costs negative memory.
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(), server: Fixtures.server(idleRss: 120 << 20),
+            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)])
+        #expect(summary.server.memoryPerConnectionBytes == 0)
+    }
+
+    @Test func memoryPerConnectionIsUnknownWithoutIdleRSSServerWindowOrConnection() {
+        let client = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)
+        func perConnection(_ server: ServerNodeResult?, _ clients: [ClientNodeResult]) -> UInt64? {
+            CellAggregator.summarize(record: Fixtures.record(), server: server, clients: clients)
+                .server.memoryPerConnectionBytes
+        }
+        #expect(perConnection(Fixtures.server(), [client]) == nil)
+        #expect(perConnection(nil, [client]) == nil)
+        var noWindow = Fixtures.server(idleRss: 1 << 20)
+        noWindow.window = nil
+        #expect(perConnection(noWindow, [client]) == nil)
+        #expect(perConnection(Fixtures.server(idleRss: 1 << 20), [
+            Fixtures.client(node: "client-1", requests: 0, cpuSeconds: 0, established: 0)]) == nil)
+        #expect(perConnection(Fixtures.server(idleRss: 1 << 20), []) == nil)
+    }
+
+    @Test func lateSendsAreSummedPerHostAndOverall() {
+        let summary = CellAggregator.summarize(
+            record: Fixtures.record(workers: 3), server: nil,
+            clients: [Fixtures.client(node: "client-1", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 7),
+                      Fixtures.client(node: "client-2", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 3),
+                      Fixtures.client(node: "client-3", host: "loadgen-2", requests: 1, cpuSeconds: 0)])
+        #expect(summary.clients.lateSends == 10)
+        #expect(summary.clients.hosts.map(\.lateSends) == [10, 0])
     }
 }

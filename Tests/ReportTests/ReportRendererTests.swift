@@ -31,10 +31,30 @@ import Testing
         #expect(lines.allSatisfy { !$0.hasSuffix(" ") })
     }
 
-    @Test func tableShowsRepeatOnlyWhenACellRepeats() {
+    @Test func repeatsOfACellShareOneRow() {
         var run = Fixtures.run()
         run.cells.append({ var cell = run.cells[1]; cell.repeatIndex = 2; return cell }())
-        #expect(ReportRenderer.render(run, format: .table).contains("repeat"))
+        let table = ReportRenderer.render(run, format: .table)
+        #expect(table.split(separator: "\n").filter { $0.hasPrefix("builtin ") }.count == 1)
+        #expect(table.contains("2/2 ok"))
+        #expect(table.contains("repeats"))
+    }
+
+    /// With one run per cell the table is what it was before repeats were folded, plus mem/conn.
+    @Test func withoutRepeatsTheTableIsUnchanged() {
+        #expect(ReportRenderer.render(Fixtures.run(), format: .table) == """
+            topology quick-local, started 2026-11-25T08:00:00Z, status failed (barrage 0.1.0)
+
+            system        conns  status     req/s    p50     p99   p99.9  errors  srv CPU%  srv RSS peak  srv RSS sust  mem/conn  cli CPU%
+            ------------  -----  ------  --------  -----  ------  ------  ------  --------  ------------  ------------  --------  --------
+            builtin         100  ok      15,000.0  100µs  2.50ms  2.50ms       0      50.0     300.0 MiB     100.0 MiB         -     115.0  *
+
+            other-server  1,000  FAILED       0.0      -       -       -       0       0.0           0 B           0 B         -       0.0
+
+            other-server c1000 r1: server exited with status 1 before ready
+            * client saturated: the load generator, not the server, may be the limit
+
+            """)
     }
 
     @Test func markdownIsATableWithNotes() {

@@ -3,17 +3,19 @@ import Testing
 @testable import Report
 
 @Suite struct SummaryJSONTests {
-    /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`).
-    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells"]
+    /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`,
+    /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
+    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
                                 "id", "errors_by_kind"]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
-    static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak"]
+    static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
+                                  "idle_rss_bytes", "memory_per_connection_bytes"]
     static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
-                                  "saturated", "hosts"]
+                                  "saturated", "hosts", "late_sends"]
     static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",
-                                "rss_peak_bytes", "saturated"]
+                                "rss_peak_bytes", "saturated", "late_sends"]
 
     static func object(_ value: Any?) throws -> [String: Any] {
         try #require(value as? [String: Any])
@@ -84,6 +86,25 @@ import Testing
         #expect(run.cells.first?.error == nil)
         #expect(run.cells.first?.errorsByKind == [:])
         #expect(run.cells.first?.clients.hosts == [])
+        #expect(run.cells.first?.clients.lateSends == 0)
+        #expect(run.cells.first?.server.idleRssBytes == nil)
+        #expect(run.cells.first?.server.memoryPerConnectionBytes == nil)
+    }
+
+    @Test func unknownMemoryFiguresAreWrittenAsNullKnownOnesAsNumbers() throws {
+        var run = Fixtures.run()
+        run.cells[1].server.idleRssBytes = 90 << 20
+        run.cells[1].server.memoryPerConnectionBytes = 12_345
+        run.cells[1].clients.lateSends = 17
+        let cells = try #require(try Self.object(JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(run)))["cells"] as? [Any])
+        let unknown = try Self.object(try Self.object(cells[0])["server"])
+        #expect(unknown["idle_rss_bytes"] is NSNull)
+        #expect(unknown["memory_per_connection_bytes"] is NSNull)
+        let known = try Self.object(cells[1])
+        #expect(try Self.object(known["server"])["idle_rss_bytes"] as? Int == 90 << 20)
+        #expect(try Self.object(known["server"])["memory_per_connection_bytes"] as? Int == 12_345)
+        #expect(try Self.object(known["clients"])["late_sends"] as? Int == 17)
+        #expect(try ReportRenderer.decodeSummary(ReportRenderer.encodeJSON(run)) == run)
     }
 
     @Test func somethingElseIsNotASummary() {

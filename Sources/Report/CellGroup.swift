@@ -1,0 +1,68 @@
+import Metrics
+
+/// Every repeat of one (system, connections) pair: one row of the comparison.
+///
+/// `summary.json` keeps one cell per repeat; this is how the table and markdown (and the
+/// JSON's derived `groups`) fold the repeats into medians, so it is built from cells only.
+public struct CellGroup: Sendable, Equatable {
+    /// The system's name in the topology.
+    public var system: String
+    /// Total connections over all client workers.
+    public var connections: Int
+    /// The repeats, in run order; never empty.
+    public var cells: [CellSummary]
+
+    /// The repeats that ended ok.
+    public var okCount: Int { cells.filter { $0.status == .ok }.count }
+
+    /// The repeats the figures are taken from: those that ended ok, or every repeat when
+    /// none did — a failed cell keeps what it measured, and a lone failed cell has always
+    /// been shown with its figures.
+    public var measured: [CellSummary] {
+        let ok = cells.filter { $0.status == .ok }
+        return ok.isEmpty ? cells : ok
+    }
+
+    /// `figure` over the measured repeats.
+    public func spread<Value>(of figure: (CellSummary) -> Value) -> Spread<Value>? {
+        Spread(measured.map(figure))
+    }
+
+    /// `figure` over the measured repeats that know it; nil when none does.
+    public func spread<Value>(ofKnown figure: (CellSummary) -> Value?) -> Spread<Value>? {
+        Spread(measured.compactMap(figure))
+    }
+
+    /// One latency percentile over the measured repeats that completed a request (an empty
+    /// histogram reads 0 µs, which would pass for fast).
+    public func latency(_ percentile: KeyPath<LatencySummary, UInt64>) -> Spread<UInt64>? {
+        spread(ofKnown: { $0.requests > 0 ? $0.latency[keyPath: percentile] : nil })
+    }
+
+    /// Some repeat's load generator was saturated.
+    public var saturated: Bool { cells.contains(where: \.clients.saturated) }
+
+    /// Sends that went out late, over every repeat.
+    public var lateSends: UInt64 { cells.map(\.clients.lateSends).reduce(0, +) }
+
+    /// `cells` grouped by (system, connections): ascending connections, then systems in the
+    /// order they first ran, each group's repeats in run order.
+    public static func groups(of cells: [CellSummary]) -> [CellGroup] {
+        var groups: [CellGroup] = []
+        var index: [String: Int] = [:]
+        for cell in cells {
+            // The count and a separator that no count contains: names may hold anything.
+            let key = "\(cell.connections) \(cell.system)"
+            if let position = index[key] {
+                groups[position].cells.append(cell)
+            } else {
+                index[key] = groups.count
+                groups.append(CellGroup(system: cell.system, connections: cell.connections, cells: [cell]))
+            }
+        }
+        // Sort by (connections, first run) explicitly: `sort` does not promise stability.
+        return groups.enumerated()
+            .sorted { ($0.element.connections, $0.offset) < ($1.element.connections, $1.offset) }
+            .map(\.element)
+    }
+}
