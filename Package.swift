@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "UVTests", dependencies: ["UV"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]

@@ -171,7 +171,8 @@ public final class RunDriver {
                 protocolKind: workload.protocolKind, bindHost: cell.server.host.isLocal ? "127.0.0.1" : "0.0.0.0",
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
                 buildDirectory: "\(options.buildCacheDirectory)/\(cell.system.container)", runBuild: runBuild,
-                readyTimeoutMs: 60_000, sampleIntervalMs: 100))
+                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: Self.serverLimits(plan.topology),
+                builtinThreads: Self.builtinThreads(plan.topology)))
         }
         let client = cell.clients.first { $0.name == node }!
         let totalConnections = max(1, cell.connections)
@@ -183,6 +184,20 @@ public final class RunDriver {
             call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
             concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
             requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
+    }
+
+    /// The topology's `server.limits` as the server worker enforces them.
+    public static func serverLimits(_ topology: Topology) -> ServerLimits? {
+        guard let limits = topology.server.limits else { return nil }
+        return ServerLimits(cpus: limits.cpus, memoryBytes: limits.memoryBytes, cpuset: limits.cpuset)
+    }
+
+    /// The builtin server runs one loop per core it may use: the CPU limit rounded up, else
+    /// every core of this machine.
+    static func builtinThreads(_ topology: Topology) -> Int {
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        guard let cpus = topology.server.limits?.cpus else { return cores }
+        return max(1, min(cores, Int(cpus.rounded(.up))))
     }
 
     /// Where clients reach a server on `host`.

@@ -1,3 +1,5 @@
+import Wire
+
 /// The cgroup controllers Barrage uses.
 public enum CgroupController: String, Sendable, Equatable, CaseIterable, Comparable {
     /// CPU bandwidth (the `cpus` quota).

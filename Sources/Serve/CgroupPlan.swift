@@ -1,3 +1,5 @@
+import Wire
+
 /// How limits will be enforced on this machine: the outcome of `CgroupLimiter.preflight`.
 public struct CgroupPlan: Sendable, Equatable {
     /// The interface used.

@@ -1,3 +1,4 @@
+import Wire
 import Glibc
 
 /// Decides how limits are enforced here (`CgroupLimiter.preflight`), and prepares Barrage's

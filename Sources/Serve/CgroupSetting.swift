@@ -1,3 +1,5 @@
+import Wire
+
 /// One value written into a cell's cgroup to enforce a limit.
 ///
 /// Which files get which values is pure, so it is tested without cgroups.

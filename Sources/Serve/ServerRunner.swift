@@ -42,6 +42,8 @@ public final class ServerRunner {
     private var readyDeadlineMs: UInt64 = 0
     private var onStopped: [() -> Void] = []
     private var serverPid: Int32 = 0
+    /// The cell's cgroup when limits are on; removed (killing anything left) when the system stops.
+    private var limiter: CgroupLimiter?
     private var idleRssBytes: UInt64?
 
     public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
@@ -53,8 +55,19 @@ public final class ServerRunner {
         probeTimer = try Timer(loop: loop)
     }
 
-    /// Builds if asked, then starts the system.
+    /// Builds if asked, then starts the system (inside the cell's cgroup when limits are on).
     public func start() {
+        if let limits = setup.limits, !limits.isEmpty {
+            CgroupLimiter.sweepStale()
+            do {
+                limiter = try CgroupLimiter(cellID: setup.cellID, limits: limits)
+                StandardError.write("barrage: limits for \(setup.system): \(limiter!.plan.summary)\n")
+            } catch {
+                state = .stopped
+                callbacks.failed("limits \(Self.describe(limits)) cannot be enforced on \(setup.host): \(error.message)")
+                return
+            }
+        }
         let build = setup.container + "/build"
         if setup.runBuild, !setup.isBuiltin, access(build, X_OK) == 0 {
             StandardError.write("barrage: building \(setup.system): \(build)\n")
@@ -93,14 +106,20 @@ public final class ServerRunner {
         let arguments: [String]
         if setup.isBuiltin {
             executable = selfExecutable
-            arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port)]
+            arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port),
+                         "--threads", String(max(1, setup.builtinThreads))]
         } else {
             executable = setup.container + "/run"
             arguments = []
         }
         StandardError.write("barrage: starting \(setup.system): \(executable) \(arguments.joined(separator: " ")) on port \(port)\n")
+        var command = (executable: executable, arguments: arguments)
+        if let limiter {
+            // cgexec joins the cgroup and then execs, so the whole tree runs limited from its first instruction.
+            command = (selfExecutable, ["cgexec"] + limiter.directories.flatMap { ["--cgroup", $0] } + ["--", executable] + arguments)
+        }
         do {
-            var opts = options(executable: executable, arguments: arguments)
+            var opts = options(executable: command.executable, arguments: command.arguments)
             // Its own session: the whole tree is sampled and killed as one.
             opts.detached = true
             let process = try Process(loop: loop, options: opts) { [weak self] status, signal in
@@ -166,8 +185,14 @@ public final class ServerRunner {
         }
         state = .stopped
         if !wasStopping {
-            callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)")
+            if case .signaled(SIGKILL) = status, let limiter, (limiter.oomKills() ?? 0) > 0 {
+                callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? ServerLimits()))): "
+                                 + "the kernel killed it (\(status))")
+            } else {
+                callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)")
+            }
         }
+        releaseCgroup()
         let waiting = onStopped
         onStopped = []
         waiting.forEach { $0() }
@@ -201,6 +226,7 @@ public final class ServerRunner {
         switch state {
         case .idle, .stopped:
             state = .stopped
+            releaseCgroup()
             completion()
             return
         case .building(let process):
@@ -231,6 +257,7 @@ public final class ServerRunner {
         environment["BARRAGE_PORT"] = String(port)
         environment["BARRAGE_PROTOCOL"] = setup.protocolKind.rawValue
         environment["BARRAGE_BUILD_DIR"] = setup.buildDirectory
+        for pair in setup.limits?.environment ?? [] { environment[pair.name] = pair.value }
         for pair in setup.environment { environment[pair.name] = pair.value }
         var options = Process.Options(executable: executable, arguments: arguments)
         options.environment = environment
@@ -240,6 +267,28 @@ public final class ServerRunner {
         options.stdout = .inherit(2)
         options.stderr = .inherit(2)
         return options
+    }
+
+    /// Removes the cell's cgroup, killing whatever is still inside it.
+    private func releaseCgroup() {
+        guard let limiter else { return }
+        self.limiter = nil
+        do {
+            try limiter.remove()
+        } catch {
+            StandardError.write("barrage: could not remove the cgroup of \(setup.system): \(error.message)\n")
+        }
+    }
+
+    /// `cpus 0.5, memory 512 MiB, cpuset 0`.
+    static func describe(_ limits: ServerLimits) -> String {
+        var parts: [String] = []
+        if let cpus = limits.cpus { parts.append("cpus \(cpus)") }
+        if let memory = limits.memoryBytes {
+            parts.append(memory % (1 << 20) == 0 ? "memory \(memory >> 20) MiB" : "memory \(memory) B")
+        }
+        if let cpuset = limits.cpuset { parts.append("cpuset \(cpuset)") }
+        return parts.joined(separator: ", ")
     }
 
     /// A port the kernel considers free right now on `host`.

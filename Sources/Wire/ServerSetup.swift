@@ -26,10 +26,17 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     public var readyTimeoutMs: UInt64
     /// Resource sampling period.
     public var sampleIntervalMs: UInt64
+    /// The cell's id, naming its cgroup.
+    public var cellID: String
+    /// CPU and memory limits enforced with cgroups; nil or empty = none.
+    public var limits: ServerLimits?
+    /// Event-loop threads of the builtin server.
+    public var builtinThreads: Int
 
     public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
                 bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
-                runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64) {
+                runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
+                limits: ServerLimits?, builtinThreads: Int) {
         self.node = node
         self.host = host
         self.system = system
@@ -42,6 +49,9 @@ public struct ServerSetup: Codable, Sendable, Equatable {
         self.runBuild = runBuild
         self.readyTimeoutMs = readyTimeoutMs
         self.sampleIntervalMs = sampleIntervalMs
+        self.cellID = cellID
+        self.limits = limits
+        self.builtinThreads = builtinThreads
     }
 }
 

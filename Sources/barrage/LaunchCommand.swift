@@ -2,6 +2,7 @@ import ArgumentParser
 import Coordinator
 import Foundation
 import Report
+import Serve
 import Topology
 
 /// `barrage launch TOPOLOGY`: runs every cell and prints the comparison.
@@ -31,6 +32,12 @@ struct LaunchCommand: ParsableCommand {
         if let remote = loaded.topology.hosts.first(where: { !$0.isLocal }),
            plan.cells.contains(where: { $0.server.host.name == remote.name || $0.clients.contains { $0.host.name == remote.name } }) {
             printError("\(topology): error: host '\(remote.name)' is an ssh host; this build runs local hosts only (remote hosts arrive with SSH support)")
+            throw ExitCode(2)
+        }
+        if let limits = RunDriver.serverLimits(loaded.topology), !limits.isEmpty,
+           loaded.topology.host(named: loaded.topology.server.host)?.isLocal ?? true,
+           case .failure(let error) = CgroupLimiter.preflight(limits) {
+            printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")
             throw ExitCode(2)
         }
         let resultsPath = TopologyLoader.absolute(out ?? "results/\(loaded.topology.name)-\(Self.stamp())")
