@@ -7,9 +7,9 @@ import UV
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Internal: the builtin server (tcp-echo).", shouldDisplay: false)
+        abstract: "Internal: the builtin server (grpc or tcp-echo).", shouldDisplay: false)
 
-    @Option(name: .customLong("protocol"), help: "tcp-echo")
+    @Option(name: .customLong("protocol"), help: "grpc or tcp-echo")
     var protocolName: String = "tcp-echo"
 
     @Option(help: "Address to bind.")
@@ -18,28 +18,51 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to bind.")
     var port: Int
 
+    @Option(help: "Event-loop threads, each with its own listener on the port (SO_REUSEPORT).")
+    var threads: Int = 1
+
     func run() throws {
-        guard protocolName == "tcp-echo" else {
-            printError("barrage serve: the builtin server speaks tcp-echo only in this build, not \(protocolName)")
+        let host = self.host
+        let makeServer: ServerThreads.MakeServer
+        switch protocolName {
+        case "grpc":
+            makeServer = { loop, port, reusePort in
+                try BuiltinGRPCServer(loop: loop, host: host, port: port, reusePort: reusePort)
+            }
+        case "tcp-echo":
+            makeServer = { loop, port, reusePort in
+                try SharedPortEchoServer(loop: loop, host: host, port: port, reusePort: reusePort)
+            }
+        default:
+            printError("barrage serve: unknown protocol \(protocolName) (expected grpc or tcp-echo)")
+            throw ExitCode(2)
+        }
+        guard threads >= 1 else {
+            printError("barrage serve: --threads must be at least 1, not \(threads)")
             throw ExitCode(2)
         }
         ignoreSIGPIPE()
+        // The main thread only waits for a signal; the servers run on threads of their own.
+        // Watch the signals first, so one that arrives while the servers start is handled
+        // (once the loop runs) instead of killing the process.
         let loop = try Loop()
-        let server: BuiltinEchoServer
+        let term = try Signal(loop: loop)
+        let interrupt = try Signal(loop: loop)
+        var servers: ServerThreads?
+        let stop = { (_: Int32) in
+            servers?.stop()  // closes listeners and connections, joins the threads
+            term.close()
+            interrupt.close()
+        }
+        try term.start(SIGTERM, stop)
+        try interrupt.start(SIGINT, stop)
         do {
-            server = try BuiltinEchoServer(loop: loop, host: host, port: port)
+            servers = try ServerThreads(count: threads, port: port, makeServer: makeServer)
         } catch {
             printError("barrage serve: cannot listen on \(host):\(port): \(error)")
+            loop.closeAll()
             throw ExitCode(1)
         }
-        let stop = { (_: Int32) in
-            server.close()
-            loop.stop()
-        }
-        let term = try Signal(loop: loop)
-        try term.start(SIGTERM, stop)
-        let interrupt = try Signal(loop: loop)
-        try interrupt.start(SIGINT, stop)
         loop.run()
         loop.closeAll()
     }

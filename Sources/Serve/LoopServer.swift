@@ -1,0 +1,9 @@
+/// A server living on one loop, as `ServerThreads` runs one per thread.
+public protocol LoopServer: AnyObject {
+    /// The port it listens on; nil once closed.
+    var port: Int? { get }
+    /// Stops listening and closes every connection.
+    func close()
+}
+
+extension BuiltinEchoServer: LoopServer {}
