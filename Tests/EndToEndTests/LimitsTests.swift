@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// `server.limits` enforced with cgroups, end to end (needs root, as CI and `make test` have).
+@Suite struct LimitsTests {
+    static func topology(name: String, limits: String, systems: String = "[ { name: builtin, container: builtin } ]") -> String {
+        """
+        name: \(name)
+        hosts: { local: {} }
+        systems: \(systems)
+        server: { host: local\(limits.isEmpty ? "" : ", limits: \(limits)") }
+        clients: [ { host: local, workers: 2 } ]
+        workload: { protocol: tcp-echo, connections: 20, warmup: 500ms, duration: 3s }
+        """
+    }
+
+    static func serverCPU(_ results: String) throws -> Double {
+        let cell = try #require(Harness.cells(try Harness.summary(results)).first)
+        let server = try #require(cell["server"] as? [String: Any])
+        return server["cpu_percent"] as? Double ?? -1
+    }
+
+    /// Directories Barrage made for cells under the cgroup hierarchies.
+    static func cellCgroups() -> [String] {
+        ["cpu", "cpuacct", "memory", "cpuset"].flatMap { controller -> [String] in
+            let parent = "/sys/fs/cgroup/\(controller)/barrage"
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+            return entries.filter { entry in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: "\(parent)/\(entry)", isDirectory: &isDirectory) && isDirectory.boolValue
+            }.map { "\(parent)/\($0)" }
+        }
+    }
+
+    @Test func cpuLimitHoldsTheServerToItsQuota() throws {
+        let folder = try Harness.scratch("cpu-limit")
+        let limited = try Harness.topology(Self.topology(name: "limited", limits: "{ cpus: 0.25 }"), in: folder, name: "limited.yaml")
+        let free = try Harness.topology(Self.topology(name: "free", limits: ""), in: folder, name: "free.yaml")
+        let a = try Harness.run(["launch", limited, "--out", folder + "/limited", "--quiet"], in: folder)
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try Harness.run(["launch", free, "--out", folder + "/free", "--quiet"], in: folder)
+        #expect(b.status == 0, "\(b.stderr)")
+        let limitedCPU = try Self.serverCPU(folder + "/limited")
+        let freeCPU = try Self.serverCPU(folder + "/free")
+        #expect(limitedCPU > 5 && limitedCPU <= 30, "cpus 0.25 gave \(limitedCPU) % of a core")
+        #expect(freeCPU > limitedCPU + 15, "without a limit \(freeCPU) %, with cpus 0.25 \(limitedCPU) %")
+        #expect(Self.cellCgroups().isEmpty, "left behind: \(Self.cellCgroups())")
+    }
+
+    @Test func serverPastItsMemoryLimitFailsOutOfMemoryAndTheNextCellRuns() throws {
+        let before = Harness.barragePIDs()
+        let folder = try Harness.scratch("oom")
+        let recipe = folder + "/Containers/hog"
+        try FileManager.default.createDirectory(atPath: recipe, withIntermediateDirectories: true)
+        // Serves echo, then grows past the limit a second in (touching every page).
+        try """
+        #!/bin/sh
+        exec python3 -c '
+        # \(Harness.testServerMarker)
+        import asyncio, os
+        class Echo(asyncio.Protocol):
+            def connection_made(self, t): self.t = t
+            def data_received(self, d): self.t.write(d)
+        hog = []
+        def grow():
+            hog.append(bytearray(16 * 1024 * 1024))
+            asyncio.get_running_loop().call_later(0.05, grow)
+        async def main():
+            loop = asyncio.get_running_loop()
+            await loop.create_server(Echo, os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"]))
+            loop.call_later(1.0, grow)
+            await asyncio.sleep(3600)
+        asyncio.run(main())
+        '
+        """.write(toFile: recipe + "/run", atomically: true, encoding: .utf8)
+        chmod(recipe + "/run", 0o755)
+        let file = try Harness.topology(Self.topology(
+            name: "oom", limits: "{ memory: 128MiB }",
+            systems: "[ { name: hog, container: hog }, { name: builtin, container: builtin } ]"), in: folder)
+        let results = folder + "/results"
+        let run = try Harness.run(["launch", file, "--out", results, "--containers", folder + "/Containers", "--quiet"], in: folder)
+        #expect(run.status == 1, "\(run.stderr)")
+        let cells = Harness.cells(try Harness.summary(results))
+        try #require(cells.count == 2)
+        #expect(cells[0]["status"] as? String == "failed")
+        let error = cells[0]["error"] as? String ?? ""
+        #expect(error.contains("out of memory (limit memory 128 MiB)"), "\(error)")
+        #expect(cells[1]["status"] as? String == "ok", "\(cells[1]["error"] ?? "")")
+        #expect(Self.cellCgroups().isEmpty, "left behind: \(Self.cellCgroups())")
+        #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
+                "left running: \(Harness.barrageProcesses(except: before))")
+    }
+
+    @Test func unenforceableLimitsStopTheRunBeforeItStarts() throws {
+        let folder = try Harness.scratch("bad-limits")
+        let file = try Harness.topology(Self.topology(name: "bad-limits", limits: "{ cpuset: \"0-999\" }"), in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("cannot be enforced"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/results"), "nothing started")
+    }
+}
+}
