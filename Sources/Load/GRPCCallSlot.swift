@@ -35,8 +35,12 @@ struct GRPCCallSlot {
     var sendOffset: Int32 = 0
     /// Unary: response messages received.
     var messages: UInt32 = 0
-    /// When the outstanding call started, for its latency (ns, monotonic).
+    /// Where the outstanding call's latency counts from: its intended send time in the open
+    /// loop (if that has passed), else when it was sent (ns, monotonic).
     var startNs: UInt64 = 0
+    /// When the outstanding call actually went to nghttp2; the request timeout counts from
+    /// here, as it judges the server, not the generator's queue.
+    var sentNs: UInt64 = 0
     /// Splits the response bytes into messages.
     var decoder = GRPCMessageDecoder()
 

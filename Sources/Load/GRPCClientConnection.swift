@@ -162,6 +162,7 @@ final class GRPCClientConnection {
             }
         }
         slots[slot].startNs = startNs
+        slots[slot].sentNs = now
         slots[slot].messages = 0
         setPhase(slot, .awaiting)
         callsInFlight += 1
@@ -214,11 +215,11 @@ final class GRPCClientConnection {
         return count
     }
 
-    /// Reports every call started before `deadlineNs` as timed out and resets its stream.
-    func expireCalls(startedBefore deadlineNs: UInt64) {
+    /// Reports every call sent before `deadlineNs` as timed out and resets its stream.
+    func expireCalls(sentBefore deadlineNs: UInt64) {
         guard let session, callsInFlight > 0 else { return }
         var now: UInt64 = 0
-        for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].startNs < deadlineNs {
+        for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].sentNs < deadlineNs {
             if now == 0 { now = Loop.hrtime() }
             conclude(slot, .timeout, nowNs: now)
             setPhase(slot, .finishing)

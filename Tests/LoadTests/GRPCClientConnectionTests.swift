@@ -171,7 +171,7 @@ import UV
         pair.handshake()
         pair.client.startCall(intendedNs: Loop.hrtime())
         pair.pump()
-        pair.client.expireCalls(startedBefore: Loop.hrtime() + 1)
+        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
         #expect(pair.recorder.errorKinds == ["timeout"])
         pair.pump()
         #expect(pair.server.resetsReceived == [pair.server.streamOrder[0]])
