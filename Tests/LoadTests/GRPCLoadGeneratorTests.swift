@@ -140,7 +140,7 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
         let generator = try GRPCLoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 1))
-        let result = try run(generator, on: loop, windowMs: 600, during: { server.goAwayEverywhere() }) { server.close() }
+        let result = try run(generator, on: loop, windowMs: 600, during: { server.shutdownNoticeEverywhere() }) { server.close() }
         #expect(result.counters.errors.isEmpty, "calls below the GOAWAY's last stream finish normally")
         #expect(server.accepted == 2)
         #expect(result.connectionsUpAtEnd == 1)

@@ -61,10 +61,10 @@ final class TCPGRPCTestServer {
         for key in Array(sessions.keys) { drop(key) }
     }
 
-    /// Sends GOAWAY on every connection.
-    func goAwayEverywhere() {
+    /// Starts a graceful shutdown (GOAWAY with the largest stream ID) on every connection.
+    func shutdownNoticeEverywhere() {
         for (tcp, server) in sessions.values {
-            server.goAway(lastStreamID: Int32.max)
+            server.shutdownNotice()
             flush(tcp, server)
         }
     }

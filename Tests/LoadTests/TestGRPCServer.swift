@@ -126,6 +126,12 @@ final class TestGRPCServer {
         nghttp2_submit_goaway(session, 0, lastStreamID, errorCode, nil, 0)
     }
 
+    /// Starts a graceful shutdown the way servers do: GOAWAY with the largest stream ID, so
+    /// streams already on their way are still served while the client stops opening new ones.
+    func shutdownNotice() {
+        nghttp2_submit_shutdown_notice(session)
+    }
+
     /// Resets `streamID` with `code`.
     func reset(_ streamID: Int32, code: UInt32 = NGHTTP2_CANCEL.rawValue) {
         nghttp2_submit_rst_stream(session, 0, streamID, code)
