@@ -31,7 +31,9 @@ final class GRPCLoadConnection {
     /// Open loop: queued for one flush after the current batch of sends.
     var needsFlush = false
 
-    private var output = GRPCOutputBuffer(capacity: 4096)
+    /// Output the kernel did not take at once, kept for the queued write; allocated only when
+    /// a connection meets back-pressure.
+    private var pending = GRPCOutputBuffer(initialCapacity: 4096)
     private var writeInFlight = false
     /// Bumped whenever the socket changes, so a late callback from an old socket is ignored.
     private(set) var generation: UInt32 = 0
@@ -53,7 +55,7 @@ final class GRPCLoadConnection {
         writeCompletion = { [unowned self] error in
             guard self.generation == generation else { return }
             self.writeInFlight = false
-            self.output.removeAll()
+            self.pending.removeAll()
             self.onWritten(self, error)
         }
         return generation
@@ -63,39 +65,41 @@ final class GRPCLoadConnection {
     func start(_ client: GRPCClientConnection) {
         self.client = client
         writeInFlight = false
-        output.removeAll()
+        pending.removeAll()
     }
 
-    /// Hands nghttp2's pending output to the socket: as many frames as fit one batch, written
-    /// with `uv_try_write` when the socket takes it all, else one queued write whose buffer is
-    /// left alone (no more output is pulled) until it completes. Returns false if the
-    /// connection failed (the session's outstanding calls are then already reported).
-    func flush() -> Bool {
+    /// Hands nghttp2's pending output to the socket: gathers as many frames as fit one batch in
+    /// `scratch` and writes them with `uv_try_write`; whatever the kernel does not take is
+    /// copied aside and queued as one write, and no more output is pulled until it completes.
+    /// Returns false if the connection failed (the session's outstanding calls are then
+    /// already reported).
+    func flush(using scratch: GRPCWriteScratch) -> Bool {
         guard !writeInFlight, let tcp, let client else { return true }
         while true {
-            guard client.produceOutput(into: &output, limit: Self.batchLimit) else { return false }
-            if output.count == 0 { return true }
+            scratch.buffer.removeAll()
+            guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
+            let bytes = scratch.buffer.bytes
+            if bytes.isEmpty { return true }
             var written = 0
             if tcp.writeQueueSize == 0 {
-                do { written = try tcp.tryWrite(output.bytes) } catch { return false }
+                do { written = try tcp.tryWrite(bytes) } catch { return false }
             }
-            if written == output.count {
-                output.removeAll()
-                continue
-            }
+            if written == bytes.count { continue }
+            pending.removeAll()
+            pending.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
             writeInFlight = true
-            tcp.write(UnsafeRawBufferPointer(rebasing: output.bytes[written...]), completion: writeCompletion)
+            tcp.write(pending.bytes, completion: writeCompletion)
             return true
         }
     }
 
     /// Stopping: one last non-blocking attempt to send what is queued (resets, GOAWAY) before
     /// the socket closes; whatever the kernel does not take at once is dropped.
-    func flushBestEffort() {
+    func flushBestEffort(using scratch: GRPCWriteScratch) {
         guard !writeInFlight, let tcp, let client else { return }
-        guard client.produceOutput(into: &output, limit: Self.batchLimit), output.count > 0 else { return }
-        _ = try? tcp.tryWrite(output.bytes)
-        output.removeAll()
+        scratch.buffer.removeAll()
+        guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
+        _ = try? tcp.tryWrite(scratch.buffer.bytes)
     }
 
     /// Closes the socket and drops the session. Call `client.fail()` first if outstanding calls
@@ -108,6 +112,6 @@ final class GRPCLoadConnection {
         client = nil
         writeCompletion = nil
         writeInFlight = false
-        output.removeAll()
+        pending.removeAll()
     }
 }

@@ -75,6 +75,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     private let template: GRPCRequestTemplate
     private let callbacks: GRPCSessionCallbacks
     private let readBufferSize: Int
+    private let scratch = GRPCWriteScratch()
     private var connections: [GRPCLoadConnection] = []
     private var phase: Phase = .connected
     private var nextToConnect = 0
@@ -129,12 +130,13 @@ public final class GRPCLoadGenerator: LoadEngine {
     }
 
     /// The per-socket read buffer: enough for one round of answers (a little over the
-    /// message per slot), between 4 and 16 KiB. It is the largest per-connection allocation,
-    /// so it stays small; large bodies just take more reads.
+    /// message per slot), between 1 and 16 KiB. Next to nghttp2's own session (~15 KB resident)
+    /// it is the largest per-connection allocation, so it stays small: libuv reads again at once
+    /// when a read fills it, so large answers only cost more reads, not more round trips.
     static func readBufferSize(messageBytes: Int, concurrency: Int) -> Int {
         let round = (messageBytes + 64).multipliedReportingOverflow(by: concurrency)
         let wanted = round.overflow ? Int.max : round.partialValue
-        return min(16 * 1024, max(4 * 1024, wanted))
+        return min(16 * 1024, max(1024, wanted))
     }
 
     // MARK: Connecting
@@ -283,7 +285,7 @@ public final class GRPCLoadGenerator: LoadEngine {
             let running: Bool
             if case .running = phase, case .up = connection.phase { running = true } else { running = false }
             if running { fill(connection, client) }
-            guard connection.flush() else {
+            guard connection.flush(using: scratch) else {
                 lost(connection, reason: "write")
                 return
             }
@@ -426,7 +428,7 @@ public final class GRPCLoadGenerator: LoadEngine {
         for connection in connections {
             if let client = connection.client {
                 client.cancelAll()
-                connection.flushBestEffort()
+                connection.flushBestEffort(using: scratch)
             }
             connection.closeSocket()
             connection.phase = .idle

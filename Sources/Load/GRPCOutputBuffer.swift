@@ -5,20 +5,22 @@
 /// nothing. It may only grow (move) while no write of its bytes is in flight; the connection
 /// guarantees that by not pulling output from nghttp2 during a write.
 struct GRPCOutputBuffer: ~Copyable {
-    private var base: UnsafeMutableRawPointer
+    private var base: UnsafeMutableRawPointer?
     /// Bytes allocated.
-    private(set) var capacity: Int
+    private(set) var capacity = 0
     /// Bytes held.
     private(set) var count = 0
+    /// What the first `append` allocates.
+    private let initialCapacity: Int
 
-    /// An empty buffer with room for `capacity` bytes.
-    init(capacity: Int) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(byteCount: self.capacity, alignment: 16)
+    /// An empty buffer that allocates `initialCapacity` bytes on first use, so connections that
+    /// never come up cost nothing here.
+    init(initialCapacity: Int) {
+        self.initialCapacity = max(initialCapacity, 64)
     }
 
     deinit {
-        base.deallocate()
+        base?.deallocate()
     }
 
     /// The bytes held; valid until the next `append` or `removeAll`.
@@ -30,15 +32,17 @@ struct GRPCOutputBuffer: ~Copyable {
     mutating func append(_ chunk: UnsafeRawBufferPointer) {
         guard let source = chunk.baseAddress, chunk.count > 0 else { return }
         if count + chunk.count > capacity {
-            var grown = capacity * 2
+            var grown = max(capacity * 2, initialCapacity)
             while grown < count + chunk.count { grown *= 2 }
             let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-            moved.copyMemory(from: base, byteCount: count)
-            base.deallocate()
+            if let base {
+                moved.copyMemory(from: base, byteCount: count)
+                base.deallocate()
+            }
             base = moved
             capacity = grown
         }
-        (base + count).copyMemory(from: source, byteCount: chunk.count)
+        (base! + count).copyMemory(from: source, byteCount: chunk.count)
         count += chunk.count
     }
 

@@ -65,7 +65,8 @@ import Testing
     }
 
     @Test func outputBufferGrowsAndKeepsItsBytes() {
-        var buffer = GRPCOutputBuffer(capacity: 64)
+        var buffer = GRPCOutputBuffer(initialCapacity: 64)
+        #expect(buffer.capacity == 0, "nothing allocated before first use")
         let chunk = Array(0..<UInt8(100))
         for _ in 0..<5 { chunk.withUnsafeBytes { buffer.append($0) } }
         #expect(buffer.count == 500)

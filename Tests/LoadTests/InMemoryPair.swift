@@ -35,7 +35,7 @@ final class InMemoryPair {
 
     /// Everything the client has to send right now.
     func clientOutput() -> [UInt8] {
-        var buffer = GRPCOutputBuffer(capacity: 256)
+        var buffer = GRPCOutputBuffer(initialCapacity: 256)
         _ = client.produceOutput(into: &buffer, limit: Int.max)
         return Array(buffer.bytes)
     }
