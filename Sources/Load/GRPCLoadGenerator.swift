@@ -292,7 +292,9 @@ public final class GRPCLoadGenerator: LoadEngine {
             // A write failing synchronously inside `flush` may already have replaced the session.
             guard connection.client === client else { return }
             if client.isFinished {
-                lost(connection, reason: "GOAWAY")
+                // Finished on its own: the server said GOAWAY, or nghttp2 gave up on what it
+                // received (e.g. something other than HTTP/2 answered the handshake).
+                lost(connection, reason: client.goawayReceived ? "GOAWAY" : "protocol")
                 return
             }
             guard pass == 0, running, client.freeSlots > 0,
