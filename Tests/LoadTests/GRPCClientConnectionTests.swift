@@ -134,6 +134,43 @@ import UV
         #expect(pair.client.isFinished, "nothing left: the owner closes the connection")
     }
 
+    @Test func requestsQueuedBehindTheServersStreamLimitFailOnGoaway() {
+        // The server allows one stream at a time, so the second request waits inside nghttp2.
+        let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
+        pair.handshake()
+        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+        pair.pump()
+        #expect(pair.server.streamOrder.count == 1)
+        pair.server.goAway(lastStreamID: pair.server.streamOrder[0])
+        pair.pump()
+        // nghttp2 gives up on the queued request only when it would send it, i.e. once the
+        // first stream is done; then it is reported as failed by the connection.
+        #expect(pair.recorder.outcomes.isEmpty)
+        pair.server.answerLate(pair.server.streamOrder[0])
+        pair.pump()
+        #expect(pair.recorder.outcomes == [.success, .connection])
+        #expect(pair.client.callsInFlight == 0)
+        #expect(pair.client.isFinished)
+    }
+
+    @Test func timingOutAQueuedRequestCancelsItBeforeItIsSent() {
+        let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["timeout", "timeout"])
+        #expect(pair.server.streamOrder.count == 1, "the queued HEADERS never went out")
+        #expect(pair.client.freeSlots == 2, "both slots are usable again")
+        pair.server.behavior = { _ in .echo }
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.last == .success)
+    }
+
     @Test func connectionLossFailsEveryOutstandingCall() {
         let pair = InMemoryPair(concurrency: 3) { _ in .silent }
         pair.handshake()

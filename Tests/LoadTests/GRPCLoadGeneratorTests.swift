@@ -93,6 +93,18 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
         #expect(result.counters.errors.isEmpty)
     }
 
+    @Test func openLoopStreamsKeepTheRate() throws {
+        let loop = try Loop()
+        defer { loop.closeAll() }
+        let server = try TCPGRPCTestServer(loop: loop)
+        let generator = try GRPCLoadGenerator(
+            loop: loop, parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 2, rate: 1_000))
+        let result = try run(generator, on: loop, windowMs: 400) { after(50, on: loop) { server.close() } }
+        #expect((300...500).contains(result.counters.requests), "got \(result.counters.requests)")
+        #expect(result.counters.errors.isEmpty)
+        #expect(server.streamsOpened <= 4, "pings reuse the long-lived streams")
+    }
+
     @Test func openLoopQueuesSendsWhenEverySlotIsBusy() throws {
         let loop = try Loop()
         defer { loop.closeAll() }

@@ -24,9 +24,9 @@ final class InMemoryPair {
     let callbacks: GRPCSessionCallbacks
     let client: GRPCClientConnection
 
-    init(call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16,
+    init(call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
          behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
-        server = TestGRPCServer(behavior: behavior)
+        server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
         template = GRPCRequestTemplate(call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes)
         callbacks = GRPCSessionCallbacks(concurrency: concurrency)
         client = GRPCClientConnection(index: 0, template: template, callbacks: callbacks,

@@ -50,7 +50,7 @@ final class TestGRPCServer {
     private(set) var resetsReceived: [Int32] = []
     private(set) var goawaysReceived = 0
 
-    init(behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
+    init(maxConcurrentStreams: UInt32 = 1000, behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
         self.behavior = behavior
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
@@ -88,7 +88,8 @@ final class TestGRPCServer {
         var session: OpaquePointer?
         precondition(nghttp2_session_server_new(&session, callbacks, userData) == 0)
         self.session = session
-        var settings = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: 1000)]
+        var settings = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                                               value: maxConcurrentStreams)]
         nghttp2_submit_settings(session, 0, &settings, 1)
     }
 
