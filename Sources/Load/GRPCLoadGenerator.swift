@@ -18,22 +18,33 @@ import UV
 public final class GRPCLoadGenerator: LoadEngine {
     /// What to drive.
     public struct Parameters {
+        /// The server: a numeric IPv4/IPv6 address (or "localhost"); there is no DNS.
         public var targetHost: String
+        /// The server's port.
         public var targetPort: Int
+        /// HTTP/2 connections this generator opens.
         public var connections: Int
         /// Bytes in the request's `bench.Payload.body`.
         public var payloadBytes: Int
+        /// Unary calls or ping-pong streams.
         public var call: GRPCCall
         /// Calls (unary) or streams (stream) in flight per connection.
         public var concurrency: Int
-        /// Calls per second for this whole generator; nil = closed loop.
+        /// Calls (unary) or ping-pongs (stream) per second for this whole generator, dealt
+        /// evenly over its connections; nil = closed loop.
         public var ratePerSecond: Double?
+        /// A call (or ping-pong) without an answer this long after it was sent fails as
+        /// "timeout" and its stream is reset. Checked every 100 ms.
         public var requestTimeoutMs: UInt64
+        /// A connection not established (TCP connected and the server's SETTINGS in) this
+        /// long after it started fails as "ETIMEDOUT". Checked every 100 ms.
         public var connectTimeoutMs: UInt64
         /// Local addresses to connect from, one per new connection round-robin (port 0);
         /// empty = the kernel's choice. Lifts the ~28k ports per source address limit.
         public var sourceAddresses: [String]
 
+        /// Everything to drive; `call`, `concurrency` and `sourceAddresses` default to one
+        /// unary call per connection from the kernel's choice of address.
         public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
                     call: GRPCCall = .unary, concurrency: Int = 1, ratePerSecond: Double?,
                     requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = []) {
@@ -99,6 +110,9 @@ public final class GRPCLoadGenerator: LoadEngine {
     /// Open loop: sends that came due while every slot of their connection was busy.
     public private(set) var lateSends: UInt64 = 0
 
+    /// A generator on `loop` (which must be run on one thread, with every call below made on
+    /// it). Throws `GRPCLoadError.invalidParameter` for out-of-range parameters, or a
+    /// `UVError` if its timers cannot be created. Nothing connects until `connect`.
     public init(loop: Loop, parameters: Parameters) throws {
         guard parameters.connections >= 0 else { throw GRPCLoadError.invalidParameter("connections < 0") }
         guard parameters.concurrency >= 1, parameters.concurrency <= 1 << 16 else {
@@ -245,7 +259,9 @@ public final class GRPCLoadGenerator: LoadEngine {
 
     // MARK: Running
 
-    /// Starts sending on every connection that is up.
+    /// Starts sending on every connection that is up; call it after `connect`'s completion
+    /// (before that it does nothing). In the open loop the rate is dealt over the connections
+    /// up now; connections that failed to connect are not retried.
     public func start() {
         guard case .connected = phase else { return }
         phase = .running
@@ -421,7 +437,8 @@ public final class GRPCLoadGenerator: LoadEngine {
         counters.mark(index: index)
     }
 
-    /// Stops sending: resets every stream, says GOAWAY, and closes every connection.
+    /// Stops sending: resets every stream, says GOAWAY, and closes every connection. Call it
+    /// before releasing the generator: open sockets and timers call back into it.
     public func stop() {
         phase = .stopped
         ticker.close()
