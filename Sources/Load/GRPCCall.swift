@@ -1,0 +1,16 @@
+/// Which RPC the gRPC load generator drives.
+public enum GRPCCall: Sendable {
+    /// One request, one response per call (`/bench.Echo/Unary`).
+    case unary
+    /// Long-lived bidirectional streams doing ping-pong: one message out, one back, repeat
+    /// (`/bench.Echo/Stream`).
+    case stream
+
+    /// The `:path` of the method.
+    var path: String {
+        switch self {
+        case .unary: return "/bench.Echo/Unary"
+        case .stream: return "/bench.Echo/Stream"
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import CNghttp2
+import UV
+
+/// What the connection does with the frames nghttp2 parsed: the bodies of the callback thunks
+/// in `GRPCSessionCallbacks`. None of them calls back into nghttp2 except to queue frames
+/// (RST_STREAM), which nghttp2 allows from callbacks.
+extension GRPCClientConnection {
+    /// The slot whose stream is `streamID`, via the stream's user data.
+    @inline(__always)
+    private func slot(of streamID: Int32) -> Int? {
+        guard let session, let tag = nghttp2_session_get_stream_user_data(session, streamID) else { return nil }
+        let slot = Int(bitPattern: tag) - 1
+        guard slot >= 0, slot < slotCount, slots[slot].streamID == streamID else { return nil }
+        return slot
+    }
+
+    func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        let header = frame.pointee.hd
+        switch UInt32(header.type) {
+        case NGHTTP2_SETTINGS.rawValue:
+            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 { becameReady() }
+        case NGHTTP2_GOAWAY.rawValue:
+            // Streams above its last stream ID are closed by nghttp2 right after this returns;
+            // they failed because of the connection, not because of their own answer.
+            goawayReceived = true
+            windDown()
+        case NGHTTP2_RST_STREAM.rawValue:
+            if let slot = slot(of: header.stream_id) { slots[slot].resetByPeer = true }
+        case NGHTTP2_HEADERS.rawValue, NGHTTP2_DATA.rawValue:
+            if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let slot = slot(of: header.stream_id) {
+                responseEnded(slot)
+            }
+        default:
+            break
+        }
+        return 0
+    }
+
+    func headerReceived(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+                        value: UnsafeRawBufferPointer) -> Int32 {
+        guard let slot = slot(of: frame.pointee.hd.stream_id) else { return 0 }
+        if Self.equals(name, ":status") {
+            slots[slot].httpStatus = Self.parseStatus(value)
+        } else if Self.equals(name, "grpc-status"),
+                  frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
+            // Only a block that ends the stream carries the call's status: the trailers, or a
+            // trailers-only response.
+            slots[slot].grpcStatus = Self.parseStatus(value)
+        }
+        return 0
+    }
+
+    func dataReceived(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard let slot = slot(of: streamID) else { return 0 }
+        let completed = slots[slot].decoder.consume(bytes)
+        guard completed > 0 else { return 0 }
+        switch template.call {
+        case .unary:
+            slots[slot].messages &+= UInt32(completed)
+        case .stream:
+            for _ in 0..<completed { messageArrived(on: slot) }
+        }
+        return 0
+    }
+
+    /// Stream calls: one answer arrived; it ends the outstanding ping-pong.
+    private func messageArrived(on slot: Int) {
+        guard slots[slot].phase == .awaiting else {
+            // Nothing was asked (or it already timed out): an unsolicited message is ignored.
+            return
+        }
+        let now = Loop.hrtime()
+        if slots[slot].sendPending {
+            // An answer before the question was even sent is no echo: drop the stream.
+            conclude(slot, .protocolViolation, nowNs: now)
+            reset(slot, code: NGHTTP2_CANCEL.rawValue)
+            return
+        }
+        conclude(slot, .success, nowNs: now)
+        if acceptsCalls {
+            setPhase(slot, .open)
+        } else {
+            reset(slot, code: NGHTTP2_NO_ERROR.rawValue)
+        }
+    }
+
+    /// The server's END_STREAM arrived on `slot`'s stream: decide the outstanding call.
+    private func responseEnded(_ slot: Int) {
+        slots[slot].remoteEnded = true
+        if slots[slot].phase == .awaiting {
+            conclude(slot, outcomeOfEndedResponse(slots[slot]), nowNs: Loop.hrtime())
+        }
+        if slots[slot].phase != .idle { setPhase(slot, .finishing) }
+        // A stream call's request never ends by itself (and a unary one may still be sending):
+        // close our side too so nghttp2 closes the stream and frees the slot.
+        if let session, nghttp2_session_get_stream_local_close(session, slots[slot].streamID) == 0 {
+            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
+                                      NGHTTP2_NO_ERROR.rawValue)
+        }
+    }
+
+    /// The verdict on a complete response, most telling first.
+    private func outcomeOfEndedResponse(_ slot: GRPCCallSlot) -> GRPCCallOutcome {
+        if slot.httpStatus != 200 { return .httpStatus(Int(slot.httpStatus)) }
+        if slot.grpcStatus < 0 { return .protocolViolation }
+        if slot.grpcStatus != 0 { return .grpcStatus(Int(slot.grpcStatus)) }
+        switch template.call {
+        case .unary:
+            return slot.messages == 1 && slot.decoder.isAtMessageBoundary ? .success : .protocolViolation
+        case .stream:
+            // The stream ended cleanly while a message still waited for its answer.
+            return .protocolViolation
+        }
+    }
+
+    func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
+        guard let slot = slot(of: streamID) else { return 0 }
+        if slots[slot].phase == .awaiting {
+            conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: Loop.hrtime())
+        }
+        slots[slot].clearStream()
+        setPhase(slot, .idle)
+        return 0
+    }
+
+    /// A request HEADERS that never went out (the server said GOAWAY, or our reset cancelled
+    /// it while queued): the call never started on the wire.
+    func frameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        let header = frame.pointee.hd
+        guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+        for slot in 0..<slotCount where slots[slot].streamID == header.stream_id {
+            if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: Loop.hrtime()) }
+            slots[slot].clearStream()
+            setPhase(slot, .idle)
+        }
+        return 0
+    }
+
+    /// The verdict on a stream that closed before the server ended its response.
+    private func outcomeOfUnfinishedStream(_ slot: GRPCCallSlot, errorCode: UInt32) -> GRPCCallOutcome {
+        if slot.resetByPeer { return .resetStream }
+        if goawayReceived || errorCode == NGHTTP2_REFUSED_STREAM.rawValue { return .connection }
+        return .protocolViolation
+    }
+
+    /// Resets `slot`'s stream; the slot is free again once nghttp2 closed it.
+    private func reset(_ slot: Int, code: UInt32) {
+        setPhase(slot, .finishing)
+        guard let session else { return }
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID, code)
+    }
+
+    // MARK: Header parsing without Strings
+
+    @inline(__always)
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        return bytes.elementsEqual(expected)
+    }
+
+    /// A small decimal status; -2 if it is not one.
+    @inline(__always)
+    private static func parseStatus(_ bytes: UnsafeRawBufferPointer) -> Int16 {
+        guard !bytes.isEmpty, bytes.count <= 4 else { return -2 }
+        var value: Int16 = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return -2 }
+            value = value * 10 + Int16(byte - 0x30)
+        }
+        return value
+    }
+}

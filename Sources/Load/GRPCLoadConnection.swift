@@ -1,0 +1,117 @@
+import UV
+
+/// One TCP connection of the gRPC load generator: the socket glue around a
+/// `GRPCClientConnection`. It moves bytes between the socket and the session and batches
+/// everything nghttp2 has to send into one write; the generator decides what to send when.
+final class GRPCLoadConnection {
+    /// Where the connection is in its life.
+    enum Phase {
+        /// Not connected: before `connect`, after stopping, or given up during connecting.
+        case idle
+        /// TCP connect or HTTP/2 handshake in progress since `sinceNs` (bounded by the connect
+        /// timeout as a whole).
+        case connecting(sinceNs: UInt64)
+        /// TCP connected and the server's SETTINGS arrived.
+        case up
+        /// Lost while load runs; reconnects once it has been down a moment.
+        case down(sinceNs: UInt64)
+    }
+
+    /// Bytes gathered before a write goes out even if nghttp2 has more: bounds the buffer
+    /// when bodies are large (nghttp2 keeps the rest until the write completes).
+    static let batchLimit = 64 * 1024
+
+    /// The generator's number for this connection.
+    let index: Int
+    var phase: Phase = .idle
+    private(set) var tcp: TCP?
+    private(set) var client: GRPCClientConnection?
+    /// Open loop: sends due while every slot was busy.
+    var backlog = GRPCSendBacklog()
+    /// Open loop: queued for one flush after the current batch of sends.
+    var needsFlush = false
+
+    /// Output the kernel did not take at once, kept for the queued write; allocated only when
+    /// a connection meets back-pressure.
+    private var pending = GRPCOutputBuffer(initialCapacity: 4096)
+    private var writeInFlight = false
+    /// Bumped whenever the socket changes, so a late callback from an old socket is ignored.
+    private(set) var generation: UInt32 = 0
+    private var writeCompletion: ((UVError?) -> Void)?
+    /// Told when a write finished (to flush more) or failed.
+    private let onWritten: (GRPCLoadConnection, UVError?) -> Void
+
+    init(index: Int, onWritten: @escaping (GRPCLoadConnection, UVError?) -> Void) {
+        self.index = index
+        self.onWritten = onWritten
+    }
+
+    /// Takes a fresh, not yet connected socket; returns its generation for the callbacks.
+    func attach(_ tcp: TCP) -> UInt32 {
+        generation &+= 1
+        self.tcp = tcp
+        let generation = self.generation
+        // Built once per socket, not per write: a write then passes an existing closure.
+        writeCompletion = { [unowned self] error in
+            guard self.generation == generation else { return }
+            self.writeInFlight = false
+            self.pending.removeAll()
+            self.onWritten(self, error)
+        }
+        return generation
+    }
+
+    /// The socket connected: speak HTTP/2 over it through `client`.
+    func start(_ client: GRPCClientConnection) {
+        self.client = client
+        writeInFlight = false
+        pending.removeAll()
+    }
+
+    /// Hands nghttp2's pending output to the socket: gathers as many frames as fit one batch in
+    /// `scratch` and writes them with `uv_try_write`; whatever the kernel does not take is
+    /// copied aside and queued as one write, and no more output is pulled until it completes.
+    /// Returns false if the connection failed (the session's outstanding calls are then
+    /// already reported).
+    func flush(using scratch: GRPCWriteScratch) -> Bool {
+        guard !writeInFlight, let tcp, let client else { return true }
+        while true {
+            scratch.buffer.removeAll()
+            guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
+            let bytes = scratch.buffer.bytes
+            if bytes.isEmpty { return true }
+            var written = 0
+            if tcp.writeQueueSize == 0 {
+                do { written = try tcp.tryWrite(bytes) } catch { return false }
+            }
+            if written == bytes.count { continue }
+            pending.removeAll()
+            pending.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
+            writeInFlight = true
+            tcp.write(pending.bytes, completion: writeCompletion)
+            return true
+        }
+    }
+
+    /// Stopping: one last non-blocking attempt to send what is queued (resets, GOAWAY) before
+    /// the socket closes; whatever the kernel does not take at once is dropped.
+    func flushBestEffort(using scratch: GRPCWriteScratch) {
+        guard !writeInFlight, let tcp, let client else { return }
+        scratch.buffer.removeAll()
+        guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
+        _ = try? tcp.tryWrite(scratch.buffer.bytes)
+    }
+
+    /// Closes the socket and drops the session. Call `client.fail()` first if outstanding calls
+    /// should be reported. A write still in flight is cancelled by libuv, which never touches
+    /// the buffer again; its completion is ignored through the generation.
+    func closeSocket() {
+        generation &+= 1
+        tcp?.close()
+        tcp = nil
+        client = nil
+        writeCompletion = nil
+        writeInFlight = false
+        pending.removeAll()
+    }
+}

@@ -1,0 +1,298 @@
+import CNghttp2
+@testable import Load
+import Testing
+import UV
+
+@Suite struct GRPCClientConnectionTests {
+    @Test func handshakeMakesTheConnectionReady() {
+        let pair = InMemoryPair()
+        #expect(pair.client.state == .handshaking)
+        pair.handshake()
+        #expect(pair.client.state == .ready)
+        #expect(pair.client.freeSlots == 1)
+    }
+
+    @Test func unaryEchoRoundTrips() throws {
+        let pair = InMemoryPair(payloadBytes: 100)
+        pair.handshake()
+        for round in 1...5 {
+            #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+            #expect(pair.client.freeSlots == 0)
+            pair.pump()
+            #expect(pair.recorder.outcomes == Array(repeating: .success, count: round))
+            #expect(pair.client.freeSlots == 1)
+        }
+        // Every call was a new stream carrying the spec's request headers and message.
+        #expect(pair.server.streamOrder.count == 5)
+        let call = try #require(pair.server.calls[pair.server.streamOrder[0]])
+        let headers = Dictionary(call.headers, uniquingKeysWith: { first, _ in first })
+        #expect(headers[":method"] == "POST")
+        #expect(headers[":scheme"] == "http")
+        #expect(headers[":path"] == "/bench.Echo/Unary")
+        #expect(headers[":authority"] == "127.0.0.1:50051")
+        #expect(headers["content-type"] == "application/grpc")
+        #expect(headers["te"] == "trailers")
+        #expect(headers["user-agent"] == "barrage/0.1")
+        #expect(call.messages == [GRPCRequestTemplate.encodeMessage(payloadBytes: 100)])
+        #expect(pair.client.callsInFlight == 0)
+    }
+
+    /// Builds a pair with one unary call answered by the server, and returns the answer's
+    /// bytes undelivered.
+    private func pendingUnaryAnswer(payloadBytes: Int, maxDataFrame: Int) -> (InMemoryPair, [UInt8]) {
+        let pair = InMemoryPair(payloadBytes: payloadBytes)
+        pair.server.maxDataFrame = maxDataFrame
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.sendClientOutput()
+        return (pair, pair.server.takeOutput())
+    }
+
+    @Test(arguments: [(0, 16384), (37, 16384), (37, 3), (300, 7)])
+    func answerCutAtEveryByteStillDecodesToOneSuccess(payloadBytes: Int, maxDataFrame: Int) {
+        let answerLength = pendingUnaryAnswer(payloadBytes: payloadBytes, maxDataFrame: maxDataFrame).1.count
+        #expect(answerLength > 20)
+        for cut in 0...answerLength {
+            let (pair, answer) = pendingUnaryAnswer(payloadBytes: payloadBytes, maxDataFrame: maxDataFrame)
+            pair.deliver(answer, cutAt: [cut])
+            pair.pump()
+            #expect(pair.recorder.outcomes == [.success], "cut at \(cut) of \(answer.count)")
+        }
+        // And one byte at a time.
+        let (pair, answer) = pendingUnaryAnswer(payloadBytes: payloadBytes, maxDataFrame: maxDataFrame)
+        pair.deliver(answer, cutAt: Array(1..<answer.count))
+        #expect(pair.recorder.outcomes == [.success])
+    }
+
+    @Test func trailersOnlyErrorCountsByStatus() {
+        let pair = InMemoryPair { _ in .trailersOnly(status: 12) }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes == [.grpcStatus(12)])
+        #expect(pair.recorder.errorKinds == ["grpc-status-12"])
+        #expect(pair.client.freeSlots == 1)
+    }
+
+    @Test func nonZeroStatusInTrailersCounts() {
+        let pair = InMemoryPair { _ in .echoThenStatus(14) }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["grpc-status-14"])
+    }
+
+    @Test(arguments: [
+        (TestServerBehavior.noMessage, "protocol"),
+        (.twoMessages, "protocol"),
+        (.missingStatus, "protocol"),
+        (.httpStatus(503), "http-status-503"),
+        (.reset, "reset-stream"),
+    ])
+    func malformedOrRejectedAnswersCountAsErrors(behavior: TestServerBehavior, kind: String) {
+        let pair = InMemoryPair { _ in behavior }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.errorKinds == [kind])
+        #expect(pair.client.freeSlots == 1, "the slot is reusable")
+        // The connection still works afterwards.
+        pair.server.behavior = { _ in .echo }
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.last == .success)
+    }
+
+    @Test func resetFromThePeerWhileWaiting() {
+        let pair = InMemoryPair { _ in .silent }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.isEmpty)
+        pair.server.reset(pair.server.streamOrder[0], code: NGHTTP2_INTERNAL_ERROR.rawValue)
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["reset-stream"])
+    }
+
+    @Test func goawayFailsRefusedStreamsAndFinishesTheSession() {
+        let pair = InMemoryPair(concurrency: 4) { _ in .silent }
+        pair.handshake()
+        for _ in 0..<4 { pair.client.startCall(intendedNs: Loop.hrtime()) }
+        pair.pump()
+        let ids = pair.server.streamOrder
+        #expect(ids.count == 4)
+        // The server will finish the first two and refuses the others.
+        pair.server.goAway(lastStreamID: ids[1])
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["connection", "connection"])
+        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()), "no new streams after GOAWAY")
+        #expect(!pair.client.isFinished)
+        pair.server.answerLate(ids[0])
+        pair.server.answerLate(ids[1])
+        pair.pump()
+        #expect(pair.recorder.successes == 2)
+        #expect(pair.client.isFinished, "nothing left: the owner closes the connection")
+    }
+
+    @Test func requestsQueuedBehindTheServersStreamLimitFailOnGoaway() {
+        // The server allows one stream at a time, so the second request waits inside nghttp2.
+        let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
+        pair.handshake()
+        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+        pair.pump()
+        #expect(pair.server.streamOrder.count == 1)
+        pair.server.goAway(lastStreamID: pair.server.streamOrder[0])
+        pair.pump()
+        // nghttp2 gives up on the queued request only when it would send it, i.e. once the
+        // first stream is done; then it is reported as failed by the connection.
+        #expect(pair.recorder.outcomes.isEmpty)
+        pair.server.answerLate(pair.server.streamOrder[0])
+        pair.pump()
+        #expect(pair.recorder.outcomes == [.success, .connection])
+        #expect(pair.client.callsInFlight == 0)
+        #expect(pair.client.isFinished)
+    }
+
+    @Test func timingOutAQueuedRequestCancelsItBeforeItIsSent() {
+        let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["timeout", "timeout"])
+        #expect(pair.server.streamOrder.count == 1, "the queued HEADERS never went out")
+        #expect(pair.client.freeSlots == 2, "both slots are usable again")
+        pair.server.behavior = { _ in .echo }
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.last == .success)
+    }
+
+    @Test func connectionLossFailsEveryOutstandingCall() {
+        let pair = InMemoryPair(concurrency: 3) { _ in .silent }
+        pair.handshake()
+        for _ in 0..<3 { pair.client.startCall(intendedNs: Loop.hrtime()) }
+        pair.pump()
+        pair.client.fail()
+        #expect(pair.recorder.errorKinds == ["connection", "connection", "connection"])
+        #expect(pair.client.state == .closed)
+        #expect(pair.client.isFinished)
+        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()))
+        pair.client.fail()  // twice is harmless
+        #expect(pair.recorder.outcomes.count == 3)
+    }
+
+    @Test func garbageFromTheServerFailsTheConnection() {
+        let pair = InMemoryPair { _ in .silent }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        // A SETTINGS frame whose length is not a multiple of 6: a connection error.
+        let garbage: [UInt8] = [0, 0, 5, 4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5]
+        let accepted = garbage.withUnsafeBytes { pair.client.receive($0) }
+        pair.pump()
+        // nghttp2 answers with GOAWAY and is then done; the owner sees `isFinished` and fails
+        // the connection, which reports the outstanding call once.
+        #expect(accepted)
+        #expect(pair.client.isFinished)
+        #expect(pair.server.goawaysReceived == 1)
+        pair.client.fail()
+        #expect(pair.recorder.errorKinds == ["connection"])
+    }
+
+    @Test func timedOutCallIsReportedOnceAndItsStreamReset() {
+        let pair = InMemoryPair { _ in .silent }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
+        #expect(pair.recorder.errorKinds == ["timeout"])
+        pair.pump()
+        #expect(pair.server.resetsReceived == [pair.server.streamOrder[0]])
+        #expect(pair.client.freeSlots == 1)
+        // A late answer to the reset stream is not counted again.
+        pair.server.answerLate(pair.server.streamOrder[0])
+        pair.pump()
+        #expect(pair.recorder.outcomes.count == 1)
+    }
+
+    @Test func manyCallsInFlightOnOneConnection() {
+        let pair = InMemoryPair(concurrency: 8, payloadBytes: 64)
+        pair.handshake()
+        for _ in 0..<8 { #expect(pair.client.startCall(intendedNs: Loop.hrtime())) }
+        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()), "all slots busy")
+        #expect(pair.client.callsInFlight == 8)
+        pair.sendClientOutput()
+        // All eight arrived before any answer went back.
+        #expect(pair.server.streamOrder.count == 8)
+        #expect(pair.server.calls.values.allSatisfy { $0.messages.count == 1 })
+        pair.pump()
+        #expect(pair.recorder.outcomes == Array(repeating: .success, count: 8))
+        #expect(pair.client.freeSlots == 8)
+    }
+
+    @Test func streamPingPongsOnOneStream() {
+        let pair = InMemoryPair(call: .stream, payloadBytes: 48)
+        pair.handshake()
+        for round in 1...6 {
+            #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+            pair.pump()
+            #expect(pair.recorder.outcomes == Array(repeating: .success, count: round))
+        }
+        #expect(pair.server.streamOrder.count == 1, "one long-lived stream")
+        let call = pair.server.calls[pair.server.streamOrder[0]]!
+        #expect(call.messages.count == 6)
+        #expect(call.headers.contains { $0 == (":path", "/bench.Echo/Stream") })
+        #expect(pair.server.resetsReceived.isEmpty)
+        // Stopping resets the stream and says GOAWAY, reporting nothing.
+        pair.client.cancelAll()
+        pair.pump()
+        #expect(pair.server.resetsReceived == [pair.server.streamOrder[0]])
+        #expect(pair.server.goawaysReceived == 1)
+        #expect(pair.recorder.outcomes.count == 6)
+    }
+
+    @Test func streamAnswersCutIntoSingleBytes() {
+        let pair = InMemoryPair(call: .stream, concurrency: 2, payloadBytes: 20)
+        pair.server.maxDataFrame = 5
+        pair.handshake()
+        for round in 1...3 {
+            pair.client.startCall(intendedNs: Loop.hrtime())
+            pair.client.startCall(intendedNs: Loop.hrtime())
+            pair.sendClientOutput()
+            let answer = pair.server.takeOutput()
+            pair.deliver(answer, cutAt: Array(1..<answer.count))
+            #expect(pair.recorder.outcomes == Array(repeating: .success, count: 2 * round))
+        }
+        #expect(pair.server.streamOrder.count == 2)
+    }
+
+    @Test func streamEndedByTheServerIsReplacedByANewOne() {
+        var first = true
+        let pair = InMemoryPair(call: .stream) { _ in
+            defer { first = false }
+            return first ? .trailersOnly(status: 8) : .echo
+        }
+        pair.handshake()
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["grpc-status-8"])
+        #expect(pair.client.freeSlots == 1)
+        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.last == .success)
+        #expect(pair.server.streamOrder.count == 2)
+    }
+
+    @Test func latencyCountsFromAnIntendedTimeInThePast() {
+        let pair = InMemoryPair()
+        pair.handshake()
+        let intended = Loop.hrtime() - 50_000_000
+        pair.client.startCall(intendedNs: intended)
+        pair.pump()
+        #expect(pair.recorder.latenciesNs[0] >= 50_000_000)
+    }
+}

@@ -1,0 +1,118 @@
+@testable import Load
+import Testing
+
+@Suite struct GRPCWireFormatTests {
+    @Test func messageIsLengthPrefixedProtobuf() {
+        #expect(GRPCRequestTemplate.encodeMessage(payloadBytes: 0) == [0, 0, 0, 0, 0])
+        let small = GRPCRequestTemplate.encodeMessage(payloadBytes: 3)
+        #expect(small == [0, 0, 0, 0, 5, 0x0A, 3, 7, 38, 69])
+        // 300 needs a two-byte varint: 0xAC 0x02.
+        let large = GRPCRequestTemplate.encodeMessage(payloadBytes: 300)
+        #expect(large.count == 5 + 1 + 2 + 300)
+        #expect(Array(large[0..<8]) == [0, 0, 0, 0x01, 0x2F, 0x0A, 0xAC, 0x02])
+    }
+
+    @Test func templateHeadersFollowTheSpecInOrder() {
+        let template = GRPCRequestTemplate(call: .stream, authority: "[::1]:9000", payloadBytes: 1)
+        let headers = template.headers.map { nv in
+            (String(decoding: UnsafeBufferPointer(start: nv.name, count: nv.namelen), as: UTF8.self),
+             String(decoding: UnsafeBufferPointer(start: nv.value, count: nv.valuelen), as: UTF8.self))
+        }
+        #expect(headers.map(\.0) == [":method", ":scheme", ":path", ":authority", "content-type", "te", "user-agent"])
+        #expect(headers.map(\.1) == ["POST", "http", "/bench.Echo/Stream", "[::1]:9000", "application/grpc", "trailers", "barrage/0.1"])
+        #expect(Array(template.message) == GRPCRequestTemplate.encodeMessage(payloadBytes: 1))
+    }
+
+    @Test func decoderCountsMessagesCutAnywhere() {
+        let one = GRPCRequestTemplate.encodeMessage(payloadBytes: 10)
+        let empty = GRPCRequestTemplate.encodeMessage(payloadBytes: 0)
+        let stream = one + empty + one + one
+        // Whole: four messages.
+        var decoder = GRPCMessageDecoder()
+        #expect(stream.withUnsafeBytes { decoder.consume($0) } == 4)
+        #expect(decoder.isAtMessageBoundary)
+        // Every two-piece cut gives the same total.
+        for cut in 0...stream.count {
+            var decoder = GRPCMessageDecoder()
+            let first = stream[0..<cut].withUnsafeBytes { decoder.consume($0) }
+            let second = stream[cut...].withUnsafeBytes { decoder.consume($0) }
+            #expect(first + second == 4, "cut at \(cut)")
+            #expect(decoder.isAtMessageBoundary)
+        }
+        // Byte by byte, each message completes on its last byte.
+        var bytewise = GRPCMessageDecoder()
+        var completedAt: [Int] = []
+        for (index, byte) in stream.enumerated() where [byte].withUnsafeBytes({ bytewise.consume($0) }) == 1 {
+            completedAt.append(index)
+        }
+        #expect(completedAt == [one.count - 1, one.count + 4, 2 * one.count + 4, 3 * one.count + 4])
+        // A partial message is not a boundary.
+        var partial = GRPCMessageDecoder()
+        _ = one[0..<7].withUnsafeBytes { partial.consume($0) }
+        #expect(!partial.isAtMessageBoundary)
+    }
+
+    @Test func errorKindsMatchTheCountersNames() {
+        #expect(GRPCCallOutcome.success.errorKind == nil)
+        #expect(GRPCCallOutcome.grpcStatus(12).errorKind == "grpc-status-12")
+        #expect(GRPCCallOutcome.grpcStatus(99).errorKind == "grpc-status-99")
+        #expect(GRPCCallOutcome.httpStatus(503).errorKind == "http-status-503")
+        #expect(GRPCCallOutcome.httpStatus(0).errorKind == "http-status-0")
+        #expect(GRPCCallOutcome.resetStream.errorKind == "reset-stream")
+        #expect(GRPCCallOutcome.connection.errorKind == "connection")
+        #expect(GRPCCallOutcome.timeout.errorKind == "timeout")
+        #expect(GRPCCallOutcome.protocolViolation.errorKind == "protocol")
+    }
+
+    @Test func outputBufferGrowsAndKeepsItsBytes() {
+        var buffer = GRPCOutputBuffer(initialCapacity: 64)
+        #expect(buffer.capacity == 0, "nothing allocated before first use")
+        let chunk = Array(0..<UInt8(100))
+        for _ in 0..<5 { chunk.withUnsafeBytes { buffer.append($0) } }
+        #expect(buffer.count == 500)
+        #expect(buffer.capacity >= 500)
+        #expect(Array(buffer.bytes) == Array((0..<5).map { _ in chunk }.joined()))
+        let capacity = buffer.capacity
+        buffer.removeAll()
+        #expect(buffer.count == 0)
+        #expect(buffer.capacity == capacity, "memory is kept for the next batch")
+    }
+
+    @Test func backlogRemembersIntendedTimesWithoutStorage() {
+        var backlog = GRPCSendBacklog()
+        backlog.spacingNs = 1000
+        #expect(backlog.pop() == nil)
+        backlog.push(intendedNs: 5000)
+        backlog.push(intendedNs: 6000)
+        backlog.push(intendedNs: 7000)
+        #expect(backlog.count == 3)
+        #expect(backlog.oldestIntendedNs == 5000)
+        #expect(backlog.pop() == 5000)
+        #expect(backlog.pop() == 6000)
+        backlog.push(intendedNs: 8000)
+        #expect(backlog.pop() == 7000)
+        #expect(backlog.pop() == 8000)
+        #expect(backlog.pop() == nil)
+        backlog.push(intendedNs: 1)
+        #expect(backlog.removeAll() == 1)
+        #expect(backlog.count == 0)
+    }
+
+    @Test func scheduleDealsEvenlySpacedSendsRoundRobin() {
+        var schedule = GRPCOpenLoopSchedule(startNs: 1_000_000, ratePerSecond: 3000)
+        var dues: [UInt64] = []
+        var targets: [Int] = []
+        for _ in 0..<7 {
+            dues.append(schedule.nextDueNs)
+            targets.append(schedule.nextTarget(among: 3))
+            schedule.advance()
+        }
+        #expect(targets == [0, 1, 2, 0, 1, 2, 0])
+        #expect(dues[0] == 1_000_000)
+        #expect(dues[3] == 2_000_000, "three sends per millisecond")
+        // No drift after many sends.
+        var long = GRPCOpenLoopSchedule(startNs: 0, ratePerSecond: 3)
+        for _ in 0..<3_000_000 { long.advance() }
+        #expect(long.nextDueNs == 1_000_000_000_000_000, "a million seconds later, to the nanosecond")
+    }
+}

@@ -1,0 +1,74 @@
+@testable import Load
+import UV
+
+/// Records every outcome a `GRPCClientConnection` reports.
+final class OutcomeRecorder: GRPCClientConnectionDelegate {
+    private(set) var outcomes: [GRPCCallOutcome] = []
+    private(set) var latenciesNs: [UInt64] = []
+
+    func grpcConnection(_ connection: GRPCClientConnection, finishedCallWith outcome: GRPCCallOutcome, latencyNs: UInt64) {
+        outcomes.append(outcome)
+        latenciesNs.append(latencyNs)
+    }
+
+    var successes: Int { outcomes.filter { $0 == .success }.count }
+    var errorKinds: [String] { outcomes.compactMap(\.errorKind) }
+}
+
+/// A client connection wired to a `TestGRPCServer` in memory: no sockets, every byte moved by
+/// hand, so a test controls exactly how the server's bytes are cut.
+final class InMemoryPair {
+    let recorder = OutcomeRecorder()
+    let server: TestGRPCServer
+    let template: GRPCRequestTemplate
+    let callbacks: GRPCSessionCallbacks
+    let client: GRPCClientConnection
+
+    init(call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
+         behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
+        server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
+        template = GRPCRequestTemplate(call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes)
+        callbacks = GRPCSessionCallbacks(concurrency: concurrency)
+        client = GRPCClientConnection(index: 0, template: template, callbacks: callbacks,
+                                      concurrency: concurrency, delegate: recorder)!
+    }
+
+    /// Everything the client has to send right now.
+    func clientOutput() -> [UInt8] {
+        var buffer = GRPCOutputBuffer(initialCapacity: 256)
+        _ = client.produceOutput(into: &buffer, limit: Int.max)
+        return Array(buffer.bytes)
+    }
+
+    /// Moves the client's pending bytes to the server; returns how many moved.
+    @discardableResult
+    func sendClientOutput() -> Int {
+        let bytes = clientOutput()
+        bytes.withUnsafeBytes { _ = server.receive($0) }
+        return bytes.count
+    }
+
+    /// Delivers `bytes` from the server to the client in the pieces `cuts` gives.
+    func deliver(_ bytes: [UInt8], cutAt cuts: [Int] = []) {
+        var start = 0
+        for cut in cuts + [bytes.count] where cut >= start {
+            bytes[start..<cut].withUnsafeBytes { _ = client.receive($0) }
+            start = cut
+        }
+    }
+
+    /// Moves bytes both ways until neither side has anything to say (bounded).
+    func pump(rounds: Int = 50) {
+        for _ in 0..<rounds {
+            let sent = sendClientOutput()
+            let answer = server.takeOutput()
+            deliver(answer)
+            if sent == 0, answer.isEmpty { return }
+        }
+    }
+
+    /// Exchanges prefaces and SETTINGS until the client is ready.
+    func handshake() {
+        pump()
+    }
+}
