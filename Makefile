@@ -1,9 +1,14 @@
-# Barrage: `make run` compares the builtin defaults on this machine; `make test` runs every test.
+# Barrage: `make run` compares gRPC servers on this machine (builtin, grpc-go, grpc-python);
+# `make test` runs every test.
 # Both install what they need on a fresh Debian machine first (apt-get; run as root or with sudo).
 
 SWIFT ?= swift
 BIN := .build/release/barrage
-APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 nghttp2-client time
+# Build and test needs, then what the shipped recipes need (grpc-go from Debian's Go packages,
+# grpc-python in a virtualenv from PyPI), then h2load and GNU time for `make bench`.
+APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 python3-venv \
+	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
+	protobuf-compiler protoc-gen-go protoc-gen-go-grpc nghttp2-client time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps bench clean
@@ -20,7 +25,7 @@ build: deps
 	$(SWIFT) build -c release --product barrage
 
 run: build
-	$(BIN) launch Topologies/quick-local.yaml
+	$(BIN) launch Topologies/grpc-local.yaml
 
 # Unit tests of the pure modules and end-to-end tests that start real processes, on one
 # debug build (the end-to-end tests run the debug `barrage` it makes).

@@ -37,10 +37,8 @@ final class ClientRunner {
         let shares = Self.split(setup.connections, over: max(1, setup.threads))
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
         for (index, connections) in shares.enumerated() {
-            let parameters = Self.parameters(setup, connections: connections)
-            threads.append(try LoadThread(index: index, makeEngine: { loop in
-                try EchoLoadGenerator(loop: loop, parameters: parameters)
-            }, reply: post))
+            let make = Self.engineFactory(setup, connections: connections, thread: index)
+            threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
         }
     }
 
@@ -49,12 +47,27 @@ final class ClientRunner {
         (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
     }
 
-    static func parameters(_ setup: ClientSetup, connections: Int) -> EchoLoadGenerator.Parameters {
+    /// Builds, on a load thread, the engine for its share of `setup`.
+    static func engineFactory(_ setup: ClientSetup, connections: Int, thread: Int) -> (Loop) throws -> any LoadEngine {
         let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
-        return EchoLoadGenerator.Parameters(
-            targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
-            payloadBytes: setup.payloadBytes, ratePerSecond: setup.ratePerSecond.map { $0 * share },
-            requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs)
+        let rate = setup.ratePerSecond.map { $0 * share }
+        switch setup.protocolKind {
+        case .tcpEcho:
+            let parameters = EchoLoadGenerator.Parameters(
+                targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
+                payloadBytes: setup.payloadBytes, ratePerSecond: rate,
+                requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs)
+            return { loop in try EchoLoadGenerator(loop: loop, parameters: parameters) }
+        case .grpc:
+            let parameters = GRPCLoadGenerator.Parameters(
+                targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
+                payloadBytes: setup.payloadBytes, call: setup.call == .stream ? .stream : .unary,
+                concurrency: setup.concurrency, ratePerSecond: rate,
+                requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
+                sourceAddresses: SourceAddresses.forTarget(setup.targetHost, connections: connections, thread: thread),
+                path: setup.path)
+            return { loop in try GRPCLoadGenerator(loop: loop, parameters: parameters) }
+        }
     }
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.

@@ -42,12 +42,17 @@ public final class GRPCLoadGenerator: LoadEngine {
         /// Local addresses to connect from, one per new connection round-robin (port 0);
         /// empty = the kernel's choice. Lifts the ~28k ports per source address limit.
         public var sourceAddresses: [String]
+        /// Calls this `:path` instead of the method's own (to probe a server's answer to an
+        /// unknown method); nil = the method's.
+        public var path: String?
 
         /// Everything to drive; `call`, `concurrency` and `sourceAddresses` default to one
         /// unary call per connection from the kernel's choice of address.
         public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
                     call: GRPCCall = .unary, concurrency: Int = 1, ratePerSecond: Double?,
-                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = []) {
+                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
+                    path: String? = nil) {
+            self.path = path
             self.targetHost = targetHost
             self.targetPort = targetPort
             self.connections = connections
@@ -128,7 +133,7 @@ public final class GRPCLoadGenerator: LoadEngine {
         self.parameters = parameters
         let host = parameters.targetHost.contains(":") && !parameters.targetHost.hasPrefix("[")
             ? "[\(parameters.targetHost)]" : parameters.targetHost
-        template = GRPCRequestTemplate(call: parameters.call, authority: "\(host):\(parameters.targetPort)",
+        template = GRPCRequestTemplate(call: parameters.call, path: parameters.path, authority: "\(host):\(parameters.targetPort)",
                                        payloadBytes: parameters.payloadBytes)
         callbacks = GRPCSessionCallbacks(concurrency: parameters.concurrency)
         readBufferSize = Self.readBufferSize(messageBytes: template.message.count, concurrency: parameters.concurrency)

@@ -17,14 +17,15 @@ final class GRPCRequestTemplate {
     private let stringStorage: UnsafeMutableRawBufferPointer
     private let messageStorage: UnsafeMutableRawBufferPointer
 
-    /// Builds the headers for `call` on `authority` ("host:port") and a message whose body
+    /// Builds the headers for `call` (at `path`, if given, instead of the method's own) on
+    /// `authority` ("host:port") and a message whose body
     /// field holds `payloadBytes` bytes.
-    init(call: GRPCCall, authority: String, payloadBytes: Int) {
+    init(call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int) {
         self.call = call
         let fields: [(String, String)] = [
             (":method", "POST"),
             (":scheme", "http"),
-            (":path", call.path),
+            (":path", path ?? call.path),
             (":authority", authority),
             ("content-type", "application/grpc"),
             ("te", "trailers"),

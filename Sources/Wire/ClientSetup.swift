@@ -24,10 +24,13 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var requestTimeoutMs: UInt64
     /// How long connecting all connections may take.
     public var connectTimeoutMs: UInt64
+    /// gRPC: call this `:path` instead of the method's own (`barrage load --path`); nil = the method's.
+    public var path: String?
 
     public init(node: String, host: String, targetHost: String, targetPort: Int, protocolKind: WorkloadProtocol,
                 call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
-                ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64) {
+                ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil) {
+        self.path = path
         self.node = node
         self.host = host
         self.targetHost = targetHost

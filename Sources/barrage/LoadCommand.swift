@@ -42,6 +42,9 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Measurement seconds.")
     var duration: Double = 10
 
+    @Option(help: "gRPC: call this :path instead of the method's (e.g. to see a server's answer to an unknown method).")
+    var path: String?
+
     @Flag(help: "Print the raw result as JSON instead of a summary line.")
     var json = false
 
@@ -67,7 +70,7 @@ struct LoadCommand: ParsableCommand {
             node: "load", host: "local", targetHost: host, targetPort: Int(target[target.index(after: colon)...])!,
             protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
             payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
-            ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000)
+            ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path)
         let result: ClientNodeResult
         do {
             result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))
@@ -83,7 +86,7 @@ struct LoadCommand: ParsableCommand {
         }
         let seconds = result.window.seconds
         let latency = LatencySummary(result.histogram)
-        print("requests/s \(seconds > 0 ? Double(result.requests) / seconds : 0) · requests \(result.requests) · errors \(result.errorCount) "
+        print("requests/s \(seconds > 0 ? Double(result.requests) / seconds : 0) · requests \(result.requests) · errors \(result.errorCount) \(result.errors) "
               + "· connections \(result.connectionsEstablished)/\(connections) · latency mean \(latency.mean) µs p50 \(latency.p50) p99 \(latency.p99) max \(latency.max) "
               + "· cpu \(seconds > 0 ? result.cpuSeconds / seconds * 100 : 0) % · peak RSS \(result.rssPeakBytes) B · late sends \(result.lateSends)")
     }
