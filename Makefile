@@ -22,7 +22,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release --product barrage
+	$(SWIFT) build -c release --static-swift-stdlib --product barrage
 
 run: build
 	$(BIN) launch Topologies/grpc-local.yaml

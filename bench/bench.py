@@ -55,7 +55,7 @@ def timed(command):
 
 def run_h2load(port, connections, streams, request_file):
     out, _, rss = timed(["h2load", "-c", str(connections), "-m", str(streams), "-t", "1",
-                         "--warm-up-time", f"{WARMUP_S}s", "-D", f"{DURATION_S}s",
+                         "--warm-up-time", f"{WARMUP_S:g}s", "-D", f"{DURATION_S:g}s",
                          "-d", request_file, "-H", "te: trailers", "-H", "content-type: application/grpc",
                          f"http://127.0.0.1:{port}/bench.Echo/Unary"])
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))

@@ -37,7 +37,21 @@ public final class Loop {
         self.pointer = pointer
     }
 
+    /// One read buffer for every stream on this loop that opts in (`Stream.sharesLoopReadBuffer`):
+    /// libuv reads one stream at a time on the loop thread and the bytes are only valid during
+    /// the read callback, so at 10,000 connections one buffer does the work of 10,000.
+    private var sharedReadStorage: UnsafeMutableRawBufferPointer?
+
+    /// The shared read buffer, allocated on first use.
+    var sharedReadBuffer: UnsafeMutableRawBufferPointer {
+        if let sharedReadStorage { return sharedReadStorage }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Stream.defaultReadBufferSize, alignment: 16)
+        sharedReadStorage = buffer
+        return buffer
+    }
+
     deinit {
+        sharedReadStorage?.deallocate()
         // Every open or closing handle retains its loop, so nothing can still reference
         // `pointer` here; closeAll() only finishes the uv_loop_close if the user skipped it.
         closeAll()

@@ -22,6 +22,11 @@ public class Stream: Handle {
     /// Lower it for servers with very many mostly idle connections.
     public var readBufferSize = Stream.defaultReadBufferSize
 
+    /// Read into the loop's one shared buffer instead of a buffer of this stream's own; set it
+    /// before the first read. For load generators and servers with very many connections: the
+    /// bytes handed to `onData` are valid only during that call either way.
+    public var sharesLoopReadBuffer = false
+
     private var readBuffer: UnsafeMutableRawPointer?
     private var readBufferCapacity = 0
     private var onData: ((UnsafeRawBufferPointer) -> Void)?
@@ -94,6 +99,10 @@ public class Stream: Handle {
 
     private func ensureReadBuffer() -> (UnsafeMutableRawPointer, Int) {
         if let readBuffer { return (readBuffer, readBufferCapacity) }
+        if sharesLoopReadBuffer {
+            let shared = loop.sharedReadBuffer
+            return (shared.baseAddress!, shared.count)
+        }
         let capacity = max(readBufferSize, 1)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         readBuffer = buffer
@@ -104,8 +113,10 @@ public class Stream: Handle {
     private func didRead(_ nread: Int) {
         if nread > 0 {
             // Local copy: the closure may close the stream, which drops the stored one.
-            guard let onData, let readBuffer else { return }
-            onData(UnsafeRawBufferPointer(start: readBuffer, count: nread))
+            guard let onData else { return }
+            let base = sharesLoopReadBuffer ? UnsafeMutableRawPointer(loop.sharedReadBuffer.baseAddress!) : readBuffer
+            guard let base else { return }
+            onData(UnsafeRawBufferPointer(start: base, count: nread))
         } else if nread < 0 {
             // EOF or error: libuv will not stop reading by itself, so stop before reporting.
             let onEnd = self.onEnd

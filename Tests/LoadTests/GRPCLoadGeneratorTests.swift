@@ -227,12 +227,4 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
             try GRPCLoadGenerator(loop: loop, parameters: parameters(port: 1, rate: 0))
         }
     }
-
-    @Test func readBufferStaysBetweenOneAndSixteenKiB() {
-        #expect(GRPCLoadGenerator.readBufferSize(messageBytes: 10, concurrency: 1) == 1024)
-        #expect(GRPCLoadGenerator.readBufferSize(messageBytes: 100, concurrency: 10) == 1640)
-        #expect(GRPCLoadGenerator.readBufferSize(messageBytes: 1000, concurrency: 8) == 8512)
-        #expect(GRPCLoadGenerator.readBufferSize(messageBytes: 1 << 20, concurrency: 100) == 16384)
-        #expect(GRPCLoadGenerator.readBufferSize(messageBytes: Int.max / 2, concurrency: 100) == 16384)
-    }
 }
