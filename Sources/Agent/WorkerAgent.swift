@@ -22,6 +22,12 @@ public final class WorkerAgent {
     private var role: Role = .waiting
     private var exiting = false
     private let terminateSignal: Signal
+    /// Checks that the coordinator is still there (any message counts).
+    private let watchdog: Timer
+    private var lastHeardMs: UInt64 = 0
+
+    /// Silence after which the worker takes its coordinator for gone.
+    static let silenceLimitMs: UInt64 = 10_000
 
     private init(loop: Loop, selfExecutable: String) throws {
         self.loop = loop
@@ -32,6 +38,7 @@ public final class WorkerAgent {
         try output.open(1)
         channel = ControlChannel(input: input, output: output)
         terminateSignal = try Signal(loop: loop)
+        watchdog = try Timer(loop: loop)
     }
 
     /// Runs a worker until its control channel closes; returns the process exit code.
@@ -57,7 +64,16 @@ public final class WorkerAgent {
     private func run() throws {
         // The coordinator's SIGTERM (or a remote shell's hangup) means the same as a closed channel.
         try terminateSignal.start(SIGTERM) { [unowned self] _ in self.shutDown(reason: "SIGTERM") }
-        try channel.start(onMessage: { [unowned self] message in self.receive(message) },
+        lastHeardMs = loop.now
+        try watchdog.start(after: 1000, repeat: 1000) { [unowned self] in
+            if self.loop.now - self.lastHeardMs > Self.silenceLimitMs {
+                self.shutDown(reason: "no word from the coordinator for \(Self.silenceLimitMs / 1000) s")
+            }
+        }
+        try channel.start(onMessage: { [unowned self] message in
+                              self.lastHeardMs = self.loop.now
+                              self.receive(message)
+                          },
                           onEnd: { [unowned self] end in
                               switch end {
                               case .closed: self.shutDown(reason: nil)
@@ -69,6 +85,9 @@ public final class WorkerAgent {
 
     private func receive(_ message: ControlMessage) {
         switch (message, role) {
+        case (.heartbeat, _):
+            break
+
         case (.setupServer(let setup), .waiting):
             StandardError.write("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n")
             do {
@@ -126,6 +145,7 @@ public final class WorkerAgent {
         if let reason { StandardError.write("barrage worker \(getpid()): shutting down: \(reason)\n") }
         let finish = { [unowned self] in
             self.channel.whenFlushed {
+                self.watchdog.close()
                 self.channel.close()
                 self.terminateSignal.close()
                 self.loop.stop()

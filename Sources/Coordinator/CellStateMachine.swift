@@ -153,7 +153,7 @@ public struct CellStateMachine: Sendable {
         case .failed(let reason):
             return fail("\(describe(node)) failed during \(phase.label): \(reason)")
 
-        case .progress, .setupServer, .setupClient, .start, .mark, .stop:
+        case .progress, .setupServer, .setupClient, .start, .mark, .stop, .heartbeat:
             return []
         }
     }

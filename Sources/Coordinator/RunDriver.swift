@@ -127,10 +127,17 @@ public final class RunDriver {
 
     private func spawn(node: String, cell: CellPlan) {
         let index = cellIndex
+        let host = node == CellStateMachine.serverNode ? cell.server.host : cell.clients.first { $0.name == node }!.host
+        var executable = options.selfExecutable
+        var arguments = ["worker"]
+        if let remote = options.remoteHosts[host.name] {
+            executable = options.sshExecutable
+            arguments = remote.workerArguments
+        }
         do {
             let log = try results.logPath(cell: cell.id, node: node)
             workers[node] = try WorkerProcess(
-                loop: loop, node: node, executable: options.selfExecutable, logPath: log,
+                loop: loop, node: node, executable: executable, arguments: arguments, logPath: log,
                 onMessage: { [unowned self] message in
                     guard self.cellIndex == index else { return }
                     self.received(message, from: node)
@@ -164,13 +171,22 @@ public final class RunDriver {
     private func setupMessage(for node: String, cell: CellPlan) -> ControlMessage {
         let workload = plan.topology.workload
         if node == CellStateMachine.serverNode {
-            let container = cell.system.isBuiltin ? "builtin" : "\(options.containersDirectory)/\(cell.system.container)"
+            let remote = options.remoteHosts[cell.server.host.name]
+            var container = cell.system.isBuiltin ? "builtin" : "\(options.containersDirectory)/\(cell.system.container)"
+            var buildDirectory = "\(options.buildCacheDirectory)/\(cell.system.container)"
+            if let remote {
+                // Relative to the remote worker's working directory, its home.
+                if let hash = remote.recipes[cell.system.container] {
+                    container = Deployer.remoteRecipe(hash: hash, name: cell.system.container)
+                }
+                buildDirectory = ".cache/barrage/build/\(cell.system.container)"
+            }
             let runBuild = builtContainers.insert(cell.system.container).inserted
             return .setupServer(ServerSetup(
                 node: node, host: cell.server.host.name, system: cell.system.name, container: container,
                 protocolKind: workload.protocolKind, bindHost: cell.server.host.isLocal ? "127.0.0.1" : "0.0.0.0",
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
-                buildDirectory: "\(options.buildCacheDirectory)/\(cell.system.container)", runBuild: runBuild,
+                buildDirectory: buildDirectory, runBuild: runBuild,
                 readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: Self.serverLimits(plan.topology),
                 builtinThreads: Self.builtinThreads(plan.topology)))
         }
@@ -206,7 +222,10 @@ public final class RunDriver {
         return host.ssh?.host ?? "127.0.0.1"
     }
 
+    /// SIGKILLs the system under test's process group — on this machine only; a remote one is
+    /// its worker's to kill when the ssh session ends.
     private func killServerGroup() {
+        guard cellIndex < plan.cells.count, options.remoteHosts[plan.cells[cellIndex].server.host.name] == nil else { return }
         if let group = serverProcessGroup, group > 0 { Glibc.kill(-group, SIGKILL) }
     }
 
@@ -266,6 +285,8 @@ public final class RunDriver {
     }
 
     private func showProgress() {
+        // Workers take a silent coordinator for gone; tell them every second that it is not.
+        for worker in workers.values { worker.send(.heartbeat) }
         guard let machine else { return }
         progress.tick(phase: machine.phase.label)
     }

@@ -12,9 +12,16 @@ public struct RunOptions: Sendable {
     public var buildCacheDirectory: String
     /// No progress output.
     public var quiet: Bool
+    /// Hosts reached over ssh, by topology host name (deployed before the run).
+    public var remoteHosts: [String: RemoteHost]
+    /// The `ssh` client to run.
+    public var sshExecutable: String
 
     public init(resultsPath: String, containersDirectory: String, selfExecutable: String,
-                topologyText: String, buildCacheDirectory: String, quiet: Bool) {
+                topologyText: String, buildCacheDirectory: String, quiet: Bool,
+                remoteHosts: [String: RemoteHost] = [:], sshExecutable: String = "ssh") {
+        self.remoteHosts = remoteHosts
+        self.sshExecutable = sshExecutable
         self.resultsPath = resultsPath
         self.containersDirectory = containersDirectory
         self.selfExecutable = selfExecutable

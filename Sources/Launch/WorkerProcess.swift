@@ -2,8 +2,9 @@ import Glibc
 import UV
 import Wire
 
-/// A `barrage worker` process on this machine, with its control channel on its stdin/stdout
-/// and its stderr appended to a log file.
+/// A `barrage worker` process — on this machine, or on another through an `ssh` process
+/// running it there — with its control channel on its stdin/stdout and its stderr appended to
+/// a log file.
 public final class WorkerProcess {
     /// Node name ("server", "client-1", …).
     public let node: String
@@ -13,7 +14,7 @@ public final class WorkerProcess {
 
     /// Spawns the worker in its own session, so a Ctrl-C at the terminal reaches only the
     /// coordinator, which then stops workers in order.
-    public init(loop: Loop, node: String, executable: String, logPath: String,
+    public init(loop: Loop, node: String, executable: String, arguments: [String] = ["worker"], logPath: String,
                 onMessage: @escaping (ControlMessage) -> Void,
                 onChannelEnd: @escaping (ControlChannel.End) -> Void,
                 onExit: @escaping (ExitStatus) -> Void) throws {
@@ -25,7 +26,7 @@ public final class WorkerProcess {
         defer { close(logFD) }
         let stdinPipe = try Pipe(loop: loop)
         let stdoutPipe = try Pipe(loop: loop)
-        var options = Process.Options(executable: executable, arguments: ["worker"])
+        var options = Process.Options(executable: executable, arguments: arguments)
         options.stdin = .pipe(stdinPipe)
         options.stdout = .pipe(stdoutPipe)
         options.stderr = .inherit(logFD)

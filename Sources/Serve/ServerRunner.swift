@@ -48,6 +48,11 @@ public final class ServerRunner {
 
     public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
         self.loop = loop
+        // A remote coordinator names recipe and build folders relative to this worker's
+        // working directory (the ssh user's home); the system runs elsewhere, so anchor them.
+        var setup = setup
+        if setup.container != "builtin" { setup.container = Self.absolute(setup.container) }
+        setup.buildDirectory = Self.absolute(setup.buildDirectory)
         self.setup = setup
         self.selfExecutable = selfExecutable
         self.callbacks = callbacks
@@ -267,6 +272,15 @@ public final class ServerRunner {
         options.stdout = .inherit(2)
         options.stderr = .inherit(2)
         return options
+    }
+
+    /// `path` made absolute against the working directory.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cwd == "/" ? "/" + path : cwd + "/" + path
     }
 
     /// Removes the cell's cgroup, killing whatever is still inside it.

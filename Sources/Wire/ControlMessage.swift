@@ -17,6 +17,9 @@ public enum ControlMessage: Codable, Sendable, Equatable {
     case mark(index: Int)
     /// Stop load or the server and answer with the result.
     case stop
+    /// Sent every second: a worker that hears nothing for `WorkerAgent.silenceLimit` takes its
+    /// coordinator for gone (a cut network can leave an ssh session open for hours) and exits.
+    case heartbeat
 
     // Worker → coordinator.
     /// First message of every worker.

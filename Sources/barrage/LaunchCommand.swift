@@ -29,11 +29,6 @@ struct LaunchCommand: ParsableCommand {
     func run() throws {
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
-        if let remote = loaded.topology.hosts.first(where: { !$0.isLocal }),
-           plan.cells.contains(where: { $0.server.host.name == remote.name || $0.clients.contains { $0.host.name == remote.name } }) {
-            printError("\(topology): error: host '\(remote.name)' is an ssh host; this build runs local hosts only (remote hosts arrive with SSH support)")
-            throw ExitCode(2)
-        }
         if let limits = RunDriver.serverLimits(loaded.topology), !limits.isEmpty,
            loaded.topology.host(named: loaded.topology.server.host)?.isLocal ?? true,
            case .failure(let error) = CgroupLimiter.preflight(limits) {
@@ -45,9 +40,18 @@ struct LaunchCommand: ParsableCommand {
             printError("barrage: cannot find its own executable (/proc/self/exe)")
             throw ExitCode(1)
         }
+        let remoteHosts: [String: RemoteHost]
+        do {
+            remoteHosts = try RemotePreparation.prepare(plan: plan, selfExecutable: executable,
+                                                        containersDirectory: loaded.containersDirectory, quiet: quiet)
+        } catch {
+            printError("barrage: \(error)")
+            throw ExitCode(1)
+        }
+        defer { RemotePreparation.finish(remoteHosts) }
         let options = RunOptions(
             resultsPath: resultsPath, containersDirectory: loaded.containersDirectory, selfExecutable: executable,
-            topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet)
+            topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet, remoteHosts: remoteHosts)
         let driver: RunDriver
         do {
             driver = try RunDriver(plan: plan, options: options)

@@ -1,0 +1,99 @@
+import Glibc
+import UV
+
+/// Runs one command to its end on a loop of its own, feeding it stdin and collecting its
+/// output: for the short ssh exchanges before a run (deploy, preflight), not for workers.
+public enum CommandRunner {
+    /// What a finished command left.
+    public struct Outcome: Sendable {
+        public var status: ExitStatusSummary
+        /// Standard output as bytes (a tar stream, say).
+        public var stdoutBytes: [UInt8]
+        public var stderr: String
+        public var timedOut: Bool
+
+        /// Standard output as text.
+        public var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
+
+        /// The last non-empty line of stderr (what ssh says when it fails).
+        public var lastErrorLine: String {
+            stderr.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+        }
+    }
+
+    /// Exit code, or the signal that ended it.
+    public enum ExitStatusSummary: Sendable, Equatable {
+        case exited(Int64)
+        case signaled(Int32)
+
+        public var isSuccess: Bool { self == .exited(0) }
+    }
+
+    /// Runs `executable arguments`; `stdin` is written in chunks (`progress` gets bytes written
+    /// so far), then closed. Kills the command after `timeoutMs`.
+    public static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
+                           timeoutMs: UInt64, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+        let loop = try Loop()
+        defer { loop.closeAll() }
+        let input = try Pipe(loop: loop)
+        let output = try Pipe(loop: loop)
+        let errors = try Pipe(loop: loop)
+        var status: ExitStatusSummary?
+        var stdoutBytes: [UInt8] = []
+        var stderrBytes: [UInt8] = []
+        var openStreams = 2
+        var options = Process.Options(executable: executable, arguments: arguments)
+        options.stdin = .pipe(input)
+        options.stdout = .pipe(output)
+        options.stderr = .pipe(errors)
+        let timer = try Timer(loop: loop)
+        var timedOut = false
+        let process = try Process(loop: loop, options: options) { code, signal in
+            status = signal != 0 ? .signaled(signal) : .exited(code)
+            timer.close()
+        }
+        for (stream, isError) in [(output, false), (errors, true)] {
+            try stream.startReading(onData: { bytes in
+                if isError { stderrBytes += bytes } else { stdoutBytes += bytes }
+            }, onEnd: { _ in
+                stream.close()
+                openStreams -= 1
+            })
+        }
+        // Feed stdin a chunk at a time, so progress can be shown and memory stays flat.
+        let chunk = 1 << 20
+        var offset = 0
+        func writeNext() {
+            guard offset < stdin.count else {
+                input.close()
+                return
+            }
+            let end = min(stdin.count, offset + chunk)
+            input.write(Array(stdin[offset..<end])) { error in
+                guard error == nil else {
+                    input.close()
+                    return
+                }
+                offset = end
+                progress?(offset)
+                writeNext()
+            }
+        }
+        writeNext()
+        try timer.start(after: timeoutMs) {
+            timedOut = true
+            try? process.kill(SIGKILL)
+        }
+        while status == nil { loop.run(.once) }
+        // Output still in the pipes is read now; but a child that outlives the command (ssh's
+        // ControlPersist master) can hold stderr open, so wait for end-of-stream only briefly.
+        let deadline = Loop.hrtime() + 200_000_000
+        while openStreams > 0 && Loop.hrtime() < deadline {
+            loop.run(.noWait)
+            usleep(1000)
+        }
+        for stream in [output, errors, input] { stream.close() }
+        return Outcome(status: status ?? .signaled(SIGKILL), stdoutBytes: stdoutBytes,
+                       stderr: String(decoding: stderrBytes, as: UTF8.self), timedOut: timedOut)
+    }
+}

@@ -1,0 +1,87 @@
+import Coordinator
+import Foundation
+import Launch
+import Topology
+
+/// Before a run: reach every ssh host the plan uses, and put the binary and the server's
+/// recipes there (each only when missing), saying what is copied and how far it got.
+enum RemotePreparation {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Where the ssh master sockets live: short, because socket paths are limited to ~100 bytes.
+    static func controlDirectory() -> String {
+        let path = "/tmp/barrage-ssh-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        return path
+    }
+
+    /// Deploys to every remote host of `plan`; returns them ready for workers.
+    static func prepare(plan: Plan, selfExecutable: String, containersDirectory: String, quiet: Bool) throws -> [String: RemoteHost] {
+        let used = Set(plan.cells.flatMap { [$0.server.host.name] + $0.clients.map(\.host.name) })
+        let hosts = plan.topology.hosts.filter { !$0.isLocal && used.contains($0.name) }
+        guard !hosts.isEmpty else { return [:] }
+        let say: (String) -> Void = { if !quiet { printError($0) } }
+        guard let binary = FileManager.default.contents(atPath: selfExecutable) else {
+            throw Failure(description: "cannot read its own binary \(selfExecutable) to deploy it")
+        }
+        let bytes = [UInt8](binary)
+        let hash = SHA256.hex(bytes)
+        let control = controlDirectory()
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        let serverHost = plan.topology.server.host
+        let containers = Set(plan.topology.systems.filter { !$0.isBuiltin }.map(\.container))
+        var recipes: [String: (tar: [UInt8], hash: String)] = [:]
+        if hosts.contains(where: { $0.name == serverHost }) {
+            for name in containers.sorted() { recipes[name] = try recipeArchive(name: name, containersDirectory: containersDirectory) }
+        }
+        var ready: [String: RemoteHost] = [:]
+        for host in hosts {
+            guard let ssh = SSHCommand(host: host, controlDirectory: control, home: home) else { continue }
+            let deployer = Deployer(host: host.name, ssh: ssh, say: say)
+            do {
+                try deployer.connect()
+                switch try deployer.deployBinary(bytes: bytes, hash: hash) {
+                case .alreadyThere: say("barrage: \(host.name): barrage \(hash.prefix(12)) already deployed, nothing copied")
+                case .copied(let count): say("barrage: \(host.name): copied barrage \(hash.prefix(12)) (\(count) bytes)")
+                }
+                var shipped: [String: String] = [:]
+                if host.name == serverHost {
+                    for (name, recipe) in recipes.sorted(by: { $0.key < $1.key }) {
+                        switch try deployer.deployRecipe(name: name, tar: recipe.tar, hash: recipe.hash) {
+                        case .alreadyThere: say("barrage: \(host.name): recipe \(name) already there, nothing copied")
+                        case .copied(let count): say("barrage: \(host.name): copied recipe \(name) (\(count) bytes)")
+                        }
+                        shipped[name] = recipe.hash
+                    }
+                }
+                ready[host.name] = RemoteHost(ssh: ssh, binaryHash: hash, recipes: shipped)
+            } catch {
+                for prepared in ready.values { Deployer(host: "", ssh: prepared.ssh, say: say).disconnect() }
+                deployer.disconnect()
+                throw Failure(description: "cannot use host '\(host.name)': \(error)")
+            }
+        }
+        return ready
+    }
+
+    /// A reproducible tar of `Containers/<name>` and `Containers/bench.proto`, and its hash.
+    static func recipeArchive(name: String, containersDirectory: String) throws -> (tar: [UInt8], hash: String) {
+        var members = [name]
+        if FileManager.default.fileExists(atPath: containersDirectory + "/bench.proto") { members.append("bench.proto") }
+        let outcome = try CommandRunner.run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
+                                                    "-C", containersDirectory, "-cf", "-"] + members, timeoutMs: 60_000)
+        guard outcome.status.isSuccess else {
+            throw Failure(description: "cannot pack recipe \(name): \(outcome.lastErrorLine)")
+        }
+        return (outcome.stdoutBytes, SHA256.hex(outcome.stdoutBytes))
+    }
+
+    /// Closes every master connection.
+    static func finish(_ hosts: [String: RemoteHost]) {
+        for host in hosts.values { Deployer(host: "", ssh: host.ssh, say: { _ in }).disconnect() }
+        try? FileManager.default.removeItem(atPath: "/tmp/barrage-ssh-\(getpid())")
+    }
+}
