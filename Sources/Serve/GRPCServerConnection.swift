@@ -80,6 +80,9 @@ final class GRPCServerConnection {
     /// Streams currently open, for tests.
     var openStreams: Int { streams.count }
 
+    /// Echo bytes queued in streams and not yet handed to nghttp2, for tests.
+    var queuedEchoBytes: Int { streams.values.reduce(0) { $0 + $1.outbound.count } }
+
     // MARK: nghttp2 callbacks (see NghttpServerCallbacks)
 
     func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
