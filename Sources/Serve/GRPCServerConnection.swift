@@ -12,9 +12,10 @@ final class GRPCServerConnection {
     /// Owns the live streams; nghttp2's stream user data points at the same objects, so
     /// callbacks find them without a lookup here.
     private var streams: [Int32: GRPCStream] = [:]
-    /// Finished stream objects kept for reuse.
+    /// Finished stream objects kept for reuse; bounded, so a burst of concurrency does not
+    /// leave an idle connection holding many.
     private var spares: [GRPCStream] = []
-    private static let maxSpares = 64
+    private static let maxSpares = 16
 
     init(settings: GRPCServerSettings = GRPCServerSettings()) {
         self.settings = settings
