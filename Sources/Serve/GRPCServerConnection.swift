@@ -12,9 +12,10 @@ final class GRPCServerConnection {
     /// Owns the live streams; nghttp2's stream user data points at the same objects, so
     /// callbacks find them without a lookup here.
     private var streams: [Int32: GRPCStream] = [:]
-    /// Finished stream objects kept for reuse.
+    /// Finished stream objects kept for reuse; bounded, so a burst of concurrency does not
+    /// leave an idle connection holding many.
     private var spares: [GRPCStream] = []
-    private static let maxSpares = 64
+    private static let maxSpares = 16
 
     init(settings: GRPCServerSettings = GRPCServerSettings()) {
         self.settings = settings
@@ -79,6 +80,9 @@ final class GRPCServerConnection {
 
     /// Streams currently open, for tests.
     var openStreams: Int { streams.count }
+
+    /// Echo bytes queued in streams and not yet handed to nghttp2, for tests.
+    var queuedEchoBytes: Int { streams.values.reduce(0) { $0 + $1.outbound.count } }
 
     // MARK: nghttp2 callbacks (see NghttpServerCallbacks)
 

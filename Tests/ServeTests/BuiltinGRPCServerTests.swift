@@ -35,6 +35,41 @@ import UV
         #expect(server.openConnections == 0)
     }
 
+    @Test func aClientThatStopsReadingGetsEverythingOnceItReadsAgain() throws {
+        ignoreSIGPIPE()
+        let loop = try Loop()
+        defer { loop.closeAll() }
+        // Windows big enough that the client can send 16 MiB without hearing back, so the
+        // server's writes must back up: partial writes, queued output, paused reading.
+        var settings = GRPCServerSettings()
+        settings.streamWindow = 32 << 20
+        settings.connectionWindow = 32 << 20
+        let server = try BuiltinGRPCServer(loop: loop, host: "127.0.0.1", port: 0, settings: settings)
+        let port = try #require(server.port)
+        let message = payload(Array(repeating: 0xA5, count: 64 * 1024))
+        let count = 256
+        var call: H2TestClient.Call?
+        let resume = try Timer(loop: loop)
+        let client = try SocketH2Client(loop: loop, port: port) { _, error in #expect(error == nil) }
+        client.onProgress = { [unowned client] in
+            if call == nil {
+                // The server's SETTINGS are in: send everything, then stop reading for a while.
+                call = client.h2.start(path: "/bench.Echo/Stream", chunks: Array(repeating: grpcFrame(message), count: count))
+                client.flush()
+                client.pauseReading()
+                try? resume.start(after: 300) { client.resumeReading() }
+            } else if let call, call.closed {
+                client.close()
+                server.close()
+                resume.close()
+            }
+        }
+        try runLoop(loop, timeout: 8_000)
+        #expect(call?.messages.count == count)
+        #expect(call?.messages.allSatisfy { $0 == message } == true)
+        #expect(call?.grpcStatus == 0)
+    }
+
     @Test func closingTheServerSaysGoAwayToOpenConnections() throws {
         ignoreSIGPIPE()
         let loop = try Loop()

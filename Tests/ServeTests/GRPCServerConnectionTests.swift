@@ -198,6 +198,40 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
         #expect(call.grpcStatus == 0)
     }
 
+    @Test func aClientThatDoesNotReadIsThrottledNotBuffered() {
+        let settings = GRPCServerSettings()
+        let client = H2TestClient(window: 65_535, autoWindowUpdate: false)
+        let server = GRPCServerConnection(settings: settings)
+        let message = payload(Array(repeating: 0x5A, count: 16_000))
+        let count = 400  // 6.4 MB: far beyond every window
+        let call = client.start(path: "/bench.Echo/Stream", chunks: Array(repeating: grpcFrame(message), count: count))
+        pump(client, server)
+        #expect(!call.pending.isEmpty, "flow control holds the client back")
+        #expect(server.queuedEchoBytes > 0)
+        #expect(server.queuedEchoBytes <= settings.streamBacklogLimit + Int(settings.streamWindow) + 16_005)
+        // Once the client reads again, everything flows.
+        for _ in 0..<10_000 where !call.closed {
+            client.consumeAll()
+            pump(client, server)
+        }
+        #expect(call.messages.count == count)
+        #expect(call.messages.allSatisfy { $0 == message })
+        #expect(call.grpcStatus == 0)
+    }
+
+    @Test func connectionAndStreamsAreFreedWhenDropped() {
+        weak var weakServer: GRPCServerConnection?
+        do {
+            let client = H2TestClient()
+            let server = GRPCServerConnection()
+            weakServer = server
+            client.start(path: "/bench.Echo/Stream", chunks: [grpcFrame(payload([1]))], end: false)
+            pump(client, server)
+            #expect(server.openStreams == 1)
+        }
+        #expect(weakServer == nil, "a stream left open must not keep its connection alive")
+    }
+
     @Test func streamObjectsAreReusedAcrossCalls() {
         let client = H2TestClient()
         let server = GRPCServerConnection()

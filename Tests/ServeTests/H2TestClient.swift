@@ -20,6 +20,8 @@ final class H2TestClient {
         var closed = false
         var resetCode: UInt32?
         var headerBlocks = 0
+        /// DATA bytes received but not yet given back as window (without auto window update).
+        var unconsumed = 0
 
         init(id: Int32) { self.id = id }
 
@@ -51,7 +53,9 @@ final class H2TestClient {
     /// GOAWAY seen from the server.
     private(set) var goAway = false
 
-    init() {
+    /// `window` is the receive window per stream; with `autoWindowUpdate` false the client
+    /// gives window back only in `consumeAll()`, i.e. it stops "reading" until then.
+    init(window: UInt32 = 1 << 24, autoWindowUpdate: Bool = true) {
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
         defer { nghttp2_session_callbacks_del(callbacks) }
@@ -78,6 +82,7 @@ final class H2TestClient {
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { session, _, id, data, length, user in
             let this = Unmanaged<H2TestClient>.fromOpaque(user!).takeUnretainedValue()
             this.calls[id]?.body.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
+            this.calls[id]?.unconsumed += length
             return 0
         }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, id, errorCode, user in
@@ -86,9 +91,13 @@ final class H2TestClient {
             if errorCode != 0 { this.calls[id]?.resetCode = errorCode }
             return 0
         }
-        nghttp2_session_client_new(&session, callbacks, Unmanaged.passUnretained(self).toOpaque())
-        // Big windows so flow control never stalls a test by accident.
-        let entries = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: 1 << 24)]
+        var options: OpaquePointer?
+        nghttp2_option_new(&options)
+        defer { nghttp2_option_del(options) }
+        nghttp2_option_set_no_auto_window_update(options, autoWindowUpdate ? 0 : 1)
+        nghttp2_session_client_new2(&session, callbacks, Unmanaged.passUnretained(self).toOpaque(), options)
+        // By default big windows, so flow control never stalls a test by accident.
+        let entries = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: window)]
         nghttp2_submit_settings(session, 0, entries, entries.count)
         nghttp2_session_set_local_window_size(session, 0, 0, 1 << 30)
     }
@@ -181,6 +190,14 @@ final class H2TestClient {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
         }
         return count
+    }
+
+    /// Gives back the window for all DATA received so far (a client that "reads" again).
+    func consumeAll() {
+        for call in calls.values where call.unconsumed > 0 {
+            nghttp2_session_consume(session, call.id, call.unconsumed)
+            call.unconsumed = 0
+        }
     }
 
     /// Everything the session wants to send now.

@@ -13,22 +13,32 @@ final class SocketH2Client {
         tcp = try TCP(loop: loop)
         try tcp.connect(host: "127.0.0.1", port: port) { [unowned self] error in
             guard error == nil else { return ready(self, error) }
-            do {
-                try self.tcp.startReading(
-                    onData: { [unowned self] bytes in
-                        self.h2.receive(bytes)
-                        self.flush()
-                        self.onProgress?()
-                    },
-                    onEnd: { [unowned self] _ in
-                        self.ended = true
-                        self.onProgress?()
-                    })
-            } catch {
-                Issue.record("client read failed: \(error)")
-            }
+            self.resumeReading()
             self.flush()
             ready(self, nil)
+        }
+    }
+
+    /// Stops reading the socket, like a client too busy to take its responses.
+    func pauseReading() {
+        tcp.stopReading()
+    }
+
+    /// Starts (again) feeding what arrives to the session.
+    func resumeReading() {
+        do {
+            try tcp.startReading(
+                onData: { [unowned self] bytes in
+                    self.h2.receive(bytes)
+                    self.flush()
+                    self.onProgress?()
+                },
+                onEnd: { [unowned self] _ in
+                    self.ended = true
+                    self.onProgress?()
+                })
+        } catch {
+            Issue.record("client read failed: \(error)")
         }
     }
 
