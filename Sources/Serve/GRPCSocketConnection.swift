@@ -44,6 +44,8 @@ final class GRPCSocketConnection: ListenerConnection {
     func start() {
         try? tcp.setNoDelay(true)
         tcp.readBufferSize = readBufferSize
+        // Bytes are consumed inside the read callback, so the loop's one buffer serves every connection.
+        tcp.sharesLoopReadBuffer = true
         startReading()
         flush()  // the server's SETTINGS go out without waiting for the client
     }

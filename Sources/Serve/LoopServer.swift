@@ -6,4 +6,3 @@ public protocol LoopServer: AnyObject {
     func close()
 }
 
-extension BuiltinEchoServer: LoopServer {}

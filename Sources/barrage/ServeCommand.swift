@@ -31,7 +31,7 @@ struct ServeCommand: ParsableCommand {
             }
         case "tcp-echo":
             makeServer = { loop, port, reusePort in
-                try SharedPortEchoServer(loop: loop, host: host, port: port, reusePort: reusePort)
+                try BuiltinEchoServer(loop: loop, host: host, port: port, reusePort: reusePort)
             }
         default:
             printError("barrage serve: unknown protocol \(protocolName) (expected grpc or tcp-echo)")

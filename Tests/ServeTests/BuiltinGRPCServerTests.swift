@@ -141,7 +141,7 @@ import UV
     @Test func tcpEchoRunsOnThreadsToo() throws {
         ignoreSIGPIPE()
         let threads = try ServerThreads(count: 2, port: 0) { loop, port, reusePort in
-            try SharedPortEchoServer(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
+            try BuiltinEchoServer(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
         }
         defer { threads.stop() }
         let loop = try Loop()
