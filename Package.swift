@@ -4,6 +4,14 @@ import PackageDescription
 // Barrage: one binary (`barrage`) built from small modules. Pure modules (Topology, Metrics,
 // Wire, Report, the Coordinator's state machine) do no I/O; UV wraps libuv and is the only
 // event loop; CUV/CNghttp2 expose the system C libraries.
+//
+// Release builds link libuv and libnghttp2 statically (Debian's libuv_a.a, libnghttp2.a) and
+// the Swift runtime too (`--static-swift-stdlib`, see the Makefile), so the one binary runs on
+// any x86-64 Linux host it is copied to over ssh; debug builds link the shared libraries.
+func cLibrary(_ name: String, archive: String) -> [LinkerSetting] {
+    [.linkedLibrary(name, .when(configuration: .debug)),
+     .unsafeFlags(["-Xlinker", "-l:\(archive)"], .when(configuration: .release))]
+}
 let package = Package(
     name: "barrage",
     products: [
@@ -15,15 +23,19 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        .systemLibrary(name: "CUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
-        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
-        .target(name: "UV", dependencies: ["CUV"]),
+        // Headers come from /usr/include (libuv1-dev, libnghttp2-dev, installed by the Makefile); no
+        // pkgConfig, whose `-luv`/`-lnghttp2` would defeat the static release link below.
+        .systemLibrary(name: "CUV"),
+        .systemLibrary(name: "CNghttp2"),
+        .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
         .target(name: "Topology", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
-        .target(name: "Load", dependencies: ["UV", "CNghttp2", "Metrics"]),
-        .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire"]),
+        .target(name: "Load", dependencies: ["UV", "CNghttp2", "Metrics"],
+                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire"],
+                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Launch", dependencies: ["UV", "Topology", "Wire"]),
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
