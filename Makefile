@@ -8,7 +8,8 @@ BIN := .build/release/barrage
 # grpc-python in a virtualenv from PyPI), then h2load and GNU time for `make bench`.
 APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 python3-venv \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
-	protobuf-compiler protoc-gen-go protoc-gen-go-grpc nghttp2-client time
+	protobuf-compiler protoc-gen-go protoc-gen-go-grpc nghttp2-client time \
+	openssh-server openssh-client iproute2 tar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps bench clean

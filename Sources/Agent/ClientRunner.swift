@@ -81,10 +81,13 @@ final class ClientRunner {
     func start(progress: @escaping (ProgressReport) -> Void) {
         broadcast(.start)
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in
+            // Threads answer each tick's question by the next; until then there is nothing to say.
             let reports = self.latestProgress.values
-            progress(ProgressReport(requests: reports.reduce(0) { $0 + $1.requests },
+            if !reports.isEmpty {
+                progress(ProgressReport(requests: reports.reduce(0) { $0 + $1.requests },
                                     errors: reports.reduce(0) { $0 + $1.errors },
-                                    connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
+                                        connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
+            }
             self.broadcast(.progress)
         }
     }

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// Hosts over SSH: three namespace hosts, server on h1, clients on h2 and h3.
+@Suite struct SSHTests {
+    static func topology(_ hosts: TestHosts, name: String, duration: String = "2s", systems: String? = nil) throws -> String {
+        """
+        name: \(name)
+        \(try hosts.hostsYAML())
+        systems: \(systems ?? "[ { name: builtin, container: builtin }, { name: python-echo, container: python-echo } ]")
+        server: { host: h1 }
+        clients: [ { host: h2, workers: 1 }, { host: h3, workers: 1 } ]
+        workload: { protocol: tcp-echo, payload: 64B, connections: 10, warmup: 500ms, duration: \(duration) }
+        """
+    }
+
+    @Test func serverAndClientsOnThreeHostsRunToAComparisonAndDeployOnce() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-run")
+        // A home of our own on the hosts (same filesystem): the first run must copy.
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-three"), in: folder)
+        let first = try Harness.run(["launch", file, "--out", folder + "/first"], in: folder, timeout: 180)
+        #expect(first.status == 0, "\(first.stderr)")
+        let cells = Harness.cells(try Harness.summary(folder + "/first"))
+        #expect(cells.count == 2)
+        for cell in cells {
+            let system = cell["system"] as? String ?? "?"
+            #expect(cell["status"] as? String == "ok", "\(system): \(cell["error"] ?? "")")
+            #expect((cell["requests"] as? Int ?? 0) > 0)
+            #expect(cell["errors"] as? Int == 0)
+            let server = try #require(cell["server"] as? [String: Any])
+            #expect((server["rss_peak_bytes"] as? Int ?? 0) > 0)
+            let clients = try #require(cell["clients"] as? [String: Any])
+            let perHost = (clients["hosts"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String }
+            #expect(perHost == ["h2", "h3"], "per-host client figures: \(perHost)")
+        }
+        // The second run finds everything in place and copies nothing.
+        let second = try Harness.run(["launch", file, "--out", folder + "/second"], in: folder, timeout: 180)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stderr.contains(": copied"), "\(second.stderr)")
+        #expect(second.stderr.contains("h1: barrage") && second.stderr.contains("already deployed, nothing copied"), "\(second.stderr)")
+        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+
+        // `barrage hosts` tells about all three.
+        let table = try Harness.run(["hosts", file], in: folder)
+        #expect(table.status == 0, "\(table.stderr)")
+        for host in ["h1", "h2", "h3"] { #expect(table.stdout.contains("\(host) "), "\(table.stdout)") }
+        #expect(table.stdout.contains("deployed"))
+        #expect(table.stdout.contains("x86_64"))
+    }
+
+    @Test func remoteClientWorkerKilledFailsItsCellNamingTheHost() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-kill")
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-kill", duration: "5s"), in: folder)
+        let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
+        var victim: String?
+        let found = Harness.eventually(timeout: 60) {
+            guard run.stderr.contains("measuring") else { return false }
+            victim = hosts.processes("h3").first { $0.contains("barrage worker") }?.split(separator: " ").first.map(String.init)
+            return victim != nil
+        }
+        try #require(found, "no worker on h3: \(run.stderr)")
+        kill(Int32(victim!)!, SIGKILL)
+        let status = run.wait(timeout: 120)
+        #expect(status == 1, "\(run.stderr)")
+        let cells = Harness.cells(try Harness.summary(folder + "/results"))
+        #expect(cells.first?["status"] as? String == "failed")
+        let error = cells.first?["error"] as? String ?? ""
+        #expect(error.contains("on h3"), "\(error)")
+        #expect(cells.last?["status"] as? String == "ok", "the next cell runs: \(cells)")
+        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+    }
+
+    @Test func cutConnectionToAClientHostFailsItsCellAndLeavesNothing() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-cut")
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-cut", duration: "20s",
+                                                          systems: "[ { name: builtin, container: builtin } ]"), in: folder)
+        let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
+        try #require(Harness.eventually(timeout: 60) { run.stderr.contains("measuring") }, "\(run.stderr)")
+        try hosts.cut("h2")
+        let status = run.wait(timeout: 60)
+        try hosts.heal("h2")
+        #expect(status == 1, "\(run.stderr)")
+        let cell = try #require(Harness.cells(try Harness.summary(folder + "/results")).first)
+        #expect(cell["status"] as? String == "failed")
+        let error = cell["error"] as? String ?? ""
+        #expect(error.contains("on h2"), "\(error)")
+        // The worker on h2 hears no heartbeat and takes its coordinator for gone.
+        #expect(Harness.eventually(timeout: 20) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+    }
+
+    @Test func unreachableServerHostFailsAtStartNamingIt() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-unreachable")
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-down"), in: folder)
+        try hosts.cut("h1")
+        let started = Date()
+        let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder, timeout: 60)
+        #expect(run.status == 1)
+        #expect(Date().timeIntervalSince(started) < 30, "took \(Date().timeIntervalSince(started)) s")
+        #expect(run.stderr.contains("'h1'"), "\(run.stderr)")
+        #expect(run.stderr.lowercased().contains("timed out") || run.stderr.contains("ssh"), "\(run.stderr)")
+    }
+
+    @Test func hostWhoseKeyIsUnknownIsRefusedWithHowToAcceptIt() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-key")
+        let empty = folder + "/empty_known_hosts"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let yaml = try Self.topology(hosts, name: "ssh-key")
+            .replacingOccurrences(of: hosts.directory + "/known_hosts", with: empty)
+        let file = try Harness.topology(yaml, in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder, timeout: 60)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("ssh-keyscan"), "\(run.stderr)")
+        #expect(run.stderr.contains(empty), "\(run.stderr)")
+    }
+}
+}
