@@ -37,7 +37,7 @@ extension EndToEnd {
         let folder = try Harness.scratch("bad-\(command)")
         for (name, bytes) in Self.inputs {
             let path = "\(folder)/\(name).yaml"
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             let arguments = command == "launch" ? [command, path, "--out", folder + "/results-\(name)"] : [command, path]
             let run = try Harness.run(arguments, in: folder, timeout: 30)
             #expect(run.status == 2, "\(command) \(name): exit \(run.status), stderr: \(run.stderr.prefix(500))")

@@ -31,8 +31,8 @@ enum Harness {
         init(_ arguments: [String], in folder: String) throws {
             stdoutPath = folder + "/stdout.txt"
             stderrPath = folder + "/stderr.txt"
-            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: Harness.binary)
             process.arguments = arguments
             process.currentDirectoryURL = URL(fileURLWithPath: Harness.packageRoot)

@@ -155,5 +155,36 @@ extension EndToEnd {
         #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")
     }
+
+    @Test func repeatsShowMediansAndReportRerendersTheSameTable() throws {
+        let folder = try Harness.scratch("repeats")
+        let file = try Harness.topology("""
+            name: repeats
+            hosts: { local: {} }
+            systems: [ { name: builtin, container: builtin } ]
+            server: { host: local }
+            clients: [ { host: local, workers: 1 } ]
+            workload: { protocol: tcp-echo, connections: [4, 8], warmup: 200ms, duration: 1s, repeat: 3 }
+            """, in: folder)
+        let results = folder + "/results"
+        let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let cells = Harness.cells(try Harness.summary(results))
+        #expect(cells.count == 6, "every repeat is a cell of its own in summary.json")
+        #expect(run.stdout.contains("3/3 ok"), "\(run.stdout)")
+        #expect(run.stdout.contains("–"), "a spread (min–max) is shown: \(run.stdout)")
+        #expect(run.stdout.contains("scaling"), "\(run.stdout)")
+        let report = try Harness.run(["report", results], in: folder)
+        #expect(report.status == 0)
+        #expect(report.stdout == run.stdout, "report:\n\(report.stdout)\nlaunch:\n\(run.stdout)")
+    }
+
+    @Test(arguments: ["quick-local", "grpc-local", "production-1cpu"])
+    func shippedTopologiesValidate(name: String) throws {
+        let folder = try Harness.scratch("shipped")
+        let run = try Harness.run(["validate", Harness.packageRoot + "/Topologies/\(name).yaml"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Plan '\(name)'"))
+    }
 }
 }
