@@ -4,35 +4,10 @@ import Testing
 /// Failures a user meets: a crashing server, a coordinator that is killed outright.
 extension EndToEnd {
 @Suite struct FailureTests {
-    /// A recipe whose server serves, then aborts after `seconds`.
-    static func crashingRecipe(in folder: String, seconds: Double) throws -> String {
-        let containers = folder + "/Containers"
-        let recipe = containers + "/crashy"
-        try FileManager.default.createDirectory(atPath: recipe, withIntermediateDirectories: true)
-        try """
-        #!/bin/sh
-        exec python3 -c '
-        # \(Harness.testServerMarker)
-        import asyncio, os, signal
-        class Echo(asyncio.Protocol):
-            def connection_made(self, t): self.t = t
-            def data_received(self, d): self.t.write(d)
-        async def main():
-            loop = asyncio.get_running_loop()
-            await loop.create_server(Echo, os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"]))
-            loop.call_later(\(seconds), os.abort)
-            await asyncio.sleep(3600)
-        asyncio.run(main())
-        '
-        """.write(toFile: recipe + "/run", atomically: true, encoding: .utf8)
-        chmod(recipe + "/run", 0o755)
-        return containers
-    }
-
     @Test func crashedServerFailsItsCellAndTheNextCellRuns() throws {
         let before = Harness.barragePIDs()
         let folder = try Harness.scratch("crash")
-        let containers = try Self.crashingRecipe(in: folder, seconds: 2.5)
+        let containers = try Harness.echoRecipe(in: folder, name: "crashy", misbehaviour: "loop.call_later(2.5, os.abort)")
         let file = try Harness.topology("""
             name: crash
             hosts: { local: {} }

@@ -103,6 +103,34 @@ enum Harness {
         return found
     }
 
+    /// Writes `Containers/<name>/run` under `folder`: a Python asyncio tcp-echo server that
+    /// runs `misbehaviour` (Python statements, `loop` in scope) once it listens. Returns the
+    /// Containers folder.
+    static func echoRecipe(in folder: String, name: String, misbehaviour: String) throws -> String {
+        let containers = folder + "/Containers"
+        let recipe = containers + "/" + name
+        try FileManager.default.createDirectory(atPath: recipe, withIntermediateDirectories: true)
+        let indented = misbehaviour.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        try """
+        #!/bin/sh
+        exec python3 -c '
+        # \(testServerMarker)
+        import asyncio, os
+        class Echo(asyncio.Protocol):
+            def connection_made(self, t): self.t = t
+            def data_received(self, d): self.t.write(d)
+        async def main():
+            loop = asyncio.get_running_loop()
+            await loop.create_server(Echo, os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"]))
+        \(indented)
+            await asyncio.sleep(3600)
+        asyncio.run(main())
+        '
+        """.write(toFile: recipe + "/run", atomically: true, encoding: .utf8)
+        chmod(recipe + "/run", 0o755)
+        return containers
+    }
+
     /// Put into the command line of servers that tests write themselves, so they are found too.
     static let testServerMarker = "barrage-e2e-test-server"
 

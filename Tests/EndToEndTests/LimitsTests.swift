@@ -51,35 +51,19 @@ extension EndToEnd {
     @Test func serverPastItsMemoryLimitFailsOutOfMemoryAndTheNextCellRuns() throws {
         let before = Harness.barragePIDs()
         let folder = try Harness.scratch("oom")
-        let recipe = folder + "/Containers/hog"
-        try FileManager.default.createDirectory(atPath: recipe, withIntermediateDirectories: true)
         // Serves echo, then grows past the limit a second in (touching every page).
-        try """
-        #!/bin/sh
-        exec python3 -c '
-        # \(Harness.testServerMarker)
-        import asyncio, os
-        class Echo(asyncio.Protocol):
-            def connection_made(self, t): self.t = t
-            def data_received(self, d): self.t.write(d)
-        hog = []
-        def grow():
-            hog.append(bytearray(16 * 1024 * 1024))
-            asyncio.get_running_loop().call_later(0.05, grow)
-        async def main():
-            loop = asyncio.get_running_loop()
-            await loop.create_server(Echo, os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"]))
+        let containers = try Harness.echoRecipe(in: folder, name: "hog", misbehaviour: """
+            hog = []
+            def grow():
+                hog.append(bytearray(16 * 1024 * 1024))
+                loop.call_later(0.05, grow)
             loop.call_later(1.0, grow)
-            await asyncio.sleep(3600)
-        asyncio.run(main())
-        '
-        """.write(toFile: recipe + "/run", atomically: true, encoding: .utf8)
-        chmod(recipe + "/run", 0o755)
+            """)
         let file = try Harness.topology(Self.topology(
             name: "oom", limits: "{ memory: 128MiB }",
             systems: "[ { name: hog, container: hog }, { name: builtin, container: builtin } ]"), in: folder)
         let results = folder + "/results"
-        let run = try Harness.run(["launch", file, "--out", results, "--containers", folder + "/Containers", "--quiet"], in: folder)
+        let run = try Harness.run(["launch", file, "--out", results, "--containers", containers, "--quiet"], in: folder)
         #expect(run.status == 1, "\(run.stderr)")
         let cells = Harness.cells(try Harness.summary(results))
         try #require(cells.count == 2)
