@@ -93,7 +93,13 @@ public final class WorkerAgent {
             do {
                 let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
                     ready: { [unowned self] report in self.channel.send(.ready(report)) },
-                    failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) }))
+                    failed: { [unowned self] reason in
+                        // What was sampled up to the failure still tells (an OOM's peak above all).
+                        if case .server(let runner, let node, let host) = self.role {
+                            self.channel.send(.serverResult(runner.result(node: node, host: host)))
+                        }
+                        self.channel.send(.failed(reason: reason))
+                    }))
                 role = .server(runner, node: setup.node, host: setup.host)
                 runner.start()
             } catch {

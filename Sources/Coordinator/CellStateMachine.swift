@@ -146,8 +146,10 @@ public struct CellStateMachine: Sendable {
             return actions
 
         case .serverResult(let result):
-            guard phase == .collectingServer, node == Self.serverNode else { return [] }
+            guard node == Self.serverNode else { return [] }
+            // A failing server worker sends what it sampled before it says why; keep it.
             serverResult = result
+            guard phase == .collectingServer else { return [] }
             return finish(.ok)
 
         case .failed(let reason):

@@ -11,9 +11,13 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
     /// RSS of the tree when it first accepted a connection, before any client connected:
     /// the base that memory per connection is measured from.
     public var idleRssBytes: UInt64?
+    /// With a memory limit: the cell cgroup's own peak memory use (page cache and kernel
+    /// memory included, which RSS leaves out), bytes — what the limit is enforced against.
+    public var cgroupMemoryPeakBytes: UInt64?
 
     public init(node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?,
-                idleRssBytes: UInt64? = nil) {
+                idleRssBytes: UInt64? = nil, cgroupMemoryPeakBytes: UInt64? = nil) {
+        self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
         self.node = node
         self.host = host
         self.samples = samples
@@ -24,5 +28,6 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case node, host, samples, window
         case idleRssBytes = "idle_rss_bytes"
+        case cgroupMemoryPeakBytes = "cgroup_memory_peak_bytes"
     }
 }

@@ -37,7 +37,8 @@ public enum CellAggregator {
             latency: LatencySummary(histogram),
             server: ServerFigures(
                 resources, idleRssBytes: server?.idleRssBytes,
-                memoryPerConnectionBytes: memoryPerConnection(server, resources, established: established)),
+                memoryPerConnectionBytes: memoryPerConnection(server, resources, established: established),
+                cgroupMemoryPeakBytes: server?.cgroupMemoryPeakBytes),
             clients: ClientFigures(
                 // The plan's count, not the files found: a worker that died still ran.
                 workers: record.clientWorkers,

@@ -19,9 +19,14 @@ public struct ServerFigures: Codable, Sendable, Equatable {
     /// (`rssSustainedBytes` − `idleRssBytes`) ÷ connections established, at least 0; nil
     /// when either is unknown or no connection was up. Not in SPEC.md's schema: an addition.
     public var memoryPerConnectionBytes: UInt64?
+    /// With a memory limit: the cell cgroup's peak memory use, what the limit counts; nil
+    /// without limits. Not in SPEC.md's schema: an addition.
+    public var cgroupMemoryPeakBytes: UInt64?
 
     /// Creates server figures from the sampled `resources` and the memory figures.
-    public init(_ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil) {
+    public init(_ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil,
+                cgroupMemoryPeakBytes: UInt64? = nil) {
+        self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
         cpuPercent = resources.cpuPercent
         rssPeakBytes = resources.rssPeakBytes
         rssSustainedBytes = resources.rssSustainedBytes
@@ -43,6 +48,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         case threadsPeak = "threads_peak"
         case idleRssBytes = "idle_rss_bytes"
         case memoryPerConnectionBytes = "memory_per_connection_bytes"
+        case cgroupMemoryPeakBytes = "cgroup_memory_peak_bytes"
     }
 
     /// Encodes every key; the additions as `null` when nil (synthesized encoding would drop them).
@@ -54,6 +60,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         try container.encode(threadsPeak, forKey: .threadsPeak)
         try container.encode(idleRssBytes, forKey: .idleRssBytes)
         try container.encode(memoryPerConnectionBytes, forKey: .memoryPerConnectionBytes)
+        try container.encode(cgroupMemoryPeakBytes, forKey: .cgroupMemoryPeakBytes)
     }
 
     /// Decodes a `server` object; the additions may be missing (files written before them).
@@ -65,5 +72,6 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         threadsPeak = try container.decode(Int.self, forKey: .threadsPeak)
         idleRssBytes = try container.decodeIfPresent(UInt64.self, forKey: .idleRssBytes)
         memoryPerConnectionBytes = try container.decodeIfPresent(UInt64.self, forKey: .memoryPerConnectionBytes)
+        cgroupMemoryPeakBytes = try container.decodeIfPresent(UInt64.self, forKey: .cgroupMemoryPeakBytes)
     }
 }

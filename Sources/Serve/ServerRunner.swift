@@ -45,6 +45,7 @@ public final class ServerRunner {
     /// The cell's cgroup when limits are on; removed (killing anything left) when the system stops.
     private var limiter: CgroupLimiter?
     private var idleRssBytes: UInt64?
+    private var cgroupMemoryPeakBytes: UInt64?
 
     public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
         self.loop = loop
@@ -220,7 +221,8 @@ public final class ServerRunner {
         takeSample()
         var window: MeasurementWindow?
         if let start = windowStartMs, let end = windowEndMs { window = MeasurementWindow(startMs: start, endMs: end) }
-        return ServerNodeResult(node: node, host: host, samples: samples, window: window, idleRssBytes: idleRssBytes)
+        return ServerNodeResult(node: node, host: host, samples: samples, window: window, idleRssBytes: idleRssBytes,
+                                cgroupMemoryPeakBytes: limiter?.memoryPeakBytes() ?? cgroupMemoryPeakBytes)
     }
 
     /// Stops the system: SIGTERM to its process group, SIGKILL after `graceMs`; `completion`
@@ -286,6 +288,8 @@ public final class ServerRunner {
     /// Removes the cell's cgroup, killing whatever is still inside it.
     private func releaseCgroup() {
         guard let limiter else { return }
+        // The peak outlives the cgroup in the result.
+        cgroupMemoryPeakBytes = limiter.memoryPeakBytes()
         self.limiter = nil
         do {
             try limiter.remove()

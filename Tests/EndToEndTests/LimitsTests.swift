@@ -70,6 +70,10 @@ extension EndToEnd {
         #expect(cells[0]["status"] as? String == "failed")
         let error = cells[0]["error"] as? String ?? ""
         #expect(error.contains("out of memory (limit memory 128 MiB)"), "\(error)")
+        // What was sampled before the kill is kept: the peak is the point of such a cell.
+        let server = try #require(cells[0]["server"] as? [String: Any])
+        #expect((server["rss_peak_bytes"] as? Int ?? 0) > 32 << 20, "\(server)")
+        #expect((server["cgroup_memory_peak_bytes"] as? Int ?? 0) > 100 << 20, "\(server)")
         #expect(cells[1]["status"] as? String == "ok", "\(cells[1]["error"] ?? "")")
         #expect(Self.cellCgroups().isEmpty, "left behind: \(Self.cellCgroups())")
         #expect(Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },

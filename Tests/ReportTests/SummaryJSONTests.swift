@@ -11,7 +11,7 @@ import Testing
                                 "id", "errors_by_kind"]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
-                                  "idle_rss_bytes", "memory_per_connection_bytes"]
+                                  "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes"]
     static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
                                   "saturated", "hosts", "late_sends"]
     static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",
