@@ -118,5 +118,32 @@ extension EndToEnd {
         #expect(run.stderr.contains("ssh-keyscan"), "\(run.stderr)")
         #expect(run.stderr.contains(empty), "\(run.stderr)")
     }
+
+    /// Topology values never meet a remote shell unquoted: env values full of shell syntax
+    /// reach the remote server byte for byte, and nothing in them runs.
+    @Test func shellSyntaxInTopologyValuesArrivesVerbatimOnTheRemoteHost() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-quoting")
+        let canary = folder + "/canary"
+        let out = folder + "/received.txt"
+        let nasty = "a; touch \(canary)-1 $(touch \(canary)-2) `touch \(canary)-3` 'q' \"dq\" \\ spaced  out\nnew line"
+        let containers = try Harness.echoRecipe(in: folder, name: "envcheck", misbehaviour: """
+            open(os.environ["OUT"], "w").write(os.environ["NASTY"])
+            """)
+        // YAML double-quoted: escape backslashes, quotes and the newline.
+        let yamlValue = nasty.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        let file = try Harness.topology(try Self.topology(
+            hosts, name: "ssh-quoting",
+            systems: "[ { name: envcheck, container: envcheck, env: { NASTY: \"\(yamlValue)\", OUT: \"\(out)\" } } ]"), in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results", "--containers", containers, "--quiet"],
+                                  in: folder, timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let received = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(received == nasty)
+        for suffix in ["-1", "-2", "-3"] {
+            #expect(!FileManager.default.fileExists(atPath: canary + suffix), "something in the value ran (\(suffix))")
+        }
+    }
 }
 }
