@@ -14,7 +14,9 @@ final class EchoSession {
     }
 
     let index: Int
-    var state: State = .connecting
+    // Not connecting until `open` runs: sessions wait their turn in the connect batches, and a
+    // waiting one must not count against the connect timeout.
+    var state: State = .closed
     var tcp: TCP?
     /// Open loop: when the next request is due (ns, monotonic).
     var nextIntendedNs: UInt64 = 0

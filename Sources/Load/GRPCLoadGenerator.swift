@@ -66,13 +66,6 @@ public final class GRPCLoadGenerator: LoadEngine {
         }
     }
 
-    private enum Phase {
-        case connecting(completion: (Int, [String: UInt64]) -> Void)
-        case connected
-        case running
-        case stopped
-    }
-
     /// Connects (and handshakes) in flight at once, so a big count does not overflow the
     /// server's accept backlog.
     static let connectBatch = 256
@@ -92,7 +85,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     private let callbacks: GRPCSessionCallbacks
     private let scratch = GRPCWriteScratch()
     private var connections: [GRPCLoadConnection] = []
-    private var phase: Phase = .connected
+    private var phase: LoadPhase = .connected
     private var nextToConnect = 0
     private var connectsInFlight = 0
     private var connectFailures: [String: UInt64] = [:]

@@ -186,5 +186,25 @@ extension EndToEnd {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Plan '\(name)'"))
     }
+
+    /// Connections waiting for their connect batch are not timed out while they wait.
+    @Test func threeThousandEchoConnectionsFromOneWorkerAllEstablish() throws {
+        let folder = try Harness.scratch("echo-3000")
+        let file = try Harness.topology("""
+            name: echo-3000
+            hosts: { local: {} }
+            systems: [ { name: builtin, container: builtin } ]
+            server: { host: local }
+            clients: [ { host: local, workers: 1 } ]
+            workload: { protocol: tcp-echo, connections: 3000, warmup: 500ms, duration: 1s }
+            """, in: folder)
+        let results = folder + "/results"
+        let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let cell = try #require(Harness.cells(try Harness.summary(results)).first)
+        let clients = try #require(cell["clients"] as? [String: Any])
+        #expect(clients["connections_established"] as? Int == 3000)
+        #expect(cell["errors"] as? Int == 0, "\(cell["errors_by_kind"] ?? "")")
+    }
 }
 }
