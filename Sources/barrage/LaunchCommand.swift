@@ -45,6 +45,7 @@ struct LaunchCommand: ParsableCommand {
             remoteHosts = try RemotePreparation.prepare(plan: plan, selfExecutable: executable,
                                                         containersDirectory: loaded.containersDirectory, quiet: quiet)
         } catch {
+            RemotePreparation.finish([:])
             printError("barrage: \(error)")
             throw ExitCode(1)
         }

@@ -60,10 +60,11 @@ enum Harness {
     }
 
     /// Runs `barrage ARGS` to the end.
-    static func run(_ arguments: [String], in folder: String, timeout: Double = 120) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ arguments: [String], in folder: String, timeout: Double = 120)
+        throws -> (status: Int32, stdout: String, stderr: String, pid: Int32) {
         let run = try Run(arguments, in: folder)
         let status = run.wait(timeout: timeout)
-        return (status, run.stdout, run.stderr)
+        return (status, run.stdout, run.stderr, run.process.processIdentifier)
     }
 
     /// Writes a topology file into `folder`.

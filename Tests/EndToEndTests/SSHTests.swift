@@ -102,6 +102,7 @@ extension EndToEnd {
         #expect(run.status == 1)
         #expect(Date().timeIntervalSince(started) < 30, "took \(Date().timeIntervalSince(started)) s")
         #expect(run.stderr.contains("'h1'"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/barrage-ssh-\(run.pid)"), "ssh control folder left behind")
         #expect(run.stderr.lowercased().contains("timed out") || run.stderr.contains("ssh"), "\(run.stderr)")
     }
 
