@@ -48,6 +48,10 @@ enum NghttpServerCallbacks {
         // The connection gives window back itself (nghttp2_session_consume), so a client that
         // does not read its echoes is throttled instead of filling server memory.
         nghttp2_option_set_no_auto_window_update(options, 1)
+        // A server session otherwise keeps up to MAX_CONCURRENT_STREAMS closed streams per
+        // connection for the (deprecated) priority tree: ~55 KB a connection under unary load,
+        // 50 MB at 1,000 connections, measured with malloc_stats.
+        nghttp2_option_set_no_closed_streams(options, 1)
         return options!
     }
 
