@@ -1,12 +1,13 @@
 import Glibc
 import UV
+import Wire
 
 /// Runs one command to its end on a loop of its own, feeding it stdin and collecting its
 /// output: for the short ssh exchanges before a run (deploy, preflight), not for workers.
 public enum CommandRunner {
     /// What a finished command left.
     public struct Outcome: Sendable {
-        public var status: ExitStatusSummary
+        public var status: ExitStatus
         /// Standard output as bytes (a tar stream, say).
         public var stdoutBytes: [UInt8]
         public var stderr: String
@@ -21,14 +22,6 @@ public enum CommandRunner {
         }
     }
 
-    /// Exit code, or the signal that ended it.
-    public enum ExitStatusSummary: Sendable, Equatable {
-        case exited(Int64)
-        case signaled(Int32)
-
-        public var isSuccess: Bool { self == .exited(0) }
-    }
-
     /// Runs `executable arguments`; `stdin` is written in chunks (`progress` gets bytes written
     /// so far), then closed. Kills the command after `timeoutMs`.
     public static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
@@ -38,7 +31,7 @@ public enum CommandRunner {
         let input = try Pipe(loop: loop)
         let output = try Pipe(loop: loop)
         let errors = try Pipe(loop: loop)
-        var status: ExitStatusSummary?
+        var status: ExitStatus?
         var stdoutBytes: [UInt8] = []
         var stderrBytes: [UInt8] = []
         var openStreams = 2
@@ -49,7 +42,7 @@ public enum CommandRunner {
         let timer = try Timer(loop: loop)
         var timedOut = false
         let process = try Process(loop: loop, options: options) { code, signal in
-            status = signal != 0 ? .signaled(signal) : .exited(code)
+            status = ExitStatus(exitStatus: code, termSignal: signal)
             timer.close()
         }
         for (stream, isError) in [(output, false), (errors, true)] {
