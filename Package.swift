@@ -47,9 +47,11 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "UVTests", dependencies: ["UV"]),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire"]),
+        // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
+        .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
+        .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]

@@ -1,5 +1,6 @@
 @testable import Load
 import Testing
+import UVTestSupport
 import UV
 
 /// What one generator run over real sockets saw.

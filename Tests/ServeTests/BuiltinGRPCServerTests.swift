@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import UVTestSupport
 import UV
 @testable import Serve
 

@@ -1,4 +1,5 @@
 import Testing
+import UVTestSupport
 import UV
 
 /// An `H2TestClient` over a real TCP connection on a test's loop: every read is fed to the
@@ -57,20 +58,3 @@ final class SocketH2Client {
     }
 }
 
-/// Runs `loop` until it has nothing left to do, but never longer than `timeout` ms: an
-/// unref'd watchdog stops it and records an issue, so a bug fails the test instead of
-/// hanging the run.
-func runLoop(_ loop: Loop, timeout: UInt64 = 5_000, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let watchdog = try Timer(loop: loop)
-    var timedOut = false
-    try watchdog.start(after: timeout) {
-        timedOut = true
-        loop.stop()
-    }
-    watchdog.unref()
-    loop.run()
-    watchdog.close()
-    if timedOut {
-        Issue.record("loop still busy after \(timeout) ms", sourceLocation: sourceLocation)
-    }
-}

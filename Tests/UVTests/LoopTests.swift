@@ -1,4 +1,5 @@
 import Testing
+import UVTestSupport
 import UV
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +44,9 @@ import Glibc
         let loop = try Loop()
         defer { loop.closeAll() }
         let timer = try Timer(loop: loop)
-        try timer.start(after: 1) { loop.stop() }
+        // Long enough that the no-wait run below cannot fire it even on a loaded machine
+        // (a 1 ms timer made this test flaky under CI load).
+        try timer.start(after: 200) { loop.stop() }
         let before = Loop.hrtime()
         #expect(loop.run(.noWait) == true)
         try runLoop(loop)

@@ -1,5 +1,6 @@
 @testable import UV
 import Testing
+import UVTestSupport
 
 @Suite struct SharedReadBufferTests {
     /// Three clients reading interleaved echoes through the loop's one read buffer each get

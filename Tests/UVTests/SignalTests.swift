@@ -1,4 +1,5 @@
 import Testing
+import UVTestSupport
 import UV
 #if canImport(Glibc)
 import Glibc

@@ -1,30 +1,10 @@
 import Testing
+import UVTestSupport
 import UV
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs `loop` until it has nothing left to do, but never longer than `timeout` ms: a watchdog
-/// timer (unref'd, so it does not itself keep the loop alive) stops it and records an issue,
-/// so a bug fails the test instead of hanging CI.
-func runLoop(
-    _ loop: Loop,
-    timeout: UInt64 = 5_000,
-    sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-    let watchdog = try Timer(loop: loop)
-    var timedOut = false
-    try watchdog.start(after: timeout) {
-        timedOut = true
-        loop.stop()
-    }
-    watchdog.unref()
-    loop.run()
-    watchdog.close()
-    if timedOut {
-        Issue.record("loop still busy after \(timeout) ms", sourceLocation: sourceLocation)
-    }
-}
 
 /// Starts a plain pthread running `body` (tests avoid Foundation, whose `Thread`, `Timer`,
 /// `Process` and `Pipe` names would clash with UV's).

@@ -1,5 +1,6 @@
 @testable import UV
 import Testing
+import UVTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Testing
+import UVTestSupport
 import UV
 
 @Suite struct TimerTests {
