@@ -38,8 +38,7 @@ public final class EchoLoadGenerator {
     private let payload: UnsafeMutableRawBufferPointer
     private var sessions: [EchoSession]
     private var phase: LoadPhase = .connected
-    private var nextToConnect = 0
-    private var connectsInFlight = 0
+    private var connectWindow: ConnectWindow
     private var connectFailures: [String: UInt64] = [:]
     private var connectStartNs: [UInt64]
     private let ticker: Timer
@@ -62,6 +61,7 @@ public final class EchoLoadGenerator {
         payload = .allocate(byteCount: max(1, parameters.payloadBytes), alignment: 8)
         for i in 0..<payload.count { payload[i] = UInt8(truncatingIfNeeded: i &* 31 &+ 7) }
         sessions = (0..<parameters.connections).map(EchoSession.init)
+        connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
         connectStartNs = Array(repeating: 0, count: parameters.connections)
         scheduleTimers = Array(repeating: nil, count: parameters.connections)
         backlog = Array(repeating: 0, count: parameters.connections)
@@ -86,17 +86,13 @@ public final class EchoLoadGenerator {
     }
 
     private func fillConnectWindow() {
-        while connectsInFlight < Self.connectBatch, nextToConnect < sessions.count {
-            let session = sessions[nextToConnect]
-            nextToConnect += 1
-            open(session)
-        }
+        while let index = connectWindow.takeNext() { open(sessions[index]) }
     }
 
     private func open(_ session: EchoSession) {
         session.state = .connecting
         connectStartNs[session.index] = Loop.hrtime()
-        connectsInFlight += 1
+        connectWindow.started()
         do {
             let tcp = try TCP(loop: loop)
             // The loop's one read buffer: a 64 KiB buffer per connection would be 640 MB at 10,000.
@@ -108,14 +104,14 @@ public final class EchoLoadGenerator {
         } catch {
             session.tcp?.close()
             session.tcp = nil
-            connectsInFlight -= 1
+            connectWindow.ended()
             connectFailed(session, reason: (error as? UVError)?.name ?? "\(error)")
         }
     }
 
     private func connected(_ session: EchoSession, tcp: TCP, error: UVError?) {
         guard session.tcp === tcp, case .connecting = session.state else { return }
-        connectsInFlight -= 1
+        connectWindow.ended()
         if let error {
             tcp.close()
             session.tcp = nil
@@ -155,7 +151,7 @@ public final class EchoLoadGenerator {
     }
 
     private func finishConnectingIfDone() {
-        guard case .connecting(let completion) = phase, nextToConnect == sessions.count, connectsInFlight == 0 else { return }
+        guard case .connecting(let completion) = phase, connectWindow.isComplete else { return }
         phase = .connected
         completion(connectionsUp, connectFailures)
     }
@@ -277,7 +273,6 @@ public final class EchoLoadGenerator {
         try? timer.start(after: 100) { [unowned self] in
             timer.close()
             guard case .running = self.phase, case .closed = session.state else { return }
-            self.connectsInFlight = max(0, self.connectsInFlight)
             self.open(session)
         }
     }
@@ -299,7 +294,7 @@ public final class EchoLoadGenerator {
             case .connecting where now - connectStartNs[session.index] > connectLimit:
                 session.tcp?.close()
                 session.tcp = nil
-                connectsInFlight -= 1
+                connectWindow.ended()
                 connectFailed(session, reason: "ETIMEDOUT")
             default:
                 break
@@ -315,6 +310,7 @@ public final class EchoLoadGenerator {
     /// Stops sending and closes every connection.
     public func stop() {
         phase = .stopped
+        connectWindow.abandon()
         ticker.stop()
         ticker.close()
         for timer in scheduleTimers { timer?.close() }

@@ -86,8 +86,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     private let scratch = GRPCWriteScratch()
     private var connections: [GRPCLoadConnection] = []
     private var phase: LoadPhase = .connected
-    private var nextToConnect = 0
-    private var connectsInFlight = 0
+    private var connectWindow: ConnectWindow
     private var connectFailures: [String: UInt64] = [:]
     private var nextSourceAddress = 0
     private let ticker: Timer
@@ -130,6 +129,7 @@ public final class GRPCLoadGenerator: LoadEngine {
         callbacks = GRPCSessionCallbacks(concurrency: parameters.concurrency)
         ticker = try Timer(loop: loop)
         scheduleTimer = try Timer(loop: loop)
+        connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
         connections.reserveCapacity(parameters.connections)
         for index in 0..<parameters.connections {
             connections.append(GRPCLoadConnection(index: index) { [unowned self] connection, error in
@@ -151,16 +151,12 @@ public final class GRPCLoadGenerator: LoadEngine {
     }
 
     private func fillConnectWindow() {
-        while connectsInFlight < Self.connectBatch, nextToConnect < connections.count {
-            let connection = connections[nextToConnect]
-            nextToConnect += 1
-            open(connection)
-        }
+        while let index = connectWindow.takeNext() { open(connections[index]) }
     }
 
     private func open(_ connection: GRPCLoadConnection) {
         connection.phase = .connecting(sinceNs: Loop.hrtime())
-        connectsInFlight += 1
+        connectWindow.started()
         do {
             let tcp = try TCP(loop: loop)
             let generation = connection.attach(tcp)
@@ -212,7 +208,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     /// A connect (or handshake) failed: during `connect` it is counted by reason; under load
     /// it counts as one "connection" error and is retried.
     private func connectFailed(_ connection: GRPCLoadConnection, reason: String) {
-        connectsInFlight -= 1
+        connectWindow.ended()
         connection.client?.fail()
         connection.closeSocket()
         switch phase {
@@ -231,7 +227,7 @@ public final class GRPCLoadGenerator: LoadEngine {
 
     /// The server's SETTINGS arrived on a connecting connection.
     private func established(_ connection: GRPCLoadConnection) {
-        connectsInFlight -= 1
+        connectWindow.ended()
         connection.phase = .up
         connectionsUp += 1
         fillConnectWindow()
@@ -239,8 +235,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     }
 
     private func finishConnectingIfDone() {
-        guard case .connecting(let completion) = phase, nextToConnect == connections.count,
-              connectsInFlight == 0 else { return }
+        guard case .connecting(let completion) = phase, connectWindow.isComplete else { return }
         phase = .connected
         completion(connectionsUp, connectFailures)
     }
@@ -412,7 +407,7 @@ public final class GRPCLoadGenerator: LoadEngine {
                 client.expireCalls(sentBefore: now - requestLimit)
                 service(connection)
             case .down(let since) where running && now - since >= Self.reconnectDelayNs
-                && connectsInFlight < Self.connectBatch:
+                && connectWindow.hasRoom:
                 open(connection)
             default:
                 break
@@ -441,7 +436,7 @@ public final class GRPCLoadGenerator: LoadEngine {
             connection.phase = .idle
             _ = connection.backlog.removeAll()
         }
-        connectsInFlight = 0
+        connectWindow.abandon()
         connectionsUp = 0
     }
 }
