@@ -35,7 +35,7 @@ struct ProgressPrinter {
         self.measureSeconds = measureSeconds
         clients = [:]
         lastRequests = 0
-        lastTickNs = Self.nowNs()
+        lastTickNs = Loop.hrtime()
         phaseLabel = ""
     }
 
@@ -43,7 +43,7 @@ struct ProgressPrinter {
     mutating func phase(_ label: String) {
         guard label != phaseLabel else { return }
         phaseLabel = label
-        phaseStartNs = Self.nowNs()
+        phaseStartNs = Loop.hrtime()
     }
 
     mutating func clientReported(node: String, _ report: ProgressReport) {
@@ -53,7 +53,7 @@ struct ProgressPrinter {
     /// Called once a second.
     mutating func tick(phase: String) {
         self.phase(phase)
-        let now = Self.nowNs()
+        let now = Loop.hrtime()
         let requests = clients.values.reduce(0) { $0 + $1.requests }
         let seconds = Double(now - lastTickNs) / 1e9
         let rate = seconds > 0 && requests >= lastRequests ? Double(requests - lastRequests) / seconds : 0
@@ -99,9 +99,4 @@ struct ProgressPrinter {
         }
     }
 
-    static func nowNs() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
 }

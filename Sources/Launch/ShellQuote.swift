@@ -9,9 +9,4 @@ public enum ShellQuote {
         }
         return quoted + "'"
     }
-
-    /// Words joined into a command line, each quoted.
-    public static func command(_ words: [String]) -> String {
-        words.map(word).joined(separator: " ")
-    }
 }

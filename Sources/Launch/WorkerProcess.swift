@@ -44,9 +44,6 @@ public final class WorkerProcess {
         try channel.start(onMessage: onMessage, onEnd: onChannelEnd)
     }
 
-    /// The worker's pid.
-    public var pid: Int32 { process.pid }
-
     /// Sends one control message (ignored once the channel is closed).
     public func send(_ message: ControlMessage) {
         guard !controlClosed else { return }

@@ -121,7 +121,7 @@ public final class EchoLoadGenerator {
         try? tcp.setNoDelay(true)
         do {
             try tcp.startReading(onData: { [unowned self] bytes in self.received(bytes.count, on: session) },
-                                 onEnd: { [unowned self] error in self.lost(session, reason: error?.name ?? "closed by server") })
+                                 onEnd: { [unowned self] _ in self.lost(session, failure: "connection") })
         } catch {
             tcp.close()
             session.tcp = nil
@@ -249,12 +249,14 @@ public final class EchoLoadGenerator {
         }
     }
 
-    private func lost(_ session: EchoSession, reason: String) {
+    /// The connection went down; a request still out fails as `failure`. It reconnects while
+    /// load runs.
+    private func lost(_ session: EchoSession, failure: String) {
         guard let tcp = session.tcp else { return }
         let wasUp: Bool
         switch session.state {
         case .awaiting:
-            counters.failure("connection")
+            counters.failure(failure)
             wasUp = true
         case .idle:
             wasUp = true
@@ -285,12 +287,8 @@ public final class EchoLoadGenerator {
         for session in sessions {
             switch session.state {
             case .awaiting(let sentNs, _, _) where now - sentNs > requestLimit:
-                counters.failure("timeout")
-                session.tcp?.close()
-                session.tcp = nil
-                session.state = .closed
-                connectionsUp -= 1
-                if case .running = phase { scheduleReconnect(session) }
+                // A byte stream cannot skip a late echo: the connection goes and comes back.
+                lost(session, failure: "timeout")
             case .connecting where now - connectStartNs[session.index] > connectLimit:
                 session.tcp?.close()
                 session.tcp = nil

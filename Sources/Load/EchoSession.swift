@@ -20,8 +20,6 @@ final class EchoSession {
     var tcp: TCP?
     /// Open loop: when the next request is due (ns, monotonic).
     var nextIntendedNs: UInt64 = 0
-    /// Open loop: a request came due while the previous was still out.
-    var due = false
 
     init(index: Int) {
         self.index = index

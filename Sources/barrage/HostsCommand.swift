@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Launch
 import Topology
+import UV
 
 /// `barrage hosts TOPOLOGY`: a preflight of every host in a topology.
 struct HostsCommand: ParsableCommand {
@@ -35,7 +36,7 @@ struct HostsCommand: ParsableCommand {
         var rows: [[String]] = []
         var problems: [String] = []
         for host in loaded.topology.hosts {
-            let start = Self.nowNs()
+            let start = Loop.hrtime()
             let outcome: CommandRunner.Outcome
             var deployer: Deployer?
             do {
@@ -53,7 +54,7 @@ struct HostsCommand: ParsableCommand {
                 problems.append("\(error)")
                 continue
             }
-            let end = Self.nowNs()
+            let end = Loop.hrtime()
             deployer?.disconnect()
             let row = Self.row(host: (host.name, host.isLocal), output: outcome.stdout, start: start, end: end)
             rows.append(row.cells)
@@ -73,7 +74,7 @@ struct HostsCommand: ParsableCommand {
         let sockets = max(0, (Int(lines[5]) ?? 0) - 2)
         let free = range.count == 2 ? max(0, range[1] - range[0] + 1 - sockets) : 0
         let remoteNs = Double(lines[6]) ?? 0
-        let wallStart = Date().timeIntervalSince1970 * 1e9 - Double(nowNs() - start)
+        let wallStart = Date().timeIntervalSince1970 * 1e9 - Double(Loop.hrtime() - start)
         let middle = wallStart + Double(end - start) / 2
         let offsetMs = (remoteNs - middle) / 1e6
         let spreadMs = Double(end - start) / 2e6
@@ -95,9 +96,4 @@ struct HostsCommand: ParsableCommand {
         return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map(line).joined()
     }
 
-    static func nowNs() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
 }
