@@ -56,6 +56,8 @@ public final class RunDriver {
         ignoreSIGPIPE()
         try? interruptSignal.start(SIGINT) { [unowned self] _ in self.interrupt("interrupted by SIGINT (Ctrl-C)") }
         try? terminateSignal.start(SIGTERM) { [unowned self] _ in self.interrupt("interrupted by SIGTERM") }
+        // One that came after preparation's last look and before these watchers.
+        if let signal = PreparationInterrupt.caught { interrupt("interrupted by \(PreparationInterrupt.describe(signal))") }
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in self.showProgress() }
         try? results.writeSummary(summary)
         startNextCell()

@@ -12,6 +12,8 @@ public enum CommandRunner {
         public var stdoutBytes: [UInt8]
         public var stderr: String
         public var timedOut: Bool
+        /// Whether `stopWhen` stopped it (the coordinator was interrupted).
+        public var stopped: Bool = false
 
         /// Standard output as text.
         public var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
@@ -23,9 +25,14 @@ public enum CommandRunner {
     }
 
     /// Runs `executable arguments`; `stdin` is written in chunks (`progress` gets bytes written
-    /// so far), then closed. Kills the command after `timeoutMs`.
+    /// so far), then closed. Kills the command after `timeoutMs`, and sends it SIGTERM as soon
+    /// as `stopWhen` (asked every 50 ms) says so.
     public static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
-                           timeoutMs: UInt64, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+                           timeoutMs: UInt64, stopWhen: (() -> Bool)? = nil,
+                           progress: ((Int) -> Void)? = nil) throws -> Outcome {
+        // A command that exits before reading all its stdin (ssh that lost its host) must fail
+        // the write, not kill this process.
+        ignoreSIGPIPE()
         let loop = try Loop()
         defer { loop.closeAll() }
         let input = try Pipe(loop: loop)
@@ -40,10 +47,13 @@ public enum CommandRunner {
         options.stdout = .pipe(output)
         options.stderr = .pipe(errors)
         let timer = try Timer(loop: loop)
+        let stopCheck = try Timer(loop: loop)
         var timedOut = false
+        var stopped = false
         let process = try Process(loop: loop, options: options) { code, signal in
             status = ExitStatus(exitStatus: code, termSignal: signal)
             timer.close()
+            stopCheck.close()
         }
         for (stream, isError) in [(output, false), (errors, true)] {
             try stream.startReading(onData: { bytes in
@@ -77,6 +87,14 @@ public enum CommandRunner {
             timedOut = true
             try? process.kill(SIGKILL)
         }
+        if let stopWhen {
+            // A signal handler cannot wake this loop (epoll_wait resumes after EINTR), so ask.
+            try stopCheck.start(after: 0, repeat: 50) {
+                guard !stopped, stopWhen() else { return }
+                stopped = true
+                try? process.kill(SIGTERM)
+            }
+        }
         while status == nil { loop.run(.once) }
         // Output still in the pipes is read now; but a child that outlives the command (ssh's
         // ControlPersist master) can hold stderr open, so wait for end-of-stream only briefly.
@@ -87,6 +105,6 @@ public enum CommandRunner {
         }
         for stream in [output, errors, input] { stream.close() }
         return Outcome(status: status ?? .signaled(SIGKILL), stdoutBytes: stdoutBytes,
-                       stderr: String(decoding: stderrBytes, as: UTF8.self), timedOut: timedOut)
+                       stderr: String(decoding: stderrBytes, as: UTF8.self), timedOut: timedOut, stopped: stopped)
     }
 }

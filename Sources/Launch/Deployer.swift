@@ -16,15 +16,23 @@ public struct Deployer {
         public var description: String
     }
 
+    /// The coordinator was interrupted while a step ran; the step's command was stopped.
+    public struct Stopped: Error, Sendable {}
+
     let host: String
     let ssh: SSHCommand
     let sshExecutable: String
     let say: (String) -> Void
+    let stopWhen: (() -> Bool)?
 
-    public init(host: String, ssh: SSHCommand, sshExecutable: String = "ssh", say: @escaping (String) -> Void) {
+    /// `stopWhen` is asked while every step runs (not `disconnect`, which must run after an
+    /// interruption); when it says so, the step is stopped and throws `Stopped`.
+    public init(host: String, ssh: SSHCommand, sshExecutable: String = "ssh",
+                stopWhen: (() -> Bool)? = nil, say: @escaping (String) -> Void) {
         self.host = host
         self.ssh = ssh
         self.sshExecutable = sshExecutable
+        self.stopWhen = stopWhen
         self.say = say
     }
 
@@ -44,7 +52,7 @@ public struct Deployer {
     public func connect() throws {
         var arguments = ssh.arguments(remoteCommand: "true")
         arguments.insert(contentsOf: ["-o", "ControlMaster=yes", "-f"], at: 0)
-        let outcome = try CommandRunner.run(sshExecutable, arguments, timeoutMs: 20_000)
+        let outcome = try execute(arguments, timeoutMs: 20_000)
         guard outcome.status.isSuccess else { throw Failure(description: explain(outcome)) }
     }
 
@@ -54,11 +62,13 @@ public struct Deployer {
         let check = try run("test -x \(binary) && echo present || echo missing")
         if check.stdout.contains("present") { return .alreadyThere }
         let folder = "\"$HOME\"/.cache/barrage/\(hash)"
-        let install = "mkdir -p \(folder) && cat > \(folder)/barrage.partial && chmod 755 \(folder)/barrage.partial "
-            + "&& mv \(folder)/barrage.partial \(binary)"
+        // Installed only once its hash checks out: a copy cut short (Ctrl-C, a dropped
+        // connection) ends `cat` as if complete, and a truncated binary at this path would be
+        // taken for deployed by every later run.
+        let install = "mkdir -p \(folder) && cd \(folder) && cat > barrage.partial && "
+            + Self.verify(file: "barrage.partial", hash: hash) + " && chmod 755 barrage.partial && mv barrage.partial barrage"
         var shown = -1
-        let outcome = try CommandRunner.run(sshExecutable, ssh.arguments(remoteCommand: install), stdin: bytes,
-                                            timeoutMs: 300_000) { written in
+        let outcome = try execute(ssh.arguments(remoteCommand: install), stdin: bytes, timeoutMs: 300_000) { written in
             let percent = bytes.isEmpty ? 100 : written * 100 / bytes.count
             if percent / 25 != shown / 25 {
                 shown = percent
@@ -74,17 +84,39 @@ public struct Deployer {
         let folder = "\"$HOME\"/.cache/barrage/recipes/\(hash)"
         let check = try run("test -d \(folder)/\(ShellQuote.word(name)) && echo present || echo missing")
         if check.stdout.contains("present") { return .alreadyThere }
-        let unpack = "mkdir -p \(folder).partial && tar -C \(folder).partial -xf - && rm -rf \(folder) && mv \(folder).partial \(folder)"
-        let outcome = try CommandRunner.run(sshExecutable, ssh.arguments(remoteCommand: unpack), stdin: tar, timeoutMs: 120_000)
+        // The archive is checked before it is unpacked: tar takes a stream cut at a member
+        // boundary for a whole one.
+        let unpack = "rm -rf \(folder).partial && mkdir -p \(folder).partial && cd \(folder).partial && cat > recipe.tar && "
+            + Self.verify(file: "recipe.tar", hash: hash) + " && tar -xf recipe.tar && rm recipe.tar && cd .. "
+            + "&& rm -rf \(folder) && mv \(folder).partial \(folder)"
+        let outcome = try execute(ssh.arguments(remoteCommand: unpack), stdin: tar, timeoutMs: 120_000)
         guard outcome.status.isSuccess else { throw Failure(description: explain(outcome)) }
         return .copied(bytes: tar.count)
     }
 
     /// Runs a remote command; ssh failures (exit 255) become a `Failure` naming the host.
     public func run(_ command: String, timeoutMs: UInt64 = 20_000) throws -> CommandRunner.Outcome {
-        let outcome = try CommandRunner.run(sshExecutable, ssh.arguments(remoteCommand: command), timeoutMs: timeoutMs)
+        let outcome = try execute(ssh.arguments(remoteCommand: command), timeoutMs: timeoutMs)
         if outcome.timedOut || outcome.status == .exited(255) { throw Failure(description: explain(outcome)) }
         return outcome
+    }
+
+    /// Runs ssh with `arguments`; throws `Stopped` if `stopWhen` stopped it.
+    func execute(_ arguments: [String], stdin: [UInt8] = [], timeoutMs: UInt64,
+                 progress: ((Int) -> Void)? = nil) throws -> CommandRunner.Outcome {
+        if stopWhen?() == true { throw Stopped() }
+        let outcome = try CommandRunner.run(sshExecutable, arguments, stdin: stdin, timeoutMs: timeoutMs,
+                                            stopWhen: stopWhen, progress: progress)
+        if outcome.stopped { throw Stopped() }
+        return outcome
+    }
+
+    /// A remote shell command that succeeds when `file` (in the current folder) has SHA-256
+    /// `hash`, and otherwise removes it and says why on stderr.
+    static func verify(file: String, hash: String) -> String {
+        let line = ShellQuote.word("\(hash)  \(file)")
+        return "{ printf '%s\\n' \(line) | sha256sum -c - >/dev/null 2>&1 || { rm -f \(file); "
+            + "echo \(ShellQuote.word("the copy of \(file) arrived incomplete or damaged (SHA-256 differs); removed it")) >&2; exit 1; }; }"
     }
 
     /// Closes the master connection (no ssh process outlives the run).

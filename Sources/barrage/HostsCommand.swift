@@ -35,13 +35,15 @@ struct HostsCommand: ParsableCommand {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         var rows: [[String]] = []
         var problems: [String] = []
+        // Ctrl-C stops the probe in flight and closes its master connection before exiting.
+        PreparationInterrupt.catchSignals()
         for host in loaded.topology.hosts {
             let start = Loop.hrtime()
             let outcome: CommandRunner.Outcome
             var deployer: Deployer?
             do {
                 if let ssh = SSHCommand(host: host, controlDirectory: control, home: home) {
-                    let remote = Deployer(host: host.name, ssh: ssh, say: { _ in })
+                    let remote = Deployer(host: host.name, ssh: ssh, stopWhen: PreparationInterrupt.isCaught, say: { _ in })
                     deployer = remote
                     try remote.connect()
                     outcome = try remote.run(Self.probe(hash: hash))
@@ -50,6 +52,11 @@ struct HostsCommand: ParsableCommand {
                 }
             } catch {
                 deployer?.disconnect()
+                if error is Deployer.Stopped {
+                    let signal = PreparationInterrupt.caught.map(PreparationInterrupt.describe) ?? "a signal"
+                    printError("barrage hosts: interrupted by \(signal) while checking \(host.name)")
+                    throw ExitCode(1)
+                }
                 rows.append([host.name, "no", "-", "-", "-", "-", "-", "-"])
                 problems.append("\(error)")
                 continue

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import Launch
 import Report
 import Serve
 import Topology
@@ -41,12 +42,19 @@ struct LaunchCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let remoteHosts: [String: RemoteHost]
+        // Until the run loop watches SIGINT and SIGTERM itself, they stop preparation cleanly.
+        PreparationInterrupt.catchSignals()
         do {
             remoteHosts = try RemotePreparation.prepare(plan: plan, selfExecutable: executable,
                                                         containersDirectory: loaded.containersDirectory, quiet: quiet)
         } catch {
             RemotePreparation.finish([:])
-            printError("barrage: \(error)")
+            if error is Deployer.Stopped {
+                let signal = PreparationInterrupt.caught.map(PreparationInterrupt.describe) ?? "a signal"
+                printError("barrage: interrupted by \(signal) while preparing hosts; no cell ran, no ssh connection is left open")
+            } else {
+                printError("barrage: \(error)")
+            }
             throw ExitCode(1)
         }
         defer { RemotePreparation.finish(remoteHosts) }

@@ -18,7 +18,9 @@ enum RemotePreparation {
         return path
     }
 
-    /// Deploys to every remote host of `plan`; returns them ready for workers.
+    /// Deploys to every remote host of `plan`; returns them ready for workers. Throws
+    /// `Deployer.Stopped` (every master connection closed) when SIGINT or SIGTERM arrives
+    /// meanwhile: the caller starts `PreparationInterrupt.catchSignals()` first.
     static func prepare(plan: Plan, selfExecutable: String, containersDirectory: String, quiet: Bool) throws -> [String: RemoteHost] {
         let used = Set(plan.cells.flatMap { [$0.server.host.name] + $0.clients.map(\.host.name) })
         let hosts = plan.topology.hosts.filter { !$0.isLocal && used.contains($0.name) }
@@ -40,7 +42,7 @@ enum RemotePreparation {
         var ready: [String: RemoteHost] = [:]
         for host in hosts {
             guard let ssh = SSHCommand(host: host, controlDirectory: control, home: home) else { continue }
-            let deployer = Deployer(host: host.name, ssh: ssh, say: say)
+            let deployer = Deployer(host: host.name, ssh: ssh, stopWhen: PreparationInterrupt.isCaught, say: say)
             do {
                 try deployer.connect()
                 switch try deployer.deployBinary(bytes: bytes, hash: hash) {
@@ -61,6 +63,7 @@ enum RemotePreparation {
             } catch {
                 for prepared in ready.values { Deployer(host: "", ssh: prepared.ssh, say: say).disconnect() }
                 deployer.disconnect()
+                if error is Deployer.Stopped { throw error }
                 throw Failure(description: "cannot use host '\(host.name)': \(error)")
             }
         }

@@ -7,6 +7,9 @@ import Glibc
 var everySignal = sigset_t()
 sigemptyset(&everySignal)
 sigprocmask(SIG_SETMASK, &everySignal, nil)
+// Every command writes into pipes whose reader may die first (ssh during a deploy, a worker,
+// `| head`): that is an error to handle, never a reason to die silently.
+ignoreSIGPIPE()
 
 // Exit codes are the contract's, not ArgumentParser's: usage errors exit 2 like a bad topology.
 do {

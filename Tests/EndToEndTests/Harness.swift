@@ -88,18 +88,29 @@ enum Harness {
     /// recipes' servers), other than those in `except`. Matched by path, so another checkout's
     /// Barrage running on the same machine is not mistaken for a leftover of these tests.
     static func barrageProcesses(except: Set<Int32> = []) -> [String] {
-        var found: [String] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), !except.contains(pid),
-                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            // Zombies have an empty cmdline and do not match.
-            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+        processes { pid, command in
             // The binary runs under its resolved path (.build/<triple>/debug/barrage), and the
             // test runner itself (.build/…/barragePackageTests.xctest) must not match.
             let ourBarrage = command.hasPrefix(packageRoot + "/.build/") && command.contains("/barrage ")
-            if ourBarrage || command.contains(packageRoot + "/Containers/") || command.contains(testServerMarker) {
-                found.append("\(pid): \(command)")
-            }
+            return !except.contains(pid)
+                && (ourBarrage || command.contains(packageRoot + "/Containers/") || command.contains(testServerMarker))
+        }
+    }
+
+    /// Every live process whose command line (arguments joined by spaces) contains `text`,
+    /// as "PID: COMMAND".
+    static func processes(containing text: String) -> [String] {
+        processes { _, command in command.contains(text) }
+    }
+
+    /// Every live process that `matches`, as "PID: COMMAND".
+    static func processes(where matches: (Int32, String) -> Bool) -> [String] {
+        var found: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            // Zombies have an empty cmdline and do not match.
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            if matches(pid, command) { found.append("\(pid): \(command)") }
         }
         return found
     }

@@ -106,11 +106,37 @@ extension EndToEnd {
         #expect(run.stderr.lowercased().contains("timed out") || run.stderr.contains("ssh"), "\(run.stderr)")
     }
 
+    /// Ctrl-C while the coordinator still prepares hosts (here: waiting on ssh to reach a host
+    /// that does not answer) stops at once, closing every ssh it started.
+    @Test func sigintWhilePreparingHostsStopsAtOnceLeavingNoSSH() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-sigint")
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-sigint"), in: folder)
+        try hosts.cut("h1")
+        defer { try? hosts.heal("h1") }
+        let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
+        let pid = run.process.processIdentifier
+        let control = "/tmp/barrage-ssh-\(pid)"
+        let sshOf = { Harness.processes(containing: control) }
+        try #require(Harness.eventually(timeout: 10) { !sshOf().isEmpty }, "ssh never started: \(run.stderr)")
+        usleep(500_000)
+        let sent = Date()
+        kill(pid, SIGINT)
+        let status = run.wait(timeout: 15)
+        let took = Date().timeIntervalSince(sent)
+        #expect(run.process.terminationReason == .exit && status == 1, "status \(status): \(run.stderr)")
+        #expect(took < 3, "took \(took) s to stop after SIGINT")
+        #expect(run.stderr.contains("interrupted by SIGINT (Ctrl-C) while preparing hosts"), "\(run.stderr)")
+        #expect(Harness.eventually(timeout: 2) { sshOf().isEmpty }, "left running: \(sshOf())")
+        #expect(!FileManager.default.fileExists(atPath: control), "ssh control folder left behind")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/results"), "nothing ran, so no results")
+    }
+
     @Test func hostWhoseKeyIsUnknownIsRefusedWithHowToAcceptIt() throws {
         let hosts = try TestHosts()
         let folder = try Harness.scratch("ssh-key")
         let empty = folder + "/empty_known_hosts"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let yaml = try Self.topology(hosts, name: "ssh-key")
             .replacingOccurrences(of: hosts.directory + "/known_hosts", with: empty)
         let file = try Harness.topology(yaml, in: folder)

@@ -1,0 +1,36 @@
+import Launch
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The short commands before a run: stdin fed, output kept, bounded in time, stoppable.
+struct CommandRunnerTests {
+    @Test func feedsStdinAndKeepsBothOutputs() throws {
+        let input = Array(repeating: UInt8(ascii: "x"), count: 3 << 20)
+        var progress: [Int] = []
+        let outcome = try CommandRunner.run("/bin/sh", ["-c", "wc -c; echo oops >&2; exit 3"], stdin: input,
+                                            timeoutMs: 10_000, progress: { progress.append($0) })
+        #expect(outcome.status == .exited(3))
+        #expect(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(input.count))
+        #expect(outcome.lastErrorLine == "oops")
+        #expect(progress.last == input.count && progress.count == 3)
+        #expect(!outcome.timedOut && !outcome.stopped)
+    }
+
+    @Test func aCommandPastItsTimeoutIsKilled() throws {
+        let outcome = try CommandRunner.run("sleep", ["10"], timeoutMs: 200)
+        #expect(outcome.timedOut)
+        #expect(outcome.status == .signaled(SIGKILL))
+    }
+
+    @Test func stopWhenEndsTheCommandWithSIGTERM() throws {
+        var asked = 0
+        let outcome = try CommandRunner.run("sleep", ["10"], timeoutMs: 10_000, stopWhen: {
+            asked += 1
+            return asked > 3
+        })
+        #expect(outcome.stopped && !outcome.timedOut)
+        #expect(outcome.status == .signaled(SIGTERM))
+    }
+}
