@@ -189,7 +189,7 @@ public final class RunDriver {
                 protocolKind: workload.protocolKind, bindHost: cell.server.host.isLocal ? "127.0.0.1" : "0.0.0.0",
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
                 buildDirectory: buildDirectory, runBuild: runBuild,
-                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: Self.serverLimits(plan.topology),
+                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: plan.topology.server.limits,
                 builtinThreads: Self.builtinThreads(plan.topology)))
         }
         let client = cell.clients.first { $0.name == node }!
@@ -202,12 +202,6 @@ public final class RunDriver {
             call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
             concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
             requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
-    }
-
-    /// The topology's `server.limits` as the server worker enforces them.
-    public static func serverLimits(_ topology: Topology) -> ServerLimits? {
-        guard let limits = topology.server.limits else { return nil }
-        return ServerLimits(cpus: limits.cpus, memoryBytes: limits.memoryBytes, cpuset: limits.cpuset)
     }
 
     /// The builtin server runs one loop per core it may use: the CPU limit rounded up, else

@@ -1,4 +1,4 @@
-import Wire
+import Topology
 
 /// The cgroup controllers Barrage uses.
 public enum CgroupController: String, Sendable, Equatable, CaseIterable, Comparable {
@@ -12,7 +12,7 @@ public enum CgroupController: String, Sendable, Equatable, CaseIterable, Compara
     case memory
 
     /// The controllers the given limits need enforced, in a stable order.
-    static func required(by limits: ServerLimits) -> [CgroupController] {
+    static func required(by limits: Limits) -> [CgroupController] {
         var result: [CgroupController] = []
         if limits.cpus != nil { result.append(.cpu) }
         if limits.cpuset != nil { result.append(.cpuset) }

@@ -1,8 +1,8 @@
-import Wire
+import Topology
 import Glibc
 import Synchronization
 
-/// Enforces `ServerLimits` on one cell's server process tree with cgroups, reads what the
+/// Enforces `Limits` on one cell's server process tree with cgroups, reads what the
 /// tree used, and removes the cgroups afterwards.
 ///
 /// Life of a cell:
@@ -49,12 +49,12 @@ public final class CgroupLimiter: Sendable {
     /// outside the CPUs allowed here, a value the kernel would refuse.
     ///
     /// With empty limits the plan only holds the hierarchies used for figures.
-    public static func preflight(_ limits: ServerLimits) -> Result<CgroupPlan, CgroupError> {
+    public static func preflight(_ limits: Limits) -> Result<CgroupPlan, CgroupError> {
         CgroupPlanner.plan(limits, mounts: CgroupMount.current())
     }
 
     /// Runs `preflight(limits)`, then creates and configures the cell's cgroups.
-    public convenience init(cellID: String, limits: ServerLimits) throws(CgroupError) {
+    public convenience init(cellID: String, limits: Limits) throws(CgroupError) {
         try self.init(cellID: cellID, plan: Self.preflight(limits).get())
     }
 
@@ -94,7 +94,7 @@ public final class CgroupLimiter: Sendable {
     }
 
     /// Writes the limit files of a new cell directory.
-    static func configure(_ directory: String, in hierarchy: CgroupHierarchy, limits: ServerLimits) throws(CgroupError) {
+    static func configure(_ directory: String, in hierarchy: CgroupHierarchy, limits: Limits) throws(CgroupError) {
         var controllers = hierarchy.controllers
         var parentCPUs: String?
         var parentMems: String?

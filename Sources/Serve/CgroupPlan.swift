@@ -1,11 +1,11 @@
-import Wire
+import Topology
 
 /// How limits will be enforced on this machine: the outcome of `CgroupLimiter.preflight`.
 public struct CgroupPlan: Sendable, Equatable {
     /// The interface used.
     public let version: CgroupVersion
     /// The limits to enforce.
-    public let limits: ServerLimits
+    public let limits: Limits
     /// The hierarchies a cell's cgroups are created in (v2: exactly one).
     public let hierarchies: [CgroupHierarchy]
 

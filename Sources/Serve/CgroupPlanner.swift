@@ -1,4 +1,4 @@
-import Wire
+import Topology
 import Glibc
 
 /// Decides how limits are enforced here (`CgroupLimiter.preflight`), and prepares Barrage's
@@ -14,7 +14,7 @@ enum CgroupPlanner {
     /// The plan for `limits`, or why they cannot be enforced. Side effects, all idempotent:
     /// creates `<root>/barrage` in each hierarchy, enables controllers for it (v2) and fills
     /// its cpuset (v1). Both are left in place for later cells.
-    static func plan(_ limits: ServerLimits, mounts: [CgroupMount]) -> Result<CgroupPlan, CgroupError> {
+    static func plan(_ limits: Limits, mounts: [CgroupMount]) -> Result<CgroupPlan, CgroupError> {
         do throws(CgroupError) {
             try validate(limits)
             let (version, chosen) = try choose(CgroupController.required(by: limits), mounts: mounts)
@@ -29,7 +29,7 @@ enum CgroupPlanner {
     }
 
     /// Values the kernel would refuse, said in the topology's terms.
-    static func validate(_ limits: ServerLimits) throws(CgroupError) {
+    static func validate(_ limits: Limits) throws(CgroupError) {
         if let cpus = limits.cpus {
             guard cpus.isFinite, cpus > 0 else { throw CgroupError("cpus must be a number of cores greater than 0, found \(cpus)") }
             guard CgroupSetting.quotaMicroseconds(cpus: cpus) >= CgroupSetting.minimumQuotaMicroseconds else {
@@ -108,7 +108,7 @@ enum CgroupPlanner {
     /// Creates and configures Barrage's parent cgroup in `hierarchy`; returns the hierarchy
     /// with the controllers that could be used, nil if only figures were lost, or throws if
     /// an enforcing controller cannot be used.
-    static func prepare(_ hierarchy: CgroupHierarchy, limits: ServerLimits) throws(CgroupError) -> CgroupHierarchy? {
+    static func prepare(_ hierarchy: CgroupHierarchy, limits: Limits) throws(CgroupError) -> CgroupHierarchy? {
         var kept = hierarchy.controllers
         do throws(CgroupError) {
             switch hierarchy.version {

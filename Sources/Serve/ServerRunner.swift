@@ -1,3 +1,4 @@
+import Topology
 import Glibc
 import Metrics
 import UV
@@ -192,7 +193,7 @@ public final class ServerRunner {
         state = .stopped
         if !wasStopping {
             if case .signaled(SIGKILL) = status, let limiter, (limiter.oomKills() ?? 0) > 0 {
-                callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? ServerLimits()))): "
+                callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? Limits()))): "
                                  + "the kernel killed it (\(status))")
             } else {
                 callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)")
@@ -299,7 +300,7 @@ public final class ServerRunner {
     }
 
     /// `cpus 0.5, memory 512 MiB, cpuset 0`.
-    static func describe(_ limits: ServerLimits) -> String {
+    static func describe(_ limits: Limits) -> String {
         var parts: [String] = []
         if let cpus = limits.cpus { parts.append("cpus \(cpus)") }
         if let memory = limits.memoryBytes {

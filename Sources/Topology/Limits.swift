@@ -1,8 +1,9 @@
-/// Resource limits for the server process or container; `nil` fields are unlimited.
-public struct Limits: Sendable, Equatable {
-    /// CPU quota in cores; fractional values allowed, always > 0.
+/// Resource limits for the server's process tree; `nil` fields are unlimited. The topology's
+/// `server.limits`, carried as is to the server worker (Codable) that enforces them.
+public struct Limits: Sendable, Equatable, Codable {
+    /// CPU quota in cores (fractional allowed: 0.5 is half of one core's time), > 0.
     public var cpus: Double?
-    /// Memory limit in bytes, > 0.
+    /// Memory limit in bytes (swap included: the server may not dodge it by swapping), > 0.
     public var memoryBytes: UInt64?
     /// CPUs to pin to, in Linux cpuset syntax such as `0-1` or `0,2`.
     public var cpuset: String?
@@ -13,4 +14,7 @@ public struct Limits: Sendable, Equatable {
         self.memoryBytes = memoryBytes
         self.cpuset = cpuset
     }
+
+    /// True when nothing is limited.
+    public var isEmpty: Bool { cpus == nil && memoryBytes == nil && cpuset == nil }
 }

@@ -29,14 +29,14 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     /// The cell's id, naming its cgroup.
     public var cellID: String
     /// CPU and memory limits enforced with cgroups; nil or empty = none.
-    public var limits: ServerLimits?
+    public var limits: Limits?
     /// Event-loop threads of the builtin server.
     public var builtinThreads: Int
 
     public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
                 bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
                 runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
-                limits: ServerLimits?, builtinThreads: Int) {
+                limits: Limits?, builtinThreads: Int) {
         self.node = node
         self.host = host
         self.system = system

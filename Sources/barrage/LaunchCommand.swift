@@ -30,7 +30,7 @@ struct LaunchCommand: ParsableCommand {
     func run() throws {
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
-        if let limits = RunDriver.serverLimits(loaded.topology), !limits.isEmpty,
+        if let limits = loaded.topology.server.limits, !limits.isEmpty,
            loaded.topology.host(named: loaded.topology.server.host)?.isLocal ?? true,
            case .failure(let error) = CgroupLimiter.preflight(limits) {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")

@@ -21,12 +21,14 @@ extension EndToEnd {
         return server["cpu_percent"] as? Double ?? -1
     }
 
-    /// Directories Barrage made for cells under the cgroup hierarchies.
+    /// Directories Barrage made for cells under the cgroup hierarchies. The cgroup unit tests
+    /// (ServeTests, which may run meanwhile) make theirs as `test-…`; those are not ours.
     static func cellCgroups() -> [String] {
         ["cpu", "cpuacct", "memory", "cpuset"].flatMap { controller -> [String] in
             let parent = "/sys/fs/cgroup/\(controller)/barrage"
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
             return entries.filter { entry in
+                guard !entry.hasPrefix("test-") else { return false }
                 var isDirectory: ObjCBool = false
                 return FileManager.default.fileExists(atPath: "\(parent)/\(entry)", isDirectory: &isDirectory) && isDirectory.boolValue
             }.map { "\(parent)/\($0)" }

@@ -1,4 +1,4 @@
-import Wire
+import Topology
 import Testing
 @testable import Serve
 #if canImport(Glibc)
@@ -12,7 +12,7 @@ struct CgroupLimiterTests {
     static let mebibyte: UInt64 = 1024 * 1024
 
     @Test func aCellCgroupGetsTheAskedValuesAndIsRemoved() throws {
-        let limits = ServerLimits(cpus: 0.5, memoryBytes: 64 * Self.mebibyte, cpuset: "0")
+        let limits = Limits(cpus: 0.5, memoryBytes: 64 * Self.mebibyte, cpuset: "0")
         guard let limiter = CgroupTestSupport.limiter("values", limits) else { return }
         defer { try? limiter.remove() }
         #expect(!limiter.directories.isEmpty)
@@ -46,7 +46,7 @@ struct CgroupLimiterTests {
 
     @Test func removeKillsWhatIsStillInside() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("remove", ServerLimits(cpus: 1, memoryBytes: 256 * Self.mebibyte)) else { return }
+              let limiter = CgroupTestSupport.limiter("remove", Limits(cpus: 1, memoryBytes: 256 * Self.mebibyte)) else { return }
         defer { try? limiter.remove() }
         // A parent shell with a child: remove() must get the whole tree, not just the top.
         let child = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["sh", "-c", "sleep 30 & sleep 30; wait"]))
@@ -63,7 +63,7 @@ struct CgroupLimiterTests {
 
     @Test func cgexecPlacesTheProcessInEveryCgroup() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("cgexec", ServerLimits(cpus: 1.5, memoryBytes: 256 * Self.mebibyte)) else { return }
+              let limiter = CgroupTestSupport.limiter("cgexec", Limits(cpus: 1.5, memoryBytes: 256 * Self.mebibyte)) else { return }
         defer { try? limiter.remove() }
         let child = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["sleep", "30"]))
         defer { child.stop() }
@@ -102,7 +102,7 @@ struct CgroupLimiterTests {
     }
 
     @Test func preflightSaysWhyAnImpossibleCpusetCannotBeHad() {
-        guard case .failure(let error) = CgroupLimiter.preflight(ServerLimits(cpuset: "0-999")) else {
+        guard case .failure(let error) = CgroupLimiter.preflight(Limits(cpuset: "0-999")) else {
             Issue.record("cpuset 0-999 was accepted on a machine with \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs")
             return
         }
@@ -110,12 +110,12 @@ struct CgroupLimiterTests {
         #expect(error.message.contains("allowed: 0"), "\(error)")
         #expect(!error.message.contains("\n"))
 
-        guard case .failure(let syntax) = CgroupLimiter.preflight(ServerLimits(cpuset: "two")) else {
+        guard case .failure(let syntax) = CgroupLimiter.preflight(Limits(cpuset: "two")) else {
             Issue.record("cpuset 'two' was accepted")
             return
         }
         #expect(syntax.message == "cpuset 'two' is not a CPU list like 0-1 or 0,2")
-        guard case .failure(let tiny) = CgroupLimiter.preflight(ServerLimits(cpus: 0.001)) else {
+        guard case .failure(let tiny) = CgroupLimiter.preflight(Limits(cpus: 0.001)) else {
             Issue.record("cpus 0.001 was accepted")
             return
         }
@@ -123,14 +123,14 @@ struct CgroupLimiterTests {
     }
 
     @Test func preflightAcceptsWhatThisMachineCanDo() {
-        guard let plan = CgroupTestSupport.plan(ServerLimits(cpus: 0.5, memoryBytes: 64 * Self.mebibyte, cpuset: "0")) else { return }
+        guard let plan = CgroupTestSupport.plan(Limits(cpus: 0.5, memoryBytes: 64 * Self.mebibyte, cpuset: "0")) else { return }
         let enforcing = plan.hierarchies.reduce(into: Set<CgroupController>()) { $0.formUnion($1.enforcing) }
         #expect(enforcing == [.cpu, .memory, .cpuset], "\(plan.summary)")
         for hierarchy in plan.hierarchies { #expect(CgroupFiles.exists(hierarchy.parent)) }
     }
 
     @Test func sweepStaleRemovesOnlyLeftoversOfDeadProcesses() throws {
-        guard let plan = CgroupTestSupport.plan(ServerLimits(memoryBytes: 64 * Self.mebibyte)) else { return }
+        guard let plan = CgroupTestSupport.plan(Limits(memoryBytes: 64 * Self.mebibyte)) else { return }
         // A pid that certainly was a process and is gone now.
         let gone = try Spawned(["true"])
         #expect(gone.wait(timeout: 5) == .exited(0))

@@ -1,4 +1,4 @@
-import Wire
+import Topology
 import Foundation
 import Testing
 @testable import Serve
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func v1SettingsAreQuotaLimitsAndAFilledCpuset() {
-        let limits = ServerLimits(cpus: 0.5, memoryBytes: 64 << 20, cpuset: "1")
+        let limits = Limits(cpus: 0.5, memoryBytes: 64 << 20, cpuset: "1")
         let settings = CgroupSetting.settings(for: limits, version: .v1, controllers: [.cpu, .cpuset, .memory],
                                               parentCPUs: "0-1", parentMems: "0")
         #expect(settings.map { "\($0.file)=\($0.value)\($0.onlyIfPresent ? "?" : "")" } == [
@@ -56,13 +56,13 @@ import Testing
             "memory.limit_in_bytes=67108864", "memory.memsw.limit_in_bytes=67108864?",
         ])
         // A co-mounted cpuset that is not asked for still gets the parent's CPUs and nodes.
-        let filled = CgroupSetting.settings(for: ServerLimits(cpus: 2), version: .v1, controllers: [.cpu, .cpuset],
+        let filled = CgroupSetting.settings(for: Limits(cpus: 2), version: .v1, controllers: [.cpu, .cpuset],
                                             parentCPUs: "0-1", parentMems: "0")
         #expect(filled.map(\.value) == ["100000", "200000", "0-1", "0"])
     }
 
     @Test func v2SettingsAreMaxFiles() {
-        let limits = ServerLimits(cpus: 1.25, memoryBytes: 1 << 30, cpuset: "0,2")
+        let limits = Limits(cpus: 1.25, memoryBytes: 1 << 30, cpuset: "0,2")
         let settings = CgroupSetting.settings(for: limits, version: .v2, controllers: [.cpu, .cpuset, .memory],
                                               parentCPUs: nil, parentMems: nil)
         #expect(settings.map { "\($0.file)=\($0.value)\($0.onlyIfPresent ? "?" : "")" } == [
@@ -71,15 +71,15 @@ import Testing
     }
 
     @Test func limitsTravelAsJSONAndTellTheServer() throws {
-        let limits = ServerLimits(cpus: 0.5, memoryBytes: 512 << 20, cpuset: "0-1")
+        let limits = Limits(cpus: 0.5, memoryBytes: 512 << 20, cpuset: "0-1")
         let data = try JSONEncoder().encode(limits)
-        #expect(try JSONDecoder().decode(ServerLimits.self, from: data) == limits)
-        #expect(try JSONDecoder().decode(ServerLimits.self, from: Data("{}".utf8)) == ServerLimits())
-        #expect(ServerLimits().isEmpty)
+        #expect(try JSONDecoder().decode(Limits.self, from: data) == limits)
+        #expect(try JSONDecoder().decode(Limits.self, from: Data("{}".utf8)) == Limits())
+        #expect(Limits().isEmpty)
         #expect(limits.environment.map { "\($0.name)=\($0.value)" } == [
             "BARRAGE_CPUS=0.5", "BARRAGE_MEMORY_BYTES=536870912", "BARRAGE_CPUSET=0-1",
         ])
-        #expect(ServerLimits(cpus: 2).environment.map(\.value) == ["2"])
+        #expect(Limits(cpus: 2).environment.map(\.value) == ["2"])
     }
 
     @Test func cellDirectoriesNameTheirOwner() {
@@ -90,15 +90,15 @@ import Testing
     }
 
     @Test func missingControllersAreNamedWithWhereTheyWereLookedFor() {
-        #expect(CgroupPlanner.plan(ServerLimits(cpus: 1), mounts: []).failure?.message
+        #expect(CgroupPlanner.plan(Limits(cpus: 1), mounts: []).failure?.message
                 == "no cgroup filesystem is mounted (none in /proc/self/mountinfo), so limits cannot be enforced")
         let hybrid = [
             CgroupMount(mountPoint: "/nonexistent/unified", version: .v2, controllers: [], noPrefix: false),
             CgroupMount(mountPoint: "/nonexistent/cpu", version: .v1, controllers: [.cpu], noPrefix: false),
         ]
-        #expect(CgroupPlanner.plan(ServerLimits(cpus: 1, memoryBytes: 1 << 30, cpuset: "0"), mounts: hybrid).failure?.message
+        #expect(CgroupPlanner.plan(Limits(cpus: 1, memoryBytes: 1 << 30, cpuset: "0"), mounts: hybrid).failure?.message
                 == "cannot enforce the limits: the cpuset, memory controllers are not available (cgroup v2 at /nonexistent/unified offers none; not mounted as cgroup v1 either)")
-        #expect(CgroupPlanner.plan(ServerLimits(cpus: 1), mounts: hybrid).failure?.message.hasPrefix(
+        #expect(CgroupPlanner.plan(Limits(cpus: 1), mounts: hybrid).failure?.message.hasPrefix(
             "cannot enforce the cpu limit with cgroup v1: cannot create /nonexistent/cpu/barrage: No such file or directory") == true)
     }
 }

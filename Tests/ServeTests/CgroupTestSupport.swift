@@ -1,4 +1,4 @@
-import Wire
+import Topology
 import Testing
 @testable import Serve
 #if canImport(Glibc)
@@ -9,7 +9,7 @@ import Glibc
 enum CgroupTestSupport {
     /// The plan for `limits`, or nil after recording why cgroups cannot be used: a machine
     /// without usable cgroups fails these tests with the reason, it does not pass them.
-    static func plan(_ limits: ServerLimits, sourceLocation: SourceLocation = #_sourceLocation) -> CgroupPlan? {
+    static func plan(_ limits: Limits, sourceLocation: SourceLocation = #_sourceLocation) -> CgroupPlan? {
         switch CgroupLimiter.preflight(limits) {
         case .success(let plan):
             return plan
@@ -20,7 +20,7 @@ enum CgroupTestSupport {
     }
 
     /// A limiter for a cell ID unique to this test run, or nil after recording why not.
-    static func limiter(_ name: String, _ limits: ServerLimits, sourceLocation: SourceLocation = #_sourceLocation) -> CgroupLimiter? {
+    static func limiter(_ name: String, _ limits: Limits, sourceLocation: SourceLocation = #_sourceLocation) -> CgroupLimiter? {
         guard let plan = plan(limits, sourceLocation: sourceLocation) else { return nil }
         do {
             return try CgroupLimiter(cellID: "test-\(name)-\(UInt32.random(in: 0...UInt32.max))", plan: plan)
