@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
