@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
-        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology"]),
+        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -11,9 +11,13 @@ public enum CommandRunner {
         /// Standard output as bytes (a tar stream, say).
         public var stdoutBytes: [UInt8]
         public var stderr: String
-        public var timedOut: Bool
-        /// Whether `stopWhen` stopped it (the coordinator was interrupted).
-        public var stopped: Bool = false
+        /// Whether it ran its course or was cut short, and by what.
+        public var ending: Ending
+
+        /// Killed after its timeout.
+        public var timedOut: Bool { ending == .timedOut }
+        /// Stopped because `stopWhen` said so (the coordinator was interrupted).
+        public var stopped: Bool { ending == .stopped }
 
         /// Standard output as text.
         public var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
@@ -22,6 +26,13 @@ public enum CommandRunner {
         public var lastErrorLine: String {
             stderr.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
         }
+    }
+
+    /// How a command ended, as far as the runner is concerned (its own exit is `status`).
+    public enum Ending: Sendable, Equatable {
+        case ranItsCourse
+        case timedOut
+        case stopped
     }
 
     /// Runs `executable arguments`; `stdin` is written in chunks (`progress` gets bytes written
@@ -48,8 +59,7 @@ public enum CommandRunner {
         options.stderr = .pipe(errors)
         let timer = try Timer(loop: loop)
         let stopCheck = try Timer(loop: loop)
-        var timedOut = false
-        var stopped = false
+        var ending = Ending.ranItsCourse
         let process = try Process(loop: loop, options: options) { code, signal in
             status = ExitStatus(exitStatus: code, termSignal: signal)
             timer.close()
@@ -84,15 +94,18 @@ public enum CommandRunner {
         }
         writeNext()
         try timer.start(after: timeoutMs) {
-            timedOut = true
+            ending = .timedOut
             try? process.kill(SIGKILL)
         }
         if let stopWhen {
             // A signal handler cannot wake this loop (epoll_wait resumes after EINTR), so ask.
             try stopCheck.start(after: 0, repeat: 50) {
-                guard !stopped, stopWhen() else { return }
-                stopped = true
+                guard ending == .ranItsCourse, stopWhen() else { return }
+                ending = .stopped
+                stopCheck.stop()
                 try? process.kill(SIGTERM)
+                // One that ignores SIGTERM is not waited for until its timeout.
+                try? timer.start(after: 2_000) { try? process.kill(SIGKILL) }
             }
         }
         while status == nil { loop.run(.once) }
@@ -105,6 +118,6 @@ public enum CommandRunner {
         }
         for stream in [output, errors, input] { stream.close() }
         return Outcome(status: status ?? .signaled(SIGKILL), stdoutBytes: stdoutBytes,
-                       stderr: String(decoding: stderrBytes, as: UTF8.self), timedOut: timedOut, stopped: stopped)
+                       stderr: String(decoding: stderrBytes, as: UTF8.self), ending: ending)
     }
 }

@@ -1,4 +1,5 @@
 import Launch
+import UV
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -32,5 +33,16 @@ struct CommandRunnerTests {
         })
         #expect(outcome.stopped && !outcome.timedOut)
         #expect(outcome.status == .signaled(SIGTERM))
+    }
+
+    @Test func aStoppedCommandThatIgnoresSIGTERMIsKilledSoon() throws {
+        let started = Loop.hrtime()
+        // Ignored signals stay ignored across exec: this sleep shrugs off SIGTERM.
+        let outcome = try CommandRunner.run("/bin/sh", ["-c", "trap '' TERM; exec sleep 20"], timeoutMs: 60_000,
+                                            stopWhen: { true })
+        let seconds = Double(Loop.hrtime() - started) / 1e9
+        #expect(outcome.ending == .stopped)
+        #expect(outcome.status == .signaled(SIGKILL))
+        #expect(seconds < 5, "took \(seconds) s, not its 60 s timeout")
     }
 }
