@@ -143,8 +143,9 @@ enum Harness {
         return containers
     }
 
-    /// Put into the command line of servers that tests write themselves, so they are found too.
-    static let testServerMarker = "barrage-e2e-test-server"
+    /// Put into the command line of servers that tests write themselves, so they are found too;
+    /// with this checkout's path, so another checkout's tests running meanwhile are not.
+    static let testServerMarker = "barrage-e2e-test-server " + packageRoot
 
     static func barragePIDs() -> Set<Int32> {
         Set(barrageProcesses().compactMap { Int32($0.prefix { $0 != ":" }) })
