@@ -99,7 +99,8 @@ public final class WorkerAgent {
                             self.channel.send(.serverResult(runner.result(node: node, host: host)))
                         }
                         self.channel.send(.failed(reason: reason))
-                    }))
+                    },
+                    building: { [unowned self] in self.channel.send(.building(system: setup.system)) }))
                 role = .server(runner, node: setup.node, host: setup.host)
                 runner.start()
             } catch {

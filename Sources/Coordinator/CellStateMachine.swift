@@ -155,7 +155,7 @@ public struct CellStateMachine: Sendable {
         case .failed(let reason):
             return fail("\(describe(node)) failed during \(phase.label): \(reason)")
 
-        case .progress, .setupServer, .setupClient, .start, .mark, .stop, .heartbeat:
+        case .progress, .building, .setupServer, .setupClient, .start, .mark, .stop, .heartbeat:
             return []
         }
     }

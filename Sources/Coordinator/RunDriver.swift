@@ -31,6 +31,8 @@ public final class RunDriver {
     private var machine: CellStateMachine?
     private var workers: [String: WorkerProcess] = [:]
     private var serverProcessGroup: Int32?
+    /// The system whose recipe the server worker said it is building, this cell.
+    private var buildingSystem: String?
     private var queue: [CellEvent] = []
     private var draining = false
     private var interruption: String?
@@ -83,6 +85,7 @@ public final class RunDriver {
                                    clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts)
         workers = [:]
         serverProcessGroup = nil
+        buildingSystem = nil
         progress.cellStarted(number: cellIndex + 1, label: Self.label(cell), connections: cell.connections,
                              warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
         post(.begin)
@@ -97,7 +100,7 @@ public final class RunDriver {
             guard var current = machine else { continue }
             let actions = current.handle(next)
             machine = current
-            progress.phase(current.phase.label)
+            progress.phase(phaseLabel(current.phase))
             for action in actions { execute(action) }
         }
         draining = false
@@ -161,6 +164,9 @@ public final class RunDriver {
         switch message {
         case .progress(let report):
             progress.clientReported(node: node, report)
+        case .building(let system):
+            // Not the state machine's business: the server's ready deadline covers the build.
+            buildingSystem = system
         case .ready(let report):
             if node == CellStateMachine.serverNode { serverProcessGroup = report.serverProcessGroup }
             if let up = report.connectionsEstablished { progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: up)) }
@@ -284,7 +290,14 @@ public final class RunDriver {
         // Workers take a silent coordinator for gone; tell them every second that it is not.
         for worker in workers.values { worker.send(.heartbeat) }
         guard let machine else { return }
-        progress.tick(phase: machine.phase.label)
+        progress.tick(phase: phaseLabel(machine.phase))
+    }
+
+    /// The phase as progress lines name it: a server starting while its recipe builds says so,
+    /// since a first build can take minutes.
+    private func phaseLabel(_ phase: CellPhase) -> String {
+        if phase == .startingServer, let buildingSystem { return "building \(buildingSystem)" }
+        return phase.label
     }
 
     static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {

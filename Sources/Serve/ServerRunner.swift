@@ -11,9 +11,13 @@ public final class ServerRunner {
     public struct Callbacks {
         public var ready: (ReadyReport) -> Void
         public var failed: (String) -> Void
-        public init(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void) {
+        /// The recipe's `build` started.
+        public var building: () -> Void
+        public init(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void,
+                    building: @escaping () -> Void = {}) {
             self.ready = ready
             self.failed = failed
+            self.building = building
         }
     }
 
@@ -83,6 +87,7 @@ public final class ServerRunner {
                     self?.buildEnded(ExitStatus(exitStatus: status, termSignal: signal))
                 }
                 state = .building(process)
+                callbacks.building()
             } catch {
                 callbacks.failed("could not run \(build): \(error)")
             }

@@ -33,6 +33,9 @@ public enum ControlMessage: Codable, Sendable, Equatable {
     case failed(reason: String)
     /// Live figures for progress lines (clients, about once a second).
     case progress(ProgressReport)
+    /// Server: the recipe's `build` is running (first use, or the recipe changed), so the
+    /// progress line can say why starting takes long; `ready` or `failed` still follows.
+    case building(system: String)
 }
 
 /// What a worker reports when it is ready.

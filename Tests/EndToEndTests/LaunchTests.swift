@@ -156,6 +156,28 @@ extension EndToEnd {
                 "left running: \(Harness.barrageProcesses(except: before))")
     }
 
+    /// A first build can take minutes: the progress line says the server is building its
+    /// recipe rather than just "starting server".
+    @Test func progressSaysWhileTheServerBuildsItsRecipe() throws {
+        let folder = try Harness.scratch("slow-build")
+        let containers = try Harness.echoRecipe(in: folder, name: "slow", misbehaviour: "pass")
+        try "#!/bin/sh\necho building slowly >&2\nsleep 5\n".write(toFile: containers + "/slow/build", atomically: true, encoding: .utf8)
+        chmod(containers + "/slow/build", 0o755)
+        let file = try Harness.topology("""
+            name: slow-build
+            hosts: { local: {} }
+            systems: [ { name: slow, container: slow } ]
+            server: { host: local }
+            clients: [ { host: local } ]
+            workload: { protocol: tcp-echo, connections: 5, warmup: 200ms, duration: 500ms }
+            """, in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results", "--containers", containers], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("[1/1] slow c5 r1 · building slow"), "\(run.stderr)")
+        let log = (try? String(contentsOfFile: folder + "/results/logs/slow-c5-r1/server.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("building slowly"), "the build's output is in the server's log: \(log)")
+    }
+
     @Test func repeatsShowMediansAndReportRerendersTheSameTable() throws {
         let folder = try Harness.scratch("repeats")
         let file = try Harness.topology("""

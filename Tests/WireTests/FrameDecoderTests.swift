@@ -9,6 +9,7 @@ import Metrics
         .mark(index: 1),
         .ready(ReadyReport(port: 8080, serverProcessGroup: 99)),
         .failed(reason: "server exited with status 3"),
+        .building(system: "grpc-go"),
         .clientResult(ClientNodeResult(
             node: "client-1", host: "local", connectionsAsked: 10, connectionsEstablished: 9,
             connectFailures: ["ECONNREFUSED": 1], threads: 1,
