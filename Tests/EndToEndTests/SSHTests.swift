@@ -104,6 +104,14 @@ extension EndToEnd {
         #expect(run.stderr.contains("'h1'"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/barrage-ssh-\(run.pid)"), "ssh control folder left behind")
         #expect(run.stderr.lowercased().contains("timed out") || run.stderr.contains("ssh"), "\(run.stderr)")
+
+        // The preflight says the same: h1 unusable, the others fine, exit 1.
+        let table = try Harness.run(["hosts", file], in: folder, timeout: 60)
+        #expect(table.status == 1, "\(table.stdout)\(table.stderr)")
+        let rows = table.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.first { $0.first == "h1" }?.dropFirst().first == "no", "\(table.stdout)")
+        for host in ["h2", "h3"] { #expect(rows.first { $0.first == host }?.dropFirst().first == "yes", "\(table.stdout)") }
+        #expect(table.stderr.contains("h1"), "\(table.stderr)")
     }
 
     /// Ctrl-C while the coordinator still prepares hosts (here: waiting on ssh to reach a host
