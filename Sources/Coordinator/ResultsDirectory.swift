@@ -18,6 +18,33 @@ public final class ResultsDirectory {
         try write(Data(topologyText.utf8), to: "topology.yaml")
     }
 
+    /// Why `path` cannot take a new run's results, if it cannot: it is a file, or a folder
+    /// that already holds something (a previous run, say, whose files would be mixed with
+    /// and overwritten by this one's). A missing or empty folder is fine.
+    public static func problem(with path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { return "\(path) is a file, not a folder" }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard entries.isEmpty else {
+            return "\(path) already holds \(entries.count) entr\(entries.count == 1 ? "y" : "ies") (an earlier run's results?); "
+                + "choose another --out or remove it"
+        }
+        return nil
+    }
+
+    /// `base`, or `base-2`, `base-3`, … if it is taken: the default folder is named to the
+    /// second, and two runs may start in the same one.
+    public static func unusedPath(_ base: String) -> String {
+        var candidate = base
+        var number = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(number)"
+            number += 1
+        }
+        return candidate
+    }
+
     /// The log file of `node` in `cell` (its folder is created).
     public func logPath(cell: String, node: String) throws -> String {
         try FileManager.default.createDirectory(atPath: "\(path)/logs/\(cell)", withIntermediateDirectories: true)

@@ -36,7 +36,16 @@ struct LaunchCommand: ParsableCommand {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")
             throw ExitCode(2)
         }
-        let resultsPath = TopologyLoader.absolute(out ?? "results/\(loaded.topology.name)-\(Self.stamp())")
+        let resultsPath: String
+        if let out {
+            resultsPath = TopologyLoader.absolute(out)
+            if let problem = ResultsDirectory.problem(with: resultsPath) {
+                printError("barrage: error: cannot write results there: \(problem)")
+                throw ExitCode(2)
+            }
+        } else {
+            resultsPath = ResultsDirectory.unusedPath(TopologyLoader.absolute("results/\(loaded.topology.name)-\(Self.stamp())"))
+        }
         guard let executable = SelfExecutable.path() else {
             printError("barrage: cannot find its own executable (/proc/self/exe)")
             throw ExitCode(1)

@@ -62,6 +62,39 @@ extension EndToEnd {
         #expect(notResults.stderr.contains("not a results directory"))
     }
 
+    /// `--out` never mixes a run into an earlier one's results: a folder that holds anything,
+    /// or a file, is refused before anything starts, and left as it was.
+    @Test func outIntoAnEarlierRunOrAFileIsRefused() throws {
+        let folder = try Harness.scratch("out-taken")
+        let file = try Harness.topology("""
+            name: out-taken
+            hosts: { local: {} }
+            systems: [ { name: builtin, container: builtin } ]
+            server: { host: local }
+            clients: [ { host: local } ]
+            workload: { protocol: tcp-echo, connections: 1, warmup: 100ms, duration: 100ms }
+            """, in: folder)
+        let earlier = folder + "/earlier"
+        try FileManager.default.createDirectory(atPath: earlier, withIntermediateDirectories: true)
+        try "{\"status\": \"ok\"}".write(toFile: earlier + "/summary.json", atomically: true, encoding: .utf8)
+        let taken = try Harness.run(["launch", file, "--out", earlier], in: folder)
+        #expect(taken.status == 2, "\(taken.stderr)")
+        #expect(taken.stderr.contains("\(earlier) already holds 1 entry"), "\(taken.stderr)")
+        #expect(try String(contentsOfFile: earlier + "/summary.json", encoding: .utf8) == "{\"status\": \"ok\"}")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: earlier) == ["summary.json"])
+
+        let plain = try Harness.run(["launch", file, "--out", earlier + "/summary.json"], in: folder)
+        #expect(plain.status == 2)
+        #expect(plain.stderr.contains("is a file, not a folder"), "\(plain.stderr)")
+
+        // An empty folder is fine.
+        let empty = folder + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let run = try Harness.run(["launch", file, "--out", empty, "--quiet"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: empty + "/summary.json"))
+    }
+
     @Test func validatePrintsThePlan() throws {
         let folder = try Harness.scratch("plan")
         let file = try Harness.topology(EndToEnd.LaunchTests.topology(name: "plan", connections: "[20, 101]"), in: folder)
