@@ -1,6 +1,6 @@
-import Topology
 import Glibc
 import Synchronization
+import Topology
 
 /// Enforces `Limits` on one cell's server process tree with cgroups, reads what the
 /// tree used, and removes the cgroups afterwards.

@@ -1,5 +1,5 @@
-import Topology
 import Glibc
+import Topology
 
 /// Decides how limits are enforced here (`CgroupLimiter.preflight`), and prepares Barrage's
 /// parent cgroups so the answer is tested, not guessed.

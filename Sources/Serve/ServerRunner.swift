@@ -1,6 +1,6 @@
-import Topology
 import Glibc
 import Metrics
+import Topology
 import UV
 import Wire
 

@@ -38,6 +38,11 @@ struct HostsCommand: ParsableCommand {
         // Ctrl-C stops the probe in flight and closes its master connection before exiting.
         PreparationInterrupt.catchSignals()
         for host in loaded.topology.hosts {
+            // A signal that came while a local probe ran (nothing stops those) ends it here.
+            if let signal = PreparationInterrupt.caught {
+                printError("barrage hosts: interrupted by \(PreparationInterrupt.describe(signal)) before checking \(host.name)")
+                throw ExitCode(1)
+            }
             let start = Loop.hrtime()
             let outcome: CommandRunner.Outcome
             var deployer: Deployer?

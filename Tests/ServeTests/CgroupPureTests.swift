@@ -1,6 +1,6 @@
-import Topology
 import Foundation
 import Testing
+import Topology
 @testable import Serve
 
 /// The parts of cgroup handling that need no cgroups: parsing, values, names, messages.

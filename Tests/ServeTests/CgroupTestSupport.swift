@@ -1,5 +1,5 @@
-import Topology
 import Testing
+import Topology
 @testable import Serve
 #if canImport(Glibc)
 import Glibc
