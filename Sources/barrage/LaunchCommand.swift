@@ -58,6 +58,10 @@ struct LaunchCommand: ParsableCommand {
                                                         containersDirectory: loaded.containersDirectory, quiet: quiet)
         } catch {
             RemotePreparation.finish([:])
+            if let unenforceable = error as? RemotePreparation.LimitsUnenforceable {
+                printError("\(topology): error: server.limits cannot be enforced on \(unenforceable.host): \(unenforceable.reason)")
+                throw ExitCode(2)
+            }
             if error is Deployer.Stopped {
                 let signal = PreparationInterrupt.caught.map(PreparationInterrupt.describe) ?? "a signal"
                 printError("barrage: interrupted by \(signal) while preparing hosts; no cell ran, no ssh connection is left open")

@@ -10,6 +10,12 @@ enum RemotePreparation {
         var description: String
     }
 
+    /// The server host cannot enforce `server.limits`: a usage error, like the same on this machine.
+    struct LimitsUnenforceable: Error {
+        var host: String
+        var reason: String
+    }
+
     /// Where the ssh master sockets live: short, because socket paths are limited to ~100 bytes.
     static func controlDirectory() -> String {
         let path = "/tmp/barrage-ssh-\(getpid())"
@@ -50,6 +56,9 @@ enum RemotePreparation {
                 case .copied(let count): say("barrage: \(host.name): copied barrage \(hash.prefix(12)) (\(count) bytes)")
                 }
                 var shipped: [String: String] = [:]
+                if host.name == serverHost, let limits = plan.topology.server.limits, !limits.isEmpty {
+                    try checkLimits(limits, with: deployer, binaryHash: hash, host: host.name, say: say)
+                }
                 if host.name == serverHost {
                     for (name, recipe) in recipes.sorted(by: { $0.key < $1.key }) {
                         switch try deployer.deployRecipe(name: name, tar: recipe.tar, hash: recipe.hash) {
@@ -63,11 +72,22 @@ enum RemotePreparation {
             } catch {
                 for prepared in ready.values { Deployer(host: "", ssh: prepared.ssh, say: say).disconnect() }
                 deployer.disconnect()
-                if error is Deployer.Stopped { throw error }
+                if error is Deployer.Stopped || error is LimitsUnenforceable { throw error }
                 throw Failure(description: "cannot use host '\(host.name)': \(error)")
             }
         }
         return ready
+    }
+
+    /// Runs the limits preflight on the server host with the binary just deployed there.
+    static func checkLimits(_ limits: Limits, with deployer: Deployer, binaryHash: String, host: String,
+                            say: (String) -> Void) throws {
+        let json = String(decoding: try JSONEncoder().encode(limits), as: UTF8.self)
+        let outcome = try deployer.run("exec \(Deployer.remoteBinary(hash: binaryHash)) limits-check --limits \(ShellQuote.word(json))")
+        guard outcome.status.isSuccess else {
+            throw LimitsUnenforceable(host: host, reason: outcome.lastErrorLine.isEmpty ? "limits-check \(outcome.status)" : outcome.lastErrorLine)
+        }
+        say("barrage: \(host): limits \(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
 
     /// A reproducible tar of `Containers/<name>` and `Containers/bench.proto`, and its hash.

@@ -140,6 +140,31 @@ extension EndToEnd {
         #expect(!FileManager.default.fileExists(atPath: folder + "/results"), "nothing ran, so no results")
     }
 
+    /// Limits are checked on the server host itself before anything starts: ones it cannot
+    /// enforce stop the run (exit 2, naming the host), ones it can are enforced there.
+    @Test func serverLimitsAreCheckedOnTheServerHostBeforeTheRun() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-limits")
+        func topology(_ name: String, limits: String) throws -> String {
+            try Self.topology(hosts, name: name, duration: "1s", systems: "[ { name: builtin, container: builtin } ]")
+                .replacingOccurrences(of: "server: { host: h1 }", with: "server: { host: h1, limits: \(limits) }")
+        }
+        let impossible = try Harness.topology(try topology("ssh-limits-bad", limits: "{ cpuset: \"0-999\" }"), in: folder, name: "bad.yaml")
+        let refused = try Harness.run(["launch", impossible, "--out", folder + "/bad"], in: folder, timeout: 120)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("server.limits cannot be enforced on h1"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/bad"), "nothing ran")
+
+        let possible = try Harness.topology(try topology("ssh-limits-ok", limits: "{ cpus: 1, memory: 256MiB }"), in: folder, name: "ok.yaml")
+        let run = try Harness.run(["launch", possible, "--out", folder + "/ok"], in: folder, timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("h1: limits"), "\(run.stderr)")
+        let cell = try #require(Harness.cells(try Harness.summary(folder + "/ok")).first)
+        let server = try #require(cell["server"] as? [String: Any])
+        #expect((server["cgroup_memory_peak_bytes"] as? Int ?? 0) > 0, "enforced in a cgroup on h1: \(server)")
+        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+    }
+
     @Test func hostWhoseKeyIsUnknownIsRefusedWithHowToAcceptIt() throws {
         let hosts = try TestHosts()
         let folder = try Harness.scratch("ssh-key")
