@@ -192,7 +192,7 @@ public final class RunDriver {
             let runBuild = builtContainers.insert(cell.system.container).inserted
             return .setupServer(ServerSetup(
                 node: node, host: cell.server.host.name, system: cell.system.name, container: container,
-                protocolKind: workload.protocolKind, bindHost: cell.server.host.isLocal ? "127.0.0.1" : "0.0.0.0",
+                protocolKind: workload.protocolKind, bindHost: Self.bindHost(cell.server.host),
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
                 buildDirectory: buildDirectory, runBuild: runBuild,
                 readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: plan.topology.server.limits,
@@ -219,6 +219,12 @@ public final class RunDriver {
     }
 
     /// Where clients reach a server on `host`.
+    /// Where the server listens: loopback on this machine unless the host has an `address`
+    /// (clients elsewhere reach it there), every interface on an ssh host.
+    static func bindHost(_ host: Host) -> String {
+        host.isLocal && host.address == nil ? "127.0.0.1" : "0.0.0.0"
+    }
+
     static func address(of host: Host) -> String {
         if let address = host.address { return address }
         return host.ssh?.host ?? "127.0.0.1"

@@ -7,11 +7,13 @@ extension TopologyValidator {
     /// 16 TiB: more than any machine has; larger values are typos (and keep clear of overflow).
     static let maximumMemoryBytes: UInt64 = 16 << 40
 
-    mutating func server(_ top: Fields, hosts: [Host]?) -> ServerSpec? {
+    /// The server section, and where its `host` is written (for checks that need the clients).
+    mutating func server(_ top: Fields, hosts: [Host]?) -> (spec: ServerSpec, hostMark: SourceMark)? {
         guard let node = required(top, "server"),
               let fields = fields(of: node, label: "server", place: "in server", allowed: Self.serverKeys)
         else { return nil }
-        let host = required(fields, "host").flatMap { hostReference($0, label: "server host", hosts: hosts) }
+        let hostNode = required(fields, "host")
+        let host = hostNode.flatMap { hostReference($0, label: "server host", hosts: hosts) }
         var port: Int? = 0  // 0: the server picks any free port and reports it
         if let node = fields.value("port") {
             port = integer(node, label: "port", in: 0...65_535)
@@ -20,8 +22,21 @@ extension TopologyValidator {
         if let node = fields.value("limits") {
             limits = self.limits(node)
         }
-        guard let host, let port else { return nil }
-        return ServerSpec(host: host, port: port, limits: limits)
+        guard let host, let hostNode, let port else { return nil }
+        return (ServerSpec(host: host, port: port, limits: limits), hostNode.mark)
+    }
+
+    /// A server on this machine listens on loopback unless its host has an `address`; clients on
+    /// ssh hosts would take 127.0.0.1 for their own machine, so they need that address.
+    mutating func checkServerReach(_ server: ServerSpec, at mark: SourceMark, clients: [ClientGroup], hosts: [Host]) {
+        guard let serverHost = hosts.first(where: { $0.name == server.host }), serverHost.isLocal, serverHost.address == nil
+        else { return }
+        let remote = clients.map(\.host).filter { name in hosts.first { $0.name == name }?.isLocal == false }
+        guard let first = remote.first else { return }
+        sink.report("the server runs on this machine (host \(Quote.quoted(server.host))) but clients on ssh host "
+                    + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
+                    + "\(Quote.quoted(server.host)) an `address:` they can reach, such as this machine's address on their network",
+                    at: mark)
     }
 
     private mutating func limits(_ node: YAMLNode) -> Limits? {

@@ -41,11 +41,14 @@ struct TopologyValidator {
         let server = self.server(top, hosts: hosts)
         let clients = self.clients(top, hosts: hosts)
         let workload = self.workload(top, clients: clients, systemCount: systems?.count)
+        if let server, let clients, let hosts {
+            checkServerReach(server.spec, at: server.hostMark, clients: clients.groups, hosts: hosts)
+        }
 
         guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let workload else {
             return nil
         }
-        return Topology(name: name, hosts: hosts, systems: systems, server: server,
+        return Topology(name: name, hosts: hosts, systems: systems, server: server.spec,
                         clients: clients.groups, workload: workload)
     }
 

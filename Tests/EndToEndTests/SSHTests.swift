@@ -50,6 +50,26 @@ extension EndToEnd {
         #expect(table.stdout.contains("x86_64"))
     }
 
+    /// The server on this machine, clients on two ssh hosts: they reach it at the address the
+    /// topology gives this machine, where it then listens (not on loopback only).
+    @Test func localServerServesRemoteClientsAtItsAddress() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-local-server")
+        let bridge = (TestHosts.environment["BARRAGE_NETNS_NET"] ?? "") + ".1"
+        let yaml = try Self.topology(hosts, name: "ssh-local-server", duration: "1s", systems: "[ { name: builtin, container: builtin } ]")
+            .replacingOccurrences(of: "hosts:\n", with: "hosts:\n  local: { address: \(bridge) }\n")
+            .replacingOccurrences(of: "server: { host: h1 }", with: "server: { host: local }")
+        let file = try Harness.topology(yaml, in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder, timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let cell = try #require(Harness.cells(try Harness.summary(folder + "/results")).first)
+        #expect(cell["status"] as? String == "ok", "\(cell["error"] ?? "")")
+        #expect((cell["requests"] as? Int ?? 0) > 0 && cell["errors"] as? Int == 0)
+        let clients = try #require(cell["clients"] as? [String: Any])
+        #expect((clients["hosts"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String } == ["h2", "h3"])
+        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+    }
+
     @Test func remoteClientWorkerKilledFailsItsCellNamingTheHost() throws {
         let hosts = try TestHosts()
         let folder = try Harness.scratch("ssh-kill")

@@ -71,6 +71,10 @@ private let badFiles: [BadFile] = [
             line: 11, column: 14, message: "workers -99999999999999999999999 is out of range"),
     BadFile(name: "port out of range", text: edit([8: "  host: local\n  port: 70000"]),
             line: 9, column: 9, message: "port 70000 is out of range; at most 65535"),
+    BadFile(name: "server on this machine unreachable for ssh clients",
+            text: edit([3: "  local:\n  far:\n    ssh: bench@far", 10: "  - host: far"]),
+            line: 10, column: 9, message: "the server runs on this machine (host 'local') but clients on ssh host 'far' "
+                + "cannot reach it at 127.0.0.1 (that is their own machine); give host 'local' an `address:`"),
     BadFile(name: "ssh target without user", text: edit([3: "  local:\n  far:\n    ssh: 10.0.0.1"]),
             line: 5, column: 10, message: "bad ssh target: no user in '10.0.0.1'"),
     BadFile(name: "ssh port zero", text: edit([3: "  local:\n  far:\n    ssh: bench@far:0"]),

@@ -25,6 +25,16 @@ import Testing
         #expect(topology.systems[0].isBuiltin)
     }
 
+    /// A server on this machine with an `address` serves clients on ssh hosts there.
+    @Test func aLocalServerWithAnAddressServesRemoteClients() throws {
+        let text = minimalExample
+            .replacingOccurrences(of: "hosts:\n  local:\n", with: "hosts:\n  local: { address: 10.0.0.5 }\n  far: { ssh: bench@far }\n")
+            .replacingOccurrences(of: "clients:\n  - host: local", with: "clients:\n  - host: far")
+        let topology = try parse(text).get()
+        #expect(topology.host(named: "local")?.address == "10.0.0.5")
+        #expect(topology.clients.map(\.host) == ["far"])
+    }
+
     @Test func minimalFileGetsEveryDefault() throws {
         let topology = try parse(minimalExample).get()
         #expect(topology == Topology(

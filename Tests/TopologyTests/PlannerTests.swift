@@ -65,7 +65,7 @@ import Testing
         let parsed = try parse("""
         name: demo
         hosts:
-          local: {}
+          local: { address: 10.0.0.1 }
           loadgen-1: { ssh: bench@10.0.0.11, address: 10.0.0.11 }
         systems:
           - { name: builtin, container: builtin }
