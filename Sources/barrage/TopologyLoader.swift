@@ -21,12 +21,23 @@ enum TopologyLoader {
             return nil
         }
         let containersDirectory = containers.map(absolute) ?? findContainers(near: path)
+        if let containers {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: containersDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                printError("barrage: error: --containers \(containers): no such folder")
+                return nil
+            }
+        }
         let known = knownContainers(in: containersDirectory)
         switch TopologyParser.parse(bytes: Array(data), file: path, knownContainers: known) {
         case .success(let topology):
             return Loaded(topology: topology, text: String(decoding: data, as: UTF8.self), containersDirectory: containersDirectory)
         case .failure(let errors):
             printError(errors.description)
+            if errors.diagnostics.contains(where: { $0.message.hasPrefix("unknown container") }) {
+                printError("\(path): note: recipes are the folders of \(containersDirectory) that hold an executable `run`; "
+                           + "--containers DIR names another folder")
+            }
             return nil
         }
     }

@@ -57,6 +57,15 @@ extension EndToEnd {
         #expect(usage.status == 2)
         let unknown = try Harness.run(["frobnicate"], in: folder)
         #expect(unknown.status == 2)
+        let noRecipes = try Harness.run(["validate", Harness.packageRoot + "/Topologies/quick-local.yaml",
+                                         "--containers", folder + "/nope"], in: folder)
+        #expect(noRecipes.status == 2)
+        #expect(noRecipes.stderr.contains("--containers \(folder)/nope: no such folder"), "\(noRecipes.stderr)")
+        let emptyRecipes = try Harness.run(["validate", Harness.packageRoot + "/Topologies/quick-local.yaml",
+                                            "--containers", folder], in: folder)
+        #expect(emptyRecipes.status == 2)
+        #expect(emptyRecipes.stderr.contains("unknown container 'python-echo'"), "\(emptyRecipes.stderr)")
+        #expect(emptyRecipes.stderr.contains("note: recipes are the folders of \(folder)"), "\(emptyRecipes.stderr)")
         let notResults = try Harness.run(["report", folder], in: folder)
         #expect(notResults.status == 2)
         #expect(notResults.stderr.contains("not a results directory"))
