@@ -31,7 +31,11 @@ struct HostsCommand: ParsableCommand {
         }
         let hash = SHA256.hex([UInt8](binary))
         let control = RemotePreparation.controlDirectory()
-        defer { try? FileManager.default.removeItem(atPath: control) }
+        if loaded.topology.hosts.contains(where: { !$0.isLocal }) { RemotePreparation.startReaper(control: control) }
+        defer {
+            try? FileManager.default.removeItem(atPath: control)
+            RemotePreparation.stopReaper()
+        }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         var rows: [[String]] = []
         var problems: [String] = []

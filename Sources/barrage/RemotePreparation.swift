@@ -16,6 +16,29 @@ enum RemotePreparation {
         var reason: String
     }
 
+    /// The `ssh-reaper` watching this process, while master connections may be open.
+    nonisolated(unsafe) static var reaper: pid_t?
+
+    /// Starts `barrage ssh-reaper` for `control`: if this process dies without closing the
+    /// masters (SIGKILL), it closes them. Best effort; a run goes on without it.
+    static func startReaper(control: String) {
+        guard reaper == nil, let executable = SelfExecutable.path() else { return }
+        let arguments = [executable, "ssh-reaper", "--control", control, "--parent", String(getpid())]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        if posix_spawn(&pid, executable, nil, nil, &argv, environ) == 0 { reaper = pid }
+    }
+
+    /// Stops the reaper: the masters are closed by now.
+    static func stopReaper() {
+        guard let pid = reaper else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        reaper = nil
+    }
+
     /// Where the ssh master sockets live: short, because socket paths are limited to ~100 bytes.
     static func controlDirectory() -> String {
         let path = "/tmp/barrage-ssh-\(getpid())"
@@ -38,6 +61,7 @@ enum RemotePreparation {
         let bytes = [UInt8](binary)
         let hash = SHA256.hex(bytes)
         let control = controlDirectory()
+        startReaper(control: control)
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         let serverHost = plan.topology.server.host
         let containers = Set(plan.topology.systems.filter { !$0.isBuiltin }.map(\.container))
@@ -106,5 +130,6 @@ enum RemotePreparation {
     static func finish(_ hosts: [String: RemoteHost]) {
         for host in hosts.values { Deployer(host: "", ssh: host.ssh, say: { _ in }).disconnect() }
         try? FileManager.default.removeItem(atPath: "/tmp/barrage-ssh-\(getpid())")
+        stopReaper()
     }
 }

@@ -93,6 +93,26 @@ extension EndToEnd {
         #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
     }
 
+    /// SIGKILL leaves the coordinator no chance to clean up; its ssh-reaper closes the master
+    /// connections OpenSSH daemonized, so nothing is left here or on any host.
+    @Test func killedCoordinatorLeavesNoSSHMasterOrRemoteWorker() throws {
+        let hosts = try TestHosts()
+        let folder = try Harness.scratch("ssh-sigkill")
+        let file = try Harness.topology(try Self.topology(hosts, name: "ssh-sigkill", duration: "20s",
+                                                          systems: "[ { name: builtin, container: builtin } ]"), in: folder)
+        let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
+        let control = "/tmp/barrage-ssh-\(run.process.processIdentifier)"
+        try #require(Harness.eventually(timeout: 60) { run.stderr.contains("measuring") }, "\(run.stderr)")
+        #expect(!Harness.processes(containing: control).isEmpty, "masters are up while it runs")
+        kill(run.process.processIdentifier, SIGKILL)
+        run.wait(timeout: 10)
+        #expect(Harness.eventually(timeout: 5) { Harness.processes(containing: control).isEmpty },
+                "left running: \(Harness.processes(containing: control))")
+        #expect(Harness.eventually(timeout: 2) { !FileManager.default.fileExists(atPath: control) }, "control folder left")
+        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left on the hosts: \(hosts.leftovers())")
+        #expect(Harness.eventually(timeout: 2) { Harness.processes(containing: "ssh-reaper").isEmpty })
+    }
+
     @Test func cutConnectionToAClientHostFailsItsCellAndLeavesNothing() throws {
         let hosts = try TestHosts()
         let folder = try Harness.scratch("ssh-cut")

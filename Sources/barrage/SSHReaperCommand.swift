@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Glibc
+
+/// `barrage ssh-reaper --control DIR --parent PID`: internal. OpenSSH daemonizes the master
+/// connections (`ControlPersist`), so a coordinator killed with SIGKILL would leave them
+/// running until their idle timeout. This helper, started by the coordinator, watches for its
+/// parent to die (it is re-parented then), and then closes every master whose socket is in DIR
+/// (`ssh -O exit`, which also ends the sessions riding on it, so remote workers see their
+/// channel close) and removes DIR. On a normal exit the coordinator does that itself and
+/// kills this helper.
+struct SSHReaperCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ssh-reaper",
+        abstract: "Internal: close the ssh master connections in a folder when the coordinator dies.",
+        shouldDisplay: false)
+
+    @Option(help: "The folder of the master connections' sockets.")
+    var control: String
+
+    @Option(help: "The coordinator's pid.")
+    var parent: Int32
+
+    func run() throws {
+        // Ctrl-C and a closing terminal reach the whole group: the coordinator handles them.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        // A dead parent's children are re-parented (to init or a subreaper). Polling needs no
+        // prctl (variadic, so not callable from Swift) and a fifth of a second is soon enough.
+        while getppid() == parent { usleep(200_000) }
+        Self.closeMasters(in: control)
+    }
+
+    /// `ssh -O exit` for every socket in `folder`, then removes it.
+    static func closeMasters(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let socket = folder + "/" + name
+            var pid: pid_t = 0
+            let arguments = ["ssh", "-o", "ControlPath=\(socket)", "-o", "LogLevel=QUIET", "-O", "exit", "barrage-master"]
+            var argv = arguments.map { strdup($0) } + [nil]
+            defer { for pointer in argv { free(pointer) } }
+            guard posix_spawnp(&pid, "ssh", nil, nil, &argv, environ) == 0 else { continue }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
