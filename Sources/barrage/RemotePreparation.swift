@@ -26,8 +26,15 @@ enum RemotePreparation {
         let arguments = [executable, "ssh-reaper", "--control", control, "--parent", String(getpid())]
         var argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        // Nothing to say, and no reason to hold the coordinator's output pipes open.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in Int32(0)...2 {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
         var pid: pid_t = 0
-        if posix_spawn(&pid, executable, nil, nil, &argv, environ) == 0 { reaper = pid }
+        if posix_spawn(&pid, executable, &actions, nil, &argv, environ) == 0 { reaper = pid }
     }
 
     /// Stops the reaper: the masters are closed by now.
