@@ -56,10 +56,11 @@ public final class RunDriver {
     /// Runs every cell (or until interrupted); returns the final summary, also written to disk.
     public func run() -> RunSummary {
         ignoreSIGPIPE()
-        try? interruptSignal.start(SIGINT) { [unowned self] _ in self.interrupt("interrupted by SIGINT (Ctrl-C)") }
-        try? terminateSignal.start(SIGTERM) { [unowned self] _ in self.interrupt("interrupted by SIGTERM") }
+        for (watcher, signal) in [(interruptSignal, SIGINT), (terminateSignal, SIGTERM)] {
+            try? watcher.start(signal) { [unowned self] _ in self.interrupt("interrupted by \(PreparationInterrupt.describe(signal))") }
+        }
         // One that came after preparation's last look and before these watchers.
-        if let signal = PreparationInterrupt.caught { interrupt("interrupted by \(PreparationInterrupt.describe(signal))") }
+        if let signal = PreparationInterrupt.caughtName { interrupt("interrupted by \(signal)") }
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in self.showProgress() }
         try? results.writeSummary(summary)
         startNextCell()

@@ -17,6 +17,11 @@ public enum PreparationInterrupt {
         caughtSignal == 0 ? nil : caughtSignal
     }
 
+    /// The caught signal as messages name it ("SIGINT (Ctrl-C)"), if one was caught.
+    public static var caughtName: String? {
+        caught.map(describe)
+    }
+
     /// Whether a signal was caught (the `stopWhen` of preparation's commands).
     public static func isCaught() -> Bool { caughtSignal != 0 }
 

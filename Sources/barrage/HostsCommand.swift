@@ -43,8 +43,8 @@ struct HostsCommand: ParsableCommand {
         PreparationInterrupt.catchSignals()
         for host in loaded.topology.hosts {
             // A signal that came while a local probe ran (nothing stops those) ends it here.
-            if let signal = PreparationInterrupt.caught {
-                printError("barrage hosts: interrupted by \(PreparationInterrupt.describe(signal)) before checking \(host.name)")
+            if let signal = PreparationInterrupt.caughtName {
+                printError("barrage hosts: interrupted by \(signal) before checking \(host.name)")
                 throw ExitCode(1)
             }
             let start = Loop.hrtime()
@@ -62,8 +62,7 @@ struct HostsCommand: ParsableCommand {
             } catch {
                 deployer?.disconnect()
                 if error is Deployer.Stopped {
-                    let signal = PreparationInterrupt.caught.map(PreparationInterrupt.describe) ?? "a signal"
-                    printError("barrage hosts: interrupted by \(signal) while checking \(host.name)")
+                    printError("barrage hosts: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while checking \(host.name)")
                     throw ExitCode(1)
                 }
                 rows.append([host.name, "no", "-", "-", "-", "-", "-", "-"])

@@ -63,8 +63,7 @@ struct LaunchCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             if error is Deployer.Stopped {
-                let signal = PreparationInterrupt.caught.map(PreparationInterrupt.describe) ?? "a signal"
-                printError("barrage: interrupted by \(signal) while preparing hosts; no cell ran, no ssh connection is left open")
+                printError("barrage: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while preparing hosts; no cell ran, no ssh connection is left open")
             } else {
                 printError("barrage: \(error)")
             }

@@ -23,18 +23,7 @@ enum RemotePreparation {
     /// masters (SIGKILL), it closes them. Best effort; a run goes on without it.
     static func startReaper(control: String) {
         guard reaper == nil, let executable = SelfExecutable.path() else { return }
-        let arguments = [executable, "ssh-reaper", "--control", control, "--parent", String(getpid())]
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        // Nothing to say, and no reason to hold the coordinator's output pipes open.
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor in Int32(0)...2 {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        var pid: pid_t = 0
-        if posix_spawn(&pid, executable, &actions, nil, &argv, environ) == 0 { reaper = pid }
+        reaper = QuietChild.start([executable, "ssh-reaper", "--control", control, "--parent", String(getpid())])
     }
 
     /// Stops the reaper: the masters are closed by now.

@@ -34,12 +34,8 @@ struct SSHReaperCommand: ParsableCommand {
     /// `ssh -O exit` for every socket in `folder`, then removes it.
     static func closeMasters(in folder: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-            let socket = folder + "/" + name
-            var pid: pid_t = 0
-            let arguments = ["ssh", "-o", "ControlPath=\(socket)", "-o", "LogLevel=QUIET", "-O", "exit", "barrage-master"]
-            var argv = arguments.map { strdup($0) } + [nil]
-            defer { for pointer in argv { free(pointer) } }
-            guard posix_spawnp(&pid, "ssh", nil, nil, &argv, environ) == 0 else { continue }
+            guard let pid = QuietChild.start(["ssh", "-o", "ControlPath=\(folder)/\(name)", "-o", "LogLevel=QUIET",
+                                              "-O", "exit", "barrage-master"]) else { continue }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
         }
