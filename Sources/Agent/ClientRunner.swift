@@ -22,7 +22,6 @@ final class ClientRunner {
     private var established = 0
     private var connectFailures: [String: UInt64] = [:]
     private var merged = WindowCounters()
-    private var lateSends: UInt64 = 0
     private var latestProgress: [Int: ProgressReport] = [:]
     private var windowStartMs: UInt64 = 0
     private var windowEndMs: UInt64 = 0
@@ -110,7 +109,6 @@ final class ClientRunner {
     func stop(done: @escaping (ClientNodeResult) -> Void) {
         progressTimer.stop()
         merged = WindowCounters()
-        lateSends = 0
         pending = .stopping(done: done)
         broadcast(.stop)
     }
@@ -149,9 +147,8 @@ final class ClientRunner {
             guard allAnswered(index) else { return }
             pending = .none
             done()
-        case (.stopped(let counters, let late), .stopping(let done)):
+        case (.stopped(let counters), .stopping(let done)):
             merged.add(counters)
-            lateSends += late
             guard allAnswered(index) else { return }
             pending = .none
             done(result())
@@ -171,6 +168,7 @@ final class ClientRunner {
             connectionsEstablished: established, connectFailures: connectFailures,
             threads: threads.count, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
             requests: merged.requests, errors: merged.errors, histogram: merged.histogram,
-            cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: lateSends)
+            cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: merged.lateSends,
+            queuedSends: merged.queuedSends, intervals: merged.intervals)
     }
 }

@@ -19,7 +19,7 @@ final class LoadThread: @unchecked Sendable {
         case connected(established: Int, failures: [String: UInt64])
         case marked(Int)
         case progress(requests: UInt64, errors: UInt64, connectionsUp: Int)
-        case stopped(WindowCounters, lateSends: UInt64)
+        case stopped(WindowCounters)
         case failed(String)
     }
 
@@ -29,9 +29,6 @@ final class LoadThread: @unchecked Sendable {
     private let makeEngine: (Loop) throws -> any LoadEngine
     private let reply: @Sendable (Int, Reply) -> Void
     private var engine: (any LoadEngine)?
-    /// Late sends at the window's edges, so only the window's are reported.
-    private var lateAtWindowStart: UInt64 = 0
-    private var lateInWindow: UInt64 = 0
     private var thread = pthread_t()
 
     /// Prepares the thread's loop here (before it runs, so handles can be made from this
@@ -85,18 +82,13 @@ final class LoadThread: @unchecked Sendable {
             engine.start()
         case .mark(let number):
             engine.mark(index: number)
-            if number == 1 {
-                lateAtWindowStart = engine.lateSends
-            } else {
-                lateInWindow = engine.lateSends - lateAtWindowStart
-            }
             reply(index, .marked(number))
         case .progress:
             reply(index, .progress(requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
                                    connectionsUp: engine.connectionsUp))
         case .stop:
             engine.stop()
-            reply(index, .stopped(engine.counters, lateSends: lateInWindow))
+            reply(index, .stopped(engine.counters))
         case .exit:
             engine.stop()
             finish()

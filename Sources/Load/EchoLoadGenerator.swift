@@ -52,8 +52,6 @@ public final class EchoLoadGenerator {
     public private(set) var counters = WindowCounters()
     /// Connections up right now.
     public private(set) var connectionsUp = 0
-    /// Open loop: sends that went out later than scheduled (the generator fell behind).
-    public private(set) var lateSends: UInt64 = 0
 
     public init(loop: Loop, parameters: Parameters) throws {
         self.loop = loop
@@ -143,7 +141,7 @@ public final class EchoLoadGenerator {
             fillConnectWindow()
             finishConnectingIfDone()
         case .running:
-            counters.failure("connection")
+            counters.failure("connection", nowNs: Loop.hrtime())
             scheduleReconnect(session)
         case .connected, .stopped:
             break
@@ -201,7 +199,7 @@ public final class EchoLoadGenerator {
         case .awaiting:
             // Behind schedule: this request waits for the one out; its latency still runs from now-intended.
             backlog[session.index] += 1
-            lateSends += 1
+            counters.queuedSend()
         case .connecting, .closed:
             break
         }
@@ -226,7 +224,7 @@ public final class EchoLoadGenerator {
     @inline(__always)
     private func received(_ count: Int, on session: EchoSession) {
         guard case .awaiting(let sentNs, let intendedNs, let already) = session.state else {
-            counters.failure("protocol")
+            counters.failure("protocol", nowNs: Loop.hrtime())
             return
         }
         let total = already + count
@@ -236,7 +234,7 @@ public final class EchoLoadGenerator {
         }
         let now = Loop.hrtime()
         let start = intervalNs == 0 ? sentNs : intendedNs
-        counters.success(latencyMicroseconds: now > start ? (now - start) / 1000 : 0)
+        counters.success(latencyMicroseconds: now > start ? (now - start) / 1000 : 0, nowNs: now)
         session.state = .idle
         guard case .running = phase else { return }
         if intervalNs == 0 {
@@ -256,7 +254,7 @@ public final class EchoLoadGenerator {
         let wasUp: Bool
         switch session.state {
         case .awaiting:
-            counters.failure(failure)
+            counters.failure(failure, nowNs: Loop.hrtime())
             wasUp = true
         case .idle:
             wasUp = true
@@ -302,7 +300,7 @@ public final class EchoLoadGenerator {
 
     /// Opens (1) or closes (2) the measurement window.
     public func mark(index: Int) {
-        counters.mark(index: index)
+        counters.mark(index: index, nowNs: Loop.hrtime())
     }
 
     /// Stops sending and closes every connection.

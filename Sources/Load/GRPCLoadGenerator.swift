@@ -103,8 +103,6 @@ public final class GRPCLoadGenerator: LoadEngine {
     public private(set) var counters = WindowCounters()
     /// Connections up right now.
     public private(set) var connectionsUp = 0
-    /// Open loop: sends that came due while every slot of their connection was busy.
-    public private(set) var lateSends: UInt64 = 0
 
     /// A generator on `loop` (which must be run on one thread, with every call below made on
     /// it). Throws `GRPCLoadError.invalidParameter` for out-of-range parameters, or a
@@ -219,7 +217,7 @@ public final class GRPCLoadGenerator: LoadEngine {
             finishConnectingIfDone()
         case .running:
             connection.phase = .down(sinceNs: Loop.hrtime())
-            counters.failure("connection")
+            counters.failure("connection", nowNs: Loop.hrtime())
         case .connected, .stopped:
             connection.phase = .idle
         }
@@ -345,7 +343,7 @@ public final class GRPCLoadGenerator: LoadEngine {
     private func offer(_ connection: GRPCLoadConnection, intendedNs: UInt64) {
         guard case .up = connection.phase, let client = connection.client else {
             // The connection was lost under load: this send fails with it.
-            counters.failure("connection")
+            counters.failure("connection", nowNs: Loop.hrtime())
             return
         }
         if connection.backlog.count == 0, client.startCall(intendedNs: intendedNs) {
@@ -355,7 +353,7 @@ public final class GRPCLoadGenerator: LoadEngine {
             }
         } else {
             connection.backlog.push(intendedNs: intendedNs)
-            lateSends += 1
+            counters.queuedSend()
         }
     }
 
@@ -384,7 +382,7 @@ public final class GRPCLoadGenerator: LoadEngine {
         let queued = connection.backlog.removeAll()
         connection.closeSocket()
         if case .running = phase {
-            for _ in 0..<queued { counters.failure("connection") }
+            for _ in 0..<queued { counters.failure("connection", nowNs: Loop.hrtime()) }
             connection.phase = .down(sinceNs: Loop.hrtime())
         } else {
             connection.phase = .idle
@@ -417,7 +415,7 @@ public final class GRPCLoadGenerator: LoadEngine {
 
     /// Opens (1) or closes (2) the measurement window.
     public func mark(index: Int) {
-        counters.mark(index: index)
+        counters.mark(index: index, nowNs: Loop.hrtime())
     }
 
     /// Stops sending: resets every stream, says GOAWAY, and closes every connection. Call it
@@ -446,9 +444,9 @@ extension GRPCLoadGenerator: GRPCClientConnectionDelegate {
                         latencyNs: UInt64) {
         guard case .running = phase else { return }
         if case .success = outcome {
-            counters.success(latencyMicroseconds: latencyNs / 1000)
+            counters.success(latencyMicroseconds: latencyNs / 1000, nowNs: Loop.hrtime())
         } else if let kind = outcome.errorKind {
-            counters.failure(kind)
+            counters.failure(kind, nowNs: Loop.hrtime())
         }
     }
 }

@@ -15,8 +15,6 @@ public protocol LoadEngine: AnyObject {
     var counters: WindowCounters { get }
     /// Connections up right now.
     var connectionsUp: Int { get }
-    /// Open loop: sends that went out later than scheduled (the generator fell behind).
-    var lateSends: UInt64 { get }
 }
 
 extension EchoLoadGenerator: LoadEngine {}

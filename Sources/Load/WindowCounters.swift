@@ -2,16 +2,22 @@ import Metrics
 
 /// What a load generator counts, split into "since load started" (progress) and "inside the
 /// measurement window" (results). Only the window is reported as the result.
+///
+/// Every event carries the time it happened (ns, monotonic), so the window is also cut into
+/// one-second intervals counted from the mark that opened it: the per-second time series.
 public struct WindowCounters: Sendable {
     /// The window's state.
     public enum Window: Equatable, Sendable {
         /// Before the first mark: nothing is recorded as a result.
         case warmup
-        /// Between the marks.
-        case open
+        /// Between the marks, since `openedNs`.
+        case open(openedNs: UInt64)
         /// After the second mark: frozen.
         case closed
     }
+
+    /// Length of one interval of the time series.
+    public static let intervalNs: UInt64 = 1_000_000_000
 
     public private(set) var window: Window = .warmup
     /// Successful requests since load started.
@@ -22,43 +28,82 @@ public struct WindowCounters: Sendable {
     public private(set) var requests: UInt64 = 0
     public private(set) var errors: [String: UInt64] = [:]
     public private(set) var histogram = LatencyHistogram()
+    /// Inside the window, per second since it opened (a second with nothing in it is empty).
+    public private(set) var intervals: [IntervalCounts] = []
+    /// Inside the window: open-loop sends the generator itself made ≥ 1 ms late while a
+    /// stream was free (its CPU or timers fell behind).
+    public private(set) var lateSends: UInt64 = 0
+    /// Inside the window: open-loop sends that came due while every stream of their
+    /// connection was busy and waited for one (queueing the server caused).
+    public private(set) var queuedSends: UInt64 = 0
 
     public init() {}
 
-    /// One successful request with its latency.
+    /// One successful request with its latency, completed at `nowNs`.
     @inline(__always)
-    public mutating func success(latencyMicroseconds: UInt64) {
+    public mutating func success(latencyMicroseconds: UInt64, nowNs: UInt64) {
         totalRequests &+= 1
-        if window == .open {
-            requests &+= 1
-            histogram.record(microseconds: latencyMicroseconds)
-        }
+        guard case .open(let opened) = window else { return }
+        requests &+= 1
+        histogram.record(microseconds: latencyMicroseconds)
+        let index = interval(at: nowNs, openedNs: opened)
+        intervals[index].requests &+= 1
+        intervals[index].histogram.record(microseconds: latencyMicroseconds)
     }
 
-    /// One failed request of `kind`.
-    public mutating func failure(_ kind: String) {
+    /// One failed request of `kind`, failed at `nowNs`.
+    public mutating func failure(_ kind: String, nowNs: UInt64) {
         totalErrors &+= 1
-        if window == .open { errors[kind, default: 0] += 1 }
+        guard case .open(let opened) = window else { return }
+        errors[kind, default: 0] += 1
+        intervals[interval(at: nowNs, openedNs: opened)].errors &+= 1
     }
 
-    /// Opens (index 1) or closes (index 2) the window.
-    public mutating func mark(index: Int) {
+    /// One open-loop send the generator made late with a stream free (counted in the window).
+    public mutating func lateSend() {
+        if case .open = window { lateSends &+= 1 }
+    }
+
+    /// One open-loop send that waited for a busy connection (counted in the window).
+    public mutating func queuedSend() {
+        if case .open = window { queuedSends &+= 1 }
+    }
+
+    /// The interval `nowNs` falls in, growing the series to hold it. An event stamped before
+    /// the mark (a callback that read the clock just before it) counts in the first second.
+    @inline(__always)
+    private mutating func interval(at nowNs: UInt64, openedNs: UInt64) -> Int {
+        let index = nowNs > openedNs ? Int((nowNs - openedNs) / Self.intervalNs) : 0
+        if index >= intervals.count {
+            intervals.append(contentsOf: repeatElement(IntervalCounts(), count: index + 1 - intervals.count))
+        }
+        return index
+    }
+
+    /// Opens (index 1) or closes (index 2) the window at `nowNs`.
+    public mutating func mark(index: Int, nowNs: UInt64) {
         if index == 1 {
-            window = .open
+            window = .open(openedNs: nowNs)
             requests = 0
             errors = [:]
             histogram.reset()
-        } else if window == .open {
+            intervals = []
+            lateSends = 0
+            queuedSends = 0
+        } else if case .open = window {
             window = .closed
         }
     }
 
-    /// Adds another thread's counters (same window edges).
+    /// Adds another thread's counters (same window edges); intervals add by number.
     public mutating func add(_ other: WindowCounters) {
         totalRequests &+= other.totalRequests
         totalErrors &+= other.totalErrors
         requests &+= other.requests
         errors.merge(other.errors, uniquingKeysWith: +)
         histogram.add(other.histogram)
+        IntervalCounts.add(other.intervals, into: &intervals)
+        lateSends &+= other.lateSends
+        queuedSends &+= other.queuedSends
     }
 }

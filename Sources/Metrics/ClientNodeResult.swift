@@ -27,11 +27,17 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     /// Open loop: requests that went out later than scheduled inside the window — the
     /// generator could not keep the asked rate (latency still counts from the schedule).
     public var lateSends: UInt64
+    /// Open loop: sends inside the window that came due while every stream of their
+    /// connection was busy and waited for one (queueing caused by the server).
+    public var queuedSends: UInt64
+    /// The window cut into seconds from this worker's window-opening mark.
+    public var intervals: [IntervalCounts]
 
     public init(node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
                 connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
                 requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
-                cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0) {
+                cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
+                intervals: [IntervalCounts] = []) {
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked
@@ -45,6 +51,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         self.cpuSeconds = cpuSeconds
         self.rssPeakBytes = rssPeakBytes
         self.lateSends = lateSends
+        self.queuedSends = queuedSends
+        self.intervals = intervals
     }
 
     /// Total failed requests of every kind.
@@ -58,5 +66,27 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case cpuSeconds = "cpu_seconds"
         case rssPeakBytes = "rss_peak_bytes"
         case lateSends = "late_sends"
+        case queuedSends = "queued_sends"
+        case intervals
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        node = try container.decode(String.self, forKey: .node)
+        host = try container.decode(String.self, forKey: .host)
+        connectionsAsked = try container.decode(Int.self, forKey: .connectionsAsked)
+        connectionsEstablished = try container.decode(Int.self, forKey: .connectionsEstablished)
+        connectFailures = try container.decode([String: UInt64].self, forKey: .connectFailures)
+        threads = try container.decode(Int.self, forKey: .threads)
+        window = try container.decode(MeasurementWindow.self, forKey: .window)
+        requests = try container.decode(UInt64.self, forKey: .requests)
+        errors = try container.decode([String: UInt64].self, forKey: .errors)
+        histogram = try container.decode(LatencyHistogram.self, forKey: .histogram)
+        cpuSeconds = try container.decode(Double.self, forKey: .cpuSeconds)
+        rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
+        // Node files written before these fields existed still read.
+        lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
+        queuedSends = try container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0
+        intervals = try container.decodeIfPresent([IntervalCounts].self, forKey: .intervals) ?? []
     }
 }

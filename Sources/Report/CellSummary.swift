@@ -33,12 +33,17 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var server: ServerFigures
     /// The load generators.
     public var clients: ClientFigures
+    /// What limited the cell.
+    public var bottleneck: Bottleneck
+    /// The window second by second, every node added.
+    public var timeseries: [TimeSeriesPoint]
 
     /// Creates a cell summary; see each property.
     public init(id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
                 error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
                 errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
-                server: ServerFigures, clients: ClientFigures) {
+                server: ServerFigures, clients: ClientFigures, bottleneck: Bottleneck = .none,
+                timeseries: [TimeSeriesPoint] = []) {
         self.id = id
         self.system = system
         self.connections = connections
@@ -53,13 +58,15 @@ public struct CellSummary: Codable, Sendable, Equatable {
         self.latency = latency
         self.server = server
         self.clients = clients
+        self.bottleneck = bottleneck
+        self.timeseries = timeseries
     }
 
     /// How messages name the cell: "builtin c100 r1".
     public var label: String { "\(system) c\(connections) r\(repeatIndex)" }
 
     enum CodingKeys: String, CodingKey {
-        case id, system, connections, status, error, requests, errors, server, clients
+        case id, system, connections, status, error, requests, errors, server, clients, bottleneck, timeseries
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -84,6 +91,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(latency, forKey: .latency)
         try container.encode(server, forKey: .server)
         try container.encode(clients, forKey: .clients)
+        try container.encode(bottleneck, forKey: .bottleneck)
+        try container.encode(timeseries, forKey: .timeseries)
     }
 
     /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
@@ -103,5 +112,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         latency = try container.decode(LatencySummary.self, forKey: .latency)
         server = try container.decode(ServerFigures.self, forKey: .server)
         clients = try container.decode(ClientFigures.self, forKey: .clients)
+        // Summaries written before these fields existed still read.
+        bottleneck = try container.decodeIfPresent(Bottleneck.self, forKey: .bottleneck) ?? .none
+        timeseries = try container.decodeIfPresent([TimeSeriesPoint].self, forKey: .timeseries) ?? []
     }
 }

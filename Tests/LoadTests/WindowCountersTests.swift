@@ -4,32 +4,58 @@ import Testing
 @Suite struct WindowCountersTests {
     @Test func onlyTheWindowIsCountedAsResult() {
         var counters = WindowCounters()
-        counters.success(latencyMicroseconds: 100)   // warmup
-        counters.failure("timeout")                  // warmup
-        counters.mark(index: 1)
-        counters.success(latencyMicroseconds: 200)
-        counters.success(latencyMicroseconds: 300)
-        counters.failure("connection")
-        counters.mark(index: 2)
-        counters.success(latencyMicroseconds: 400)   // after the window
+        counters.success(latencyMicroseconds: 100, nowNs: 1)   // warmup
+        counters.failure("timeout", nowNs: 2)                  // warmup
+        counters.queuedSend()                                  // warmup
+        counters.mark(index: 1, nowNs: 10)
+        counters.success(latencyMicroseconds: 200, nowNs: 11)
+        counters.success(latencyMicroseconds: 300, nowNs: 12)
+        counters.failure("connection", nowNs: 13)
+        counters.lateSend()
+        counters.queuedSend()
+        counters.queuedSend()
+        counters.mark(index: 2, nowNs: 20)
+        counters.success(latencyMicroseconds: 400, nowNs: 21)   // after the window
+        counters.lateSend()
         #expect(counters.requests == 2)
         #expect(counters.errors == ["connection": 1])
         #expect(counters.histogram.count == 2)
         #expect(counters.histogram.max < 400)
         #expect(counters.totalRequests == 4)
         #expect(counters.totalErrors == 2)
+        #expect(counters.lateSends == 1)
+        #expect(counters.queuedSends == 2)
+    }
+
+    @Test func theWindowIsCutIntoSecondsFromItsMark() {
+        var counters = WindowCounters()
+        let opened: UInt64 = 5_000_000_000
+        counters.mark(index: 1, nowNs: opened)
+        counters.success(latencyMicroseconds: 100, nowNs: opened - 1)            // read the clock just before
+        counters.success(latencyMicroseconds: 100, nowNs: opened + 999_999_999)  // still second 0
+        counters.success(latencyMicroseconds: 9_000, nowNs: opened + 2_500_000_000)
+        counters.failure("timeout", nowNs: opened + 2_600_000_000)
+        #expect(counters.intervals.count == 3)
+        #expect(counters.intervals.map(\.requests) == [2, 0, 1])
+        #expect(counters.intervals.map(\.errors) == [0, 0, 1])
+        #expect(counters.intervals[2].histogram.value(atPercentile: 50) >= 8_990)
+        #expect(counters.intervals[1].histogram.count == 0)
     }
 
     @Test func threadsMergeOnce() {
         var a = WindowCounters(), b = WindowCounters()
-        a.mark(index: 1)
-        b.mark(index: 1)
-        a.success(latencyMicroseconds: 10)
-        b.success(latencyMicroseconds: 20)
-        b.failure("timeout")
+        a.mark(index: 1, nowNs: 0)
+        b.mark(index: 1, nowNs: 7)
+        a.success(latencyMicroseconds: 10, nowNs: 1)
+        b.success(latencyMicroseconds: 20, nowNs: 1_500_000_007)
+        b.failure("timeout", nowNs: 8)
+        b.queuedSend()
         a.add(b)
         #expect(a.requests == 2)
         #expect(a.errors == ["timeout": 1])
         #expect(a.histogram.count == 2)
+        #expect(a.intervals.map(\.requests) == [1, 1])
+        #expect(a.intervals.map(\.errors) == [1, 0])
+        #expect(a.queuedSends == 1)
     }
 }
