@@ -8,7 +8,7 @@ import Testing
     static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
-                                "id", "errors_by_kind"]
+                                "id", "errors_by_kind", "bottleneck", "timeseries"]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
                                   "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes"]
