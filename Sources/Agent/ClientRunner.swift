@@ -27,6 +27,9 @@ final class ClientRunner {
     private var windowEndMs: UInt64 = 0
     private var cpuAtStart = 0.0
     private var cpuInWindow = 0.0
+    /// The host's CPU counters at the window's opening mark, and its idle share over the window.
+    private var hostCPUAtStart: HostCPUTimes?
+    private var hostIdleFraction: Double?
     private var failure: ((String) -> Void)?
 
     init(loop: Loop, setup: ClientSetup) throws {
@@ -97,9 +100,13 @@ final class ClientRunner {
         if index == 1 {
             windowStartMs = now
             cpuAtStart = ProcessUsage.cpuSeconds()
+            hostCPUAtStart = HostProbe.cpuTimes()
         } else {
             windowEndMs = now
             cpuInWindow = ProcessUsage.cpuSeconds() - cpuAtStart
+            if let start = hostCPUAtStart, let end = HostProbe.cpuTimes() {
+                hostIdleFraction = HostCPUTimes.idleFraction(from: start, to: end)
+            }
         }
         pending = .marking(index, done: done)
         broadcast(.mark(index))
@@ -169,6 +176,7 @@ final class ClientRunner {
             threads: threads.count, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
             requests: merged.requests, errors: merged.errors, histogram: merged.histogram,
             cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: merged.lateSends,
-            queuedSends: merged.queuedSends, intervals: merged.intervals)
+            queuedSends: merged.queuedSends, intervals: merged.intervals, hostIdleFraction: hostIdleFraction,
+            hostFacts: HostProbe.facts(name: setup.host))
     }
 }

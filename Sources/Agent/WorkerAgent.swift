@@ -1,5 +1,6 @@
 import Glibc
 import Launch
+import Metrics
 import Serve
 import UV
 import Wire
@@ -96,7 +97,7 @@ public final class WorkerAgent {
                     failed: { [unowned self] reason in
                         // What was sampled up to the failure still tells (an OOM's peak above all).
                         if case .server(let runner, let node, let host) = self.role {
-                            self.channel.send(.serverResult(runner.result(node: node, host: host)))
+                            self.channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
                         }
                         self.channel.send(.failed(reason: reason))
                     },
@@ -137,12 +138,19 @@ public final class WorkerAgent {
             runner.stop { [unowned self] result in self.channel.send(.clientResult(result)) }
 
         case (.stop, .server(let runner, let node, let host)):
-            channel.send(.serverResult(runner.result(node: node, host: host)))
+            channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
             runner.terminate {}
 
         default:
             channel.send(.failed(reason: "unexpected control message \(message) for this worker's state"))
         }
+    }
+
+    /// What the server sampled, with the host it ran on.
+    private static func serverResult(_ runner: ServerRunner, node: String, host: String) -> ServerNodeResult {
+        var result = runner.result(node: node, host: host)
+        result.hostFacts = HostProbe.facts(name: host)
+        return result
     }
 
     /// Kills what this worker started, flushes what it still had to say, and ends the loop.

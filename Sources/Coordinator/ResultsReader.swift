@@ -1,6 +1,8 @@
 import Foundation
 import Metrics
+import Launch
 import Report
+import Wire
 
 /// Rebuilds a run's summary from the raw node files of a results directory, so
 /// `barrage report` shows what the node files hold, also after an interrupted run.
@@ -23,7 +25,7 @@ public enum ResultsReader {
             throw NotResults(reason: "not a results directory (no nodes/ and no summary.json)")
         }
         let decoder = JSONDecoder()
-        var indexed: [(index: Int, cell: CellSummary)] = []
+        var indexed: [(index: Int, cell: CellSummary, server: ServerNodeResult?, clients: [ClientNodeResult])] = []
         let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
         for folder in cellFolders {
             let path = "\(nodes)/\(folder)"
@@ -34,17 +36,35 @@ public enum ResultsReader {
             let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients)))
+            indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients),
+                            server, clients))
         }
-        let cells = indexed.sorted { $0.index < $1.index }.map(\.cell)
+        indexed.sort { $0.index < $1.index }
+        let cells = indexed.map(\.cell)
         let stored = manager.contents(atPath: directory + "/summary.json").flatMap { try? ReportRenderer.decodeSummary($0) }
         guard stored != nil || !cells.isEmpty else {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
         let status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
-        return RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
-                          topology: stored?.topology ?? topologyName(directory: directory),
-                          started: stored?.started ?? "", status: status, cells: cells)
+        var summary = RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
+                                 topology: stored?.topology ?? topologyName(directory: directory),
+                                 started: stored?.started ?? "", status: status, cells: cells,
+                                 hosts: stored?.hosts ?? [], barrageCommit: stored?.barrageCommit,
+                                 topologySHA256: topologyHash(directory: directory) ?? stored?.topologySHA256,
+                                 systems: stored?.systems ?? [])
+        // The node files say which hosts and versions each cell had; summary.json's lists
+        // (kept above) come first, so a node file never overrides what the run recorded.
+        var order: [String] = []
+        for cell in cells where !order.contains(cell.system) { order.append(cell.system) }
+        for entry in indexed {
+            summary.noteProvenance(server: entry.server, clients: entry.clients, systemOrder: order)
+        }
+        return summary
+    }
+
+    /// SHA-256 of the stored `topology.yaml`, the file as run; nil without it.
+    static func topologyHash(directory: String) -> String? {
+        FileManager.default.contents(atPath: directory + "/topology.yaml").map { SHA256.hex(Array($0)) }
     }
 
     /// The `name:` line of the stored topology, or the folder's name.

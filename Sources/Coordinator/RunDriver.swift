@@ -50,7 +50,9 @@ public final class RunDriver {
         terminateSignal = try Signal(loop: loop)
         progress = ProgressPrinter(quiet: options.quiet, cellCount: plan.cells.count)
         summary = RunSummary(barrage: BarrageVersion.current, topology: plan.topology.name,
-                             started: Self.timestamp(), status: .ok, cells: [])
+                             started: Self.timestamp(), status: .ok, cells: [],
+                             barrageCommit: SourceCommit.of(executable: options.selfExecutable),
+                             topologySHA256: SHA256.hex(Array(options.topologyText.utf8)))
     }
 
     /// Runs every cell (or until interrupted); returns the final summary, also written to disk.
@@ -196,8 +198,7 @@ public final class RunDriver {
                 protocolKind: workload.protocolKind, bindHost: Self.bindHost(cell.server.host),
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
                 buildDirectory: buildDirectory, runBuild: runBuild,
-                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: plan.topology.server.limits,
-                builtinThreads: Self.builtinThreads(plan.topology)))
+                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: plan.topology.server.limits))
         }
         let client = cell.clients.first { $0.name == node }!
         let totalConnections = max(1, cell.connections)
@@ -209,14 +210,6 @@ public final class RunDriver {
             call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
             concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
             requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
-    }
-
-    /// The builtin server runs one loop per core it may use: the CPU limit rounded up, else
-    /// every core of this machine.
-    static func builtinThreads(_ topology: Topology) -> Int {
-        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        guard let cpus = topology.server.limits?.cpus else { return cores }
-        return max(1, min(cores, Int(cpus.rounded(.up))))
     }
 
     /// Where clients reach a server on `host`.
@@ -257,6 +250,7 @@ public final class RunDriver {
         let server = machine?.serverResult
         let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
         summary.cells.append(cellSummary)
+        summary.noteProvenance(server: server, clients: clients, systemOrder: plan.topology.systems.map(\.name))
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
         do {
             try results.writeCell(record: record, server: server, clients: clients)

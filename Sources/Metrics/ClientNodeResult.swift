@@ -32,12 +32,18 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var queuedSends: UInt64
     /// The window cut into seconds from this worker's window-opening mark.
     public var intervals: [IntervalCounts]
+    /// Share of its host's CPU time (every core, every process) that sat idle in the window,
+    /// 0…1, from /proc/stat at both marks; nil when it could not be read. A worker starved
+    /// by its neighbours looks idle itself, so this is what tells.
+    public var hostIdleFraction: Double?
+    /// The host the worker ran on; nil in files written before it was reported.
+    public var hostFacts: HostFacts?
 
     public init(node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
                 connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
                 requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
                 cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
-                intervals: [IntervalCounts] = []) {
+                intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil) {
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked
@@ -53,6 +59,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         self.lateSends = lateSends
         self.queuedSends = queuedSends
         self.intervals = intervals
+        self.hostIdleFraction = hostIdleFraction
+        self.hostFacts = hostFacts
     }
 
     /// Total failed requests of every kind.
@@ -68,6 +76,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case lateSends = "late_sends"
         case queuedSends = "queued_sends"
         case intervals
+        case hostIdleFraction = "host_idle_fraction"
+        case hostFacts = "host_facts"
     }
 
     public init(from decoder: Decoder) throws {
@@ -88,5 +98,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
         queuedSends = try container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0
         intervals = try container.decodeIfPresent([IntervalCounts].self, forKey: .intervals) ?? []
+        hostIdleFraction = try container.decodeIfPresent(Double.self, forKey: .hostIdleFraction)
+        hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
     }
 }

@@ -14,10 +14,21 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
     /// With a memory limit: the cell cgroup's own peak memory use (page cache and kernel
     /// memory included, which RSS leaves out), bytes — what the limit is enforced against.
     public var cgroupMemoryPeakBytes: UInt64?
+    /// Cores the server could use on its host (its `cpus` and `cpuset` limits, else every
+    /// core there): what its CPU is judged against for `bottleneck`. Nil in older files.
+    public var cpuAllowanceCores: Double?
+    /// The system's name, recipe and component versions; nil in older files.
+    public var systemVersions: SystemVersions?
+    /// The host the server ran on; nil in older files.
+    public var hostFacts: HostFacts?
 
     public init(node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?,
-                idleRssBytes: UInt64? = nil, cgroupMemoryPeakBytes: UInt64? = nil) {
+                idleRssBytes: UInt64? = nil, cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
+                systemVersions: SystemVersions? = nil, hostFacts: HostFacts? = nil) {
         self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
+        self.cpuAllowanceCores = cpuAllowanceCores
+        self.systemVersions = systemVersions
+        self.hostFacts = hostFacts
         self.node = node
         self.host = host
         self.samples = samples
@@ -29,5 +40,8 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
         case node, host, samples, window
         case idleRssBytes = "idle_rss_bytes"
         case cgroupMemoryPeakBytes = "cgroup_memory_peak_bytes"
+        case cpuAllowanceCores = "cpu_allowance_cores"
+        case systemVersions = "system"
+        case hostFacts = "host_facts"
     }
 }

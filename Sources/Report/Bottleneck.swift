@@ -7,4 +7,30 @@ public enum Bottleneck: String, Codable, Sendable, Equatable {
     case client
     /// Neither: the server had CPU to spare and the generator kept up.
     case none
+
+    /// The share of its allowance at which the server counts as CPU-bound.
+    public static let serverShare = 0.9
+    /// A client host with less idle CPU than this share over the window counts as starved.
+    public static let hostIdleFloor = 0.1
+
+    /// The verdict for one cell.
+    ///
+    /// When both hold, `server-cpu` wins: a server at its CPU ceiling could not have gone
+    /// faster whatever the generator did, so the figures still describe the server (a busy
+    /// generator beside it stays visible in `clients.saturated` and the hosts' idle CPU).
+    /// On one shared machine this is the common case: the server's limit is what is measured.
+    ///
+    /// - Parameters:
+    ///   - serverCPUPercent: the server tree's CPU over the window, % of one core.
+    ///   - serverAllowanceCores: the cores it could use; nil when unknown (no server verdict).
+    ///   - clientSaturated: some client worker used ≥ 90 % of its threads.
+    ///   - hostIdleFractions: each client host's idle share of CPU over the window (0…1).
+    public static func judge(serverCPUPercent: Double, serverAllowanceCores: Double?, clientSaturated: Bool,
+                             hostIdleFractions: [Double]) -> Bottleneck {
+        if let cores = serverAllowanceCores, cores > 0, serverCPUPercent >= serverShare * cores * 100 {
+            return .serverCPU
+        }
+        if clientSaturated || hostIdleFractions.contains(where: { $0 < hostIdleFloor }) { return .client }
+        return .none
+    }
 }

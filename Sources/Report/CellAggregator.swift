@@ -26,6 +26,10 @@ public enum CellAggregator {
             .map { host, workers in hostFigures(host, workers) }
             .sorted { $0.host < $1.host }
         let established = hosts.map(\.connectionsEstablished).reduce(0, +)
+        let saturated = hosts.contains(where: \.saturated)
+        let bottleneck = Bottleneck.judge(
+            serverCPUPercent: resources.cpuPercent, serverAllowanceCores: server?.cpuAllowanceCores,
+            clientSaturated: saturated, hostIdleFractions: hosts.compactMap { $0.cpuIdlePercent.map { $0 / 100 } })
         return CellSummary(
             id: record.id, system: record.system, connections: record.connections,
             repeatIndex: record.repeatIndex, status: record.status, error: record.error,
@@ -45,9 +49,12 @@ public enum CellAggregator {
                 connectionsEstablished: established,
                 cpuPercent: hosts.map(\.cpuPercent).reduce(0, +),
                 rssPeakBytes: hosts.map(\.rssPeakBytes).max() ?? 0,
-                saturated: hosts.contains(where: \.saturated),
+                saturated: saturated,
                 hosts: hosts,
-                lateSends: hosts.map(\.lateSends).reduce(0, +)))
+                lateSends: hosts.map(\.lateSends).reduce(0, +),
+                queuedSends: hosts.map(\.queuedSends).reduce(0, +)),
+            bottleneck: bottleneck,
+            timeseries: TimeSeriesBuilder.series(clients: clients, server: server))
     }
 
     /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0.
@@ -74,7 +81,19 @@ public enum CellAggregator {
             cpuPercent: workers.map { perSecond($0.cpuSeconds, $0.window) * 100 }.reduce(0, +),
             rssPeakBytes: workers.map(\.rssPeakBytes).max() ?? 0,
             saturated: workers.contains(where: isSaturated),
-            lateSends: workers.map(\.lateSends).reduce(0, +))
+            lateSends: workers.map(\.lateSends).reduce(0, +),
+            queuedSends: workers.map(\.queuedSends).reduce(0, +),
+            cpuIdlePercent: meanIdlePercent(workers))
+    }
+
+    /// The mean of the workers' readings of their host's idle CPU, %; nil when none has one.
+    ///
+    /// The workers of one host read the same /proc/stat over windows that nearly coincide, so
+    /// their readings agree but for the milliseconds between marks; the mean smooths those.
+    static func meanIdlePercent(_ workers: [ClientNodeResult]) -> Double? {
+        let readings = workers.compactMap(\.hostIdleFraction)
+        guard !readings.isEmpty else { return nil }
+        return readings.reduce(0, +) / Double(readings.count) * 100
     }
 
     /// A worker is saturated when its CPU over the window reaches 90 % of its threads.

@@ -41,6 +41,8 @@ extension CellGroup: Encodable {
         try clients.encode(spread(of: \.clients.cpuPercent), forKey: "cpu_percent")
         try clients.encode(saturated, forKey: "saturated")
         try clients.encode(lateSends, forKey: "late_sends")
+        try clients.encode(queuedSends, forKey: "queued_sends")
+        try container.encode(bottleneck, forKey: "bottleneck")
     }
 
     /// A key spelled inline: the shape above reads better than four `CodingKeys` enums.

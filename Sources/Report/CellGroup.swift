@@ -42,8 +42,23 @@ public struct CellGroup: Sendable, Equatable {
     /// Some repeat's load generator was saturated.
     public var saturated: Bool { cells.contains(where: \.clients.saturated) }
 
-    /// Sends that went out late, over every repeat.
+    /// Sends the generator made late, over every repeat.
     public var lateSends: UInt64 { cells.map(\.clients.lateSends).reduce(0, +) }
+
+    /// Sends that waited for a busy connection, over every repeat.
+    public var queuedSends: UInt64 { cells.map(\.clients.queuedSends).reduce(0, +) }
+
+    /// The verdict most measured repeats got; on a tie, `server-cpu` before `client` before
+    /// `none`, the order `Bottleneck.judge` decides in.
+    public var bottleneck: Bottleneck {
+        var best = Bottleneck.none
+        var bestCount = -1
+        for verdict in [Bottleneck.serverCPU, .client, .none] {
+            let count = measured.filter { $0.bottleneck == verdict }.count
+            if count > bestCount { (best, bestCount) = (verdict, count) }
+        }
+        return best
+    }
 
     /// `cells` grouped by (system, connections): ascending connections, then systems in the
     /// order they first ran, each group's repeats in run order.

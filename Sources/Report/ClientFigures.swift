@@ -10,15 +10,18 @@ public struct ClientFigures: Codable, Sendable, Equatable {
     public var rssPeakBytes: UInt64
     /// Some worker was ≥ 90 % busy on its threads: the load generator, not the server, may be the limit.
     public var saturated: Bool
-    /// Open loop: Σ of the workers' sends that went out later than scheduled; 0 in closed
-    /// loop. Not in SPEC.md's schema: an addition.
+    /// Open loop: Σ of the sends the generator itself made ≥ 1 ms late with a stream free
+    /// (its CPU or timers fell behind); 0 in closed loop. Latency still counts from the due time.
     public var lateSends: UInt64
+    /// Open loop: Σ of the sends that came due while every stream of their connection was
+    /// busy and waited for one (queueing the server caused); 0 in closed loop.
+    public var queuedSends: UInt64
     /// The same figures per host, sorted by host name. Not in SPEC.md's schema: an addition.
     public var hosts: [ClientHostFigures]
 
     /// Creates client figures; see each property.
     public init(workers: Int, connectionsEstablished: Int, cpuPercent: Double, rssPeakBytes: UInt64,
-                saturated: Bool, hosts: [ClientHostFigures], lateSends: UInt64 = 0) {
+                saturated: Bool, hosts: [ClientHostFigures], lateSends: UInt64 = 0, queuedSends: UInt64 = 0) {
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished
         self.cpuPercent = cpuPercent
@@ -26,6 +29,7 @@ public struct ClientFigures: Codable, Sendable, Equatable {
         self.saturated = saturated
         self.hosts = hosts
         self.lateSends = lateSends
+        self.queuedSends = queuedSends
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,9 +38,11 @@ public struct ClientFigures: Codable, Sendable, Equatable {
         case cpuPercent = "cpu_percent"
         case rssPeakBytes = "rss_peak_bytes"
         case lateSends = "late_sends"
+        case queuedSends = "queued_sends"
     }
 
-    /// Decodes a `clients` object; `hosts` and `late_sends` may be missing (files that carry only SPEC.md's keys).
+    /// Decodes a `clients` object; `hosts`, `late_sends` and `queued_sends` may be missing
+    /// (files that carry only the first part of SPEC.md's keys).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         workers = try container.decode(Int.self, forKey: .workers)
@@ -46,5 +52,6 @@ public struct ClientFigures: Codable, Sendable, Equatable {
         saturated = try container.decode(Bool.self, forKey: .saturated)
         hosts = try container.decodeIfPresent([ClientHostFigures].self, forKey: .hosts) ?? []
         lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
+        queuedSends = try container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0
     }
 }

@@ -14,12 +14,19 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
     public var rssPeakBytes: UInt64
     /// A worker on this host was ≥ 90 % busy on its threads.
     public var saturated: Bool
-    /// Open loop: sends that went out later than scheduled on this host.
+    /// Open loop: sends the generator made ≥ 1 ms late with a stream free, on this host.
     public var lateSends: UInt64
+    /// Open loop: sends that waited for a busy connection's stream, on this host.
+    public var queuedSends: UInt64
+    /// The host's idle CPU over the window, % of all its cores (the mean of its workers'
+    /// readings of /proc/stat); nil when none could read it. Under 10 % the host starved its
+    /// workers, whatever their own CPU says, and the cell's `bottleneck` is `client`.
+    public var cpuIdlePercent: Double?
 
     /// Creates host figures; see each property.
     public init(host: String, workers: Int, connectionsEstablished: Int, requests: UInt64,
-                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool, lateSends: UInt64 = 0) {
+                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool, lateSends: UInt64 = 0,
+                queuedSends: UInt64 = 0, cpuIdlePercent: Double? = nil) {
         self.host = host
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished
@@ -28,6 +35,8 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
         self.rssPeakBytes = rssPeakBytes
         self.saturated = saturated
         self.lateSends = lateSends
+        self.queuedSends = queuedSends
+        self.cpuIdlePercent = cpuIdlePercent
     }
 
     enum CodingKeys: String, CodingKey {
@@ -36,9 +45,26 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
         case cpuPercent = "cpu_percent"
         case rssPeakBytes = "rss_peak_bytes"
         case lateSends = "late_sends"
+        case queuedSends = "queued_sends"
+        case cpuIdlePercent = "cpu_idle_percent"
     }
 
-    /// Decodes a host; `late_sends` may be missing (files written before it).
+    /// Encodes every key, `cpu_idle_percent` as `null` when unknown.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(workers, forKey: .workers)
+        try container.encode(connectionsEstablished, forKey: .connectionsEstablished)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(cpuPercent, forKey: .cpuPercent)
+        try container.encode(rssPeakBytes, forKey: .rssPeakBytes)
+        try container.encode(saturated, forKey: .saturated)
+        try container.encode(lateSends, forKey: .lateSends)
+        try container.encode(queuedSends, forKey: .queuedSends)
+        try container.encode(cpuIdlePercent, forKey: .cpuIdlePercent)
+    }
+
+    /// Decodes a host; `late_sends`, `queued_sends`, `cpu_idle_percent` may be missing (files written before them).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         host = try container.decode(String.self, forKey: .host)
@@ -49,5 +75,7 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
         rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
         saturated = try container.decode(Bool.self, forKey: .saturated)
         lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
+        queuedSends = try container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0
+        cpuIdlePercent = try container.decodeIfPresent(Double.self, forKey: .cpuIdlePercent)
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 struct Comparison {
     /// Topology, start time, run status and version, in one line.
     let heading: String
+    /// What each system was built from (see `VersionsLine`); nil when none reported it.
+    let versions: String?
     let columns: [ComparisonColumn]
     /// Rows (the repeats of one system at one count) grouped by connections, ascending;
     /// systems in the order they first ran within a group.
@@ -19,6 +21,7 @@ struct Comparison {
     init(_ summary: RunSummary) {
         heading = "topology \(summary.topology), started \(summary.started), status \(summary.status.rawValue)"
             + " (barrage \(summary.barrage))"
+        versions = VersionsLine.line(summary.systems)
         let rows = summary.groups
         columns = ComparisonColumn.columns(for: rows)
         // `rows` are already sorted by connections: split them where the count changes.
@@ -35,8 +38,9 @@ struct Comparison {
             .map { cell in "\(cell.label): \(Self.oneLine(cell.error ?? cell.status.rawValue))" }
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
-        if rows.contains(where: \.saturated) { footnotes.append(ComparisonColumn.saturationFootnote) }
+        if rows.contains(where: { $0.bottleneck != .none }) { footnotes.append(ComparisonColumn.limitFootnote) }
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
+        if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
         self.footnotes = footnotes
     }
 
@@ -51,7 +55,19 @@ struct Comparison {
         let total = late.map(\.clients.lateSends).reduce(0, +)
         let perCell = late.map { "\($0.label): \(FigureFormat.count($0.clients.lateSends))" }.joined(separator: "; ")
         return "\(ComparisonColumn.lateMark): the load generator fell behind the asked rate:"
-            + " \(FigureFormat.count(total)) sends went out late (\(perCell)); latency still counts from the schedule"
+            + " \(FigureFormat.count(total)) sends went out ≥ 1 ms late with a stream free (\(perCell));"
+            + " latency still counts from the schedule"
+    }
+
+    /// How many sends waited for a busy connection, in which cells; nil when none did.
+    /// No mark: queueing is the server's doing (it held every stream), not the generator's.
+    static func queuedFootnote(_ cells: [CellSummary]) -> String? {
+        let queued = cells.filter { $0.clients.queuedSends > 0 }
+        guard !queued.isEmpty else { return nil }
+        let total = queued.map(\.clients.queuedSends).reduce(0, +)
+        let perCell = queued.map { "\($0.label): \(FigureFormat.count($0.clients.queuedSends))" }.joined(separator: "; ")
+        return "queued: \(FigureFormat.count(total)) open-loop sends came due while every stream of their connection was busy"
+            + " and waited for one (\(perCell)): the server's queueing, counted from the due time"
     }
 
     /// `text` on one line, so a multi-line error cannot break the layout.

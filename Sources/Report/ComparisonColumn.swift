@@ -15,10 +15,12 @@ struct ComparisonColumn {
     let alignment: Alignment
     let value: (CellGroup) -> String
 
-    /// The mark of a saturated cell, explained by `saturationFootnote`.
-    static let saturationMark = "*"
-    /// What `saturationMark` means.
-    static let saturationFootnote = "\(saturationMark) client saturated: the load generator, not the server, may be the limit"
+    /// Heading of the column that names each row's `bottleneck`, explained by `limitFootnote`.
+    static let limitHeading = "limit"
+    /// What the limit column's words mean.
+    static let limitFootnote = "limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when"
+        + " unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator,"
+        + " not the server, may be the limit; server-cpu wins when both hold"
     /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
     static let lateMark = "late"
 
@@ -54,6 +56,7 @@ struct ComparisonColumn {
             ComparisonColumn(heading: "cli CPU%", alignment: .right) {
                 median($0.spread(of: \.clients.cpuPercent), FigureFormat.percent)
             },
+            ComparisonColumn(heading: limitHeading, alignment: .left, value: limitText),
         ]
         if rows.contains(where: { !marks($0).isEmpty }) {
             columns.append(ComparisonColumn(heading: "", alignment: .left, value: marks))
@@ -87,10 +90,15 @@ struct ComparisonColumn {
     /// A latency with its unit.
     static func latency(_ microseconds: UInt64) -> String { FigureFormat.latency(microseconds: microseconds) }
 
-    /// The saturation and late-send marks of `row`, if any of its repeats earned them.
+    /// The row's bottleneck as a word; "-" for none, so the two that matter stand out.
+    static func limitText(_ row: CellGroup) -> String {
+        row.bottleneck == .none ? "-" : row.bottleneck.rawValue
+    }
+
+    /// The late-send mark of `row`, if any of its repeats earned it. Queued sends earn none:
+    /// they are the server's doing, and the footnote counts them.
     static func marks(_ row: CellGroup) -> String {
-        [row.saturated ? saturationMark : nil, row.lateSends > 0 ? lateMark : nil]
-            .compactMap { $0 }.joined(separator: " ")
+        row.lateSends > 0 ? lateMark : ""
     }
 
     /// A lone cell's status as before repeats were grouped; with repeats, how many ended

@@ -19,7 +19,7 @@ enum TextTable {
             }.joined(separator: gap))
         }
 
-        var lines = [comparison.heading, ""]
+        var lines = [comparison.heading] + (comparison.versions.map { [$0] } ?? []) + [""]
         lines.append(line(columns.map(\.heading)))
         // No rule under a column without a heading (the marks): it would look like a value.
         lines.append(line(zip(columns, widths).map { column, width in

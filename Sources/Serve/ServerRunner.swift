@@ -1,3 +1,5 @@
+import CNghttp2
+import CUV
 import Glibc
 import Metrics
 import Topology
@@ -51,6 +53,10 @@ public final class ServerRunner {
     private var limiter: CgroupLimiter?
     private var idleRssBytes: UInt64?
     private var cgroupMemoryPeakBytes: UInt64?
+    /// The CPU the system may use here: this host's cores under the cell's limits.
+    private let allowance: CPUAllowance
+    /// What the system was built from; read once it is built.
+    private var versions: [String: String] = [:]
 
     public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
         self.loop = loop
@@ -62,6 +68,7 @@ public final class ServerRunner {
         self.setup = setup
         self.selfExecutable = selfExecutable
         self.callbacks = callbacks
+        allowance = Self.allowance(setup.limits)
         sampleTimer = try Timer(loop: loop)
         probeTimer = try Timer(loop: loop)
     }
@@ -107,6 +114,7 @@ public final class ServerRunner {
     }
 
     private func launch() {
+        versions = setup.isBuiltin ? Self.builtinVersions() : Self.recipeVersions(buildDirectory: setup.buildDirectory)
         do {
             port = setup.port != 0 ? setup.port : try Self.freePort(host: setup.bindHost, loop: loop)
         } catch {
@@ -119,7 +127,7 @@ public final class ServerRunner {
         if setup.isBuiltin {
             executable = selfExecutable
             arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port),
-                         "--threads", String(max(1, setup.builtinThreads))]
+                         "--threads", String(allowance.threads)]
         } else {
             executable = setup.container + "/run"
             arguments = []
@@ -227,8 +235,44 @@ public final class ServerRunner {
         takeSample()
         var window: MeasurementWindow?
         if let start = windowStartMs, let end = windowEndMs { window = MeasurementWindow(startMs: start, endMs: end) }
+        let system = SystemVersions(name: setup.system, container: containerName, versions: versions)
         return ServerNodeResult(node: node, host: host, samples: samples, window: window, idleRssBytes: idleRssBytes,
-                                cgroupMemoryPeakBytes: limiter?.memoryPeakBytes() ?? cgroupMemoryPeakBytes)
+                                cgroupMemoryPeakBytes: limiter?.memoryPeakBytes() ?? cgroupMemoryPeakBytes,
+                                cpuAllowanceCores: allowance.cores, systemVersions: system)
+    }
+
+    /// The recipe's folder name (`Containers/<name>`, or its copy on an ssh host), or "builtin".
+    private var containerName: String {
+        setup.isBuiltin ? "builtin" : String(setup.container.split(separator: "/").last ?? "")
+    }
+
+    /// This host's cores under `limits`: the coordinator's cores say nothing about this host.
+    static func allowance(_ limits: Limits?) -> CPUAllowance {
+        CPUAllowance(hostCores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), cpus: limits?.cpus,
+                     cpusetSize: limits?.cpuset.flatMap { CPUList($0) }?.cpus.count)
+    }
+
+    /// The builtin server is this binary: its version and the C libraries it runs on.
+    static func builtinVersions() -> [String: String] {
+        var versions = ["barrage": BarrageVersion.current, "libuv": String(cString: uv_version_string())]
+        if let info = nghttp2_version(0) { versions["nghttp2"] = String(cString: info.pointee.version_str) }
+        return versions
+    }
+
+    /// The recipe's `$BARRAGE_BUILD_DIR/versions.txt`, empty when it wrote none.
+    static func recipeVersions(buildDirectory: String) -> [String: String] {
+        let path = buildDirectory + "/versions.txt"
+        guard let file = fopen(path, "r") else { return [:] }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        // versions.txt is a few lines; 64 KiB is plenty and bounds a stray huge file.
+        while bytes.count < 1 << 16 {
+            let count = fread(&chunk, 1, chunk.count, file)
+            guard count > 0 else { break }
+            bytes += chunk[0..<count]
+        }
+        return SystemVersions.parse(versionsFile: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Stops the system: SIGTERM to its process group, SIGKILL after `graceMs`; `completion`

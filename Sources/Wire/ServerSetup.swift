@@ -28,15 +28,14 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     public var sampleIntervalMs: UInt64
     /// The cell's id, naming its cgroup.
     public var cellID: String
-    /// CPU and memory limits enforced with cgroups; nil or empty = none.
+    /// CPU and memory limits enforced with cgroups; nil or empty = none. The worker also
+    /// sizes the builtin server from them and its own host's cores (see `CPUAllowance`).
     public var limits: Limits?
-    /// Event-loop threads of the builtin server.
-    public var builtinThreads: Int
 
     public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
                 bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
                 runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
-                limits: Limits?, builtinThreads: Int) {
+                limits: Limits?) {
         self.node = node
         self.host = host
         self.system = system
@@ -51,7 +50,6 @@ public struct ServerSetup: Codable, Sendable, Equatable {
         self.sampleIntervalMs = sampleIntervalMs
         self.cellID = cellID
         self.limits = limits
-        self.builtinThreads = builtinThreads
     }
 }
 

@@ -1,0 +1,59 @@
+import Metrics
+
+/// Builds a cell's `timeseries`: the window second by second, every client added.
+///
+/// Pure. Clients are lined up by interval number, counted from each worker's own
+/// window-opening mark (host clocks differ; the marks went out together). Server CPU and RSS
+/// come from the server's samples, on the server host's clock, from its own window start.
+public enum TimeSeriesBuilder {
+    /// One point per second of the window.
+    ///
+    /// The window lasts `duration`, give or take the milliseconds the marks took, so each
+    /// client's window is rounded to whole seconds, and the few requests that completed in
+    /// that trailing sliver count in the last second rather than making a near-empty extra
+    /// point. A second in which nothing completed is still a point (zero requests): that is
+    /// what a stalled server looks like. Percentiles are read from the second's histograms
+    /// added over all clients, never averaged. Without a server window or samples the server
+    /// figures are nil.
+    public static func series(clients: [ClientNodeResult], server: ServerNodeResult?) -> [TimeSeriesPoint] {
+        var seconds: [IntervalCounts] = []
+        for client in clients {
+            let length = secondsIn(client.window)
+            guard length > 0 else { continue }
+            var own = Array(client.intervals.prefix(length))
+            if own.count < length { own += repeatElement(IntervalCounts(), count: length - own.count) }
+            for late in client.intervals.dropFirst(length) { own[length - 1].add(late) }
+            IntervalCounts.add(own, into: &seconds)
+        }
+        let series = server.map { ResourceSeries($0.samples) }
+        let window = server?.window
+        return seconds.enumerated().map { second, counts in
+            var cpu: Double?
+            var rss: UInt64?
+            if let series, let window, let span = serverSpan(second, of: window, last: second == seconds.count - 1) {
+                cpu = series.cpuSeconds(from: span.startMs, to: span.endMs).map { $0 / span.seconds * 100 }
+                rss = series.rssBytes(at: span.endMs)
+            }
+            return TimeSeriesPoint(
+                tSeconds: second, requests: counts.requests, errors: counts.errors,
+                p50Microseconds: counts.histogram.value(atPercentile: 50),
+                p99Microseconds: counts.histogram.value(atPercentile: 99),
+                serverCPUPercent: cpu, serverRSSBytes: rss)
+        }
+    }
+
+    /// Whole seconds in `window`, rounded to the nearest (a 10.004 s window has 10).
+    static func secondsIn(_ window: MeasurementWindow) -> Int {
+        guard window.endMs > window.startMs else { return 0 }
+        return max(1, Int((window.endMs - window.startMs + 500) / 1000))
+    }
+
+    /// Second `index` of the server's window; the last one runs to the window's end, as the
+    /// clients' last second does. Nil past the server's window.
+    static func serverSpan(_ index: Int, of window: MeasurementWindow, last: Bool) -> MeasurementWindow? {
+        let start = window.startMs + UInt64(index) * 1000
+        let end = last ? max(window.endMs, start + 1) : min(window.endMs, start + 1000)
+        guard start < window.endMs, end > start else { return nil }
+        return MeasurementWindow(startMs: start, endMs: end)
+    }
+}
