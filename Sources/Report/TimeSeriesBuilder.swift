@@ -19,7 +19,10 @@ public enum TimeSeriesBuilder {
         var seconds: [IntervalCounts] = []
         for client in clients {
             let length = secondsIn(client.window)
-            guard length > 0 else { continue }
+            // A file from before intervals were kept counted requests but has none: it says
+            // nothing about the seconds, which is not the same as seconds of nothing.
+            let predatesIntervals = client.intervals.isEmpty && (client.requests > 0 || client.errorCount > 0)
+            guard length > 0, !predatesIntervals else { continue }
             var own = Array(client.intervals.prefix(length))
             if own.count < length { own += repeatElement(IntervalCounts(), count: length - own.count) }
             for late in client.intervals.dropFirst(length) { own[length - 1].add(late) }

@@ -7,7 +7,7 @@ enum VersionsLine {
     /// version; matched without regard to case (grpc-python's file says `Python`).
     static let runtimes: Set<String> = ["go", "python", "rustc", "rust", "swift", "java", "openjdk", "jvm",
                                         "gcc", "g++", "clang", "node", "dotnet"]
-    /// Components shown when a system has no entry named after its recipe.
+    /// Components (runtimes aside) shown when a system has no entry named after its recipe.
     static let fallbackCount = 3
 
     /// The whole line; nil when no system reported a version.
@@ -20,7 +20,8 @@ enum VersionsLine {
     ///
     /// Its own version is the entry named after its recipe; beside it, in parentheses, the
     /// runtimes it names. A system with no such entry (the builtin, or a recipe that names
-    /// only its libraries) shows its first `fallbackCount` components by name. A system
+    /// only its libraries) shows its first `fallbackCount` components by name, then its
+    /// runtimes. A system
     /// labelled otherwise than its recipe says both: `tuned: grpc-go 1.33.3 (go 1.19.8)`.
     static func describe(_ system: SystemVersions) -> String? {
         guard !system.versions.isEmpty else { return nil }
@@ -31,7 +32,9 @@ enum VersionsLine {
                 ? "\(system.name) \(own)" : "\(system.name): \(system.container) \(own)"
             return extras.isEmpty ? head : "\(head) (\(list(extras)))"
         }
-        return "\(system.name) (\(list(Array(sorted.prefix(fallbackCount)))))"
+        let components = sorted.filter { !runtimes.contains($0.key.lowercased()) }.prefix(fallbackCount)
+        let runtime = sorted.filter { runtimes.contains($0.key.lowercased()) }
+        return "\(system.name) (\(list(Array(components) + runtime)))"
     }
 
     static func list(_ entries: [(key: String, value: String)]) -> String {

@@ -19,7 +19,8 @@ import Testing
         #expect(groups.count == 6)
         let first = groups[0]
         #expect(Set(first.keys) == ["system", "connections", "repeats", "ok", "requests_per_second", "errors",
-                                    "latency_us", "server", "clients"])
+                                    "latency_us", "server", "clients", "bottleneck"])
+        #expect(first["bottleneck"] as? String == "none")
         #expect(first["system"] as? String == "builtin" && first["connections"] as? Int == 100)
         #expect(first["repeats"] as? Int == 3 && first["ok"] as? Int == 3)
         let rate = try Self.object(first["requests_per_second"])
@@ -31,7 +32,7 @@ import Testing
         let server = try Self.object(first["server"])
         #expect(Set(server.keys) == ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "memory_per_connection_bytes"])
         #expect(try Self.object(server["memory_per_connection_bytes"])["median"] as? Int == 40_512)
-        #expect(Set(try Self.object(first["clients"]).keys) == ["cpu_percent", "saturated", "late_sends"])
+        #expect(Set(try Self.object(first["clients"]).keys) == ["cpu_percent", "saturated", "late_sends", "queued_sends"])
     }
 
     @Test func failedRepeatsAreCountedNotMeasuredAndUnknownsAreNull() throws {

@@ -80,14 +80,43 @@ import Testing
         let table = ReportRenderer.render(Fixtures.sweep(), format: .table)
         let rows = Self.rows(table)
         #expect(rows.filter { $0.hasSuffix("  late") }.map { $0.prefix(15) } == ["other    10,000"])
-        #expect(table.contains("late: the load generator fell behind the asked rate: 1,234 sends went out late"
-            + " (other c10000 r3: 1,234); latency still counts from the schedule"))
+        #expect(table.contains("late: the load generator fell behind the asked rate: 1,234 sends went out ≥ 1 ms late"
+            + " with a stream free (other c10000 r3: 1,234); latency still counts from the schedule"))
         #expect(!ReportRenderer.render(Fixtures.run(), format: .table).contains("late"))
     }
 
-    @Test func bothMarksShareTheMarkColumn() {
-        let row = CellGroup.groups(of: [Fixtures.cell("builtin", 100, rate: 1, lateSends: 1, saturated: true)])[0]
-        #expect(ComparisonColumn.marks(row) == "* late")
+    @Test func theLimitColumnNamesTheBottleneckAndLateSendsKeepTheirMark() {
+        var cell = Fixtures.cell("builtin", 100, rate: 1, lateSends: 1, saturated: true)
+        cell.bottleneck = .client
+        let row = CellGroup.groups(of: [cell])[0]
+        #expect(ComparisonColumn.limitText(row) == "client")
+        #expect(ComparisonColumn.marks(row) == "late")
+        cell.bottleneck = .none
+        #expect(ComparisonColumn.limitText(CellGroup.groups(of: [cell])[0]) == "-")
+    }
+
+    @Test func queuedSendsAreCountedInAFootnoteWithoutAMark() {
+        var cell = Fixtures.cell("builtin", 100, rate: 1)
+        cell.clients.queuedSends = 4_321
+        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "q", started: "", status: .ok, cells: [cell]),
+                                          format: .table)
+        #expect(table.contains("queued: 4,321 open-loop sends came due while every stream of their connection was busy"
+            + " and waited for one (builtin c100 r1: 4,321): the server's queueing, counted from the due time"))
+        #expect(!table.contains("late"))
+        #expect(ComparisonColumn.marks(CellGroup.groups(of: [cell])[0]) == "")
+    }
+
+    @Test func aRowTakesTheVerdictMostRepeatsGotAndServerCPUOnATie() {
+        func cells(_ verdicts: [Bottleneck]) -> [CellSummary] {
+            verdicts.enumerated().map { index, verdict in
+                var cell = Fixtures.cell("builtin", 100, repeat: index + 1, rate: 1)
+                cell.bottleneck = verdict
+                return cell
+            }
+        }
+        #expect(CellGroup.groups(of: cells([.none, .client, .none]))[0].bottleneck == .none)
+        #expect(CellGroup.groups(of: cells([.client, .serverCPU]))[0].bottleneck == .serverCPU)
+        #expect(CellGroup.groups(of: cells([.client, .none]))[0].bottleneck == .client)
     }
 
     @Test func memoryPerConnectionShowsInHumanBytesOrADash() throws {

@@ -5,7 +5,8 @@ import Testing
 @Suite struct SummaryJSONTests {
     /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`,
     /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
-    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups"]
+    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups",
+                               "hosts", "barrage_commit", "topology_sha256", "systems"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
                                 "id", "errors_by_kind", "bottleneck", "timeseries"]
@@ -13,9 +14,9 @@ import Testing
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
                                   "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes"]
     static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
-                                  "saturated", "hosts", "late_sends"]
+                                  "saturated", "hosts", "late_sends", "queued_sends"]
     static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",
-                                "rss_peak_bytes", "saturated", "late_sends"]
+                                "rss_peak_bytes", "saturated", "late_sends", "queued_sends", "cpu_idle_percent"]
 
     static func object(_ value: Any?) throws -> [String: Any] {
         try #require(value as? [String: Any])
