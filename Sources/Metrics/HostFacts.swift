@@ -56,13 +56,3 @@ public struct HostFacts: Codable, Sendable, Equatable {
         return byName.values.sorted { $0.name < $1.name }
     }
 }
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingBlanks: String {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return String(text)
-    }
-}

@@ -11,7 +11,8 @@ public enum CellAggregator {
     /// Only the measurement windows count. Each client's rate is taken over its own window
     /// (the hosts' clocks differ, so windows are never mixed), latency histograms are added
     /// and read once (percentiles are never averaged), and a missing server gives zero
-    /// server figures. Status and error come from `record` unchanged.
+    /// server figures. Status and error come from `record` unchanged. `bottleneck` is
+    /// `Bottleneck.judge` on these figures; `timeseries` is `TimeSeriesBuilder`'s.
     public static func summarize(record: CellRecord, server: ServerNodeResult?, clients: [ClientNodeResult]) -> CellSummary {
         var histogram = LatencyHistogram()
         var errorsByKind: [String: UInt64] = [:]
