@@ -129,6 +129,40 @@ extension EndToEnd {
         #expect(series.map { $0["requests"] as? Int ?? 0 }.reduce(0, +) == cell["requests"] as? Int)
     }
 
+    @Test func aServerThatFreezesShowsInTheTimeSeries() throws {
+        let folder = try Harness.scratch("stall")
+        // An echo server that freezes its event loop for 1.5 s once, 2.5 s after it listens:
+        // inside the window (the clients connect, warm up for 1 s, then measure for 5 s).
+        let containers = try Harness.echoRecipe(in: folder, name: "freezer", misbehaviour: """
+            import time
+            loop.call_later(2.5, lambda: time.sleep(1.5))
+            """)
+        let file = try Harness.topology("""
+            name: stall
+            hosts: { local: {} }
+            systems: [ { name: freezer, container: freezer } ]
+            server: { host: local }
+            clients: [ { host: local, workers: 1 } ]
+            workload: { protocol: tcp-echo, connections: 10, rate: 200/s, warmup: 1s, duration: 5s }
+            """, in: folder)
+        let run = try Harness.run(["launch", file, "--out", folder + "/results", "--containers", containers, "--quiet"],
+                                  in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let cell = try #require(Harness.cells(try Harness.summary(folder + "/results")).first)
+        let series = try #require(cell["timeseries"] as? [[String: Any]])
+        #expect(series.count == 5)
+        let requests = series.map { $0["requests"] as? Int ?? 0 }
+        let p99s = series.map { $0["p99_us"] as? Int ?? 0 }
+        // The calls sent during the freeze are answered when it ends, ~1.5 s late at worst;
+        // the seconds around it answer in milliseconds, and the frozen second completes little.
+        #expect(p99s.contains { $0 >= 1_000_000 }, "p99 per second: \(p99s)")
+        #expect(p99s.contains { $0 < 100_000 }, "p99 per second: \(p99s)")
+        #expect((requests.min() ?? 0) * 2 < (requests.max() ?? 0), "requests per second: \(requests)")
+        // The whole cell's p99 alone would say only "slow"; the series says when.
+        let stalled = try #require(p99s.firstIndex { $0 >= 1_000_000 })
+        #expect(series[stalled]["t_s"] as? Int == stalled)
+    }
+
     @Test func summaryNamesHostsSystemsAndTheTopologysHash() throws {
         let folder = try Harness.scratch("provenance")
         let text = Self.topology(name: "provenance",
