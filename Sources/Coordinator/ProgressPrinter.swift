@@ -82,6 +82,8 @@ struct ProgressPrinter {
         var text = "[\(cellNumber)/\(cellCount)] \(label): \(cell.status.rawValue)"
         if cell.status == .ok || cell.requests > 0 {
             text += " · \(Int(cell.requestsPerSecond.rounded())) req/s · p99 \(cell.latency.p99) µs · \(cell.errors) errors"
+            // Said as the cell ends, so a long run shows early that its figures measure the generator.
+            if cell.bottleneck != .none { text += " · limit \(cell.bottleneck.rawValue)" }
         }
         if let error = cell.error { text += " — \(error)" }
         StandardError.write(text + "\n")
