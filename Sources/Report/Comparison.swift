@@ -38,7 +38,9 @@ struct Comparison {
             .map { cell in "\(cell.label): \(Self.oneLine(cell.error ?? cell.status.rawValue))" }
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
-        if rows.contains(where: { $0.bottleneck != .none }) { footnotes.append(ComparisonColumn.limitFootnote) }
+        if rows.contains(where: { $0.bottleneck != .none }) {
+            footnotes.append(ComparisonColumn.limitFootnote + (Self.clientLimitReasons(summary.cells).map { " (\($0))" } ?? ""))
+        }
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
         self.footnotes = footnotes
@@ -57,6 +59,23 @@ struct Comparison {
         return "\(ComparisonColumn.lateMark): the load generator fell behind the asked rate:"
             + " \(FigureFormat.count(total)) sends went out ≥ 1 ms late with a stream free (\(perCell));"
             + " latency still counts from the schedule"
+    }
+
+    /// Why each `client` cell is one, in a few words per cell: "builtin c100 r1: local 4 % idle";
+    /// nil when no cell is. A starved host is easy to miss, since its workers look idle.
+    static func clientLimitReasons(_ cells: [CellSummary]) -> String? {
+        let reasons = cells.filter { $0.bottleneck == .client }.map { cell -> String in
+            let hosts = cell.clients.hosts.compactMap { host -> String? in
+                var why: [String] = []
+                if host.saturated { why.append("saturated") }
+                if let idle = host.cpuIdlePercent, idle < Bottleneck.hostIdleFloor * 100 {
+                    why.append("\(FigureFormat.decimal(idle, decimals: 0)) % idle")
+                }
+                return why.isEmpty ? nil : "\(host.host) \(why.joined(separator: ", "))"
+            }
+            return "\(cell.label): \(hosts.isEmpty ? "a worker saturated" : hosts.joined(separator: ", "))"
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
     /// How many sends waited for a busy connection, in which cells; nil when none did.

@@ -54,6 +54,17 @@ import Testing
         #expect(!cell.clients.saturated)
     }
 
+    @Test func theFootnoteSaysWhyEachClientCellIsOne() {
+        var server = Fixtures.server()
+        server.cpuAllowanceCores = 2
+        var starved = Fixtures.client(node: "client-1", host: "loadgen", requests: 1, cpuSeconds: 1)
+        starved.hostIdleFraction = 0.04
+        let cell = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [starved])
+        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
+                                          format: .table)
+        #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: loadgen 4 % idle)"), "\(table)")
+    }
+
     @Test func aHostsIdleIsTheMeanOfItsWorkersReadings() {
         var a = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)
         a.hostIdleFraction = 0.08

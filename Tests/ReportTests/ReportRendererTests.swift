@@ -54,7 +54,7 @@ import Testing
             other-server  1,000  FAILED       0.0      -       -       -       0       0.0           0 B           0 B         -       0.0  -
 
             other-server c1000 r1: server exited with status 1 before ready
-            limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator, not the server, may be the limit; server-cpu wins when both hold
+            limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator, not the server, may be the limit; server-cpu wins when both hold (builtin c100 r1: local saturated)
 
             """)
     }
