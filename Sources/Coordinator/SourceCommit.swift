@@ -11,18 +11,44 @@ public enum SourceCommit {
     /// The commit of the checkout above `executable`, or nil.
     public static func of(executable: String) -> String? {
         guard let root = checkout(above: executable) else { return nil }
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", root, "rev-parse", "--verify", "HEAD"]
-        let output = Pipe()
-        git.standardOutput = output
-        git.standardError = FileHandle.nullDevice
-        git.standardInput = FileHandle.nullDevice
-        do { try git.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        git.waitUntilExit()
-        guard git.terminationStatus == 0 else { return nil }
-        return commit(in: String(decoding: data, as: UTF8.self))
+        return run(["git", "-C", root, "rev-parse", "--verify", "HEAD"]).flatMap(commit(in:))
+    }
+
+    /// What `arguments` (found on the PATH) printed on stdout when it exits 0, else nil.
+    ///
+    /// posix_spawn and waitpid on that one pid, not Foundation's Process: this runs in the
+    /// coordinator before its libuv loop starts, and nothing of it (a SIGCHLD handler, a
+    /// watcher thread) may outlive the call and meet the loop's own child handling.
+    static func run(_ arguments: [String]) -> String? {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { return nil }
+        defer { close(pipeEnds[0]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        close(pipeEnds[1])
+        guard spawned == 0 else { return nil }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while output.count < 4096 {
+            let count = read(pipeEnds[0], &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            output += chunk[0..<count]
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // Exited (low 7 bits 0) with status 0.
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The folder above `executable` that holds both `Package.swift` and `.git` (a folder,
