@@ -43,7 +43,7 @@ public enum CellAggregator {
             server: ServerFigures(
                 resources, idleRssBytes: server?.idleRssBytes,
                 memoryPerConnectionBytes: memoryPerConnection(server, resources, established: established),
-                cgroupMemoryPeakBytes: server?.cgroupMemoryPeakBytes),
+                cgroupMemoryPeakBytes: server?.cgroupMemoryPeakBytes, cpuAllowanceCores: server?.cpuAllowanceCores),
             clients: ClientFigures(
                 // The plan's count, not the files found: a worker that died still ran.
                 workers: record.clientWorkers,

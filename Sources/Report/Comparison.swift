@@ -39,7 +39,8 @@ struct Comparison {
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
         if rows.contains(where: { $0.bottleneck != .none }) {
-            footnotes.append(ComparisonColumn.limitFootnote + (Self.clientLimitReasons(summary.cells).map { " (\($0))" } ?? ""))
+            let reasons = Self.serverLimitReasons(summary.cells) + Self.clientLimitReasons(summary.cells)
+            footnotes.append(ComparisonColumn.limitFootnote + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"))
         }
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
@@ -61,9 +62,19 @@ struct Comparison {
             + " latency still counts from the schedule"
     }
 
-    /// Why each `client` cell is one, in a few words per cell: "builtin c100 r1: local 4 % idle";
-    /// nil when no cell is. A starved host is easy to miss, since its workers look idle.
-    static func clientLimitReasons(_ cells: [CellSummary]) -> String? {
+    /// Why each `server-cpu` cell is one: "builtin c100 r1: server busy 0.49 of its 0.5 cores",
+    /// so the reader sees what the server's CPU was judged against.
+    static func serverLimitReasons(_ cells: [CellSummary]) -> [String] {
+        cells.filter { $0.bottleneck == .serverCPU }.map { cell in
+            let busy = FigureFormat.decimal(cell.server.cpuPercent / 100, decimals: 2)
+            let allowance = cell.server.cpuAllowanceCores.map { " of its \(FigureFormat.decimal($0, decimals: 1)) cores" } ?? ""
+            return "\(cell.label): server busy \(busy)\(allowance)"
+        }
+    }
+
+    /// Why each `client` cell is one, in a few words per cell: "builtin c100 r1: local 4 % idle".
+    /// A starved host is easy to miss, since its workers look idle.
+    static func clientLimitReasons(_ cells: [CellSummary]) -> [String] {
         let reasons = cells.filter { $0.bottleneck == .client }.map { cell -> String in
             let hosts = cell.clients.hosts.compactMap { host -> String? in
                 var why: [String] = []
@@ -75,7 +86,7 @@ struct Comparison {
             }
             return "\(cell.label): \(hosts.isEmpty ? "a worker saturated" : hosts.joined(separator: ", "))"
         }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        return reasons
     }
 
     /// How many sends waited for a busy connection, in which cells; nil when none did.

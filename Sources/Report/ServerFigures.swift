@@ -22,11 +22,16 @@ public struct ServerFigures: Codable, Sendable, Equatable {
     /// With a memory limit: the cell cgroup's peak memory use, what the limit counts; nil
     /// without limits. Not in SPEC.md's schema: an addition.
     public var cgroupMemoryPeakBytes: UInt64?
+    /// Cores the server could use on its host (its `cpus`/`cpuset` limits, else every core
+    /// there): what `cpu_percent` is judged against for `bottleneck`; nil when the server
+    /// did not report it. Not in SPEC.md's schema: an addition.
+    public var cpuAllowanceCores: Double?
 
     /// Creates server figures from the sampled `resources` and the memory figures.
     public init(_ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil,
-                cgroupMemoryPeakBytes: UInt64? = nil) {
+                cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil) {
         self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
+        self.cpuAllowanceCores = cpuAllowanceCores
         cpuPercent = resources.cpuPercent
         rssPeakBytes = resources.rssPeakBytes
         rssSustainedBytes = resources.rssSustainedBytes
@@ -49,6 +54,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         case idleRssBytes = "idle_rss_bytes"
         case memoryPerConnectionBytes = "memory_per_connection_bytes"
         case cgroupMemoryPeakBytes = "cgroup_memory_peak_bytes"
+        case cpuAllowanceCores = "cpu_allowance_cores"
     }
 
     /// Encodes every key; the additions as `null` when nil (synthesized encoding would drop them).
@@ -61,6 +67,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         try container.encode(idleRssBytes, forKey: .idleRssBytes)
         try container.encode(memoryPerConnectionBytes, forKey: .memoryPerConnectionBytes)
         try container.encode(cgroupMemoryPeakBytes, forKey: .cgroupMemoryPeakBytes)
+        try container.encode(cpuAllowanceCores, forKey: .cpuAllowanceCores)
     }
 
     /// Decodes a `server` object; the additions may be missing (files written before them).
@@ -73,5 +80,6 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         idleRssBytes = try container.decodeIfPresent(UInt64.self, forKey: .idleRssBytes)
         memoryPerConnectionBytes = try container.decodeIfPresent(UInt64.self, forKey: .memoryPerConnectionBytes)
         cgroupMemoryPeakBytes = try container.decodeIfPresent(UInt64.self, forKey: .cgroupMemoryPeakBytes)
+        cpuAllowanceCores = try container.decodeIfPresent(Double.self, forKey: .cpuAllowanceCores)
     }
 }

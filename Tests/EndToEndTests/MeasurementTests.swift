@@ -83,6 +83,7 @@ extension EndToEnd {
                 "server at \(cpu) % of a core under cpus 0.5, client host \(Self.clientHostIdle(cell)) % idle")
         // The quota holds it to half a core; a verdict on more would be a wrong figure.
         #expect(cpu >= 45 && cpu <= 55, "\(cpu)")
+        #expect(server["cpu_allowance_cores"] as? Double == 0.5, "\(server)")
         // The builtin server was sized on its own host: one loop for half a CPU.
         #expect(try String(contentsOfFile: results + "/logs/\(cell["id"] as? String ?? "")/server.log", encoding: .utf8)
             .contains("--threads 1"))
@@ -97,6 +98,9 @@ extension EndToEnd {
                                                 until: "none")
         #expect(cell["bottleneck"] as? String == "none",
                 "server \((cell["server"] as? [String: Any])?["cpu_percent"] ?? "?") %, client host \(Self.clientHostIdle(cell)) % idle")
+        // Unlimited, the server may use every core of its host (this machine).
+        let server = try #require(cell["server"] as? [String: Any])
+        #expect(server["cpu_allowance_cores"] as? Double == Double(sysconf(Int32(_SC_NPROCESSORS_ONLN))), "\(server)")
         let rate = cell["requests_per_second"] as? Double ?? 0
         #expect(abs(rate - 500) < 25, "\(rate) req/s at 500/s")
         let clients = try #require(cell["clients"] as? [String: Any])

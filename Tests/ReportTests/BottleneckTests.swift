@@ -65,6 +65,17 @@ import Testing
         #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: loadgen 4 % idle)"), "\(table)")
     }
 
+    @Test func theFootnoteSaysWhatTheServersCPUWasJudgedAgainst() {
+        var server = Fixtures.server() // 0.5 cores busy over the window
+        server.cpuAllowanceCores = 0.5
+        let cell = CellAggregator.summarize(record: Fixtures.record(), server: server,
+                                            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
+        #expect(cell.server.cpuAllowanceCores == 0.5)
+        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
+                                          format: .table)
+        #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: server busy 0.50 of its 0.5 cores)"), "\(table)")
+    }
+
     @Test func aHostsIdleIsTheMeanOfItsWorkersReadings() {
         var a = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)
         a.hostIdleFraction = 0.08

@@ -12,7 +12,8 @@ import Testing
                                 "id", "errors_by_kind", "bottleneck", "timeseries"]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
-                                  "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes"]
+                                  "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes",
+                                  "cpu_allowance_cores"]
     static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
                                   "saturated", "hosts", "late_sends", "queued_sends"]
     static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",
