@@ -70,6 +70,10 @@ final class GRPCClientConnection {
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
                                    value: GRPCSessionCallbacks.streamWindow),
+            // No HPACK dynamic table for responses: the server's few response headers cost it
+            // nothing to send literally, and each connection's table would hold their copies
+            // (≈ 0.5 KiB a connection, 5 MB at 10,000).
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_HEADER_TABLE_SIZE.rawValue), value: 0),
         ]
         guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0,
               nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,

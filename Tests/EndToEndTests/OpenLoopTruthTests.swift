@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// Open-loop truth against known-answer servers: the builtin server with
+/// `BARRAGE_BUILTIN_DELAY` (every reply D after its request) and `BARRAGE_BUILTIN_STALL`
+/// (the event loop frozen S every P), both protocols, checked against what theory says the
+/// figures must be.
+///
+/// The stall's theory: at a fixed rate, the sends due during a stall wait until it ends, so
+/// their latencies spread evenly over (0, S]; they are S/P of all sends. With S = 200 ms
+/// and P = 2 s that is 10 %, so the top 1 % of all sends is the top tenth of the stalled
+/// ones: p99 = 0.9·S = 180 ms, while the median send meets no stall. Connections are many
+/// enough (20 at 1000/s, one stream each) that every stream is busy during a stall, so the
+/// sends queue (`queued_sends`), and the generator itself stays on time (`late_sends` ≈ 0).
+/// Intervals are cut by completion, so the second in which a stall ends holds its slow
+/// answers, and with P = 2 s every other second is quiet.
+///
+/// The machine is shared with builds: a run in which the generator itself fell behind (more
+/// than 1 % late sends) tells nothing about the server and is run again, up to three times;
+/// the claims are then checked on a run where the generator kept up. If every attempt ran on
+/// an overloaded host (load average above twice the cores: the generator's process waited for
+/// a CPU, so its sends really were late), `late_sends` ≈ 0 is reported as a known issue of
+/// that host instead of a failure; every other claim is still checked.
+@Suite struct OpenLoopTruthTests {
+    static let delayMs = 5.0
+    static let stallMs = 200.0
+    static let rate = 1000.0
+
+    /// One cell's figures: from summary.json (merged latency) and its client node file.
+    struct Cell {
+        var system: String
+        var requests: Int
+        var minUs: Double
+        var p50Us: Double
+        var p99Us: Double
+        var lateSends: Int
+        var queuedSends: Int
+        /// p99 (µs) of each one-second interval of the window.
+        var intervalP99Us: [Double]
+
+        /// The 1-minute load average per core at the end of the run.
+        var hostLoadPerCore: Double
+
+        /// The generator kept up: at most 1 % of the sends went out late.
+        var generatorKeptUp: Bool { Double(lateSends) <= 0.01 * Double(max(requests, 1)) }
+    }
+
+    /// The host's 1-minute load average per online core.
+    static func loadPerCore() -> Double {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "0"
+        let load = Double(text.split(separator: " ").first ?? "0") ?? 0
+        return load / Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
+    }
+
+    /// Checks `late_sends` ≈ 0; on a host overloaded by others a starved generator is a known
+    /// issue of the host, not of the engine.
+    static func expectGeneratorKeptUp(_ cell: Cell, _ label: String) {
+        let message: Comment = "\(label): \(cell.lateSends) late of \(cell.requests) (host load \(cell.hostLoadPerCore) per core)"
+        if cell.hostLoadPerCore > 2 && !cell.generatorKeptUp {
+            withKnownIssue("the host was overloaded: the generator waited for a CPU", isIntermittent: true) {
+                #expect(cell.generatorKeptUp, message)
+            }
+        } else {
+            #expect(cell.generatorKeptUp, message)
+        }
+    }
+
+    /// The value at `percentile` of a histogram as the node files write it: [[value, count], …].
+    static func percentile(_ percentile: Double, of buckets: [[Int]]) -> Double {
+        let total = buckets.reduce(0) { $0 + $1[1] }
+        guard total > 0 else { return 0 }
+        let rank = Int((percentile / 100 * Double(total)).rounded(.up))
+        var seen = 0
+        for bucket in buckets.sorted(by: { $0[0] < $1[0] }) {
+            seen += bucket[1]
+            if seen >= max(rank, 1) { return Double(bucket[0]) }
+        }
+        return Double(buckets.last?[0] ?? 0)
+    }
+
+    /// Launches `systems` with `protocolName` at `rate` ("max" or "N/s"), one worker; retries
+    /// while a cell's generator fell behind. Returns the cells of the last run.
+    static func launch(_ name: String, protocolName: String, rate: String, systems: String,
+                       duration: String = "4s") throws -> [Cell] {
+        var cells: [Cell] = []
+        for attempt in 1...3 {
+            let folder = try Harness.scratch("\(name)-\(attempt)")
+            let file = try Harness.topology("""
+                name: \(name)
+                hosts: { local: {} }
+                systems: \(systems)
+                server: { host: local }
+                clients: [ { host: local, workers: 1, threads: 1 } ]
+                workload: { protocol: \(protocolName), call: unary, payload: 64B, connections: 20, concurrency: 1,
+                            rate: \(rate), warmup: 700ms, duration: \(duration) }
+                """, in: folder)
+            let results = folder + "/results"
+            let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder, timeout: 180)
+            #expect(run.status == 0, "\(run.stderr)")
+            let load = loadPerCore()
+            cells = try Harness.cells(Harness.summary(results)).map { cell in
+                let id = try #require(cell["id"] as? String)
+                let latency = try #require(cell["latency_us"] as? [String: Any])
+                let nodeData = try Data(contentsOf: URL(fileURLWithPath: "\(results)/nodes/\(id)/client-1.json"))
+                let node = try #require(try JSONSerialization.jsonObject(with: nodeData) as? [String: Any])
+                let intervals = node["intervals"] as? [[String: Any]] ?? []
+                return Cell(
+                    system: cell["system"] as? String ?? "?",
+                    requests: node["requests"] as? Int ?? 0,
+                    minUs: (latency["min"] as? NSNumber)?.doubleValue ?? -1,
+                    p50Us: (latency["p50"] as? NSNumber)?.doubleValue ?? -1,
+                    p99Us: (latency["p99"] as? NSNumber)?.doubleValue ?? -1,
+                    lateSends: node["late_sends"] as? Int ?? -1,
+                    queuedSends: node["queued_sends"] as? Int ?? -1,
+                    intervalP99Us: intervals.map { interval in
+                        let histogram = interval["histogram"] as? [String: Any] ?? [:]
+                        return percentile(99, of: histogram["buckets"] as? [[Int]] ?? [])
+                    },
+                    hostLoadPerCore: load)
+            }
+            if cells.allSatisfy(\.generatorKeptUp) { break }
+        }
+        return cells
+    }
+
+    static func systems(_ protocolName: String) -> String {
+        """
+        [ { name: delayed, container: builtin, env: { BARRAGE_BUILTIN_DELAY: \(Int(delayMs))ms } },
+              { name: stalled, container: builtin, env: { BARRAGE_BUILTIN_STALL: \(Int(stallMs))ms/2s } } ]
+        """
+    }
+
+    @Test(arguments: ["tcp-echo", "grpc"])
+    func openLoopAgainstKnownAnswerServers(protocolName: String) throws {
+        let cells = try Self.launch("truth-\(protocolName)", protocolName: protocolName, rate: "\"\(Int(Self.rate))/s\"",
+                                    systems: Self.systems(protocolName))
+        try #require(cells.map(\.system) == ["delayed", "stalled"])
+        let delayed = cells[0]
+        let stalled = cells[1]
+        let delayUs = Self.delayMs * 1000
+        let stallUs = Self.stallMs * 1000
+        for cell in cells {
+            Self.expectGeneratorKeptUp(cell, "\(protocolName) \(cell.system)")
+            #expect(abs(Double(cell.requests) - 4 * Self.rate) <= 0.1 * 4 * Self.rate, "\(cell.system): \(cell.requests)")
+        }
+
+        // Every answer leaves D after its request: nothing can be faster, and the median not
+        // much slower.
+        #expect(delayed.minUs >= delayUs, "\(protocolName) delayed: min \(delayed.minUs) µs < D")
+        #expect(delayed.p50Us <= delayUs + 1000, "\(protocolName) delayed: p50 \(delayed.p50Us) µs > D + 1 ms")
+
+        // The stall: p99 near 0.9·S, the median meets no stall, the sends due during the
+        // stall queued behind busy streams and none of it is the generator's fault.
+        #expect(abs(stalled.p99Us - 0.9 * stallUs) <= 0.15 * 0.9 * stallUs,
+                "\(protocolName) stalled: p99 \(stalled.p99Us) µs, theory \(0.9 * stallUs)")
+        #expect(stalled.p50Us > 0 && stalled.p50Us < stallUs / 10, "\(protocolName) stalled: p50 \(stalled.p50Us) µs")
+        #expect(stalled.queuedSends > 0, "\(protocolName) stalled: no queued sends")
+        // The stall shows in the time series: the seconds in which a stall ended are slow,
+        // the ones in between are not.
+        let slowest = stalled.intervalP99Us.max() ?? 0
+        let quietest = stalled.intervalP99Us.min() ?? 0
+        #expect(stalled.intervalP99Us.count >= 4, "\(stalled.intervalP99Us)")
+        #expect(slowest >= stallUs / 2 && quietest <= stallUs / 4 && slowest >= 5 * quietest,
+                "\(protocolName) stalled: per-second p99 \(stalled.intervalP99Us)")
+    }
+
+    @Test(arguments: ["tcp-echo", "grpc"])
+    func closedLoopAgainstTheDelayingServer(protocolName: String) throws {
+        let cells = try Self.launch(
+            "truth-closed-\(protocolName)", protocolName: protocolName, rate: "max",
+            systems: "[ { name: delayed, container: builtin, env: { BARRAGE_BUILTIN_DELAY: \(Int(Self.delayMs))ms } } ]",
+            duration: "2s")
+        let cell = try #require(cells.first)
+        #expect(cell.minUs >= Self.delayMs * 1000, "\(protocolName): min \(cell.minUs) µs < D")
+        // 20 connections, one request each, at least D per round trip: at most 20 / D a second.
+        let ceiling = 20 * 2.0 / (Self.delayMs / 1000)
+        #expect(Double(cell.requests) <= ceiling * 1.05 && Double(cell.requests) >= ceiling / 2,
+                "\(protocolName): \(cell.requests) requests, physics allows \(ceiling)")
+        #expect(cell.lateSends == 0 && cell.queuedSends == 0, "closed loop has no schedule")
+    }
+}
+}
