@@ -91,6 +91,8 @@ public final class LoadWorker: LoadEngine {
     private var connectWindow: ConnectWindow
     private var connectFailures: [String: UInt64] = [:]
     private var nextSourceAddress = 0
+    /// True while `fillConnectWindow` runs (it is re-entered by connects that fail at once).
+    private var fillingConnectWindow = false
     private let ticker: Timer
     private let scheduleTimer: Timer
     /// Open loop: the schedule and the backlogs, from `start` on.
@@ -161,6 +163,11 @@ public final class LoadWorker: LoadEngine {
     }
 
     private func fillConnectWindow() {
+        // A connect that fails at once (EMFILE) calls back in here; the loop already running
+        // goes on with the next one, instead of recursing once per connection (10,000 deep).
+        guard !fillingConnectWindow else { return }
+        fillingConnectWindow = true
+        defer { fillingConnectWindow = false }
         while let index = connectWindow.takeNext() { open(connections[index]) }
     }
 
@@ -390,9 +397,11 @@ public final class LoadWorker: LoadEngine {
         let connectLimit = parameters.connectTimeoutMs * 1_000_000
         let running: Bool
         if case .running = phase { running = true } else { running = false }
+        // A connection (re)opened or lost during this sweep carries a time after `now`:
+        // differences saturate at zero instead of wrapping.
         for connection in connections {
             switch connection.phase {
-            case .connecting(let since) where now - since > connectLimit:
+            case .connecting(let since) where Self.elapsed(since, now) > connectLimit:
                 connectFailed(connection, reason: "ETIMEDOUT")
             case .up:
                 guard let session = connection.session, session.requestsInFlight > 0, now > requestLimit else { break }
@@ -401,13 +410,19 @@ public final class LoadWorker: LoadEngine {
                 } else {
                     service(connection)
                 }
-            case .down(let since) where running && now - since >= Self.reconnectDelayNs
+            case .down(let since) where running && Self.elapsed(since, now) >= Self.reconnectDelayNs
                 && connectWindow.hasRoom:
                 open(connection)
             default:
                 break
             }
         }
+    }
+
+    /// Nanoseconds from `since` to `now`; zero if `since` is later.
+    @inline(__always)
+    private static func elapsed(_ since: UInt64, _ now: UInt64) -> UInt64 {
+        now > since ? now - since : 0
     }
 
     /// Opens (1) or closes (2) the measurement window.

@@ -50,6 +50,8 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         ignoreSIGPIPE()
+        // 10,000 connections need 10,000 descriptors, whatever soft limit we were started with.
+        _ = ResourceLimits.raiseOpenFilesToHardLimit()
         // The main thread only waits for a signal; the servers run on threads of their own.
         // Watch the signals first, so one that arrives while the servers start is handled
         // (once the loop runs) instead of killing the process.

@@ -179,5 +179,73 @@ extension EndToEnd {
                 "\(protocolName): \(cell.requests) requests, physics allows \(ceiling)")
         #expect(cell.lateSends == 0 && cell.queuedSends == 0, "closed loop has no schedule")
     }
+
+    /// Client sockets connected to `port` on this host right now, by their local address, from
+    /// `ss` (a netlink dump: consistent, unlike reading /proc/net/tcp while sockets change).
+    static func establishedSources(towards port: Int) -> [String: Int] {
+        let ss = Process()
+        ss.executableURL = URL(fileURLWithPath: "/usr/bin/ss")
+        ss.arguments = ["-Htn", "state", "established", "( dport = :\(port) )"]
+        let pipe = Pipe()
+        ss.standardOutput = pipe
+        ss.standardError = FileHandle.nullDevice
+        guard (try? ss.run()) != nil else { return [:] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        ss.waitUntilExit()
+        var sources: [String: Int] = [:]
+        // "Recv-Q Send-Q Local:Port Peer:Port", e.g. "0 0 127.0.1.2:40312 127.0.0.1:31000".
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            // The peer must be the server itself: an accepted socket whose client happened to
+            // get `port` as its ephemeral port matches `dport` too.
+            guard fields.count >= 4, fields[3] == "127.0.0.1:\(port)", let colon = fields[2].lastIndex(of: ":"),
+                  fields[2][fields[2].index(after: colon)...] != "\(port)" else { continue }
+            sources[String(fields[2][..<colon]), default: 0] += 1
+        }
+        return sources
+    }
+
+    /// tcp-echo at scale from one worker: 12,000 connections (more than one source address
+    /// serves, so they spread over loopback addresses as gRPC's do), all up, on schedule.
+    @Test func tcpEchoOpensTwelveThousandConnectionsFromOneWorkerOverSeveralSourceAddresses() throws {
+        // The server and the worker inherit our limits: 12,000 sockets each need the hard limit.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        try #require(limit.rlim_max >= 13_000, "the hard limit of open files (\(limit.rlim_max)) is too low for this test")
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let folder = try Harness.scratch("echo-12k")
+        let port = Int.random(in: 30_000...40_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Harness.binary)
+        server.arguments = ["serve", "--protocol", "tcp-echo", "--port", String(port), "--threads", "2"]
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let connections = 12_000
+        let load = try Harness.Run(["load", "--target", "127.0.0.1:\(port)", "--protocol", "tcp-echo",
+                                    "--connections", String(connections), "--rate", "2000", "--warmup", "3",
+                                    "--duration", "3", "--json"], in: folder)
+        // The fullest moment seen while the load runs.
+        var sources: [String: Int] = [:]
+        _ = Harness.eventually(timeout: 60) {
+            let now = Self.establishedSources(towards: port)
+            if now.values.reduce(0, +) > sources.values.reduce(0, +) { sources = now }
+            return sources.values.reduce(0, +) >= connections || !load.process.isRunning
+        }
+        #expect(load.wait(timeout: 120) == 0, "stderr: \(load.stderr) stdout: \(load.stdout.prefix(500))")
+        #expect(sources.values.reduce(0, +) == connections, "established towards the server at most: \(sources)")
+        #expect(sources.count >= 2 && sources.keys.allSatisfy { $0.hasPrefix("127.0.1.") },
+                "spread over the worker's loopback source addresses: \(sources)")
+        #expect(sources.values.allSatisfy { $0 <= 10_000 }, "no address carries more than its share: \(sources)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(load.stdout.utf8)) as? [String: Any])
+        #expect(result["connections_established"] as? Int == connections)
+        #expect((result["errors"] as? [String: Int] ?? [:]).isEmpty, "\(result["errors"] ?? "")")
+        let requests = result["requests"] as? Int ?? 0
+        #expect(Double(requests) <= 1.05 * 6_000 && Double(requests) >= 0.5 * 6_000, "2000/s for 3 s: \(requests)")
+    }
 }
 }
