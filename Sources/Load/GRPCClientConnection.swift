@@ -28,6 +28,9 @@ final class GRPCClientConnection {
     private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
+    /// Kept for the session's lifetime: it holds the memory functions and frame buffer the
+    /// session uses.
+    private let callbacks: GRPCSessionCallbacks
     private unowned let delegate: any LoadSessionDelegate
     private(set) var session: OpaquePointer?
     let slots: UnsafeMutablePointer<GRPCCallSlot>
@@ -48,6 +51,7 @@ final class GRPCClientConnection {
           delegate: any LoadSessionDelegate) {
         self.index = index
         self.template = template
+        self.callbacks = callbacks
         self.delegate = delegate
         slotCount = max(concurrency, 1)
         slots = .allocate(capacity: slotCount)
@@ -63,7 +67,7 @@ final class GRPCClientConnection {
 
         var session: OpaquePointer?
         let userData = Unmanaged.passUnretained(self).toOpaque()
-        guard nghttp2_session_client_new2(&session, callbacks.callbacks, userData, callbacks.option) == 0,
+        guard nghttp2_session_client_new3(&session, callbacks.callbacks, userData, callbacks.option, callbacks.memory) == 0,
               let session else { return nil }
         self.session = session
         var settings = [

