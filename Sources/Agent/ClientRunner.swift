@@ -49,27 +49,25 @@ final class ClientRunner {
         (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
     }
 
-    /// Builds, on a load thread, the engine for its share of `setup`.
+    /// Builds, on a load thread, the engine for its share of `setup`: one protocol-agnostic
+    /// worker whatever the protocol, its connections spread over source addresses when one
+    /// address would run out of ports.
     static func engineFactory(_ setup: ClientSetup, connections: Int, thread: Int) -> (Loop) throws -> any LoadEngine {
         let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
-        let rate = setup.ratePerSecond.map { $0 * share }
+        let protocolKind: LoadProtocol
         switch setup.protocolKind {
-        case .tcpEcho:
-            let parameters = EchoLoadGenerator.Parameters(
-                targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
-                payloadBytes: setup.payloadBytes, ratePerSecond: rate,
-                requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs)
-            return { loop in try EchoLoadGenerator(loop: loop, parameters: parameters) }
-        case .grpc:
-            let parameters = GRPCLoadGenerator.Parameters(
-                targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
-                payloadBytes: setup.payloadBytes, call: setup.call == .stream ? .stream : .unary,
-                concurrency: setup.concurrency, ratePerSecond: rate,
-                requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
-                sourceAddresses: SourceAddresses.forTarget(setup.targetHost, connections: connections, thread: thread),
-                path: setup.path)
-            return { loop in try GRPCLoadGenerator(loop: loop, parameters: parameters) }
+        case .tcpEcho: protocolKind = .tcpEcho
+        case .grpc: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
         }
+        let parameters = LoadWorker.Parameters(
+            targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
+            payloadBytes: setup.payloadBytes, protocolKind: protocolKind,
+            concurrency: protocolKind == .tcpEcho ? 1 : setup.concurrency,
+            ratePerSecond: setup.ratePerSecond.map { $0 * share },
+            requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
+            sourceAddresses: SourceAddresses.forTarget(setup.targetHost, connections: connections, thread: thread),
+            path: setup.path)
+        return { loop in try LoadWorker(loop: loop, parameters: parameters) }
     }
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.

@@ -1,5 +1,5 @@
 /// Which RPC the gRPC load generator drives.
-public enum GRPCCall: Sendable {
+public enum GRPCCall: Sendable, Equatable {
     /// One request, one response per call (`/bench.Echo/Unary`).
     case unary
     /// Long-lived bidirectional streams doing ping-pong: one message out, one back, repeat

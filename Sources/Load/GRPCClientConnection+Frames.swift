@@ -100,7 +100,7 @@ extension GRPCClientConnection {
     }
 
     /// The verdict on a complete response, most telling first.
-    private func outcomeOfEndedResponse(_ slot: GRPCCallSlot) -> GRPCCallOutcome {
+    private func outcomeOfEndedResponse(_ slot: GRPCCallSlot) -> CallOutcome {
         if slot.httpStatus != 200 { return .httpStatus(Int(slot.httpStatus)) }
         if slot.grpcStatus < 0 { return .protocolViolation }
         if slot.grpcStatus != 0 { return .grpcStatus(Int(slot.grpcStatus)) }
@@ -137,7 +137,7 @@ extension GRPCClientConnection {
     }
 
     /// The verdict on a stream that closed before the server ended its response.
-    private func outcomeOfUnfinishedStream(_ slot: GRPCCallSlot, errorCode: UInt32) -> GRPCCallOutcome {
+    private func outcomeOfUnfinishedStream(_ slot: GRPCCallSlot, errorCode: UInt32) -> CallOutcome {
         if slot.resetByPeer { return .resetStream }
         if goawayReceived || errorCode == NGHTTP2_REFUSED_STREAM.rawValue { return .connection }
         return .protocolViolation

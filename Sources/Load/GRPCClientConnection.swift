@@ -22,13 +22,16 @@ final class GRPCClientConnection {
     /// The owner's number for this connection.
     let index: Int
     private(set) var state: State = .handshaking
-    /// Slots with no outstanding call, i.e. how many calls `startCall` would accept now.
+    /// Slots with no outstanding call, i.e. how many calls `submit` would accept now.
     private(set) var freeSlots: Int
     /// Calls outstanding (outcome not yet reported).
-    private(set) var callsInFlight = 0
+    private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
-    private unowned let delegate: any GRPCClientConnectionDelegate
+    /// Kept for the session's lifetime: it holds the memory functions and frame buffer the
+    /// session uses.
+    private let callbacks: GRPCSessionCallbacks
+    private unowned let delegate: any LoadSessionDelegate
     private(set) var session: OpaquePointer?
     let slots: UnsafeMutablePointer<GRPCCallSlot>
     let slotCount: Int
@@ -45,9 +48,10 @@ final class GRPCClientConnection {
     /// A client session with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
     init?(index: Int, template: GRPCRequestTemplate, callbacks: GRPCSessionCallbacks, concurrency: Int,
-          delegate: any GRPCClientConnectionDelegate) {
+          delegate: any LoadSessionDelegate) {
         self.index = index
         self.template = template
+        self.callbacks = callbacks
         self.delegate = delegate
         slotCount = max(concurrency, 1)
         slots = .allocate(capacity: slotCount)
@@ -63,13 +67,17 @@ final class GRPCClientConnection {
 
         var session: OpaquePointer?
         let userData = Unmanaged.passUnretained(self).toOpaque()
-        guard nghttp2_session_client_new2(&session, callbacks.callbacks, userData, callbacks.option) == 0,
+        guard nghttp2_session_client_new3(&session, callbacks.callbacks, userData, callbacks.option, callbacks.memory) == 0,
               let session else { return nil }
         self.session = session
         var settings = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
                                    value: GRPCSessionCallbacks.streamWindow),
+            // No HPACK dynamic table for responses: the server's few response headers cost it
+            // nothing to send literally, and each connection's table would hold their copies
+            // (≈ 0.5 KiB a connection, 5 MB at 10,000).
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_HEADER_TABLE_SIZE.rawValue), value: 0),
         ]
         guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0,
               nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
@@ -109,7 +117,7 @@ final class GRPCClientConnection {
     /// Appends what nghttp2 has to send to `buffer`, stopping once the buffer holds `limit`
     /// bytes (nghttp2 keeps the rest for the next call). Returns false if the session failed;
     /// then every outstanding call has been reported as a connection failure.
-    func produceOutput(into buffer: inout GRPCOutputBuffer, limit: Int) -> Bool {
+    func produceOutput(into buffer: inout OutputBuffer, limit: Int) -> Bool {
         guard let session else { return false }
         while buffer.count < limit {
             var chunk: UnsafePointer<UInt8>?
@@ -133,14 +141,13 @@ final class GRPCClientConnection {
 
     // MARK: Calls
 
-    /// Starts a call in a free slot: a unary request, or the next message on a stream (opening
-    /// the stream if the slot has none). Its latency counts from `intendedNs` if that has
-    /// passed, else from now. Returns false if no slot is free or no stream may be opened.
+    /// Starts a call in a free slot at `nowNs`: a unary request, or the next message on a
+    /// stream (opening the stream if the slot has none). Its latency counts from `startNs`,
+    /// which the worker never sets later than `nowNs`. Returns false if no slot is free or no
+    /// stream may be opened.
     @discardableResult
-    func startCall(intendedNs: UInt64) -> Bool {
+    func submit(startNs: UInt64, nowNs now: UInt64) -> Bool {
         guard acceptsCalls, let session, let slot = takeFreeSlot() else { return false }
-        let now = Loop.hrtime()
-        let startNs = min(intendedNs, now)
         switch template.call {
         case .unary:
             guard submitRequest(slot: slot, session: session) else { return false }
@@ -165,7 +172,7 @@ final class GRPCClientConnection {
         slots[slot].sentNs = now
         slots[slot].messages = 0
         setPhase(slot, .awaiting)
-        callsInFlight += 1
+        requestsInFlight += 1
         return true
     }
 
@@ -215,22 +222,23 @@ final class GRPCClientConnection {
         return count
     }
 
-    /// Reports every call sent before `deadlineNs` as timed out and resets its stream.
-    func expireCalls(sentBefore deadlineNs: UInt64) {
-        guard let session, callsInFlight > 0 else { return }
-        var now: UInt64 = 0
+    /// Reports every call sent before `deadlineNs` as timed out and resets its stream; the
+    /// connection stays (HTTP/2 can drop one stream).
+    @discardableResult
+    func expire(sentBefore deadlineNs: UInt64, nowNs now: UInt64) -> Bool {
+        guard let session, requestsInFlight > 0 else { return false }
         for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].sentNs < deadlineNs {
-            if now == 0 { now = Loop.hrtime() }
             conclude(slot, .timeout, nowNs: now)
             setPhase(slot, .finishing)
             nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
                                       NGHTTP2_CANCEL.rawValue)
         }
+        return false
     }
 
     /// Stopping: resets every stream and says GOAWAY, reporting nothing more. The resets and
     /// GOAWAY wait in `produceOutput`.
-    func cancelAll() {
+    func terminate() {
         guard let session else { return }
         reporting = false
         acceptsCalls = false
@@ -319,11 +327,11 @@ final class GRPCClientConnection {
     }
 
     /// Reports the outcome of `slot`'s outstanding call; the caller then moves the slot on.
-    func conclude(_ slot: Int, _ outcome: GRPCCallOutcome, nowNs: UInt64) {
-        callsInFlight -= 1
+    func conclude(_ slot: Int, _ outcome: CallOutcome, nowNs: UInt64) {
+        requestsInFlight -= 1
         guard reporting else { return }
         let start = slots[slot].startNs
-        delegate.grpcConnection(self, finishedCallWith: outcome, latencyNs: nowNs > start ? nowNs - start : 0)
+        delegate.sessionFinishedCall(outcome, latencyNs: nowNs > start ? nowNs - start : 0)
     }
 
     /// Marks the connection established; called when the server's SETTINGS arrive.

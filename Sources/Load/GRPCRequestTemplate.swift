@@ -1,6 +1,6 @@
 import CNghttp2
 
-/// What every call of one generator sends, built once and shared by all its connections: the
+/// What every call of one load worker sends, built once and shared by all its connections: the
 /// request header block and the length-prefixed `bench.Payload` message.
 ///
 /// The header names and values live here, flagged NO_COPY, so nghttp2 reads them in place

@@ -17,4 +17,4 @@ public protocol LoadEngine: AnyObject {
     var connectionsUp: Int { get }
 }
 
-extension EchoLoadGenerator: LoadEngine {}
+

@@ -8,16 +8,26 @@ import UV
 /// memory are measured like any other system's. Close it before dropping it.
 public final class BuiltinGRPCServer: LoopServer {
     private let listener: ConnectionListener
+    private let knobs: BuiltinKnobsOnLoop
 
     /// Listens on `host:port` (port 0 picks one; see `port`). With `reusePort` the socket
     /// gets SO_REUSEPORT so other loops or processes can listen on the same port.
+    /// `knobs` make it a known-answer server (replies held back, the loop stalled).
     public init(loop: Loop, host: String, port: Int, reusePort: Bool = false,
-                settings: GRPCServerSettings = GRPCServerSettings()) throws {
+                settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs()) throws {
         let scratch = WriteScratch()
-        listener = try ConnectionListener(loop: loop, host: host, port: port, reusePort: reusePort) { socket, listener in
-            GRPCSocketConnection(tcp: socket, settings: settings, scratch: scratch) { [weak listener] closed in
-                listener?.remove(closed)
+        let onLoop = try BuiltinKnobsOnLoop(loop: loop, knobs: knobs)
+        self.knobs = onLoop
+        do {
+            listener = try ConnectionListener(loop: loop, host: host, port: port, reusePort: reusePort) { socket, listener in
+                GRPCSocketConnection(tcp: socket, settings: settings, scratch: scratch,
+                                     delayLine: onLoop.delayLine) { [weak listener] closed in
+                    listener?.remove(closed)
+                }
             }
+        } catch {
+            onLoop.close()
+            throw error
         }
     }
 
@@ -33,5 +43,6 @@ public final class BuiltinGRPCServer: LoopServer {
     /// Stops accepting and closes every connection (each gets a GOAWAY if it can take one).
     public func close() {
         listener.close()
+        knobs.close()
     }
 }

@@ -1,20 +1,25 @@
 import UV
 
 /// One accepted echo connection.
-final class EchoConnection {
+final class EchoConnection: BuiltinDelayedInput {
     private let tcp: TCP
     private let onClose: (EchoConnection) -> Void
     private var closed = false
+    /// Known-answer server: holds every read back by the reply delay.
+    private let delayLine: BuiltinDelayLine?
 
-    init(tcp: TCP, onClose: @escaping (EchoConnection) -> Void) {
+    init(tcp: TCP, delayLine: BuiltinDelayLine? = nil, onClose: @escaping (EchoConnection) -> Void) {
         self.tcp = tcp
+        self.delayLine = delayLine
         self.onClose = onClose
     }
 
     func start() {
         try? tcp.setNoDelay(true)
         do {
-            try tcp.startReading(onData: { [unowned self] bytes in self.echo(bytes) },
+            try tcp.startReading(onData: { [unowned self] bytes in
+                if let delayLine = self.delayLine { delayLine.enqueue(bytes, for: self) } else { self.echo(bytes) }
+            },
                                  onEnd: { [unowned self] _ in self.close() })
         } catch {
             close()
@@ -35,6 +40,10 @@ final class EchoConnection {
         if written < bytes.count {
             tcp.write(Array(bytes[written...]), completion: nil)
         }
+    }
+
+    func deliverDelayed(_ bytes: UnsafeRawBufferPointer) {
+        if !closed { echo(bytes) }
     }
 
     func close() {

@@ -4,7 +4,7 @@ import UV
 /// finished write) everything the session has ready goes out as one batch: assembled in the
 /// loop's `WriteScratch`, written with `uv_try_write`, and only the part the kernel refuses
 /// is copied into this connection's buffers and written asynchronously.
-final class GRPCSocketConnection: ListenerConnection {
+final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     /// Where the connection is in its life.
     enum State {
         case open
@@ -31,10 +31,13 @@ final class GRPCSocketConnection: ListenerConnection {
     private var backlog = ByteBuffer()
     private var writing = false
     private var readingPaused = false
+    /// Known-answer server: holds every read back by the reply delay.
+    private let delayLine: BuiltinDelayLine?
 
-    init(tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch,
+    init(tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch, delayLine: BuiltinDelayLine? = nil,
          onClose: @escaping (GRPCSocketConnection) -> Void) {
         self.tcp = tcp
+        self.delayLine = delayLine
         self.session = GRPCServerConnection(settings: settings)
         self.scratch = scratch
         self.readBufferSize = settings.readBufferSize
@@ -76,11 +79,17 @@ final class GRPCSocketConnection: ListenerConnection {
     private func startReading() {
         do {
             try tcp.startReading(
-                onData: { [unowned self] bytes in self.received(bytes) },
+                onData: { [unowned self] bytes in
+                    if let delayLine = self.delayLine { delayLine.enqueue(bytes, for: self) } else { self.received(bytes) }
+                },
                 onEnd: { [unowned self] _ in self.abort() })
         } catch {
             abort()
         }
+    }
+
+    func deliverDelayed(_ bytes: UnsafeRawBufferPointer) {
+        received(bytes)
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {

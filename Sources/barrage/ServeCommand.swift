@@ -23,15 +23,23 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let host = self.host
+        // Known-answer test knobs (README: "Known-answer servers"), set as `env:` of the system.
+        let knobs: BuiltinKnobs
+        do {
+            knobs = try BuiltinKnobs.from(environment: Dictionary(ProcessEnvironment.current(), uniquingKeysWith: { _, last in last }))
+        } catch {
+            printError("barrage serve: \(error)")
+            throw ExitCode(2)
+        }
         let makeServer: ServerThreads.MakeServer
         switch protocolName {
         case "grpc":
             makeServer = { loop, port, reusePort in
-                try BuiltinGRPCServer(loop: loop, host: host, port: port, reusePort: reusePort)
+                try BuiltinGRPCServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
             }
         case "tcp-echo":
             makeServer = { loop, port, reusePort in
-                try BuiltinEchoServer(loop: loop, host: host, port: port, reusePort: reusePort)
+                try BuiltinEchoServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
             }
         default:
             printError("barrage serve: unknown protocol \(protocolName) (expected grpc or tcp-echo)")
@@ -42,6 +50,8 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         ignoreSIGPIPE()
+        // 10,000 connections need 10,000 descriptors, whatever soft limit we were started with.
+        _ = ResourceLimits.raiseOpenFilesToHardLimit()
         // The main thread only waits for a signal; the servers run on threads of their own.
         // Watch the signals first, so one that arrives while the servers start is handled
         // (once the loop runs) instead of killing the process.

@@ -16,7 +16,7 @@ import UV
         let pair = InMemoryPair(payloadBytes: 100)
         pair.handshake()
         for round in 1...5 {
-            #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+            #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
             #expect(pair.client.freeSlots == 0)
             pair.pump()
             #expect(pair.recorder.outcomes == Array(repeating: .success, count: round))
@@ -34,7 +34,7 @@ import UV
         #expect(headers["te"] == "trailers")
         #expect(headers["user-agent"] == "barrage/0.1")
         #expect(call.messages == [GRPCRequestTemplate.encodeMessage(payloadBytes: 100)])
-        #expect(pair.client.callsInFlight == 0)
+        #expect(pair.client.requestsInFlight == 0)
     }
 
     /// Builds a pair with one unary call answered by the server, and returns the answer's
@@ -43,7 +43,7 @@ import UV
         let pair = InMemoryPair(payloadBytes: payloadBytes)
         pair.server.maxDataFrame = maxDataFrame
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.sendClientOutput()
         return (pair, pair.server.takeOutput())
     }
@@ -67,7 +67,7 @@ import UV
     @Test func trailersOnlyErrorCountsByStatus() {
         let pair = InMemoryPair { _ in .trailersOnly(status: 12) }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.outcomes == [.grpcStatus(12)])
         #expect(pair.recorder.errorKinds == ["grpc-status-12"])
@@ -77,7 +77,7 @@ import UV
     @Test func nonZeroStatusInTrailersCounts() {
         let pair = InMemoryPair { _ in .echoThenStatus(14) }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.errorKinds == ["grpc-status-14"])
     }
@@ -92,13 +92,13 @@ import UV
     func malformedOrRejectedAnswersCountAsErrors(behavior: TestServerBehavior, kind: String) {
         let pair = InMemoryPair { _ in behavior }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.errorKinds == [kind])
         #expect(pair.client.freeSlots == 1, "the slot is reusable")
         // The connection still works afterwards.
         pair.server.behavior = { _ in .echo }
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.outcomes.last == .success)
     }
@@ -106,7 +106,7 @@ import UV
     @Test func resetFromThePeerWhileWaiting() {
         let pair = InMemoryPair { _ in .silent }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.outcomes.isEmpty)
         pair.server.reset(pair.server.streamOrder[0], code: NGHTTP2_INTERNAL_ERROR.rawValue)
@@ -117,7 +117,7 @@ import UV
     @Test func goawayFailsRefusedStreamsAndFinishesTheSession() {
         let pair = InMemoryPair(concurrency: 4) { _ in .silent }
         pair.handshake()
-        for _ in 0..<4 { pair.client.startCall(intendedNs: Loop.hrtime()) }
+        for _ in 0..<4 { pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()) }
         pair.pump()
         let ids = pair.server.streamOrder
         #expect(ids.count == 4)
@@ -125,7 +125,7 @@ import UV
         pair.server.goAway(lastStreamID: ids[1])
         pair.pump()
         #expect(pair.recorder.errorKinds == ["connection", "connection"])
-        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()), "no new streams after GOAWAY")
+        #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()), "no new streams after GOAWAY")
         #expect(!pair.client.isFinished)
         pair.server.answerLate(ids[0])
         pair.server.answerLate(ids[1])
@@ -138,8 +138,8 @@ import UV
         // The server allows one stream at a time, so the second request waits inside nghttp2.
         let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
         pair.handshake()
-        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
-        #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
         pair.pump()
         #expect(pair.server.streamOrder.count == 1)
         pair.server.goAway(lastStreamID: pair.server.streamOrder[0])
@@ -150,23 +150,23 @@ import UV
         pair.server.answerLate(pair.server.streamOrder[0])
         pair.pump()
         #expect(pair.recorder.outcomes == [.success, .connection])
-        #expect(pair.client.callsInFlight == 0)
+        #expect(pair.client.requestsInFlight == 0)
         #expect(pair.client.isFinished)
     }
 
     @Test func timingOutAQueuedRequestCancelsItBeforeItIsSent() {
         let pair = InMemoryPair(concurrency: 2, serverMaxStreams: 1) { _ in .silent }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
-        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
+        pair.client.expire(sentBefore: Loop.hrtime() + 1, nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.errorKinds == ["timeout", "timeout"])
         #expect(pair.server.streamOrder.count == 1, "the queued HEADERS never went out")
         #expect(pair.client.freeSlots == 2, "both slots are usable again")
         pair.server.behavior = { _ in .echo }
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.outcomes.last == .success)
     }
@@ -174,13 +174,13 @@ import UV
     @Test func connectionLossFailsEveryOutstandingCall() {
         let pair = InMemoryPair(concurrency: 3) { _ in .silent }
         pair.handshake()
-        for _ in 0..<3 { pair.client.startCall(intendedNs: Loop.hrtime()) }
+        for _ in 0..<3 { pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()) }
         pair.pump()
         pair.client.fail()
         #expect(pair.recorder.errorKinds == ["connection", "connection", "connection"])
         #expect(pair.client.state == .closed)
         #expect(pair.client.isFinished)
-        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()))
+        #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
         pair.client.fail()  // twice is harmless
         #expect(pair.recorder.outcomes.count == 3)
     }
@@ -188,7 +188,7 @@ import UV
     @Test func garbageFromTheServerFailsTheConnection() {
         let pair = InMemoryPair { _ in .silent }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         // A SETTINGS frame whose length is not a multiple of 6: a connection error.
         let garbage: [UInt8] = [0, 0, 5, 4, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5]
@@ -206,9 +206,9 @@ import UV
     @Test func timedOutCallIsReportedOnceAndItsStreamReset() {
         let pair = InMemoryPair { _ in .silent }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
-        pair.client.expireCalls(sentBefore: Loop.hrtime() + 1)
+        pair.client.expire(sentBefore: Loop.hrtime() + 1, nowNs: Loop.hrtime())
         #expect(pair.recorder.errorKinds == ["timeout"])
         pair.pump()
         #expect(pair.server.resetsReceived == [pair.server.streamOrder[0]])
@@ -222,9 +222,9 @@ import UV
     @Test func manyCallsInFlightOnOneConnection() {
         let pair = InMemoryPair(concurrency: 8, payloadBytes: 64)
         pair.handshake()
-        for _ in 0..<8 { #expect(pair.client.startCall(intendedNs: Loop.hrtime())) }
-        #expect(!pair.client.startCall(intendedNs: Loop.hrtime()), "all slots busy")
-        #expect(pair.client.callsInFlight == 8)
+        for _ in 0..<8 { #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())) }
+        #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()), "all slots busy")
+        #expect(pair.client.requestsInFlight == 8)
         pair.sendClientOutput()
         // All eight arrived before any answer went back.
         #expect(pair.server.streamOrder.count == 8)
@@ -238,7 +238,7 @@ import UV
         let pair = InMemoryPair(call: .stream, payloadBytes: 48)
         pair.handshake()
         for round in 1...6 {
-            #expect(pair.client.startCall(intendedNs: Loop.hrtime()))
+            #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
             pair.pump()
             #expect(pair.recorder.outcomes == Array(repeating: .success, count: round))
         }
@@ -248,7 +248,7 @@ import UV
         #expect(call.headers.contains { $0 == (":path", "/bench.Echo/Stream") })
         #expect(pair.server.resetsReceived.isEmpty)
         // Stopping resets the stream and says GOAWAY, reporting nothing.
-        pair.client.cancelAll()
+        pair.client.terminate()
         pair.pump()
         #expect(pair.server.resetsReceived == [pair.server.streamOrder[0]])
         #expect(pair.server.goawaysReceived == 1)
@@ -260,8 +260,8 @@ import UV
         pair.server.maxDataFrame = 5
         pair.handshake()
         for round in 1...3 {
-            pair.client.startCall(intendedNs: Loop.hrtime())
-            pair.client.startCall(intendedNs: Loop.hrtime())
+            pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+            pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
             pair.sendClientOutput()
             let answer = pair.server.takeOutput()
             pair.deliver(answer, cutAt: Array(1..<answer.count))
@@ -277,11 +277,11 @@ import UV
             return first ? .trailersOnly(status: 8) : .echo
         }
         pair.handshake()
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.errorKinds == ["grpc-status-8"])
         #expect(pair.client.freeSlots == 1)
-        pair.client.startCall(intendedNs: Loop.hrtime())
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.outcomes.last == .success)
         #expect(pair.server.streamOrder.count == 2)
@@ -291,7 +291,7 @@ import UV
         let pair = InMemoryPair()
         pair.handshake()
         let intended = Loop.hrtime() - 50_000_000
-        pair.client.startCall(intendedNs: intended)
+        pair.client.submit(startNs: intended, nowNs: Loop.hrtime())
         pair.pump()
         #expect(pair.recorder.latenciesNs[0] >= 50_000_000)
     }

@@ -53,19 +53,19 @@ import Testing
     }
 
     @Test func errorKindsMatchTheCountersNames() {
-        #expect(GRPCCallOutcome.success.errorKind == nil)
-        #expect(GRPCCallOutcome.grpcStatus(12).errorKind == "grpc-status-12")
-        #expect(GRPCCallOutcome.grpcStatus(99).errorKind == "grpc-status-99")
-        #expect(GRPCCallOutcome.httpStatus(503).errorKind == "http-status-503")
-        #expect(GRPCCallOutcome.httpStatus(0).errorKind == "http-status-0")
-        #expect(GRPCCallOutcome.resetStream.errorKind == "reset-stream")
-        #expect(GRPCCallOutcome.connection.errorKind == "connection")
-        #expect(GRPCCallOutcome.timeout.errorKind == "timeout")
-        #expect(GRPCCallOutcome.protocolViolation.errorKind == "protocol")
+        #expect(CallOutcome.success.errorKind == nil)
+        #expect(CallOutcome.grpcStatus(12).errorKind == "grpc-status-12")
+        #expect(CallOutcome.grpcStatus(99).errorKind == "grpc-status-99")
+        #expect(CallOutcome.httpStatus(503).errorKind == "http-status-503")
+        #expect(CallOutcome.httpStatus(0).errorKind == "http-status-0")
+        #expect(CallOutcome.resetStream.errorKind == "reset-stream")
+        #expect(CallOutcome.connection.errorKind == "connection")
+        #expect(CallOutcome.timeout.errorKind == "timeout")
+        #expect(CallOutcome.protocolViolation.errorKind == "protocol")
     }
 
     @Test func outputBufferGrowsAndKeepsItsBytes() {
-        var buffer = GRPCOutputBuffer(initialCapacity: 64)
+        var buffer = OutputBuffer(initialCapacity: 64)
         #expect(buffer.capacity == 0, "nothing allocated before first use")
         let chunk = Array(0..<UInt8(100))
         for _ in 0..<5 { chunk.withUnsafeBytes { buffer.append($0) } }
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func backlogRemembersIntendedTimesWithoutStorage() {
-        var backlog = GRPCSendBacklog()
+        var backlog = SendBacklog()
         backlog.spacingNs = 1000
         #expect(backlog.pop() == nil)
         backlog.push(intendedNs: 5000)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func scheduleDealsEvenlySpacedSendsRoundRobin() {
-        var schedule = GRPCOpenLoopSchedule(startNs: 1_000_000, ratePerSecond: 3000)
+        var schedule = OpenLoopSchedule(startNs: 1_000_000, ratePerSecond: 3000)
         var dues: [UInt64] = []
         var targets: [Int] = []
         for _ in 0..<7 {
@@ -111,7 +111,7 @@ import Testing
         #expect(dues[0] == 1_000_000)
         #expect(dues[3] == 2_000_000, "three sends per millisecond")
         // No drift after many sends.
-        var long = GRPCOpenLoopSchedule(startNs: 0, ratePerSecond: 3)
+        var long = OpenLoopSchedule(startNs: 0, ratePerSecond: 3)
         for _ in 0..<3_000_000 { long.advance() }
         #expect(long.nextDueNs == 1_000_000_000_000_000, "a million seconds later, to the nanosecond")
     }

@@ -2,11 +2,11 @@
 import UV
 
 /// Records every outcome a `GRPCClientConnection` reports.
-final class OutcomeRecorder: GRPCClientConnectionDelegate {
-    private(set) var outcomes: [GRPCCallOutcome] = []
+final class OutcomeRecorder: LoadSessionDelegate {
+    private(set) var outcomes: [CallOutcome] = []
     private(set) var latenciesNs: [UInt64] = []
 
-    func grpcConnection(_ connection: GRPCClientConnection, finishedCallWith outcome: GRPCCallOutcome, latencyNs: UInt64) {
+    func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64) {
         outcomes.append(outcome)
         latenciesNs.append(latencyNs)
     }
@@ -35,7 +35,7 @@ final class InMemoryPair {
 
     /// Everything the client has to send right now.
     func clientOutput() -> [UInt8] {
-        var buffer = GRPCOutputBuffer(initialCapacity: 256)
+        var buffer = OutputBuffer(initialCapacity: 256)
         _ = client.produceOutput(into: &buffer, limit: Int.max)
         return Array(buffer.bytes)
     }

@@ -1,10 +1,10 @@
-/// Open loop: when this generator's sends are due. Sends are evenly spaced at the generator's
+/// Open loop: when a load worker's sends are due. Sends are evenly spaced at the worker's
 /// total rate and dealt round-robin over its connections, so each connection gets an even share
 /// at an even spacing and the whole schedule needs one timer, not one per connection or request.
-struct GRPCOpenLoopSchedule {
+struct OpenLoopSchedule {
     /// When send 0 is due (ns, monotonic).
     let startNs: UInt64
-    /// Time between two consecutive sends of the generator.
+    /// Time between two consecutive sends of the worker.
     let spacingNs: Double
     /// The number of the next send.
     private(set) var next: UInt64 = 0

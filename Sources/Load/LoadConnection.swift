@@ -1,9 +1,9 @@
 import UV
 
-/// One TCP connection of the gRPC load generator: the socket glue around a
-/// `GRPCClientConnection`. It moves bytes between the socket and the session and batches
-/// everything nghttp2 has to send into one write; the generator decides what to send when.
-final class GRPCLoadConnection {
+/// One TCP connection of the load worker: the socket glue around its `LoadSession`, whatever
+/// the protocol. It moves bytes between the socket and the session and batches everything
+/// the session has to send into one write; the worker decides what to send when.
+final class LoadConnection {
     /// Where the connection is in its life.
     enum Phase {
         /// Not connected: before `connect`, after stopping, or given up during connecting.
@@ -17,31 +17,29 @@ final class GRPCLoadConnection {
         case down(sinceNs: UInt64)
     }
 
-    /// Bytes gathered before a write goes out even if nghttp2 has more: bounds the buffer
-    /// when bodies are large (nghttp2 keeps the rest until the write completes).
+    /// Bytes gathered before a write goes out even if the session has more: bounds the buffer
+    /// when bodies are large (the session keeps the rest until the write completes).
     static let batchLimit = 64 * 1024
 
-    /// The generator's number for this connection.
+    /// The worker's number for this connection.
     let index: Int
     var phase: Phase = .idle
     private(set) var tcp: TCP?
-    private(set) var client: GRPCClientConnection?
-    /// Open loop: sends due while every slot was busy.
-    var backlog = GRPCSendBacklog()
+    private(set) var session: (any LoadSession)?
     /// Open loop: queued for one flush after the current batch of sends.
     var needsFlush = false
 
     /// Output the kernel did not take at once, kept for the queued write; allocated only when
     /// a connection meets back-pressure.
-    private var pending = GRPCOutputBuffer(initialCapacity: 4096)
+    private var pending = OutputBuffer(initialCapacity: 4096)
     private var writeInFlight = false
     /// Bumped whenever the socket changes, so a late callback from an old socket is ignored.
     private(set) var generation: UInt32 = 0
     private var writeCompletion: ((UVError?) -> Void)?
     /// Told when a write finished (to flush more) or failed.
-    private let onWritten: (GRPCLoadConnection, UVError?) -> Void
+    private let onWritten: (LoadConnection, UVError?) -> Void
 
-    init(index: Int, onWritten: @escaping (GRPCLoadConnection, UVError?) -> Void) {
+    init(index: Int, onWritten: @escaping (LoadConnection, UVError?) -> Void) {
         self.index = index
         self.onWritten = onWritten
     }
@@ -61,23 +59,23 @@ final class GRPCLoadConnection {
         return generation
     }
 
-    /// The socket connected: speak HTTP/2 over it through `client`.
-    func start(_ client: GRPCClientConnection) {
-        self.client = client
+    /// The socket connected: speak the protocol over it through `session`.
+    func start(_ session: any LoadSession) {
+        self.session = session
         writeInFlight = false
         pending.removeAll()
     }
 
-    /// Hands nghttp2's pending output to the socket: gathers as many frames as fit one batch in
+    /// Hands the session's pending output to the socket: gathers as many frames as fit one batch in
     /// `scratch` and writes them with `uv_try_write`; whatever the kernel does not take is
     /// copied aside and queued as one write, and no more output is pulled until it completes.
     /// Returns false if the connection failed (the session's outstanding calls are then
     /// already reported).
-    func flush(using scratch: GRPCWriteScratch) -> Bool {
-        guard !writeInFlight, let tcp, let client else { return true }
+    func flush(using scratch: OutputScratch) -> Bool {
+        guard !writeInFlight, let tcp, let session else { return true }
         while true {
             scratch.buffer.removeAll()
-            guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
+            guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
             let bytes = scratch.buffer.bytes
             if bytes.isEmpty { return true }
             var written = 0
@@ -95,21 +93,21 @@ final class GRPCLoadConnection {
 
     /// Stopping: one last non-blocking attempt to send what is queued (resets, GOAWAY) before
     /// the socket closes; whatever the kernel does not take at once is dropped.
-    func flushBestEffort(using scratch: GRPCWriteScratch) {
-        guard !writeInFlight, let tcp, let client else { return }
+    func flushBestEffort(using scratch: OutputScratch) {
+        guard !writeInFlight, let tcp, let session else { return }
         scratch.buffer.removeAll()
-        guard client.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
+        guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
         _ = try? tcp.tryWrite(scratch.buffer.bytes)
     }
 
-    /// Closes the socket and drops the session. Call `client.fail()` first if outstanding calls
+    /// Closes the socket and drops the session. Call `session.fail()` first if outstanding calls
     /// should be reported. A write still in flight is cancelled by libuv, which never touches
     /// the buffer again; its completion is ignored through the generation.
     func closeSocket() {
         generation &+= 1
         tcp?.close()
         tcp = nil
-        client = nil
+        session = nil
         writeCompletion = nil
         writeInFlight = false
         pending.removeAll()

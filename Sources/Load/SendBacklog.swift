@@ -3,7 +3,7 @@
 /// A connection's sends are due at a fixed spacing, so the queue needs no storage per entry: a
 /// count and the oldest entry's intended time give every entry's intended time, which is where
 /// its latency counts from once it finally goes out.
-struct GRPCSendBacklog {
+struct SendBacklog {
     /// Sends waiting.
     private(set) var count = 0
     private var oldestNs: UInt64 = 0

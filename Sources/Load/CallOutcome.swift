@@ -1,5 +1,6 @@
-/// How one call ended: a unary call, or one ping-pong round trip on a stream.
-enum GRPCCallOutcome: Equatable {
+/// How one request ended, whatever the protocol: a unary call, one ping-pong round trip on a
+/// stream, or one tcp-echo round trip.
+enum CallOutcome: Equatable {
     /// `grpc-status: 0` and the expected response message.
     case success
     /// The server answered with this non-zero `grpc-status`.

@@ -4,7 +4,7 @@
 /// Grows by doubling when a chunk does not fit and never shrinks, so steady state allocates
 /// nothing. It may only grow (move) while no write of its bytes is in flight; the connection
 /// guarantees that by not pulling output from nghttp2 during a write.
-struct GRPCOutputBuffer: ~Copyable {
+struct OutputBuffer: ~Copyable {
     private var base: UnsafeMutableRawPointer?
     /// Bytes allocated.
     private(set) var capacity = 0

@@ -1,0 +1,7 @@
+/// What a load worker's connections speak.
+public enum LoadProtocol: Sendable, Equatable {
+    /// Raw TCP: the payload out, the same bytes back, one request at a time per connection.
+    case tcpEcho
+    /// gRPC over cleartext HTTP/2: unary calls or ping-pong streams.
+    case grpc(GRPCCall)
+}

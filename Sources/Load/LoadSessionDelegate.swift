@@ -1,0 +1,9 @@
+/// Learns how each request on a `LoadSession` ended (the load worker, or a test's recorder).
+protocol LoadSessionDelegate: AnyObject {
+    /// One request (a unary call, one ping-pong on a stream, one echo) ended with `outcome`
+    /// after `latencyNs`.
+    ///
+    /// Called from inside the session (for gRPC from nghttp2 callbacks): it must only record
+    /// the outcome and must not call back into the session.
+    func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64)
+}

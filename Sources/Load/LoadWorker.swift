@@ -1,0 +1,491 @@
+import UV
+
+/// The load of one libuv loop, whatever the protocol: `connections` connections, each a
+/// `LoadSession` (tcp-echo, or gRPC unary calls / ping-pong streams with `concurrency` streams
+/// per connection), closed loop (a new request as soon as a stream is free) or open loop
+/// (this worker's `ratePerSecond` on one schedule, dealt round-robin over the connections).
+///
+/// The worker owns everything that is not protocol: the connect window, connect and request
+/// timeouts, reconnects, source-address spreading, the open-loop schedule (`OpenLoopDriver`)
+/// and the window counters. Sessions only turn requests into bytes and bytes into outcomes.
+///
+/// Threading: everything, including every call of `LoadEngine`, happens on the loop's thread;
+/// run one worker per loop and thread.
+///
+/// Established: a connection counts as up once TCP connected *and* its session finished the
+/// handshake (gRPC: the server's SETTINGS arrived), so a listener that accepts but does not
+/// speak HTTP/2 shows up as a connect failure ("ETIMEDOUT", "EOF", "protocol"), not as a
+/// connection that never answers.
+///
+/// Hot path: what requests send is built once per worker; output is batched into one write
+/// per connection per event; timers are per worker (one 100 ms ticker for timeouts and
+/// reconnects, one schedule timer for the open loop), never per connection or request.
+public final class LoadWorker: LoadEngine {
+    /// What to drive.
+    public struct Parameters {
+        /// The server: a numeric IPv4/IPv6 address (or "localhost"); there is no DNS.
+        public var targetHost: String
+        /// The server's port.
+        public var targetPort: Int
+        /// Connections this worker opens.
+        public var connections: Int
+        /// Bytes in a request: the tcp-echo payload, or the request's `bench.Payload.body`.
+        public var payloadBytes: Int
+        /// What the connections speak.
+        public var protocolKind: LoadProtocol
+        /// gRPC: calls (unary) or streams (stream) in flight per connection. tcp-echo has one.
+        public var concurrency: Int
+        /// Requests per second for this whole worker, dealt evenly over its connections; nil =
+        /// closed loop.
+        public var ratePerSecond: Double?
+        /// A request without an answer this long after it was sent fails as "timeout" (its
+        /// gRPC stream is reset; a tcp-echo connection is closed and reconnects). Checked
+        /// every 100 ms.
+        public var requestTimeoutMs: UInt64
+        /// A connection not established this long after it started fails as "ETIMEDOUT".
+        /// Checked every 100 ms.
+        public var connectTimeoutMs: UInt64
+        /// Local addresses to connect from, one per new connection round-robin (port 0);
+        /// empty = the kernel's choice. Lifts the ~28k ports per source address limit.
+        public var sourceAddresses: [String]
+        /// gRPC: calls this `:path` instead of the method's own (to probe a server's answer to
+        /// an unknown method); nil = the method's.
+        public var path: String?
+        /// Where time is read: the real monotonic clock unless a test moves its own.
+        public var clock: LoadClock
+
+        /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
+        /// connection from the kernel's choice of address.
+        public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
+                    protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
+                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
+                    path: String? = nil, clock: LoadClock = .monotonic) {
+            self.targetHost = targetHost
+            self.targetPort = targetPort
+            self.connections = connections
+            self.payloadBytes = payloadBytes
+            self.protocolKind = protocolKind
+            self.concurrency = concurrency
+            self.ratePerSecond = ratePerSecond
+            self.requestTimeoutMs = requestTimeoutMs
+            self.connectTimeoutMs = connectTimeoutMs
+            self.sourceAddresses = sourceAddresses
+            self.path = path
+            self.clock = clock
+        }
+    }
+
+    /// Connects (and handshakes) in flight at once, so a big count does not overflow the
+    /// server's accept backlog.
+    static let connectBatch = 256
+    /// How long a connection lost under load stays down before reconnecting.
+    static let reconnectDelayNs: UInt64 = 100_000_000
+
+    private let loop: Loop
+    private let parameters: Parameters
+    private let clock: LoadClock
+    private let kind: SessionKind
+    private let scratch = OutputScratch()
+    private var connections: [LoadConnection] = []
+    private var phase: LoadPhase = .connected
+    private var connectWindow: ConnectWindow
+    private var connectFailures: [String: UInt64] = [:]
+    private var nextSourceAddress = 0
+    /// True while `fillConnectWindow` runs (it is re-entered by connects that fail at once).
+    private var fillingConnectWindow = false
+    private let ticker: Timer
+    private let scheduleTimer: Timer
+    /// Open loop: the schedule and the backlogs, from `start` on.
+    private var openLoop: OpenLoopDriver?
+    /// Open loop: connections with sends queued in their session but not yet flushed.
+    private var dirty: [Int32] = []
+    /// The schedule timer's callback, built once so restarting the timer allocates nothing.
+    private var onScheduleTimer: (() -> Void)?
+
+    /// Counters since load started and inside the window.
+    public private(set) var counters = WindowCounters()
+    /// Connections up right now.
+    public private(set) var connectionsUp = 0
+
+    /// A worker on `loop` (which must be run on one thread, with every call below made on
+    /// it). Throws `LoadError.invalidParameter` for out-of-range parameters, or a `UVError`
+    /// if its timers cannot be created. Nothing connects until `connect`.
+    public init(loop: Loop, parameters: Parameters) throws {
+        guard parameters.connections >= 0 else { throw LoadError.invalidParameter("connections < 0") }
+        guard parameters.concurrency >= 1, parameters.concurrency <= 1 << 16 else {
+            throw LoadError.invalidParameter("concurrency must be 1...65536")
+        }
+        guard parameters.payloadBytes >= 0, parameters.payloadBytes <= 1 << 30 else {
+            throw LoadError.invalidParameter("payloadBytes must be 0...1 GiB")
+        }
+        if let rate = parameters.ratePerSecond, !(rate > 0 && rate.isFinite) {
+            throw LoadError.invalidParameter("ratePerSecond must be positive")
+        }
+        self.loop = loop
+        self.parameters = parameters
+        clock = parameters.clock
+        switch parameters.protocolKind {
+        case .tcpEcho:
+            guard parameters.concurrency == 1 else {
+                throw LoadError.invalidParameter("tcp-echo has one request in flight per connection")
+            }
+            kind = .echo(EchoPayload(count: parameters.payloadBytes))
+        case .grpc(let call):
+            let host = parameters.targetHost.contains(":") && !parameters.targetHost.hasPrefix("[")
+                ? "[\(parameters.targetHost)]" : parameters.targetHost
+            let template = GRPCRequestTemplate(call: call, path: parameters.path,
+                                               authority: "\(host):\(parameters.targetPort)",
+                                               payloadBytes: parameters.payloadBytes)
+            kind = .grpc(template, GRPCSessionCallbacks(concurrency: parameters.concurrency),
+                         concurrency: parameters.concurrency)
+        }
+        ticker = try Timer(loop: loop)
+        scheduleTimer = try Timer(loop: loop)
+        connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
+        connections.reserveCapacity(parameters.connections)
+        for index in 0..<parameters.connections {
+            connections.append(LoadConnection(index: index) { [unowned self] connection, error in
+                self.written(connection, error: error)
+            })
+        }
+        dirty.reserveCapacity(parameters.connections)
+    }
+
+    // MARK: Connecting
+
+    /// Opens every connection; `completion` gets how many are up and why the others failed
+    /// (reason → count).
+    public func connect(completion: @escaping (Int, [String: UInt64]) -> Void) {
+        phase = .connecting(completion: completion)
+        try? ticker.start(after: 100, repeat: 100) { [unowned self] in self.tick() }
+        fillConnectWindow()
+        finishConnectingIfDone()
+    }
+
+    private func fillConnectWindow() {
+        // A connect that fails at once (EMFILE) calls back in here; the loop already running
+        // goes on with the next one, instead of recursing once per connection (10,000 deep).
+        guard !fillingConnectWindow else { return }
+        fillingConnectWindow = true
+        defer { fillingConnectWindow = false }
+        while let index = connectWindow.takeNext() { open(connections[index]) }
+    }
+
+    private func open(_ connection: LoadConnection) {
+        connection.phase = .connecting(sinceNs: clock.now())
+        connectWindow.started()
+        do {
+            let tcp = try TCP(loop: loop)
+            let generation = connection.attach(tcp)
+            // One read buffer per loop, not per connection: at 10,000 connections that is the
+            // difference between 64 KiB and 10,000 buffers.
+            tcp.sharesLoopReadBuffer = true
+            if !parameters.sourceAddresses.isEmpty {
+                let source = parameters.sourceAddresses[nextSourceAddress % parameters.sourceAddresses.count]
+                nextSourceAddress &+= 1
+                try tcp.bind(host: source, port: 0)
+            }
+            try tcp.connect(host: parameters.targetHost, port: parameters.targetPort) { [unowned self] error in
+                self.tcpConnected(connection, generation: generation, error: error)
+            }
+        } catch {
+            connectFailed(connection, reason: (error as? UVError)?.name ?? "\(error)")
+        }
+    }
+
+    private func tcpConnected(_ connection: LoadConnection, generation: UInt32, error: UVError?) {
+        guard connection.generation == generation, case .connecting = connection.phase,
+              let tcp = connection.tcp else { return }
+        if let error {
+            connectFailed(connection, reason: error.name)
+            return
+        }
+        try? tcp.setNoDelay(true)
+        guard let session = kind.makeSession(index: connection.index, clock: clock, delegate: self) else {
+            connectFailed(connection, reason: "ENOMEM")
+            return
+        }
+        connection.start(session)
+        do {
+            try tcp.startReading(
+                onData: { [unowned self] bytes in self.received(bytes, on: connection, generation: generation) },
+                onEnd: { [unowned self] error in
+                    guard connection.generation == generation else { return }
+                    self.lost(connection, reason: error?.name ?? "EOF")
+                })
+        } catch {
+            connectFailed(connection, reason: (error as? UVError)?.name ?? "\(error)")
+            return
+        }
+        // A session without a handshake is up now; `established` may run the connect
+        // completion, which may stop us.
+        if session.isEstablished { established(connection) }
+        guard connection.generation == generation else { return }
+        // gRPC: the preface, our SETTINGS and the connection WINDOW_UPDATE.
+        service(connection)
+    }
+
+    /// A connect (or handshake) failed: during `connect` it is counted by reason; under load
+    /// it counts as one "connection" error and is retried.
+    private func connectFailed(_ connection: LoadConnection, reason: String) {
+        connectWindow.ended()
+        connection.session?.fail()
+        connection.closeSocket()
+        switch phase {
+        case .connecting:
+            connection.phase = .idle
+            connectFailures[reason, default: 0] += 1
+            fillConnectWindow()
+            finishConnectingIfDone()
+        case .running:
+            let now = clock.now()
+            connection.phase = .down(sinceNs: now)
+            counters.failure("connection", nowNs: now)
+        case .connected, .stopped:
+            connection.phase = .idle
+        }
+    }
+
+    /// The session of a connecting connection finished its handshake.
+    private func established(_ connection: LoadConnection) {
+        connectWindow.ended()
+        connection.phase = .up
+        connectionsUp += 1
+        fillConnectWindow()
+        finishConnectingIfDone()
+    }
+
+    private func finishConnectingIfDone() {
+        guard case .connecting(let completion) = phase, connectWindow.isComplete else { return }
+        phase = .connected
+        completion(connectionsUp, connectFailures)
+    }
+
+    // MARK: Running
+
+    /// Starts sending on every connection that is up; call it after `connect`'s completion
+    /// (before that it does nothing). In the open loop the rate is dealt over the connections
+    /// up now; connections that failed to connect are not retried.
+    public func start() {
+        guard case .connected = phase else { return }
+        phase = .running
+        if let rate = parameters.ratePerSecond {
+            let targets = connections.filter { if case .up = $0.phase { true } else { false } }.map { Int32($0.index) }
+            guard !targets.isEmpty else { return }
+            openLoop = OpenLoopDriver(startNs: clock.now(), ratePerSecond: rate, targets: targets,
+                                      connectionCount: connections.count)
+            onScheduleTimer = { [unowned self] in self.dispatchDue() }
+            dispatchDue()
+        } else {
+            for connection in connections { service(connection) }
+        }
+    }
+
+    /// Bytes from a connection's socket: into its session, then new requests and one flush.
+    private func received(_ bytes: UnsafeRawBufferPointer, on connection: LoadConnection, generation: UInt32) {
+        guard connection.generation == generation, let session = connection.session else { return }
+        guard session.receive(bytes) else {
+            lost(connection, reason: "protocol")
+            return
+        }
+        if case .connecting = connection.phase, session.isEstablished { established(connection) }
+        // `established` may have run the connect completion, which may have stopped us.
+        guard connection.generation == generation else { return }
+        service(connection)
+    }
+
+    /// Starts what may start on `connection`, flushes, and retires a finished session.
+    private func service(_ connection: LoadConnection) {
+        guard let session = connection.session else { return }
+        // A second pass when flushing freed a stream (a reset gRPC stream closes once its
+        // RST_STREAM is out) and there is more to start; a stream freed later is picked up by
+        // the next event.
+        for pass in 0..<2 {
+            let running: Bool
+            if case .running = phase, case .up = connection.phase { running = true } else { running = false }
+            if running { fill(connection, session) }
+            guard connection.flush(using: scratch) else {
+                lost(connection, reason: "write")
+                return
+            }
+            // A write failing synchronously inside `flush` may already have replaced the session.
+            guard connection.session === session else { return }
+            if let reason = session.finishedReason {
+                lost(connection, reason: reason)
+                return
+            }
+            guard pass == 0, running, session.freeSlots > 0,
+                  openLoop.map({ $0.backlogCount(of: connection.index) > 0 }) ?? true else { return }
+        }
+    }
+
+    /// Keeps the connection's streams busy: the closed loop fills every free stream, the open
+    /// loop only sends what waits in the connection's backlog (the schedule offers the rest).
+    private func fill(_ connection: LoadConnection, _ session: any LoadSession) {
+        guard session.freeSlots > 0 else { return }
+        let now = clock.now()
+        if let openLoop {
+            openLoop.drain(connection.index, nowNs: now, to: self)
+        } else {
+            while session.freeSlots > 0, session.submit(startNs: now, nowNs: now) {}
+        }
+    }
+
+    /// Open loop: sends everything due within the horizon, flushes, and sleeps until the next
+    /// send is due.
+    private func dispatchDue() {
+        guard case .running = phase, let openLoop, let onScheduleTimer else { return }
+        let dealt = openLoop.dispatch(nowNs: clock.now(), to: self)
+        // By position: a connection serviced here may send from its backlog and join the list.
+        var position = 0
+        while position < dirty.count {
+            let connection = connections[Int(dirty[position])]
+            connection.needsFlush = false
+            service(connection)
+            position += 1
+        }
+        dirty.removeAll(keepingCapacity: true)
+        // The timer counts from the loop's cached time, which lags by however long this
+        // iteration has run: refresh it, or the timer fires early by that much.
+        loop.updateTime()
+        let now = clock.now()
+        let next = openLoop.nextDueNs
+        // Rounded down: the timer fires at most a millisecond early, and `dispatch` then sends
+        // what falls due within its horizon, counted from the real send. Behind schedule
+        // (a full batch), come back at once after the I/O.
+        let waitMs = dealt >= OpenLoopDriver.dispatchBatch || next <= now ? 0 : (next - now) / 1_000_000
+        try? scheduleTimer.start(after: waitMs, onScheduleTimer)
+    }
+
+    /// A queued write finished: flush what gathered meanwhile, or give up on the connection.
+    private func written(_ connection: LoadConnection, error: UVError?) {
+        if let error {
+            lost(connection, reason: error.name)
+        } else {
+            service(connection)
+        }
+    }
+
+    /// The connection broke (or its session finished): report what was outstanding or queued
+    /// on it, close it, and reconnect after a pause while load runs.
+    private func lost(_ connection: LoadConnection, reason: String) {
+        switch connection.phase {
+        case .connecting:
+            connectFailed(connection, reason: reason)
+            return
+        case .up:
+            connectionsUp -= 1
+        case .idle, .down:
+            break
+        }
+        connection.session?.fail()
+        let queued = openLoop?.dropBacklog(of: connection.index) ?? 0
+        connection.closeSocket()
+        if case .running = phase {
+            let now = clock.now()
+            for _ in 0..<queued { counters.failure("connection", nowNs: now) }
+            connection.phase = .down(sinceNs: now)
+        } else {
+            connection.phase = .idle
+        }
+    }
+
+    /// Every 100 ms: times out requests and connects, and reconnects lost connections.
+    private func tick() {
+        let now = clock.now()
+        let requestLimit = parameters.requestTimeoutMs * 1_000_000
+        let connectLimit = parameters.connectTimeoutMs * 1_000_000
+        let running: Bool
+        if case .running = phase { running = true } else { running = false }
+        // A connection (re)opened or lost during this sweep carries a time after `now`:
+        // differences saturate at zero instead of wrapping.
+        for connection in connections {
+            switch connection.phase {
+            case .connecting(let since) where Self.elapsed(since, now) > connectLimit:
+                connectFailed(connection, reason: "ETIMEDOUT")
+            case .up:
+                guard let session = connection.session, session.requestsInFlight > 0, now > requestLimit else { break }
+                if session.expire(sentBefore: now - requestLimit, nowNs: now) {
+                    lost(connection, reason: "timeout")
+                } else {
+                    service(connection)
+                }
+            case .down(let since) where running && Self.elapsed(since, now) >= Self.reconnectDelayNs
+                && connectWindow.hasRoom:
+                open(connection)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Nanoseconds from `since` to `now`; zero if `since` is later.
+    @inline(__always)
+    private static func elapsed(_ since: UInt64, _ now: UInt64) -> UInt64 {
+        now > since ? now - since : 0
+    }
+
+    /// Opens (1) or closes (2) the measurement window.
+    public func mark(index: Int) {
+        counters.mark(index: index, nowNs: clock.now())
+    }
+
+    /// Stops sending: abandons every request (gRPC: resets every stream and says GOAWAY) and
+    /// closes every connection. Call it before releasing the worker: open sockets and timers
+    /// call back into it.
+    public func stop() {
+        phase = .stopped
+        ticker.close()
+        scheduleTimer.close()
+        onScheduleTimer = nil
+        openLoop = nil
+        for connection in connections {
+            if let session = connection.session {
+                session.terminate()
+                connection.flushBestEffort(using: scratch)
+            }
+            connection.closeSocket()
+            connection.phase = .idle
+        }
+        connectWindow.abandon()
+        connectionsUp = 0
+    }
+}
+
+extension LoadWorker: LoadSessionDelegate {
+    func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64) {
+        guard case .running = phase else { return }
+        if case .success = outcome {
+            counters.success(latencyMicroseconds: latencyNs / 1000, nowNs: clock.now())
+        } else if let kind = outcome.errorKind {
+            counters.failure(kind, nowNs: clock.now())
+        }
+    }
+}
+
+extension LoadWorker: OpenLoopPort {
+    func availability(of connection: Int) -> StreamAvailability {
+        let connection = connections[connection]
+        guard case .up = connection.phase, let session = connection.session else { return .down }
+        return session.freeSlots > 0 ? .free : .busy
+    }
+
+    func send(on index: Int, startNs: UInt64, nowNs: UInt64, late: Bool) -> Bool {
+        let connection = connections[index]
+        guard let session = connection.session, session.submit(startNs: startNs, nowNs: nowNs) else { return false }
+        if late { counters.lateSend() }
+        if !connection.needsFlush {
+            connection.needsFlush = true
+            dirty.append(Int32(index))
+        }
+        return true
+    }
+
+    func queued(on connection: Int) {
+        counters.queuedSend()
+    }
+
+    func failedDown(on connection: Int) {
+        counters.failure("connection", nowNs: clock.now())
+    }
+}

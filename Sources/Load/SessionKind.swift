@@ -1,0 +1,21 @@
+/// Which protocol a load worker's sessions speak, with what all of them share (built once
+/// per worker, not per connection).
+enum SessionKind {
+    /// tcp-echo: the payload every request sends.
+    case echo(EchoPayload)
+    /// gRPC: the request template, nghttp2's callback table and options, and streams per
+    /// connection.
+    case grpc(GRPCRequestTemplate, GRPCSessionCallbacks, concurrency: Int)
+
+    /// A fresh session for connection `index` reporting to `delegate`; nil only if nghttp2
+    /// is out of memory.
+    func makeSession(index: Int, clock: LoadClock, delegate: any LoadSessionDelegate) -> (any LoadSession)? {
+        switch self {
+        case .echo(let payload):
+            return EchoSession(payload: payload, clock: clock, delegate: delegate)
+        case .grpc(let template, let callbacks, let concurrency):
+            return GRPCClientConnection(index: index, template: template, callbacks: callbacks,
+                                        concurrency: concurrency, delegate: delegate)
+        }
+    }
+}
