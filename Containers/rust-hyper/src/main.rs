@@ -55,6 +55,7 @@ async fn serve(settings: Settings) {
         let _ = stopped.await;
     }));
     let threads = match settings.worker_threads {
+        Some(1) => "1 worker thread from BARRAGE_CPUS".to_string(),
         Some(threads) => format!("{threads} worker threads from BARRAGE_CPUS"),
         None => "one worker thread per CPU (BARRAGE_CPUS unset)".to_string(),
     };
