@@ -272,6 +272,10 @@ def main(argv):
         print(f"usage: {argv[0]} NAME   (a recipe in Containers/, such as grpc-go)", file=sys.stderr)
         return 2
     name = argv[1]
+    # Barrage starts servers with no signal blocked (libuv's spawn clears the mask); a parent
+    # such as a test runner's thread may have SIGTERM blocked, and the mask is inherited, so a
+    # server that only installs a handler (tokio, asyncio) would never see the SIGTERM below.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     try:
         passed = check(name)
     except CheckFailed as failure:
