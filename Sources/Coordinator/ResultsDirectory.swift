@@ -60,10 +60,11 @@ public final class ResultsDirectory {
         for client in clients { try write(Self.encoder.encode(client), to: "\(folder)/\(client.node).json") }
     }
 
-    /// Writes `summary.json` and `summary.md`.
+    /// Writes `summary.json`, `summary.md` and `report.html` (its spectra read from the node files).
     public func writeSummary(_ summary: RunSummary) throws {
         try write(ReportRenderer.encodeJSON(summary), to: "summary.json")
         try write(Data(ReportRenderer.render(summary, format: .markdown).utf8), to: "summary.md")
+        try write(Data(HTMLReport.render(summary, histograms: ResultsReader.histograms(directory: path)).utf8), to: "report.html")
     }
 
     private func write(_ data: Data, to relative: String) throws {
