@@ -44,6 +44,14 @@ public struct MannWhitneyU: Sendable, Equatable {
         }
     }
 
+    /// The smallest two-sided p that samples of these sizes can give (no ties, complete
+    /// separation): 2 / C(n1 + n2, n1), at most 1. For 3 against 3 it is 0.1.
+    public static func smallestP(_ n1: Int, _ n2: Int) -> Double {
+        var combinations = 1.0
+        for index in 0..<min(n1, n2) { combinations = combinations * Double(n1 + n2 - index) / Double(index + 1) }
+        return min(1, 2 / combinations)
+    }
+
     /// Mid-ranks from 1: equal values share the mean of the ranks they span.
     static func ranks(_ values: [Double]) -> [Double] {
         let order = values.indices.sorted { values[$0] < values[$1] }

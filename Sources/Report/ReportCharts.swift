@@ -121,7 +121,7 @@ public enum ReportCharts {
             let heading = group.key.heading
             let p99 = series({ $0.requests > 0 ? Double($0.p99Microseconds) : nil },
                              { FigureFormat.latency(microseconds: UInt64($0)) })
-            let rss = series({ $0.serverRSSBytes.map(Double.init) }, { FigureFormat.bytes(UInt64($0)) })
+            let rss = series({ $0.serverRSSBytes.map { Double($0) } }, { FigureFormat.bytes(UInt64($0)) })
             return [
                 Entry(kind: "timeseries", group: heading, chart: SVGLineChart(
                     title: "Requests per second — \(heading)", xAxis: xAxis,
