@@ -4,16 +4,20 @@ public struct ChartSeries: Sendable, Equatable {
     public var name: String
     /// Its stroke colour, a CSS colour: the same system has the same colour in every chart.
     public var colour: String
-    /// Dashed, to tell a second line of the same colour apart (another run, another repeat).
-    public var dashed: Bool
+    /// An SVG `stroke-dasharray` ("6 4"), to tell lines of the same colour apart (other
+    /// runs, other repeats); nil for a solid line.
+    public var dash: String?
+    /// Dash patterns for the second, third, … line of one colour.
+    public static let dashes = ["6 4", "2 3", "10 3 2 3", "1 5"]
+
     /// Its points, drawn in the order given.
     public var points: [ChartPoint]
 
     /// A series; see each property.
-    public init(name: String, colour: String, dashed: Bool = false, points: [ChartPoint]) {
+    public init(name: String, colour: String, dash: String? = nil, points: [ChartPoint]) {
         self.name = name
         self.colour = colour
-        self.dashed = dashed
+        self.dash = dash
         self.points = points
     }
 }

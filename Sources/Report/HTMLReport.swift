@@ -40,7 +40,9 @@ public enum HTMLReport {
     }
 
     /// The document around `body`: styles, and the scripts that let a headless browser
-    /// check the page (errors recorded on the root element, the charts counted once loaded).
+    /// check the page: script errors recorded on the root element (`data-errors`), and once
+    /// the body is laid out the charts counted (`data-charts`) and the page's height noted
+    /// (`data-height`, for a full-page screenshot).
     static func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
@@ -60,7 +62,11 @@ public enum HTMLReport {
         <body>
         \(body)<footer>Written by Barrage. Self-contained: opens offline, prints to PDF.</footer>
         <script>
-        document.documentElement.setAttribute("data-charts", String(document.querySelectorAll("svg.chart").length));
+        (function () {
+          var root = document.documentElement;
+          root.setAttribute("data-charts", String(document.querySelectorAll("svg.chart").length));
+          root.setAttribute("data-height", String(root.scrollHeight));
+        })();
         </script>
         </body>
         </html>

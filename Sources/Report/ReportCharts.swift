@@ -98,19 +98,20 @@ public enum ReportCharts {
 
     /// Four charts per cell group whose cells carry a time series: req/s, p99, server CPU
     /// and server RSS, second by second. One line per system from each ok repeat (repeats
-    /// after the first dashed and named "system r2").
+    /// after the first dashed, each its own way, and named "system r2").
     public static func timeSeries(_ cells: [CellSummary], palette: SystemPalette) -> [Entry] {
         groups(cells).flatMap { group -> [Entry] in
             let runs = group.systems.flatMap { system, cells in
                 cells.filter { $0.status == .ok && !$0.timeseries.isEmpty }.enumerated().map { index, cell in
-                    (system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)", dashed: index > 0,
+                    (system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)",
+                     dash: index == 0 ? nil : ChartSeries.dashes[(index - 1) % ChartSeries.dashes.count],
                      points: cell.timeseries)
                 }
             }
             guard !runs.isEmpty else { return [] }
             func series(_ figure: (TimeSeriesPoint) -> Double?, _ describe: @escaping (Double) -> String) -> [ChartSeries] {
                 runs.map { run in
-                    ChartSeries(name: run.name, colour: palette.colour(run.system), dashed: run.dashed,
+                    ChartSeries(name: run.name, colour: palette.colour(run.system), dash: run.dash,
                                 points: run.points.compactMap { point in
                                     figure(point).map { ChartPoint(x: Double(point.tSeconds), y: $0,
                                                                    note: "\(run.name) at \(point.tSeconds) s: \(describe($0))") }

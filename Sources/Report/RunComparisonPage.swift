@@ -2,7 +2,7 @@ import Metrics
 
 /// `barrage compare --format html`: the runs, a table per figure with ratios, and the
 /// report's charts with one line per run of each system — the system's colour, solid for
-/// run A, dashed for the later runs.
+/// run A, each later run dashed its own way.
 enum RunComparisonPage {
     static func render(_ comparison: RunComparison, histograms: [[String: LatencyHistogram]]) -> String {
         // Every run's cells in one list, each system named with its run: "builtin (B)".
@@ -29,7 +29,7 @@ enum RunComparisonPage {
                     var series = series
                     if let line = lines[series.name] {
                         series.colour = systems.colour(line.system)
-                        series.dashed = line.run > 0
+                        series.dash = line.run == 0 ? nil : ChartSeries.dashes[(line.run - 1) % ChartSeries.dashes.count]
                     }
                     return series
                 }

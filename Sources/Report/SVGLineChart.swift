@@ -85,7 +85,7 @@ public struct SVGLineChart: Sendable {
                 svg += "<g class=\"legend-item\">"
                 svg += "<line x1=\"\(HTMLText.coordinate(entry.x))\" y1=\"\(HTMLText.coordinate(y - 4))\""
                     + " x2=\"\(HTMLText.coordinate(entry.x + 24))\" y2=\"\(HTMLText.coordinate(y - 4))\""
-                    + " stroke=\"\(item.colour)\" stroke-width=\"3\"\(item.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
+                    + " stroke=\"\(item.colour)\" stroke-width=\"3\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
                 svg += "<text x=\"\(HTMLText.coordinate(entry.x + 30))\" y=\"\(HTMLText.coordinate(y))\">"
                     + "\(HTMLText.escape(item.name))</text></g>"
             }
@@ -121,7 +121,7 @@ public struct SVGLineChart: Sendable {
                 .joined(separator: " ")
             svg += "<g class=\"series-group\">"
             svg += "<path class=\"series\" data-series=\"\(HTMLText.escape(item.name))\" d=\"\(path)\" fill=\"none\""
-                + " stroke=\"\(item.colour)\" stroke-width=\"2\"\(item.dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
+                + " stroke=\"\(item.colour)\" stroke-width=\"2\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
             // Markers only where they stay apart: a dense series reads as a line.
             if shown.count <= 40 {
                 for point in shown {

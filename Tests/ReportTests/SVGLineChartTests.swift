@@ -12,7 +12,7 @@ import Testing
     @Test func onePathPerSeriesWithItsColourAndPoints() {
         let svg = Self.chart([
             ChartSeries(name: "builtin", colour: "#0072B2", points: [ChartPoint(x: 10, y: 8_000), ChartPoint(x: 50, y: 14_000)]),
-            ChartSeries(name: "grpc-go", colour: "#D55E00", dashed: true,
+            ChartSeries(name: "grpc-go", colour: "#D55E00", dash: "6 4",
                         points: [ChartPoint(x: 10, y: 9_000, note: "grpc-go at 10"), ChartPoint(x: 50, y: 7_500)]),
         ], xScale: .log).render()
         #expect(svg.hasPrefix("<svg class=\"chart\""))
