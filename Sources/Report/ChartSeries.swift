@@ -12,12 +12,18 @@ public struct ChartSeries: Sendable, Equatable {
 
     /// Its points, drawn in the order given.
     public var points: [ChartPoint]
+    /// Marks the legend adds after the name (the table's `*`, `late`); the line keeps the name alone.
+    public var marks: String?
 
     /// A series; see each property.
-    public init(name: String, colour: String, dash: String? = nil, points: [ChartPoint]) {
+    public init(name: String, colour: String, dash: String? = nil, marks: String? = nil, points: [ChartPoint]) {
         self.name = name
+        self.marks = marks
         self.colour = colour
         self.dash = dash
         self.points = points
     }
+
+    /// The name and its marks, as the legend reads.
+    var legendText: String { marks.map { "\(name) \($0)" } ?? name }
 }

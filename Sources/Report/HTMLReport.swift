@@ -32,7 +32,7 @@ public enum HTMLReport {
         }
         let series = ReportCharts.timeSeries(summary.cells, palette: palette)
         body += section(id: "timeseries", title: "Time series", content: series.isEmpty
-            ? paragraph("This run's summary has no per-second figures (`timeseries` is empty in summary.json).")
+            ? paragraph("This run's summary has no per-second figures (timeseries is empty in summary.json).")
             : paragraph("Each second of the measurement window, every client added; server CPU and RSS from its"
                         + " samples in that second. A stall, a GC pause or memory growth shows here.")
                 + charts(series, empty: ""))

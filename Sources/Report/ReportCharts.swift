@@ -41,7 +41,10 @@ public enum ReportCharts {
                 for cell in cells where cell.status == .ok { if let histogram = histograms[cell.id] { merged.add(histogram) } }
                 let spectrum = PercentileSpectrum(merged)
                 guard !spectrum.points.isEmpty else { return nil }
-                return ChartSeries(name: system, colour: palette.colour(system), points: spectrum.points.map { point in
+                // The table's marks, so a line measured by a saturated generator is read as such.
+                let marks = ComparisonColumn.marks(CellGroup(system: system, connections: cells[0].connections, cells: cells))
+                return ChartSeries(name: system, colour: palette.colour(system), marks: marks.isEmpty ? nil : marks,
+                                   points: spectrum.points.map { point in
                     ChartPoint(x: point.position, y: Double(point.microseconds),
                                note: "\(system): p\(PercentileSpectrum.percentileLabel(position: point.position).dropLast())"
                                    + " \(FigureFormat.latency(microseconds: point.microseconds))")

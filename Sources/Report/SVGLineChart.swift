@@ -40,7 +40,7 @@ public struct SVGLineChart: Sendable {
         var rows: [[(index: Int, x: Double)]] = [[]]
         var x = Self.left
         for (index, entry) in series.enumerated() {
-            let entryWidth = 30 + Double(entry.name.count) * Self.characterWidth + 16
+            let entryWidth = 30 + Double(entry.legendText.count) * Self.characterWidth + 16
             if x + entryWidth > width - Self.right, !rows[rows.count - 1].isEmpty {
                 rows.append([])
                 x = Self.left
@@ -87,7 +87,7 @@ public struct SVGLineChart: Sendable {
                     + " x2=\"\(HTMLText.coordinate(entry.x + 24))\" y2=\"\(HTMLText.coordinate(y - 4))\""
                     + " stroke=\"\(item.colour)\" stroke-width=\"3\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
                 svg += "<text x=\"\(HTMLText.coordinate(entry.x + 30))\" y=\"\(HTMLText.coordinate(y))\">"
-                    + "\(HTMLText.escape(item.name))</text></g>"
+                    + "\(HTMLText.escape(item.legendText))</text></g>"
             }
         }
         // Grid and tick labels.

@@ -29,6 +29,12 @@ extension EndToEnd {
         let rerendered = try Harness.run(["report", results, "--format", "html"], in: folder)
         #expect(rerendered.status == 0, "\(rerendered.stderr)")
         #expect(rerendered.stdout == html)
+        // And the cells as CSV: a header and one row per cell, the latency flattened.
+        let csv = try Harness.run(["report", results, "--format", "csv"], in: folder)
+        let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(csv.status == 0 && rows.count == 5, "\(csv.stdout)")
+        #expect(rows.first?.hasPrefix("id,system,connections,repeat,status,error,") == true)
+        #expect(rows.first?.contains(",latency_p99_us,") == true)
 
         // The width of the screenshot, so the height the page notes is the one it will have there.
         let dump = try Self.runChromium(chromium, ["--window-size=1280,800", "--dump-dom", "file://" + report], in: folder)

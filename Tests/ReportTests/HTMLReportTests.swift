@@ -57,7 +57,7 @@ import Testing
         #expect(html.contains("Barrage report: charted"))
     }
 
-    @Test func failedCellsAreListedWithTheirReasonAndMarksShow() {
+    @Test func failedCellsAreListedWithTheirReasonAndMarksShow() throws {
         let run = Fixtures.run()
         let html = HTMLReport.render(run, histograms: [:])
         #expect(html.contains("<section id=\"failed\">"))
@@ -69,6 +69,11 @@ import Testing
         // Without histograms or time series the sections say why they are empty.
         #expect(html.contains("No latency histograms in nodes/"))
         #expect(html.contains("has no per-second figures"))
+        // The saturated cell's spectrum line carries the table's mark in its legend, not in its name.
+        let marked = HTMLReport.render(run, histograms: ["builtin-c100-r1": Fixtures.histogram([100, 200, 400], count: 100)])
+        let spectrum = try #require(Self.figures(marked, kind: "spectrum").first)
+        #expect(spectrum.contains(">builtin *</text>"))
+        #expect(spectrum.contains("data-series=\"builtin\""))
     }
 
     @Test func hostsAndVersionsShowWhenTheSummaryCarriesThem() throws {
