@@ -13,6 +13,11 @@ public enum HTMLReport {
         let comparison = Comparison(summary)
         var body = header(summary, RunProvenance(summary))
         body += section(id: "comparison", title: "Comparison", content: table(comparison, palette))
+        let capacity = CapacityResult.all(in: summary)
+        if !capacity.isEmpty {
+            body += section(id: "capacity", title: "Capacity", content: capacityTable(capacity, palette)
+                + charts(ReportCharts.capacity(capacity, palette: palette), empty: ""))
+        }
         let problems = summary.cells.filter { $0.status != .ok || $0.error != nil }
         if !problems.isEmpty {
             body += section(id: "failed", title: "Cells that did not end ok", content: failedCells(problems))
@@ -177,6 +182,25 @@ public enum HTMLReport {
         }
         html += comparison.footnotes.map { paragraph($0) }.joined()
         return html
+    }
+
+    /// The capacity found per system and search: the rate, per core, whether a confirm run
+    /// held it and whether the generator limited the search.
+    static func capacityTable(_ results: [CapacityResult], _ palette: SystemPalette) -> String {
+        var html = "<div class=\"wide\"><table class=\"capacity\"><thead><tr><th class=\"left\">search</th>"
+            + "<th class=\"left\">system</th><th>capacity (req/s)</th><th>per core (req/s)</th>"
+            + "<th class=\"left\">confirmed</th><th class=\"left\">generator</th><th>trials</th></tr></thead><tbody>"
+        for result in results {
+            let generator = result.limitedByGenerator == true ? "limited the search" : "kept up"
+            html += "<tr><td class=\"left\">\(HTMLText.escape(result.heading))</td>"
+                + "<td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(result.system))\"></span>"
+                + "\(HTMLText.escape(result.system))</td>"
+                + "<td>\(result.ratePerSecond.map(FigureFormat.rate) ?? "none met the SLO")</td>"
+                + "<td>\(result.perCoreRatePerSecond.map(FigureFormat.rate) ?? "-")</td>"
+                + "<td class=\"left\">\(result.confirmed.map { $0 ? "yes" : "no" } ?? "-")</td>"
+                + "<td class=\"left\">\(generator)</td><td>\(result.trials.count)</td></tr>"
+        }
+        return html + "</tbody></table></div>"
     }
 
     /// Each cell that failed or was interrupted, with its reason.

@@ -144,6 +144,35 @@ public enum ReportCharts {
         }
     }
 
+    /// One chart per capacity search (per scenario × connections × cpus × replicas): each
+    /// system's trials, p99 against the offered rate, as the search tried them.
+    public static func capacity(_ results: [CapacityResult], palette: SystemPalette) -> [Entry] {
+        var order: [String] = []
+        var byHeading: [String: [CapacityResult]] = [:]
+        for result in results {
+            if byHeading[result.heading] == nil { order.append(result.heading) }
+            byHeading[result.heading, default: []].append(result)
+        }
+        return order.compactMap { heading in
+            let series = (byHeading[heading] ?? []).map { result in
+                ChartSeries(name: result.system, colour: palette.colour(result.system), points: result.trials
+                    .filter { $0.p99Microseconds != nil }
+                    .sorted { $0.ratePerSecond < $1.ratePerSecond }
+                    .map { trial in
+                        let verdict = trial.valid == false ? "invalid (generator fell behind)" : trial.met == true ? "met" : "missed"
+                        return ChartPoint(x: trial.ratePerSecond, y: trial.p99Microseconds ?? 0,
+                                          note: "\(result.system) at \(FigureFormat.rate(trial.ratePerSecond)) req/s: p99 "
+                                              + "\(FigureFormat.latency(microseconds: UInt64(trial.p99Microseconds ?? 0))), \(verdict)")
+                    })
+            }
+            guard series.contains(where: { !$0.points.isEmpty }) else { return nil }
+            return Entry(kind: "capacity", group: heading, chart: SVGLineChart(
+                title: "Capacity search: p99 against offered rate — \(heading)",
+                xAxis: ChartAxis(label: "offered rate (req/s)", scale: .log, format: ChartLabels.number),
+                yAxis: latencyAxis("p99 latency", series), series: series))
+        }
+    }
+
     /// A latency axis in the unit that suits its largest value (µs, ms or s): log when the
     /// values span more than 20×, where a linear one would flatten the fast systems onto the
     /// floor; linear from 0 otherwise.

@@ -112,3 +112,34 @@ import Testing
         #expect(charts[0].chart.xAxis.scale == .log)
     }
 }
+
+@Suite struct CapacityChartTests {
+    @Test func capacityEntriesDecodeAndDrawTheirTrials() throws {
+        let json = """
+            {"capacity":[
+              {"scenario":"capacity","system":"builtin","replicas":1,"cpus":null,"connections":1000,"rate_per_second":40000,
+               "per_core_rate_per_second":20000,"confirmed":true,"limited_by_generator":false,
+               "trials":[{"rate_per_second":10000,"p99_us":900,"errors":0,"met":true,"valid":true},
+                         {"rate_per_second":80000,"p99_us":90000,"errors":0,"met":false,"valid":true},
+                         {"rate_per_second":40000,"p99_us":30000,"errors":0,"met":true,"valid":true}]},
+              {"scenario":"capacity","system":"grpc-go","connections":1000,"rate_per_second":null,"confirmed":false,
+               "trials":[{"rate_per_second":1000,"p99_us":80000,"met":false,"valid":true}]}]}
+            """
+        struct Document: Decodable { var capacity: [CapacityResult] }
+        let results = try JSONDecoder().decode(Document.self, from: Data(json.utf8)).capacity
+        #expect(results.map(\.heading) == ["capacity, 1,000 connections", "capacity, 1,000 connections"])
+        let charts = ReportCharts.capacity(results, palette: SystemPalette(["builtin", "grpc-go"]))
+        #expect(charts.count == 1)
+        let chart = try #require(charts.first).chart
+        #expect(chart.series.map(\.name) == ["builtin", "grpc-go"])
+        // Trials by ascending rate, whatever order the search tried them in.
+        #expect(chart.series[0].points.map(\.x) == [10_000, 40_000, 80_000])
+        #expect(chart.xAxis.scale == .log)
+        let table = HTMLReport.capacityTable(results, SystemPalette(["builtin", "grpc-go"]))
+        #expect(table.contains("<td>40,000.0</td><td>20,000.0</td><td class=\"left\">yes</td><td class=\"left\">kept up</td><td>3</td>"))
+        #expect(table.contains("none met the SLO"))
+        // Today's summaries carry no capacity: no section.
+        #expect(CapacityResult.all(in: Fixtures.run()).isEmpty)
+        #expect(!HTMLReport.render(Fixtures.run(), histograms: [:]).contains("id=\"capacity\""))
+    }
+}
