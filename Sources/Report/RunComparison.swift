@@ -111,7 +111,7 @@ public struct RunComparison: Sendable {
 
     /// Footnotes on how to read the ratios.
     public var footnotes: [String] {
-        var notes = ["ratios are each run's median ÷ run A's; `~`: the difference is not significant"
+        var notes = ["ratios are each run's median ÷ run A's; ~: the difference is not significant"
                      + " (Mann–Whitney U, p ≥ \(FigureFormat.decimal(Self.significance, decimals: 2)))"]
         let untested = rows.contains { row in zip(row.ratios, row.tests).contains { $0 != nil && $1 == nil } }
         if untested {

@@ -26,6 +26,9 @@ public struct SVGLineChart: Sendable {
     static let left = 74.0
     static let right = 34.0
     static let bottom = 48.0
+    /// Series with more points than this are drawn without markers: 31 to 51 spectrum points
+    /// would blur into a bead chain, and the line alone reads better.
+    static let markerLimit = 24
     /// Approximate width of one character at the 12 px label size, for laying out the legend.
     static let characterWidth = 6.8
 
@@ -123,7 +126,7 @@ public struct SVGLineChart: Sendable {
             svg += "<path class=\"series\" data-series=\"\(HTMLText.escape(item.name))\" d=\"\(path)\" fill=\"none\""
                 + " stroke=\"\(item.colour)\" stroke-width=\"2\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
             // Markers only where they stay apart: a dense series reads as a line.
-            if shown.count <= 40 {
+            if shown.count <= Self.markerLimit {
                 for point in shown {
                     svg += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"3\" fill=\"\(item.colour)\">"
                     if let note = point.note { svg += "<title>\(HTMLText.escape(note))</title>" }
