@@ -17,16 +17,19 @@ extension ResultsReader {
                 .flatMap({ try? decoder.decode(CellRecord.self, from: $0) }) else { continue }
             let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 .filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }
-            var merged = LatencyHistogram()
-            var found = false
-            for file in files {
-                guard let client = manager.contents(atPath: "\(path)/\(file)")
-                    .flatMap({ try? decoder.decode(ClientNodeResult.self, from: $0) }) else { continue }
-                merged.add(client.histogram)
-                found = true
+            let clients = files.compactMap { file in
+                manager.contents(atPath: "\(path)/\(file)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            if found { histograms[record.id] = merged }
+            histograms[record.id] = merged(clients)
         }
         return histograms
+    }
+
+    /// The clients' histograms added; nil without a client.
+    public static func merged(_ clients: [ClientNodeResult]) -> LatencyHistogram? {
+        guard !clients.isEmpty else { return nil }
+        var sum = LatencyHistogram()
+        for client in clients { sum.add(client.histogram) }
+        return sum
     }
 }
