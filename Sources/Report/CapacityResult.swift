@@ -4,14 +4,19 @@ import Foundation
 /// its `slo` in a `rate: search` scenario, and the trials that found it. Decoded from the
 /// summary's own JSON encoding, so the report shows it once the summary carries it; a
 /// summary without `capacity` has none.
-public struct CapacityResult: Decodable, Sendable, Equatable {
+struct CapacityResult: Decodable, Sendable, Equatable {
     /// One trial of the search.
-    public struct Trial: Decodable, Sendable, Equatable {
-        public var ratePerSecond: Double
-        public var p99Microseconds: Double?
-        public var errors: Double?
-        public var met: Bool?
-        public var valid: Bool?
+    struct Trial: Decodable, Sendable, Equatable {
+        /// The offered rate of the trial.
+        var ratePerSecond: Double
+        /// Its p99, µs.
+        var p99Microseconds: Double?
+        /// Failed calls in it.
+        var errors: Double?
+        /// Whether it met the SLO.
+        var met: Bool?
+        /// Whether the generator kept up (late sends < 1 %, no client saturated).
+        var valid: Bool?
 
         enum CodingKeys: String, CodingKey {
             case errors, met, valid
@@ -20,17 +25,24 @@ public struct CapacityResult: Decodable, Sendable, Equatable {
         }
     }
 
-    public var scenario: String?
-    public var system: String
-    public var replicas: Int?
-    public var cpus: Double?
-    public var connections: Int?
+    /// The scenario searched, when the topology has scenarios.
+    var scenario: String?
+    /// The system searched.
+    var system: String
+    /// The other dimensions held during the search.
+    var replicas: Int?
+    var cpus: Double?
+    var connections: Int?
     /// The rate found; nil when no trial met the target.
-    public var ratePerSecond: Double?
-    public var perCoreRatePerSecond: Double?
-    public var confirmed: Bool?
-    public var limitedByGenerator: Bool?
-    public var trials: [Trial]
+    var ratePerSecond: Double?
+    /// The rate found ÷ the server's CPU limit (or its host's cores).
+    var perCoreRatePerSecond: Double?
+    /// Whether the confirm run at the rate found met the SLO too.
+    var confirmed: Bool?
+    /// Whether the generator, not the server, ended the search.
+    var limitedByGenerator: Bool?
+    /// The trials in the order the search ran them.
+    var trials: [Trial]
 
     enum CodingKeys: String, CodingKey {
         case scenario, system, replicas, cpus, connections, confirmed, trials
@@ -39,7 +51,7 @@ public struct CapacityResult: Decodable, Sendable, Equatable {
         case limitedByGenerator = "limited_by_generator"
     }
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         scenario = try container.decodeIfPresent(String.self, forKey: .scenario)
         system = try container.decode(String.self, forKey: .system)
@@ -54,7 +66,7 @@ public struct CapacityResult: Decodable, Sendable, Equatable {
     }
 
     /// What the search held fixed, as chart and table headings name it.
-    public var heading: String {
+    var heading: String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         if let connections { parts.append("\(FigureFormat.count(connections)) connections") }
@@ -64,7 +76,7 @@ public struct CapacityResult: Decodable, Sendable, Equatable {
     }
 
     /// The `capacity` entries of `summary`; empty when it has none or they do not read.
-    public static func all(in summary: RunSummary) -> [CapacityResult] {
+    static func all(in summary: RunSummary) -> [CapacityResult] {
         struct Document: Decodable { var capacity: [CapacityResult]? }
         let document = try? JSONDecoder().decode(Document.self, from: ReportRenderer.encodeJSON(summary))
         return document?.capacity ?? []

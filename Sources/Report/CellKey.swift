@@ -27,7 +27,9 @@ public struct CellKey: Hashable, Sendable, Comparable {
     /// The key of `cell`.
     public init(_ cell: CellSummary) { self.init(CellFields(cell)) }
 
+    /// Keys are equal when they name the same values; the numbers follow from them.
     public static func == (lhs: CellKey, rhs: CellKey) -> Bool { lhs.values == rhs.values }
+    /// Hashes the values, as `==` compares them.
     public func hash(into hasher: inout Hasher) { hasher.combine(values) }
 
     /// The system's name; "" for a cell without one.

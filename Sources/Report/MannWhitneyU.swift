@@ -21,6 +21,7 @@ public struct MannWhitneyU: Sendable, Equatable {
     public var u: Double
     /// The two-sided p value, 0 < p ≤ 1.
     public var p: Double
+    /// Exact or normal approximation.
     public var method: Method
 
     /// Samples up to this size without ties get the exact test: counting the distribution

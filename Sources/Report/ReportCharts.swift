@@ -9,6 +9,7 @@ public enum ReportCharts {
         public var kind: String
         /// The cell group or curve set it shows: the heading above its row of charts.
         public var group: String
+        /// The chart itself.
         public var chart: SVGLineChart
     }
 
@@ -146,7 +147,7 @@ public enum ReportCharts {
 
     /// One chart per capacity search (per scenario × connections × cpus × replicas): each
     /// system's trials, p99 against the offered rate, as the search tried them.
-    public static func capacity(_ results: [CapacityResult], palette: SystemPalette) -> [Entry] {
+    static func capacity(_ results: [CapacityResult], palette: SystemPalette) -> [Entry] {
         var order: [String] = []
         var byHeading: [String: [CapacityResult]] = [:]
         for result in results {

@@ -8,9 +8,12 @@ public struct RunComparison: Sendable {
     public struct Run: Sendable {
         /// "A", "B", …: how the tables name the run.
         public var label: String
+        /// The results directory as given on the command line.
         public var directory: String
+        /// Its summary, rebuilt from its node files.
         public var summary: RunSummary
 
+        /// A run; see each property.
         public init(label: String, directory: String, summary: RunSummary) {
             self.label = label
             self.directory = directory
@@ -20,7 +23,9 @@ public struct RunComparison: Sendable {
 
     /// One figure of one cell key across the runs.
     public struct Row: Sendable {
+        /// The cell the row compares, repeats folded.
         public var key: CellKey
+        /// Which figure.
         public var figure: ComparedFigure
         /// Per run (in run order): the figure over the key's ok repeats; nil when the run has
         /// no cell of this key; empty when it has one but no ok repeat knows the figure.
@@ -56,6 +61,7 @@ public struct RunComparison: Sendable {
     /// A difference with p at or above this is noise: shown as `~`.
     public static let significance = 0.05
 
+    /// The runs, the baseline first.
     public var runs: [Run]
     /// Every key present in two or more runs, each figure a row: keys in the order the
     /// first run holding them ran them, figures in `ComparedFigure` order.

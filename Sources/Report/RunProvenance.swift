@@ -5,15 +5,16 @@ import Foundation
 ///
 /// Read from the summary's own JSON encoding, so the report shows them as soon as the
 /// summary carries them.
-public struct RunProvenance: Decodable, Sendable, Equatable {
+struct RunProvenance: Decodable, Sendable, Equatable {
     /// One host of the run.
-    public struct Host: Decodable, Sendable, Equatable {
-        public var name: String
-        public var hostname: String?
-        public var kernel: String?
-        public var cpuModel: String?
-        public var cores: Int?
-        public var memoryBytes: UInt64?
+    struct Host: Decodable, Sendable, Equatable {
+        /// The host's name in the topology, then what it reported of itself.
+        var name: String
+        var hostname: String?
+        var kernel: String?
+        var cpuModel: String?
+        var cores: Int?
+        var memoryBytes: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case name, hostname, kernel, cores
@@ -23,16 +24,21 @@ public struct RunProvenance: Decodable, Sendable, Equatable {
     }
 
     /// One system under test and the versions its recipe reported.
-    public struct System: Decodable, Sendable, Equatable {
-        public var name: String
-        public var container: String?
-        public var versions: [String: String]?
+    struct System: Decodable, Sendable, Equatable {
+        /// The system's name, its recipe and the versions the recipe reported ("grpc-go" → "1.33.3").
+        var name: String
+        var container: String?
+        var versions: [String: String]?
     }
 
-    public var hosts: [Host]?
-    public var systems: [System]?
-    public var barrageCommit: String?
-    public var topologySHA256: String?
+    /// Every host of the run.
+    var hosts: [Host]?
+    /// Every system under test.
+    var systems: [System]?
+    /// The commit Barrage was built from, when known.
+    var barrageCommit: String?
+    /// SHA-256 of the topology file as run.
+    var topologySHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case hosts, systems
@@ -41,7 +47,7 @@ public struct RunProvenance: Decodable, Sendable, Equatable {
     }
 
     /// The provenance `summary` carries; empty when it carries none (or the fields do not read).
-    public init(_ summary: RunSummary) {
+    init(_ summary: RunSummary) {
         let data = ReportRenderer.encodeJSON(summary)
         self = (try? JSONDecoder().decode(RunProvenance.self, from: data)) ?? RunProvenance()
     }

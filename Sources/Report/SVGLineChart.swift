@@ -7,11 +7,15 @@ import Foundation
 public struct SVGLineChart: Sendable {
     /// The heading above the plot.
     public var title: String
+    /// The horizontal axis.
     public var xAxis: ChartAxis
+    /// The vertical axis.
     public var yAxis: ChartAxis
+    /// The lines, drawn in this order (the last on top).
     public var series: [ChartSeries]
     /// Drawing size in SVG units; the element scales to its container's width.
     public var width: Double = 600
+    /// Drawing height in SVG units.
     public var height: Double = 360
 
     /// A chart; see each property.

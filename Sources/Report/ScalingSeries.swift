@@ -4,6 +4,7 @@
 public struct ScalingSeries: Sendable {
     /// One system's points along the dimension.
     public struct Line: Sendable {
+        /// The system the line is of.
         public var system: String
         /// (the dimension's value, the repeats there that ended ok), ascending by value.
         public var points: [(x: Double, cells: CellGroup)]
