@@ -8,6 +8,9 @@ import Report
 public final class ResultsDirectory {
     /// Its path.
     public let path: String
+    /// Each written cell's client histograms added, by cell id, for report.html's spectra:
+    /// kept rather than read back from every node file at every cell's end.
+    private var histograms: [String: LatencyHistogram] = [:]
 
     /// Creates the directory (and parents) and stores the topology as run.
     public init(path: String, topologyText: String) throws {
@@ -58,12 +61,14 @@ public final class ResultsDirectory {
         try write(Self.encoder.encode(record), to: "\(folder)/cell.json")
         if let server { try write(Self.encoder.encode(server), to: "\(folder)/\(server.node).json") }
         for client in clients { try write(Self.encoder.encode(client), to: "\(folder)/\(client.node).json") }
+        histograms[record.id] = ResultsReader.merged(clients)
     }
 
-    /// Writes `summary.json` and `summary.md`.
+    /// Writes `summary.json`, `summary.md` and `report.html`.
     public func writeSummary(_ summary: RunSummary) throws {
         try write(ReportRenderer.encodeJSON(summary), to: "summary.json")
         try write(Data(ReportRenderer.render(summary, format: .markdown).utf8), to: "summary.md")
+        try write(Data(HTMLReport.render(summary, histograms: histograms).utf8), to: "report.html")
     }
 
     private func write(_ data: Data, to relative: String) throws {

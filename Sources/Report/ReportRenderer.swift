@@ -1,14 +1,20 @@
 import Foundation
+import Metrics
 
 /// Turns a `RunSummary` into each output format, and `summary.json` back into a summary.
 public enum ReportRenderer {
     /// The comparison in `format`, ending in a newline, ready to print or write.
-    public static func render(_ summary: RunSummary, format: ReportFormat) -> String {
+    /// `histograms` (cell id → its clients' histograms added) feed the HTML spectra; the
+    /// other formats do not use them.
+    public static func render(_ summary: RunSummary, format: ReportFormat,
+                              histograms: [String: LatencyHistogram] = [:]) -> String {
         switch format {
         case .table: TextTable.render(Comparison(summary))
         case .markdown: MarkdownTable.render(Comparison(summary))
         // The encoder only writes UTF-8.
         case .json: String(decoding: encodeJSON(summary), as: UTF8.self)
+        case .csv: CSVTable(cells: summary.cells).render()
+        case .html: HTMLReport.render(summary, histograms: histograms)
         }
     }
 

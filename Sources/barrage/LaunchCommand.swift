@@ -18,7 +18,7 @@ struct LaunchCommand: ParsableCommand {
     @Option(help: "Results directory (default: results/<name>-<YYYYmmdd-HHMMSS>).")
     var out: String?
 
-    @Option(help: "Comparison format on stdout: table, markdown or json.")
+    @Option(help: "Comparison format on stdout: table, markdown, json, csv or html.")
     var format: OutputFormat = .table
 
     @Flag(help: "No progress output on stderr.")
@@ -82,7 +82,8 @@ struct LaunchCommand: ParsableCommand {
         }
         if !quiet { printError("barrage: \(plan.cells.count) cells; results in \(resultsPath)") }
         let summary = driver.run()
-        print(ReportRenderer.render(summary, format: format.reportFormat), terminator: "")
+        let histograms = format == .html ? ResultsReader.histograms(directory: resultsPath) : [:]
+        print(ReportRenderer.render(summary, format: format.reportFormat, histograms: histograms), terminator: "")
         if !quiet { printError("barrage: results in \(resultsPath)") }
         if summary.status != .ok { throw ExitCode(1) }
     }
@@ -106,13 +107,15 @@ struct LaunchCommand: ParsableCommand {
 
 /// `--format` values.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, markdown, json
+    case table, markdown, json, csv, html
 
     var reportFormat: ReportFormat {
         switch self {
         case .table: return .table
         case .markdown: return .markdown
         case .json: return .json
+        case .csv: return .csv
+        case .html: return .html
         }
     }
 }

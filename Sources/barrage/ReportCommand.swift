@@ -13,13 +13,14 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "A results directory written by `barrage launch`.")
     var directory: String
 
-    @Option(help: "table, markdown or json.")
+    @Option(help: "table, markdown, json, csv or html.")
     var format: OutputFormat = .table
 
     func run() throws {
         do {
             let summary = try ResultsReader.read(directory: directory)
-            print(ReportRenderer.render(summary, format: format.reportFormat), terminator: "")
+            let histograms = format == .html ? ResultsReader.histograms(directory: directory) : [:]
+            print(ReportRenderer.render(summary, format: format.reportFormat, histograms: histograms), terminator: "")
         } catch let error as ResultsReader.NotResults {
             printError("barrage report: \(directory): \(error.reason)")
             throw ExitCode(2)
