@@ -5,11 +5,13 @@
 SWIFT ?= swift
 BIN := .build/release/barrage
 # Build and test needs, then what the shipped recipes need (grpc-go from Debian's Go packages,
-# grpc-python in a virtualenv from PyPI), then h2load and GNU time for `make bench`.
+# grpc-python in a virtualenv from PyPI, grpc-java from Debian's jars), then h2load and GNU time for `make bench`.
 APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 python3-venv \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc nghttp2-client time \
-	openssh-server openssh-client iproute2 tar
+	openssh-server openssh-client iproute2 tar \
+	openjdk-17-jdk-headless libgrpc-java libnetty-java libperfmark-java libguava-java libprotobuf-java \
+	libgeronimo-annotation-1.3-spec-java protobuf-compiler-grpc-java-plugin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps bench clean
