@@ -6,6 +6,7 @@ import bench.EchoGrpc;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -99,6 +100,7 @@ public final class EchoServer {
                     .bossEventLoopGroup(boss)
                     .workerEventLoopGroup(workers)
                     .directExecutor()
+                    .withChildOption(ChannelOption.TCP_NODELAY, true)
                     .addService(new Echo())
                     .build()
                     .start();
