@@ -6,14 +6,16 @@ SWIFT ?= swift
 BIN := .build/release/barrage
 # Build and test needs, then what the shipped recipes need (grpc-go from Debian's Go packages,
 # grpc-python in a virtualenv from PyPI, rust-hyper from Debian's Rust crates, grpc-cpp from
-# Debian's gRPC C++), then h2load and GNU time for `make bench`, then Debian's chromium, in
-# which the end-to-end tests render report.html. rust-hyper also needs cargo: rustup's
-# (~/.cargo/bin) on this machine's image, else `apt-get install cargo`.
+# Debian's gRPC C++, grpc-java from Debian's jars), then h2load and GNU time for `make bench`,
+# then Debian's chromium, in which the end-to-end tests render report.html. rust-hyper also
+# needs cargo: rustup's (~/.cargo/bin) on this machine's image, else `apt-get install cargo`.
 APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 python3-venv \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc \
 	librust-tokio-dev librust-hyper-dev librust-http-body-dev \
 	g++ libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc \
+	openjdk-17-jdk-headless libgrpc-java libnetty-java libperfmark-java libguava-java libprotobuf-java \
+	libgeronimo-annotation-1.3-spec-java protobuf-compiler-grpc-java-plugin \
 	nghttp2-client time \
 	openssh-server openssh-client iproute2 tar chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1,0 +1,104 @@
+// grpc-swift 2 Echo server for Barrage: serves bench.Echo (Containers/bench.proto) on
+// $BARRAGE_HOST:$BARRAGE_PORT with the HTTP/2 NIO POSIX transport until SIGTERM.
+import Dispatch
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// How long in-flight calls get after SIGTERM before the process exits. Barrage sends SIGKILL
+/// 2 s after SIGTERM, and clients may hold streams open.
+let gracePeriod = DispatchTimeInterval.seconds(1)
+
+func fail(_ message: String, status: Int32 = 1) -> Never {
+    StandardError.write("grpc-swift-2: \(message)\n")
+    exit(status)
+}
+
+/// Writes to stderr without Foundation (the server does not link it).
+enum StandardError {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
+    }
+}
+
+func environment(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    let text = String(cString: value)
+    return text.isEmpty ? nil : text
+}
+
+if let protocolName = environment("BARRAGE_PROTOCOL"), protocolName != "grpc" {
+    StandardError.write("grpc-swift-2 serves grpc only, not \(protocolName)\n")
+    exit(2)
+}
+let host = environment("BARRAGE_HOST") ?? "127.0.0.1"
+let portText = environment("BARRAGE_PORT") ?? "0"
+guard let port = Int(portText), (0...65535).contains(port) else {
+    fail("BARRAGE_PORT must be a port number, not \"\(portText)\"")
+}
+
+// Event-loop threads: ceil($BARRAGE_CPUS), else one per core of the machine.
+let threads: Int
+let threadSource: String
+if let cpusText = environment("BARRAGE_CPUS") {
+    guard let cpus = Double(cpusText), cpus > 0, cpus.isFinite else {
+        fail("BARRAGE_CPUS must be a number of cores greater than 0, such as 1 or 0.5, not \"\(cpusText)\"")
+    }
+    threads = Int(cpus.rounded(.up))
+    threadSource = "BARRAGE_CPUS=\(cpusText)"
+} else {
+    threads = System.coreCount
+    threadSource = "all cores"
+}
+
+let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+let address: GRPCNIOTransportCore.SocketAddress = host.contains(":")
+    ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+// The transport's defaults, unchanged: README.md lists them.
+let transport = HTTP2ServerTransport.Posix(
+    address: address,
+    transportSecurity: .plaintext,
+    config: .defaults,
+    eventLoopGroup: group
+)
+let server = GRPCServer(transport: transport, services: [EchoService()])
+
+// SIGTERM/SIGINT: stop accepting, let calls in flight finish, exit after the grace period
+// whatever is still open.
+signal(SIGTERM, SIG_IGN)
+signal(SIGINT, SIG_IGN)
+let signalQueue = DispatchQueue(label: "signals")
+let signalSources = [SIGTERM, SIGINT].map { number in
+    let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+    source.setEventHandler {
+        server.beginGracefulShutdown()
+        signalQueue.asyncAfter(deadline: .now() + gracePeriod) {
+            StandardError.write("grpc-swift-2: stopped (grace period over)\n")
+            exit(0)
+        }
+    }
+    source.resume()
+    return source
+}
+
+do {
+    try await withThrowingDiscardingTaskGroup { tasks in
+        tasks.addTask { try await server.serve() }
+        let bound = try await transport.listeningAddress
+        StandardError.write(
+            "grpc-swift-2: listening on \(bound) (grpc-swift-2 2.4.3, grpc-swift-nio-transport 2.9.2, "
+                + "\(threads) event-loop threads, \(threadSource))\n"
+        )
+    }
+} catch {
+    fail("cannot serve on \(host):\(port): \(error)")
+}
+withExtendedLifetime(signalSources) {}
+StandardError.write("grpc-swift-2: stopped\n")
