@@ -26,7 +26,7 @@ public enum CellAggregator {
             .map { host, workers in hostFigures(host, workers) }
             .sorted { $0.host < $1.host }
         let established = hosts.map(\.connectionsEstablished).reduce(0, +)
-        return CellSummary(
+        var summary = CellSummary(
             id: record.id, system: record.system, connections: record.connections,
             repeatIndex: record.repeatIndex, status: record.status, error: record.error,
             durationSeconds: duration,
@@ -48,6 +48,15 @@ public enum CellAggregator {
                 saturated: hosts.contains(where: \.saturated),
                 hosts: hosts,
                 lateSends: hosts.map(\.lateSends).reduce(0, +)))
+        summary.scenario = record.scenario
+        summary.cpus = record.cpus
+        summary.ratePerSecond = record.ratePerSecond
+        if let slo = record.slo {
+            let verdict = SLOVerdict.evaluate(slo, latency: summary.latency, requests: summary.requests, errors: summary.errors)
+            summary.sloMet = verdict.isMet
+            summary.sloMisses = verdict.misses
+        }
+        return summary
     }
 
     /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0.

@@ -10,6 +10,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var status: RunStatus
     /// Every cell that ran or was attempted, in run order: one per repeat.
     public var cells: [CellSummary]
+    /// What each capacity search found, in run order. JSON key `capacity`.
+    public var capacity: [CapacityEntry] = []
+    /// The topology's `decision: { load }`, requests per second; nil without one. JSON key
+    /// `decision_load_per_second`.
+    public var decisionLoadPerSecond: Double?
 
     /// Creates a summary; see each property.
     public init(barrage: String, topology: String, started: String, status: RunStatus, cells: [CellSummary]) {
@@ -25,7 +30,15 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var groups: [CellGroup] { CellGroup.groups(of: cells) }
 
     enum CodingKeys: String, CodingKey {
-        case barrage, topology, started, status, cells, groups
+        case barrage, topology, started, status, cells, groups, capacity
+        case decisionLoadPerSecond = "decision_load_per_second"
+    }
+
+    /// The cells that missed their SLO where it is a gate (every workload but `rate: search`,
+    /// whose SLO is its target): they make `launch` exit 3.
+    public var sloGateMisses: [CellSummary] {
+        let searched = Set(capacity.map(\.cell))
+        return cells.filter { $0.sloMet == false && !searched.contains($0.id) }
     }
 
     /// Encodes SPEC.md's keys and the derived `groups`.
@@ -37,6 +50,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
         try container.encode(status, forKey: .status)
         try container.encode(cells, forKey: .cells)
         try container.encode(groups, forKey: .groups)
+        try container.encode(capacity, forKey: .capacity)
+        try container.encode(decisionLoadPerSecond, forKey: .decisionLoadPerSecond)
     }
 
     /// Decodes a summary; `groups` is skipped, being derived from `cells`.
@@ -47,5 +62,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
         started = try container.decode(String.self, forKey: .started)
         status = try container.decode(RunStatus.self, forKey: .status)
         cells = try container.decode([CellSummary].self, forKey: .cells)
+        capacity = try container.decodeIfPresent([CapacityEntry].self, forKey: .capacity) ?? []
+        decisionLoadPerSecond = try container.decodeIfPresent(Double.self, forKey: .decisionLoadPerSecond)
     }
 }
