@@ -24,6 +24,7 @@ public enum ResultsReader {
         }
         let decoder = JSONDecoder()
         var indexed: [(index: Int, cell: CellSummary)] = []
+        var capacity: [(index: Int, entry: CapacityEntry)] = []
         let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
         for folder in cellFolders {
             let path = "\(nodes)/\(folder)"
@@ -35,6 +36,7 @@ public enum ResultsReader {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
             indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients)))
+            if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         let cells = indexed.sorted { $0.index < $1.index }.map(\.cell)
         let stored = manager.contents(atPath: directory + "/summary.json").flatMap { try? ReportRenderer.decodeSummary($0) }
@@ -42,9 +44,12 @@ public enum ResultsReader {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
         let status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
-        return RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
-                          topology: stored?.topology ?? topologyName(directory: directory),
-                          started: stored?.started ?? "", status: status, cells: cells)
+        var summary = RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
+                                 topology: stored?.topology ?? topologyName(directory: directory),
+                                 started: stored?.started ?? "", status: status, cells: cells)
+        summary.capacity = capacity.sorted { $0.index < $1.index }.map(\.entry)
+        summary.decisionLoadPerSecond = stored?.decisionLoadPerSecond
+        return summary
     }
 
     /// The `name:` line of the stored topology, or the folder's name.

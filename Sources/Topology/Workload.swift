@@ -51,3 +51,11 @@ public struct Workload: Sendable, Equatable {
         self.repeatCount = repeatCount
     }
 }
+
+extension Workload {
+    /// A search's trial length, milliseconds; the workload's `duration` when it does not search.
+    public var searchTrialMilliseconds: Int {
+        if case .search(let settings) = rates { return settings.trialMilliseconds }
+        return durationMilliseconds
+    }
+}
