@@ -7,7 +7,7 @@ enum CapacityTable {
     static func lines(_ summary: RunSummary) -> [String] {
         guard !summary.capacity.isEmpty else { return [] }
         let cells = Dictionary(summary.cells.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let headings = ["scenario", "system", "conns", "cpus", "capacity/s", "per core/s", "p99", "srv RSS sust", ""]
+        var headings = ["scenario", "system", "conns", "cpus", "capacity/s", "per core/s", "p99", "srv RSS sust", ""]
         var rows: [[String]] = []
         var scenarioOfRow: [String?] = []
         for entry in summary.capacity {
@@ -26,15 +26,21 @@ enum CapacityTable {
             ])
             scenarioOfRow.append(entry.scenario)
         }
+        // A topology without scenarios has nothing to say in the first column.
+        if summary.capacity.allSatisfy({ $0.scenario == nil }) {
+            headings.removeFirst()
+            rows = rows.map { Array($0.dropFirst()) }
+        }
+        let offset = headings.count == 9 ? 0 : 1
         var widths = headings.map(\.count)
         for row in rows { for (index, value) in row.enumerated() { widths[index] = max(widths[index], value.count) } }
-        let left: Set<Int> = [0, 1, 8]
+        let left: Set<Int> = Set([0, 1, 8].map { $0 - offset }.filter { $0 >= 0 }).union(offset == 1 ? [0] : [])
         func line(_ values: [String]) -> String {
             TextTable.trimmingTrailingSpaces(values.enumerated().map { index, value in
                 TextTable.pad(value, to: widths[index], left.contains(index) ? .left : .right)
             }.joined(separator: TextTable.gap))
         }
-        var lines = [title, line(headings), line(widths.enumerated().map { String(repeating: $0.offset == 8 ? " " : "-", count: $0.element) })]
+        var lines = [title, line(headings), line(widths.enumerated().map { String(repeating: $0.offset == headings.count - 1 ? " " : "-", count: $0.element) })]
         for (index, row) in rows.enumerated() {
             if index > 0, scenarioOfRow[index] != scenarioOfRow[index - 1] { lines.append("") }
             lines.append(line(row))
