@@ -386,10 +386,6 @@ public final class RunDriver {
         return cells.allSatisfy { $0.status == .ok } ? .ok : .failed
     }
 
-    static func label(_ cell: CellPlan) -> String {
-        "\(cell.system.name) c\(cell.connections) r\(cell.repeatIndex)"
-    }
-
     /// Now, as `2026-11-25T08:00:00Z`.
     static func timestamp() -> String {
         var now = time(nil)
