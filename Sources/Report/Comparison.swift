@@ -17,6 +17,8 @@ struct Comparison {
     let footnotes: [String]
     /// The cells that missed a gating SLO, one line each (`launch` exits 3 for them); empty when none did.
     let sloMisses: [String]
+    /// What heads them: the exit code only when it is theirs (a failed cell's 1 wins).
+    let sloTitle: String
     /// The capacity table's lines (aligned text), empty without a capacity search.
     let capacity: [String]
     /// The decision block's lines, empty when the run has nothing to decide on.
@@ -49,12 +51,11 @@ struct Comparison {
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         self.footnotes = footnotes
         sloMisses = summary.sloGateMisses.map { "\($0.label): " + $0.sloMisses.joined(separator: ", ") }
+        sloTitle = summary.status == .ok ? "slo missed (exit 3):" : "slo missed:"
         capacity = CapacityTable.lines(summary)
         decision = DecisionBlock.lines(summary)
     }
 
-    /// What heads the SLO misses.
-    static let sloTitle = "slo missed (exit 3):"
 
     /// How rows with repeats read; see `Spread` and `ComparisonColumn.columns(for:)`.
     static let repeatsFootnote = "figures are the median of a row's ok repeats (the lower middle one for an even count);"

@@ -26,7 +26,7 @@ enum MarkdownTable {
             lines += ["", escape(footnote)]
         }
         if !comparison.sloMisses.isEmpty {
-            lines += ["", escape(Comparison.sloTitle), ""] + comparison.sloMisses.map { "- " + escape($0) }
+            lines += ["", escape(comparison.sloTitle), ""] + comparison.sloMisses.map { "- " + escape($0) }
         }
         // Aligned text reads best as it is: a fenced block keeps its columns.
         for block in [comparison.capacity, comparison.decision] where !block.isEmpty {
