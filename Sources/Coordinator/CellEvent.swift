@@ -17,6 +17,10 @@ public enum CellEvent: Equatable, Sendable {
     case timerFired(generation: Int)
     /// The user asked to stop (SIGINT or SIGTERM).
     case interrupt(reason: String)
+    /// Between trials: run another one, with fresh clients, measuring this long.
+    case nextTrial(measureMs: UInt64)
+    /// Between trials: no more trials; collect the server's samples and end the cell.
+    case endTrials
 }
 
 /// What the driver must do in answer to an event, in order.
@@ -35,6 +39,9 @@ public enum CellAction: Equatable, Sendable {
     case closeControl(node: String)
     /// SIGKILL the worker, and for the server also the system's process group.
     case kill(node: String)
+    /// A trial's clients reported and exited (`CellMode.trials`); the server is still up. The
+    /// driver answers with `nextTrial` or `endTrials`.
+    case trialEnded
     /// The cell is over; no worker of it is left.
     case finished(CellOutcome)
 }

@@ -17,6 +17,9 @@ public enum CellPhase: Equatable, Sendable {
     case closingWindow
     /// `stop` sent to clients; waiting for their results.
     case collectingClients
+    /// A capacity search between trials: the trial's clients are gone, the server lives on,
+    /// and the driver decides (with its `CapacitySearch`) whether another trial follows.
+    case betweenTrials
     /// `stop` sent to the server worker; waiting for its samples.
     case collectingServer
     /// Control channels closed; waiting for every worker process to exit.
@@ -35,6 +38,7 @@ public enum CellPhase: Equatable, Sendable {
         case .measuring: return "measuring"
         case .closingWindow: return "closing window"
         case .collectingClients: return "collecting client results"
+        case .betweenTrials: return "between trials"
         case .collectingServer: return "collecting server samples"
         case .finishing: return "stopping workers"
         case .done: return "done"

@@ -21,6 +21,11 @@ public struct CellStateMachine: Sendable {
     private let hosts: [String: String]
     private let clientNodes: [String]
     private let timeouts: CellTimeouts
+    private let mode: CellMode
+    /// 1-based; every trial after the first warms up for `settleMs` only (the server already did).
+    public private(set) var trialNumber = 1
+    /// This trial's window length.
+    private var measureMs: UInt64
     private var workers: [String: WorkerState]
     private var pendingAcks: Set<String> = []
     private var timerGeneration = 0
@@ -28,7 +33,10 @@ public struct CellStateMachine: Sendable {
     private var killed = false
 
     /// A cell with one server worker on `serverHost` and the named client workers.
-    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts) {
+    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
+                mode: CellMode = .single) {
+        self.mode = mode
+        self.measureMs = timeouts.measureMs
         var hosts = [Self.serverNode: serverHost]
         for client in clients { hosts[client.node] = client.host }
         self.hosts = hosts
@@ -75,6 +83,10 @@ public struct CellStateMachine: Sendable {
             let wasExpected = workers[node] == .closing
             workers[node] = .exited
             if case .finishing = phase { return finishIfAllExited() }
+            if wasExpected, phase == .betweenTrials, clientNodes.allSatisfy({ workers[$0] == .exited }) {
+                timerGeneration += 1
+                return [.trialEnded]
+            }
             if wasExpected { return [] }
             return fail("\(describe(node)) \(status) during \(phase.label)")
 
@@ -87,6 +99,20 @@ public struct CellStateMachine: Sendable {
             case .finishing, .done: return []
             default: return finish(.interrupted(reason))
             }
+
+        case .nextTrial(let milliseconds):
+            guard phase == .betweenTrials else { return [] }
+            trialNumber += 1
+            measureMs = milliseconds
+            clientResults = [:]
+            phase = .startingClients
+            for client in clientNodes { workers[client] = .spawned }
+            return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
+
+        case .endTrials:
+            guard phase == .betweenTrials else { return [] }
+            phase = .collectingServer
+            return [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
         }
     }
 
@@ -114,7 +140,9 @@ public struct CellStateMachine: Sendable {
             }
             if phase == .startingClients, clientNodes.allSatisfy({ workers[$0] == .ready }) {
                 phase = .warmup
-                return clientNodes.map { .send(node: $0, .start) } + [armTimer(timeouts.warmupMs)]
+                var warmup = timeouts.warmupMs
+                if case .trials(let settleMs) = mode, trialNumber > 1 { warmup = settleMs }
+                return clientNodes.map { .send(node: $0, .start) } + [armTimer(warmup)]
             }
             return []
 
@@ -124,7 +152,7 @@ public struct CellStateMachine: Sendable {
             guard pendingAcks.isEmpty else { return [] }
             if index == 1, phase == .openingWindow {
                 phase = .measuring
-                return [armTimer(timeouts.measureMs)]
+                return [armTimer(measureMs)]
             }
             if index == 2, phase == .closingWindow {
                 phase = .collectingClients
@@ -139,7 +167,11 @@ public struct CellStateMachine: Sendable {
             pendingAcks.remove(node)
             workers[node] = .closing
             var actions: [CellAction] = [.closeControl(node: node)]
-            if pendingAcks.isEmpty {
+            if pendingAcks.isEmpty, case .trials = mode {
+                // The server lives on; the trial ends once its clients have exited.
+                phase = .betweenTrials
+                actions.append(armTimer(timeouts.gracefulExitMs + timeouts.killMs))
+            } else if pendingAcks.isEmpty {
                 phase = .collectingServer
                 actions += [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
             }
@@ -175,6 +207,9 @@ public struct CellStateMachine: Sendable {
             return openWindow(index: 1, next: .openingWindow)
         case .measuring:
             return openWindow(index: 2, next: .closingWindow)
+        case .betweenTrials:
+            let late = clientNodes.filter { workers[$0] != .exited }.map(describe)
+            return fail("\(late.joined(separator: ", ")) did not exit after trial \(trialNumber)")
         case .openingWindow, .closingWindow, .collectingClients, .collectingServer:
             let late = pendingAcks.sorted().map(describe)
             return fail("\(late.joined(separator: ", ")) did not answer within \(seconds(timeouts.exchangeMs)) during \(phase.label)")

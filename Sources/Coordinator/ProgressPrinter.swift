@@ -89,6 +89,13 @@ struct ProgressPrinter {
         StandardError.write(text + "\n")
     }
 
+    /// One line of its own (a capacity trial's verdict), above the live line.
+    mutating func note(_ text: String) {
+        guard !quiet else { return }
+        clearLine()
+        StandardError.write(text + "\n")
+    }
+
     mutating func finished() {
         guard !quiet else { return }
         clearLine()

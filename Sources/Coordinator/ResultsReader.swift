@@ -26,6 +26,7 @@ public enum ResultsReader {
         }
         let decoder = JSONDecoder()
         var indexed: [(index: Int, cell: CellSummary, server: ServerNodeResult?, clients: [ClientNodeResult])] = []
+        var capacity: [(index: Int, entry: CapacityEntry)] = []
         let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
         for folder in cellFolders {
             let path = "\(nodes)/\(folder)"
@@ -38,6 +39,7 @@ public enum ResultsReader {
             }
             indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients),
                             server, clients))
+            if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         indexed.sort { $0.index < $1.index }
         let cells = indexed.map(\.cell)
@@ -59,6 +61,8 @@ public enum ResultsReader {
         for entry in indexed {
             summary.noteProvenance(server: entry.server, clients: entry.clients, systemOrder: order)
         }
+        summary.capacity = capacity.sorted { $0.index < $1.index }.map(\.entry)
+        summary.decisionLoadPerSecond = stored?.decisionLoadPerSecond
         return summary
     }
 

@@ -37,6 +37,12 @@ public final class RunDriver {
     private var draining = false
     private var interruption: String?
     private var builtContainers: Set<String> = []
+    /// The open-loop rate this cell's clients are set up with (a search changes it per trial).
+    private var currentRate: Double?
+    /// The running capacity search of a `rate: search` cell.
+    private var search: CapacitySearch?
+    /// What the search found, once it ended.
+    private var searchResult: CapacitySearch.Result?
 
     public init(plan: Plan, options: RunOptions) throws {
         self.plan = plan
@@ -53,6 +59,7 @@ public final class RunDriver {
                              started: Self.timestamp(), status: .ok, cells: [],
                              barrageCommit: SourceCommit.of(executable: options.selfExecutable),
                              topologySHA256: SHA256.hex(Array(options.topologyText.utf8)))
+        summary.decisionLoadPerSecond = plan.topology.decision?.loadPerSecond
     }
 
     /// Runs every cell (or until interrupted); returns the final summary, also written to disk.
@@ -80,16 +87,27 @@ public final class RunDriver {
             return
         }
         let cell = plan.cells[cellIndex]
-        let timeouts = CellTimeouts(
-            warmupMs: UInt64(plan.topology.workload.warmupMilliseconds),
-            measureMs: UInt64(plan.topology.workload.durationMilliseconds),
+        var timeouts = CellTimeouts(
+            warmupMs: UInt64(cell.workload.warmupMilliseconds),
+            measureMs: UInt64(cell.workload.durationMilliseconds),
             serverReadyMs: builtContainers.contains(cell.system.container) || cell.system.isBuiltin ? 60_000 : 900_000)
+        var mode = CellMode.single
+        currentRate = cell.rate.offeredPerSecond
+        search = nil
+        searchResult = nil
+        if case .search(let settings) = cell.rate {
+            var capacitySearch = CapacitySearch(settings: settings)
+            if case .trial(let rate) = capacitySearch.start() { currentRate = rate }
+            search = capacitySearch
+            timeouts.measureMs = UInt64(settings.trialMilliseconds)
+            mode = .trials(settleMs: UInt64(SearchSettings.trialSettleMilliseconds))
+        }
         machine = CellStateMachine(serverHost: cell.server.host.name,
-                                   clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts)
+                                   clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts, mode: mode)
         workers = [:]
         serverProcessGroup = nil
         buildingSystem = nil
-        progress.cellStarted(number: cellIndex + 1, label: Self.label(cell), connections: cell.connections,
+        progress.cellStarted(number: cellIndex + 1, label: cell.label, connections: cell.connections,
                              warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
         post(.begin)
     }
@@ -115,7 +133,11 @@ public final class RunDriver {
         case .spawnServer:
             spawn(node: CellStateMachine.serverNode, cell: cell)
         case .spawnClients:
-            for client in cell.clients { spawn(node: client.name, cell: cell) }
+            for client in cell.clients {
+                // A trial after the first replaces the last trial's (exited) client workers.
+                workers.removeValue(forKey: client.name)?.release()
+                spawn(node: client.name, cell: cell)
+            }
         case .sendSetup(let node):
             workers[node]?.send(setupMessage(for: node, cell: cell))
         case .send(let node, let message):
@@ -127,6 +149,8 @@ public final class RunDriver {
         case .kill(let node):
             workers[node]?.kill(SIGKILL)
             if node == CellStateMachine.serverNode { killServerGroup() }
+        case .trialEnded:
+            trialEnded(cell)
         case .finished(let outcome):
             cellTimer.stop()
             finishCell(cell, outcome: outcome)
@@ -143,7 +167,10 @@ public final class RunDriver {
             arguments = remote.workerArguments
         }
         do {
-            let log = try results.logPath(cell: cell.id, node: node)
+            // Each trial's clients are new processes: one log each, beside the server's one.
+            let trial = machine?.trialNumber ?? 1
+            let logName = search != nil && node != CellStateMachine.serverNode && trial > 1 ? "\(node)-trial\(trial)" : node
+            let log = try results.logPath(cell: cell.id, node: logName)
             workers[node] = try WorkerProcess(
                 loop: loop, node: node, executable: executable, arguments: arguments, logPath: log,
                 onMessage: { [unowned self] message in
@@ -180,7 +207,7 @@ public final class RunDriver {
     }
 
     private func setupMessage(for node: String, cell: CellPlan) -> ControlMessage {
-        let workload = plan.topology.workload
+        let workload = cell.workload
         if node == CellStateMachine.serverNode {
             let remote = options.remoteHosts[cell.server.host.name]
             var container = cell.system.isBuiltin ? "builtin" : "\(options.containersDirectory)/\(cell.system.container)"
@@ -198,12 +225,12 @@ public final class RunDriver {
                 protocolKind: workload.protocolKind, bindHost: Self.bindHost(cell.server.host),
                 port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
                 buildDirectory: buildDirectory, runBuild: runBuild,
-                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: plan.topology.server.limits))
+                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: cell.limits))
         }
         let client = cell.clients.first { $0.name == node }!
         let totalConnections = max(1, cell.connections)
         var rate: Double?
-        if case .perSecond(let total) = workload.rate { rate = total * Double(client.connections) / Double(totalConnections) }
+        if let total = currentRate { rate = total * Double(client.connections) / Double(totalConnections) }
         return .setupClient(ClientSetup(
             node: node, host: client.host.name, targetHost: Self.address(of: cell.server.host),
             targetPort: machine?.serverReady?.port ?? cell.server.port, protocolKind: workload.protocolKind,
@@ -243,9 +270,13 @@ public final class RunDriver {
         case .failed(let reason): (status, error) = (.failed, reason)
         case .interrupted(let reason): (status, error) = (.interrupted, reason)
         }
+        let capacity = searchResult.map { capacityEntry(cell, $0) }
         let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
                                 repeatIndex: cell.repeatIndex, status: status, error: error,
                                 clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads)
+            .with(scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
+                  capacity: capacity)
+        if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
         let server = machine?.serverResult
         let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
@@ -262,6 +293,41 @@ public final class RunDriver {
         machine = nil
         // Leave the event drain before the next cell starts.
         try? nextCellTimer.start(after: 0) { [unowned self] in self.startNextCell() }
+    }
+
+    // MARK: - Capacity search
+
+    /// A trial's clients are done: judge the trial, say so, and run the next or end the cell.
+    private func trialEnded(_ cell: CellPlan) {
+        guard var capacitySearch = search, let machine, let slo = cell.workload.slo else {
+            post(.endTrials)
+            return
+        }
+        let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
+                                repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
+        let clients = cell.clients.compactMap { machine.clientResults[$0.name] }
+        let trial = CellAggregator.summarize(record: record, server: nil, clients: clients)
+        let outcome = CapacitySearch.TrialOutcome(trial, slo: slo)
+        progress.note(TrialLine.text(cell: cell, trial: machine.trialNumber, ratePerSecond: currentRate ?? 0, outcome: outcome))
+        let action = capacitySearch.record(outcome)
+        search = capacitySearch
+        switch action {
+        case .trial(let rate):
+            currentRate = rate
+            post(.nextTrial(measureMs: UInt64(cell.workload.searchTrialMilliseconds)))
+        case .confirm(let rate):
+            currentRate = rate
+            post(.nextTrial(measureMs: UInt64(cell.workload.durationMilliseconds)))
+        case .done(let result):
+            searchResult = result
+            post(.endTrials)
+        }
+    }
+
+    private func capacityEntry(_ cell: CellPlan, _ result: CapacitySearch.Result) -> CapacityEntry {
+        CapacityEntry(cell: cell.id, scenario: cell.scenario, system: cell.system.name, cpus: cell.cpus,
+                      connections: cell.connections, ratePerSecond: result.ratePerSecond, confirmed: result.confirmed,
+                      limitedByGenerator: result.limitedByGenerator, note: result.note, trials: result.trials)
     }
 
     private func finishRun() {
@@ -298,16 +364,15 @@ public final class RunDriver {
     /// since a first build can take minutes.
     private func phaseLabel(_ phase: CellPhase) -> String {
         if phase == .startingServer, let buildingSystem { return "building \(buildingSystem)" }
+        if search != nil, let machine, phase != .startingServer {
+            return "trial \(machine.trialNumber) · \(CapacitySearch.rateText(currentRate ?? 0))/s · \(phase.label)"
+        }
         return phase.label
     }
 
     static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {
         if interrupted { return .interrupted }
         return cells.allSatisfy { $0.status == .ok } ? .ok : .failed
-    }
-
-    static func label(_ cell: CellPlan) -> String {
-        "\(cell.system.name) c\(cell.connections) r\(cell.repeatIndex)"
     }
 
     /// Now, as `2026-11-25T08:00:00Z`.

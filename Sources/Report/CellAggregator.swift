@@ -31,7 +31,7 @@ public enum CellAggregator {
         let bottleneck = Bottleneck.judge(
             serverCPUPercent: resources.cpuPercent, serverAllowanceCores: server?.cpuAllowanceCores,
             clientSaturated: saturated, hostIdleFractions: hosts.compactMap { $0.cpuIdlePercent.map { $0 / 100 } })
-        return CellSummary(
+        var summary = CellSummary(
             id: record.id, system: record.system, connections: record.connections,
             repeatIndex: record.repeatIndex, status: record.status, error: record.error,
             durationSeconds: duration,
@@ -56,6 +56,15 @@ public enum CellAggregator {
                 queuedSends: hosts.map(\.queuedSends).reduce(0, +)),
             bottleneck: bottleneck,
             timeseries: TimeSeriesBuilder.series(clients: clients, server: server))
+        summary.scenario = record.scenario
+        summary.cpus = record.cpus
+        summary.ratePerSecond = record.ratePerSecond
+        if let slo = record.slo {
+            let verdict = SLOVerdict.evaluate(slo, latency: summary.latency, requests: summary.requests, errors: summary.errors)
+            summary.sloMet = verdict.isMet
+            summary.sloMisses = verdict.misses
+        }
+        return summary
     }
 
     /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0.

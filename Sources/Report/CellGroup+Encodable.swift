@@ -20,6 +20,10 @@ extension CellGroup: Encodable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(system, forKey: "system")
         try container.encode(connections, forKey: "connections")
+        // The second part's dimensions tell apart groups of one (system, connections).
+        try container.encode(scenario, forKey: "scenario")
+        try container.encode(cpus, forKey: "cpus")
+        try container.encode(ratePerSecond, forKey: "rate_per_second")
         try container.encode(cells.count, forKey: "repeats")
         try container.encode(okCount, forKey: "ok")
         try container.encode(spread(of: \.requestsPerSecond), forKey: "requests_per_second")

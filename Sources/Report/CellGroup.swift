@@ -12,6 +12,11 @@ public struct CellGroup: Sendable, Equatable {
     /// The repeats, in run order; never empty.
     public var cells: [CellSummary]
 
+    /// The scenario, CPU limit and offered rate the repeats share (nil: none, unlimited, closed loop).
+    public var scenario: String? { cells.first?.scenario }
+    public var cpus: Double? { cells.first?.cpus }
+    public var ratePerSecond: Double? { cells.first?.ratePerSecond }
+
     /// The repeats that ended ok.
     public var okCount: Int { cells.filter { $0.status == .ok }.count }
 
@@ -60,14 +65,19 @@ public struct CellGroup: Sendable, Equatable {
         return best
     }
 
-    /// `cells` grouped by (system, connections): ascending connections, then systems in the
-    /// order they first ran, each group's repeats in run order.
+    /// `cells` grouped by (scenario, cpus, connections, rate, system): scenarios in run order,
+    /// then ascending cpus, connections and rate, then systems in the order they first ran,
+    /// each group's repeats in run order.
     public static func groups(of cells: [CellSummary]) -> [CellGroup] {
         var groups: [CellGroup] = []
         var index: [String: Int] = [:]
+        var scenarioOrder: [String: Int] = [:]
+        for cell in cells where scenarioOrder[cell.scenario ?? ""] == nil {
+            scenarioOrder[cell.scenario ?? ""] = scenarioOrder.count
+        }
         for cell in cells {
-            // The count and a separator that no count contains: names may hold anything.
-            let key = "\(cell.connections) \(cell.system)"
+            // Numbers and separators that no number contains, the name last: names may hold anything.
+            let key = "\(cell.scenario ?? "") \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
             if let position = index[key] {
                 groups[position].cells.append(cell)
             } else {
@@ -76,8 +86,14 @@ public struct CellGroup: Sendable, Equatable {
             }
         }
         // Sort by (connections, first run) explicitly: `sort` does not promise stability.
+        func order(_ group: CellGroup) -> (Int, Double, Int, Double) {
+            (scenarioOrder[group.scenario ?? ""] ?? 0, group.cpus ?? 0, group.connections, group.ratePerSecond ?? 0)
+        }
         return groups.enumerated()
-            .sorted { ($0.element.connections, $0.offset) < ($1.element.connections, $1.offset) }
+            .sorted { lhs, rhs in
+                let (left, right) = (order(lhs.element), order(rhs.element))
+                return left != right ? left < right : lhs.offset < rhs.offset
+            }
             .map(\.element)
     }
 }

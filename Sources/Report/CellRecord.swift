@@ -1,3 +1,5 @@
+import Topology
+
 /// What the coordinator knows about a cell besides the node files: `nodes/<cell>/cell.json`.
 ///
 /// Written when a cell ends, so `barrage report` can rebuild the summary from the results
@@ -21,6 +23,16 @@ public struct CellRecord: Codable, Sendable, Equatable {
     public var clientWorkers: Int
     /// Event-loop threads per client worker, when the plan set one for all.
     public var threadsPerWorker: Int?
+    /// The scenario's name; nil for a topology with a plain `workload`.
+    public var scenario: String?
+    /// The server's CPU limit in this cell, cores; nil when unlimited.
+    public var cpus: Double?
+    /// The offered open-loop rate (a search cell: its last confirm run's); nil for closed loop.
+    public var ratePerSecond: Double?
+    /// The workload's SLO, judged against the cell's figures; nil without one.
+    public var slo: SLO?
+    /// A search cell's result; nil for every other cell.
+    public var capacity: CapacityEntry?
 
     /// Creates a record; see each property.
     public init(id: String, index: Int, system: String, connections: Int, repeatIndex: Int,
@@ -36,10 +48,24 @@ public struct CellRecord: Codable, Sendable, Equatable {
         self.threadsPerWorker = threadsPerWorker
     }
 
+    /// The same record with the second part's dimensions set.
+    public func with(scenario: String?, cpus: Double?, ratePerSecond: Double?, slo: SLO?,
+                     capacity: CapacityEntry? = nil) -> CellRecord {
+        var record = self
+        record.scenario = scenario
+        record.cpus = cpus
+        record.ratePerSecond = ratePerSecond
+        record.slo = slo
+        record.capacity = capacity
+        return record
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, index, system, connections, status, error
         case repeatIndex = "repeat"
         case clientWorkers = "client_workers"
         case threadsPerWorker = "threads_per_worker"
+        case scenario, cpus, slo, capacity
+        case ratePerSecond = "rate_per_second"
     }
 }

@@ -37,6 +37,18 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var bottleneck: Bottleneck
     /// The window second by second, every node added.
     public var timeseries: [TimeSeriesPoint]
+    /// The scenario's name; nil for a topology with a plain `workload`.
+    public var scenario: String?
+    /// Server replicas in the cell (1: one server per cell, for now).
+    public var replicas: Int = 1
+    /// The server's CPU limit, cores; nil when unlimited. JSON `null` then.
+    public var cpus: Double?
+    /// The offered open-loop rate; nil for closed loop (`max`). JSON key `rate_per_second`.
+    public var ratePerSecond: Double?
+    /// Whether the figures held the workload's SLO; nil without one. JSON key `slo_met`.
+    public var sloMet: Bool?
+    /// The SLO's broken bounds, e.g. `p99 71.2ms > 50ms`. JSON key `slo_misses`.
+    public var sloMisses: [String] = []
 
     /// Creates a cell summary; see each property.
     public init(id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
@@ -62,11 +74,25 @@ public struct CellSummary: Codable, Sendable, Equatable {
         self.timeseries = timeseries
     }
 
-    /// How messages name the cell: "builtin c100 r1".
-    public var label: String { "\(system) c\(connections) r\(repeatIndex)" }
+    /// How messages name the cell: "builtin c100 r1", with the scenario, cpus and rate when set:
+    /// "unary builtin cpus0.5 c100 5000/s r1".
+    public var label: String {
+        var parts: [String] = []
+        if let scenario { parts.append(scenario) }
+        parts.append(system)
+        if let cpus { parts.append("cpus" + SLOVerdict.trimmed(cpus, decimals: 3)) }
+        parts.append("c\(connections)")
+        if let ratePerSecond { parts.append(SLOVerdict.trimmed(ratePerSecond, decimals: 1).filter { $0 != "," } + "/s") }
+        parts.append("r\(repeatIndex)")
+        return parts.joined(separator: " ")
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, system, connections, status, error, requests, errors, server, clients, bottleneck, timeseries
+        case scenario, replicas, cpus
+        case ratePerSecond = "rate_per_second"
+        case sloMet = "slo_met"
+        case sloMisses = "slo_misses"
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -93,6 +119,12 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(clients, forKey: .clients)
         try container.encode(bottleneck, forKey: .bottleneck)
         try container.encode(timeseries, forKey: .timeseries)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encode(replicas, forKey: .replicas)
+        try container.encode(cpus, forKey: .cpus)
+        try container.encode(ratePerSecond, forKey: .ratePerSecond)
+        try container.encode(sloMet, forKey: .sloMet)
+        try container.encode(sloMisses, forKey: .sloMisses)
     }
 
     /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
@@ -115,5 +147,11 @@ public struct CellSummary: Codable, Sendable, Equatable {
         // Summaries written before these fields existed still read.
         bottleneck = try container.decodeIfPresent(Bottleneck.self, forKey: .bottleneck) ?? .none
         timeseries = try container.decodeIfPresent([TimeSeriesPoint].self, forKey: .timeseries) ?? []
+        scenario = try container.decodeIfPresent(String.self, forKey: .scenario)
+        replicas = try container.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
+        cpus = try container.decodeIfPresent(Double.self, forKey: .cpus)
+        ratePerSecond = try container.decodeIfPresent(Double.self, forKey: .ratePerSecond)
+        sloMet = try container.decodeIfPresent(Bool.self, forKey: .sloMet)
+        sloMisses = try container.decodeIfPresent([String].self, forKey: .sloMisses) ?? []
     }
 }

@@ -17,6 +17,14 @@ struct Comparison {
     let problems: [String]
     /// Explanations of the marks and figures used, if any.
     let footnotes: [String]
+    /// The cells that missed a gating SLO, one line each (`launch` exits 3 for them); empty when none did.
+    let sloMisses: [String]
+    /// What heads them: the exit code only when it is theirs (a failed cell's 1 wins).
+    let sloTitle: String
+    /// The capacity table's lines (aligned text), empty without a capacity search.
+    let capacity: [String]
+    /// The decision block's lines, empty when the run has nothing to decide on.
+    let decision: [String]
 
     init(_ summary: RunSummary) {
         heading = "topology \(summary.topology), started \(summary.started), status \(summary.status.rawValue)"
@@ -24,9 +32,13 @@ struct Comparison {
         versions = VersionsLine.line(summary.systems)
         let rows = summary.groups
         columns = ComparisonColumn.columns(for: rows)
-        // `rows` are already sorted by connections: split them where the count changes.
+        // `rows` are already sorted: split them where the scenario, cpus, count or rate changes.
+        func sameSection(_ lhs: CellGroup, _ rhs: CellGroup) -> Bool {
+            lhs.scenario == rhs.scenario && lhs.cpus == rhs.cpus && lhs.connections == rhs.connections
+                && lhs.ratePerSecond == rhs.ratePerSecond
+        }
         sections = rows.reduce(into: [[CellGroup]]()) { sections, row in
-            if sections.last?.last?.connections == row.connections {
+            if let last = sections.last?.last, sameSection(last, row) {
                 sections[sections.count - 1].append(row)
             } else {
                 sections.append([row])
@@ -45,7 +57,12 @@ struct Comparison {
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
         self.footnotes = footnotes
+        sloMisses = summary.sloGateMisses.map { "\($0.label): " + $0.sloMisses.joined(separator: ", ") }
+        sloTitle = summary.status == .ok ? "slo missed (exit 3):" : "slo missed:"
+        capacity = CapacityTable.lines(summary)
+        decision = DecisionBlock.lines(summary)
     }
+
 
     /// How rows with repeats read; see `Spread` and `ComparisonColumn.columns(for:)`.
     static let repeatsFootnote = "figures are the median of a row's ok repeats (the lower middle one for an even count);"

@@ -32,8 +32,21 @@ struct ComparisonColumn {
         // Between repeats req/s varies by far more than a tenth: whole numbers keep the ranges readable.
         let rateDecimals = repeats ? 0 : 1
         func rate(_ perSecond: Double) -> String { FigureFormat.decimal(perSecond, decimals: rateDecimals) }
-        var columns: [ComparisonColumn] = [
-            ComparisonColumn(heading: "system", alignment: .left) { $0.system },
+        var columns: [ComparisonColumn] = []
+        // The second part's dimensions get a column only when some row has them.
+        if rows.contains(where: { $0.scenario != nil }) {
+            columns.append(ComparisonColumn(heading: "scenario", alignment: .left) { $0.scenario ?? "-" })
+        }
+        columns.append(ComparisonColumn(heading: "system", alignment: .left) { $0.system })
+        if rows.contains(where: { $0.cpus != nil }) {
+            columns.append(ComparisonColumn(heading: "cpus", alignment: .right) { $0.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-" })
+        }
+        if rows.contains(where: { $0.ratePerSecond != nil }) {
+            columns.append(ComparisonColumn(heading: "offered/s", alignment: .right) {
+                $0.ratePerSecond.map { FigureFormat.decimal($0, decimals: 0) } ?? "max"
+            })
+        }
+        columns += [
             ComparisonColumn(heading: "conns", alignment: .right) { FigureFormat.count($0.connections) },
             ComparisonColumn(heading: "status", alignment: .left, value: statusText),
             ComparisonColumn(heading: "req/s", alignment: .right) { ranged($0.spread(of: \.requestsPerSecond), rate) },

@@ -27,6 +27,13 @@ enum MarkdownTable {
         for footnote in comparison.footnotes {
             lines += ["", escape(footnote)]
         }
+        if !comparison.sloMisses.isEmpty {
+            lines += ["", escape(comparison.sloTitle), ""] + comparison.sloMisses.map { "- " + escape($0) }
+        }
+        // Aligned text reads best as it is: a fenced block keeps its columns.
+        for block in [comparison.capacity, comparison.decision] where !block.isEmpty {
+            lines += ["", "```"] + block + ["```"]
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

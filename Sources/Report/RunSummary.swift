@@ -22,6 +22,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// Each system's recipe and component versions, as its server worker reported them, in
     /// topology order.
     public var systems: [SystemVersions]
+    /// What each capacity search found, in run order. JSON key `capacity`.
+    public var capacity: [CapacityEntry] = []
+    /// The topology's `decision: { load }`, requests per second; nil without one. JSON key
+    /// `decision_load_per_second`.
+    public var decisionLoadPerSecond: Double?
 
     /// Creates a summary; see each property.
     public init(barrage: String, topology: String, started: String, status: RunStatus, cells: [CellSummary],
@@ -51,9 +56,17 @@ public struct RunSummary: Codable, Sendable, Equatable {
         systems = SystemVersions.merged(systems, adding: [server?.systemVersions].compactMap { $0 }, order: systemOrder)
     }
 
+    /// The cells that missed their SLO where it is a gate (every workload but `rate: search`,
+    /// whose SLO is its target): they make `launch` exit 3.
+    public var sloGateMisses: [CellSummary] {
+        let searched = Set(capacity.map(\.cell))
+        return cells.filter { $0.sloMet == false && !searched.contains($0.id) }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case barrage, topology, started, status, cells, groups, hosts, systems
+        case barrage, topology, started, status, cells, groups, hosts, systems, capacity
         case barrageCommit = "barrage_commit"
+        case decisionLoadPerSecond = "decision_load_per_second"
         case topologySHA256 = "topology_sha256"
     }
 
@@ -71,6 +84,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
         try container.encode(systems, forKey: .systems)
         try container.encode(cells, forKey: .cells)
         try container.encode(groups, forKey: .groups)
+        try container.encode(capacity, forKey: .capacity)
+        try container.encode(decisionLoadPerSecond, forKey: .decisionLoadPerSecond)
     }
 
     /// Decodes a summary; `groups` is skipped, being derived from `cells`, and the
@@ -86,5 +101,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
         barrageCommit = try container.decodeIfPresent(String.self, forKey: .barrageCommit)
         topologySHA256 = try container.decodeIfPresent(String.self, forKey: .topologySHA256)
         systems = try container.decodeIfPresent([SystemVersions].self, forKey: .systems) ?? []
+        capacity = try container.decodeIfPresent([CapacityEntry].self, forKey: .capacity) ?? []
+        decisionLoadPerSecond = try container.decodeIfPresent(Double.self, forKey: .decisionLoadPerSecond)
     }
 }

@@ -12,11 +12,32 @@ enum ScalingLines {
     /// and no ratio is given next to it.
     static func lines(_ cells: [CellSummary]) -> [String] {
         let rows = CellGroup.groups(of: cells)
+        // A series: one system in one scenario at one cpus value and rate, over its connection counts.
+        var series: [String] = []
+        var members: [String: [CellGroup]] = [:]
+        var names: [String: String] = [:]
+        for row in rows {
+            let key = "\(row.scenario ?? "") \(row.cpus ?? 0) \(row.ratePerSecond ?? 0) \(row.system)"
+            if members[key] == nil {
+                series.append(key)
+                var name = [row.scenario, row.system].compactMap { $0 }
+                if let cpus = row.cpus { name.append("cpus" + SLOVerdict.trimmed(cpus, decimals: 3)) }
+                if let rate = row.ratePerSecond { name.append(FigureFormat.decimal(rate, decimals: 0) + "/s") }
+                names[key] = name.joined(separator: " ")
+            }
+            members[key, default: []].append(row)
+        }
+        // Systems in the order they first ran, as before there were series.
         var systems: [String] = []
         for cell in cells where !systems.contains(cell.system) { systems.append(cell.system) }
-        return systems.compactMap { system in
-            let own = rows.filter { $0.system == system }
-            return own.count > 1 ? line(system, own) : nil
+        let ordered = series.enumerated().sorted { lhs, rhs in
+            let left = systems.firstIndex(of: members[lhs.element]![0].system) ?? 0
+            let right = systems.firstIndex(of: members[rhs.element]![0].system) ?? 0
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
+        return ordered.compactMap { key in
+            let own = members[key] ?? []
+            return own.count > 1 ? line(names[key] ?? "", own) : nil
         }
     }
 

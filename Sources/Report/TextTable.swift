@@ -35,6 +35,8 @@ enum TextTable {
             ? [comparison.problems + comparison.footnotes]
             : [comparison.problems, [ScalingLines.title] + comparison.scaling, comparison.footnotes]
         for block in blocks where !block.isEmpty { lines += [""] + block }
+        if !comparison.sloMisses.isEmpty { lines += ["", comparison.sloTitle] + comparison.sloMisses.map { "  " + $0 } }
+        for block in [comparison.capacity, comparison.decision] where !block.isEmpty { lines += [""] + block }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,13 +1,24 @@
-/// A cell: one (system, connections, repeat) measurement, with the processes it needs.
+/// A cell: one (scenario, system, cpus, connections, rate, repeat) measurement, with the
+/// processes it needs.
 public struct CellPlan: Sendable, Equatable {
-    /// `SYSTEM-cCONNECTIONS-rREPEAT`, e.g. `builtin-c100-r1`: filesystem-safe and unique in the plan.
+    /// Names every swept value, e.g. `unary-scaling-grpc-go-cpus1-c1000-r5000-1`; a topology with
+    /// one workload, one cpus value and one rate keeps the short `builtin-c100-r1`. Filesystem-safe
+    /// and unique in the plan.
     public var id: String
     /// 0-based position in run order.
     public var index: Int
+    /// The scenario's name; nil for a topology with a plain `workload`.
+    public var scenario: String?
+    /// The scenario's workload (its `rate` is the topology's; `rate` below is this cell's).
+    public var workload: Workload
     /// The system under test.
     public var system: System
+    /// The server's limits in this cell: the topology's, with this cell's value of a CPU sweep.
+    public var limits: Limits?
     /// Total connections over all client processes.
     public var connections: Int
+    /// What this cell offers: closed loop, one open-loop rate, or a capacity search.
+    public var rate: CellRate
     /// Which repetition this is, 1-based.
     public var repeatIndex: Int
     /// The server process.
@@ -15,15 +26,39 @@ public struct CellPlan: Sendable, Equatable {
     /// The client processes, one per worker over all client groups.
     public var clients: [ClientProcess]
 
-    /// Creates a cell.
+    /// Creates a cell; `workload`, `limits` and `rate` default to a plain closed-loop cell's.
     public init(id: String, index: Int, system: System, connections: Int, repeatIndex: Int,
-                server: ServerProcess, clients: [ClientProcess]) {
+                server: ServerProcess, clients: [ClientProcess], scenario: String? = nil,
+                workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max) {
         self.id = id
         self.index = index
+        self.scenario = scenario
+        self.workload = workload ?? Workload(protocolKind: .tcpEcho, payloadBytes: 64, connections: [connections])
         self.system = system
+        self.limits = limits
         self.connections = connections
+        self.rate = rate
         self.repeatIndex = repeatIndex
         self.server = server
         self.clients = clients
     }
+
+    /// How progress lines and messages name the cell: `unary grpc-go cpus1 c1000 5000/s r1`.
+    public var label: String {
+        var parts: [String] = []
+        if let scenario { parts.append(scenario) }
+        parts.append(system.name)
+        if let cpus = limits?.cpus { parts.append("cpus\(cpus.plainText)") }
+        parts.append("c\(connections)")
+        switch rate {
+        case .max: break
+        case .perSecond(let value): parts.append("\(value.plainText)/s")
+        case .search: parts.append("search")
+        }
+        parts.append("r\(repeatIndex)")
+        return parts.joined(separator: " ")
+    }
+
+    /// The server's CPU limit in this cell, cores; nil when unlimited.
+    public var cpus: Double? { limits?.cpus }
 }

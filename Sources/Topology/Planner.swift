@@ -1,28 +1,52 @@
 /// Turns a topology into the ordered list of cells to run.
 public enum Planner {
-    /// Cells run in this order: for each connection count (file order), for each repeat, for each system
-    /// (file order) — so systems are interleaved and drift affects all alike.
+    /// Cells run in this order: for each scenario (file order), for each cpus value, for each
+    /// connection count, for each rate, for each repeat, for each system (file order) — so
+    /// systems are interleaved and drift affects all alike.
     public static func plan(_ topology: Topology) -> Plan {
         let serverHost = resolve(topology.server.host, in: topology)
         let server = ServerProcess(host: serverHost, port: topology.server.port)
         let workerCount = topology.clients.reduce(0) { $0 &+ max(0, $1.workers) }
+        let cpuValues: [Double?] = topology.server.cpuSweep ?? [topology.server.limits?.cpus]
         var notes: [String] = []
         var cells: [CellPlan] = []
-        for connections in topology.workload.connections {
-            let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
-            if let note = ConnectionSplit.note(total: connections, shares: shares) {
-                notes.append(note)
+        for scenario in topology.scenarios {
+            let workload = scenario.workload
+            let rates = workload.rates.cellRates
+            // Ids name a rate when the rate varies or is searched: a single rate keeps the old ids.
+            let ratesInID: Bool
+            switch workload.rates {
+            case .single: ratesInID = false
+            case .sweep, .search: ratesInID = true
             }
-            if connections < workerCount {
-                notes.append("connections \(connections) is fewer than the \(workerCount) client workers; "
-                             + "some workers get none")
-            }
-            let clients = clientProcesses(topology, shares: shares)
-            for repeatIndex in 1...max(1, topology.workload.repeatCount) {
-                for system in topology.systems {
-                    cells.append(CellPlan(id: "\(system.name)-c\(connections)-r\(repeatIndex)", index: cells.count,
-                                          system: system, connections: connections, repeatIndex: repeatIndex,
-                                          server: server, clients: clients))
+            for cpus in cpuValues {
+                var limits = topology.server.limits
+                if let cpus { limits?.cpus = cpus }
+                for connections in workload.connections {
+                    let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
+                    if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
+                        notes.append(note)
+                    }
+                    if connections < workerCount {
+                        let note = "connections \(connections) is fewer than the \(workerCount) client workers; "
+                            + "some workers get none"
+                        if !notes.contains(note) { notes.append(note) }
+                    }
+                    let clients = clientProcesses(topology, shares: shares)
+                    for rate in rates {
+                        for repeatIndex in 1...max(1, workload.repeatCount) {
+                            for system in topology.systems {
+                                let id = CellID.make(
+                                    scenario: scenario.name, system: system.name,
+                                    cpus: topology.server.cpuSweep == nil ? nil : cpus, connections: connections,
+                                    rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
+                                cells.append(CellPlan(id: id, index: cells.count, system: system, connections: connections,
+                                                      repeatIndex: repeatIndex, server: server, clients: clients,
+                                                      scenario: scenario.name, workload: workload, limits: limits,
+                                                      rate: rate))
+                            }
+                        }
+                    }
                 }
             }
         }

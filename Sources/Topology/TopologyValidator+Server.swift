@@ -19,11 +19,12 @@ extension TopologyValidator {
             port = integer(node, label: "port", in: 0...65_535)
         }
         var limits: Limits?
+        var cpuSweep: [Double]?
         if let node = fields.value("limits") {
-            limits = self.limits(node)
+            (limits, cpuSweep) = self.limits(node) ?? (nil, nil)
         }
         guard let host, let hostNode, let port else { return nil }
-        return (ServerSpec(host: host, port: port, limits: limits), hostNode.mark)
+        return (ServerSpec(host: host, port: port, limits: limits, cpuSweep: cpuSweep), hostNode.mark)
     }
 
     /// A server on this machine listens on loopback unless its host has an `address`; clients on
@@ -39,23 +40,17 @@ extension TopologyValidator {
                     at: mark)
     }
 
-    private mutating func limits(_ node: YAMLNode) -> Limits? {
+    /// The limits, and the CPU sweep when `cpus` is a list (its first value then in the limits).
+    private mutating func limits(_ node: YAMLNode) -> (Limits, [Double]?)? {
         guard let fields = fields(of: node, label: "limits", place: "in server limits", allowed: Self.limitKeys)
         else { return nil }
         var limits = Limits()
-        if let node = fields.value("cpus"), let scalar = scalar(node, label: "cpus") {
-            switch Quantity.decimal(scalar.text) {
-            case .value(let cpus) where cpus <= 0:
-                sink.report("cpus must be greater than 0, found \(Quote.fragment(scalar.text))", at: scalar.mark)
-            case .value(let cpus):
-                limits.cpus = checked(cpus, in: 0...Self.maximumCPUs, label: "cpus", text: scalar.text,
-                                      mark: scalar.mark, bounds: ("0", "1024"))
-            case .tooLarge:
-                reportTooLarge(label: "cpus", text: scalar.text, upper: "1024", mark: scalar.mark)
-            case .invalid:
-                reportUnreadable(label: "cpus", text: scalar.text, shape: "a number of cores such as 1 or 0.5",
-                                 mark: scalar.mark)
-            }
+        var sweep: [Double]?
+        if case .sequence = fields.value("cpus"), let node = fields.value("cpus") {
+            sweep = cpuList(node)
+            limits.cpus = sweep?.first
+        } else if let node = fields.value("cpus") {
+            limits.cpus = cpuCount(node)
         }
         if let node = fields.value("memory") {
             limits.memoryBytes = size(node, label: "memory", in: 1...Self.maximumMemoryBytes, upper: "16 TiB")
@@ -68,7 +63,48 @@ extension TopologyValidator {
                             + "found \(Quote.quoted(scalar.text))", at: scalar.mark)
             }
         }
-        return limits
+        return (limits, sweep)
+    }
+
+    /// Distinct CPU counts, each > 0: a CPU-scaling sweep.
+    private mutating func cpuList(_ node: YAMLNode) -> [Double]? {
+        guard let items = items(node, label: "cpus", what: "CPU count", maximum: Self.maximumSweepValues) else { return nil }
+        var values: [Double] = []
+        var firstSeen: [Double: SourceMark] = [:]
+        var valid = true
+        for item in items {
+            guard let cpus = cpuCount(item) else {
+                valid = false
+                continue
+            }
+            if let first = firstSeen[cpus] {
+                // Two equal values would make two cells with the same id.
+                sink.report("duplicate cpus value \(cpus.plainText) (first at \(first.description))", at: item.mark)
+                valid = false
+                continue
+            }
+            firstSeen[cpus] = item.mark
+            values.append(cpus)
+        }
+        return valid ? values : nil
+    }
+
+    /// One CPU count such as 1 or 0.5.
+    private mutating func cpuCount(_ node: YAMLNode) -> Double? {
+        guard let scalar = scalar(node, label: "cpus") else { return nil }
+        switch Quantity.decimal(scalar.text) {
+        case .value(let cpus) where cpus <= 0:
+            sink.report("cpus must be greater than 0, found \(Quote.fragment(scalar.text))", at: scalar.mark)
+        case .value(let cpus):
+            return checked(cpus, in: 0...Self.maximumCPUs, label: "cpus", text: scalar.text,
+                           mark: scalar.mark, bounds: ("0", "1024"))
+        case .tooLarge:
+            reportTooLarge(label: "cpus", text: scalar.text, upper: "1024", mark: scalar.mark)
+        case .invalid:
+            reportUnreadable(label: "cpus", text: scalar.text, shape: "a number of cores such as 1 or 0.5",
+                             mark: scalar.mark)
+        }
+        return nil
     }
 
     /// A size in bytes within `range`; `upper` is the upper bound as users write it.

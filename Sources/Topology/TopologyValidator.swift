@@ -4,7 +4,8 @@
 /// Each section reader reports its own problems and returns its best reading (or `nil`);
 /// cross-section checks skip anything already reported, so one mistake gives one message.
 struct TopologyValidator {
-    static let topKeys = ["name", "hosts", "systems", "server", "clients", "workload"]
+    static let topKeys = ["name", "hosts", "systems", "server", "clients", "workload", "scenarios",
+                          "decision"]
     /// Client worker processes over all groups; each is a process on some host.
     static let maximumTotalWorkers = 256
     /// Cells in one run; past this a run would take days and the plan itself gets huge.
@@ -40,16 +41,22 @@ struct TopologyValidator {
         let systems = self.systems(top)
         let server = self.server(top, hosts: hosts)
         let clients = self.clients(top, hosts: hosts)
-        let workload = self.workload(top, clients: clients, systemCount: systems?.count)
+        let scenarios = self.scenarios(top, clients: clients)
+        let decision = self.decision(top)
         if let server, let clients, let hosts {
             checkServerReach(server.spec, at: server.hostMark, clients: clients.groups, hosts: hosts)
         }
+        if let systems, let server, let scenarios {
+            let mark = top.fields["scenarios"]?.value.mark ?? top.fields["workload"]?.value.mark ?? top.mark
+            checkCellCount(systems: systems.count, cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
+        }
 
-        guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let workload else {
+        guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let scenarios, decision.valid else {
             return nil
         }
         return Topology(name: name, hosts: hosts, systems: systems, server: server.spec,
-                        clients: clients.groups, workload: workload)
+                        clients: clients.groups, workload: scenarios[0].workload, scenarios: scenarios,
+                        decision: decision.decision)
     }
 
     private mutating func runName(_ top: Fields) -> String? {

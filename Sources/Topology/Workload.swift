@@ -10,27 +10,52 @@ public struct Workload: Sendable, Equatable {
     public var connections: [Int]
     /// Requests in flight per connection (1 for tcp-echo).
     public var concurrency: Int
-    /// Closed or open loop.
-    public var rate: Rate
+    /// One rate, a rate sweep, or a capacity search.
+    public var rates: RateSetting
+    /// Bounds the cells must hold (a gate), or the search's target; nil when the file has none.
+    public var slo: SLO?
     /// Time before measuring starts, in milliseconds (may be 0).
     public var warmupMilliseconds: Int
-    /// Measured time per cell, in milliseconds (> 0).
+    /// Measured time per cell, in milliseconds (> 0); a search's confirm run is this long.
     public var durationMilliseconds: Int
     /// How many times each (system, connections) cell runs, >= 1.
     public var repeatCount: Int
 
-    /// Creates a workload; defaults match the file format's.
+    /// The workload's one rate: the first of a sweep, `max` for a search (whose cells carry
+    /// their own `CellRate`). Kept for code that knows only single-rate workloads.
+    public var rate: Rate {
+        get {
+            switch rates {
+            case .single(let rate): return rate
+            case .sweep(let rates): return rates.first ?? .max
+            case .search: return .max
+            }
+        }
+        set { rates = .single(newValue) }
+    }
+
+    /// Creates a workload; defaults match the file format's. `rates`, when given, wins over `rate`.
     public init(protocolKind: WorkloadProtocol, call: Call = .unary, payloadBytes: Int, connections: [Int],
                 concurrency: Int = 1, rate: Rate = .max, warmupMilliseconds: Int = 2_000,
-                durationMilliseconds: Int = 10_000, repeatCount: Int = 1) {
+                durationMilliseconds: Int = 10_000, repeatCount: Int = 1, rates: RateSetting? = nil,
+                slo: SLO? = nil) {
         self.protocolKind = protocolKind
         self.call = call
         self.payloadBytes = payloadBytes
         self.connections = connections
         self.concurrency = concurrency
-        self.rate = rate
+        self.rates = rates ?? .single(rate)
+        self.slo = slo
         self.warmupMilliseconds = warmupMilliseconds
         self.durationMilliseconds = durationMilliseconds
         self.repeatCount = repeatCount
+    }
+}
+
+extension Workload {
+    /// A search's trial length, milliseconds; the workload's `duration` when it does not search.
+    public var searchTrialMilliseconds: Int {
+        if case .search(let settings) = rates { return settings.trialMilliseconds }
+        return durationMilliseconds
     }
 }

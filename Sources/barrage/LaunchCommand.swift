@@ -86,6 +86,8 @@ struct LaunchCommand: ParsableCommand {
         print(ReportRenderer.render(summary, format: format.reportFormat, histograms: histograms), terminator: "")
         if !quiet { printError("barrage: results in \(resultsPath)") }
         if summary.status != .ok { throw ExitCode(1) }
+        // Every cell ran: an SLO that a gated cell missed is the run's verdict (after the table, which names them).
+        if !summary.sloGateMisses.isEmpty { throw ExitCode(3) }
     }
 
     static func stamp() -> String {

@@ -18,8 +18,8 @@ import Testing
         let groups = try Self.groups(run)
         #expect(groups.count == 6)
         let first = groups[0]
-        #expect(Set(first.keys) == ["system", "connections", "repeats", "ok", "requests_per_second", "errors",
-                                    "latency_us", "server", "clients", "bottleneck"])
+        #expect(Set(first.keys) == ["system", "connections", "scenario", "cpus", "rate_per_second", "repeats", "ok",
+                                    "requests_per_second", "errors", "latency_us", "server", "clients", "bottleneck"])
         #expect(first["bottleneck"] as? String == "none")
         #expect(first["system"] as? String == "builtin" && first["connections"] as? Int == 100)
         #expect(first["repeats"] as? Int == 3 && first["ok"] as? Int == 3)

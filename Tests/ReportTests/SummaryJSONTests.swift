@@ -6,10 +6,12 @@ import Testing
     /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`,
     /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
     static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups",
-                               "hosts", "barrage_commit", "topology_sha256", "systems"]
+                               "hosts", "barrage_commit", "topology_sha256", "systems",
+                               "capacity", "decision_load_per_second"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
-                                "id", "errors_by_kind", "bottleneck", "timeseries"]
+                                "id", "errors_by_kind", "bottleneck", "timeseries",
+                                "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses"]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
                                   "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes",

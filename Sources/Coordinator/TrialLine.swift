@@ -1,0 +1,35 @@
+import Topology
+
+/// The progress line a capacity search prints after each trial:
+/// `capacity grpc-go c1000 · trial 6 · 24,000/s · p99 41ms ✓`.
+enum TrialLine {
+    static func text(cell: CellPlan, trial: Int, ratePerSecond: Double, outcome: CapacitySearch.TrialOutcome) -> String {
+        var name = [cell.scenario ?? "capacity", cell.system.name]
+        if let cpus = cell.cpus { name.append("cpus\(cpus.plainNumber)") }
+        name.append("c\(cell.connections)")
+        let mark = !outcome.valid ? "✗ (generator fell behind)" : outcome.met ? "✓" : "✗"
+        var parts = [name.joined(separator: " "), "trial \(trial)", "\(CapacitySearch.rateText(ratePerSecond))/s",
+                     "p99 \(latency(outcome.p99Microseconds)) \(mark)"]
+        if outcome.errors > 0 { parts.append("\(outcome.errors) errors") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// "41ms", "812µs", "1.2s": as short as the line needs.
+    static func latency(_ microseconds: UInt64) -> String {
+        switch microseconds {
+        case ..<1_000: return "\(microseconds)µs"
+        case ..<10_000: return String(format1(Double(microseconds) / 1_000)) + "ms"
+        case ..<1_000_000: return "\(Int((Double(microseconds) / 1_000).rounded()))ms"
+        default: return format1(Double(microseconds) / 1_000_000) + "s"
+        }
+    }
+
+    private static func format1(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+private extension Double {
+    var plainNumber: String { Int(exactly: self).map(String.init) ?? String(self) }
+}

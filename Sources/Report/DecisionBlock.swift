@@ -1,0 +1,105 @@
+/// The decision block: the article's questions answered from the measured figures only —
+/// cores needed for the stated load at the SLO, memory for the largest connection count, and
+/// where req/s stopped scaling with connections.
+enum DecisionBlock {
+    static let title = "decision (from the figures above):"
+    /// A count whose req/s fell more than this share below the previous count's stopped scaling.
+    static let scalingDrop = 0.2
+
+    /// The block's lines; empty when the run holds nothing to decide on (no capacity search,
+    /// no `decision`, no closed-loop sweep over connections).
+    static func lines(_ summary: RunSummary) -> [String] {
+        var lines: [String] = []
+        lines += cores(summary)
+        lines += memory(summary)
+        lines += scaling(summary)
+        guard !lines.isEmpty, summary.decisionLoadPerSecond != nil || !summary.capacity.isEmpty else { return [] }
+        return [title] + lines.map { "  " + $0 }
+    }
+
+    /// Per system: the fewest measured cores whose capacity reached the load; else an
+    /// extrapolation from the best per-core capacity, said to be one.
+    static func cores(_ summary: RunSummary) -> [String] {
+        guard let load = summary.decisionLoadPerSecond else { return [] }
+        let loadText = FigureFormat.decimal(load, decimals: 0) + "/s"
+        guard !summary.capacity.isEmpty else {
+            return ["cores for \(loadText): no capacity search in this run (add a scenario with 'rate: search')"]
+        }
+        var systems: [String] = []
+        for entry in summary.capacity where !systems.contains(entry.system) { systems.append(entry.system) }
+        return systems.map { system in
+            let entries = summary.capacity.filter { $0.system == system && $0.ratePerSecond > 0 }
+            let limited = entries.filter { $0.cpus != nil }
+            if let enough = limited.filter({ $0.ratePerSecond >= load }).min(by: { ($0.cpus ?? 0) < ($1.cpus ?? 0) }),
+               let cpus = enough.cpus {
+                return "cores for \(loadText) at the SLO, \(system): \(SLOVerdict.trimmed(cpus, decimals: 3)) "
+                    + "(capacity \(FigureFormat.decimal(enough.ratePerSecond, decimals: 0))/s at \(enough.connections) connections)"
+                    + (enough.limitedByGenerator ? ", a lower bound" : "")
+            }
+            if let best = limited.max(by: { ($0.perCoreRatePerSecond ?? 0) < ($1.perCoreRatePerSecond ?? 0) }),
+               let perCore = best.perCoreRatePerSecond, perCore > 0, let cpus = best.cpus {
+                let needed = load / perCore
+                return "cores for \(loadText) at the SLO, \(system): about \(SLOVerdict.trimmed(needed, decimals: 1)), extrapolated "
+                    + "from \(FigureFormat.decimal(perCore, decimals: 0))/s per core at cpus \(SLOVerdict.trimmed(cpus, decimals: 3)) "
+                    + "(no measured cpus value reached it; scaling across cores is assumed, not measured)"
+            }
+            if let unlimited = entries.max(by: { $0.ratePerSecond < $1.ratePerSecond }) {
+                let verdict = unlimited.ratePerSecond >= load ? "reached" : "did not reach"
+                return "cores for \(loadText) at the SLO, \(system): unknown (no cpus limit); unlimited it \(verdict) the load "
+                    + "(\(FigureFormat.decimal(unlimited.ratePerSecond, decimals: 0))/s)"
+            }
+            return "cores for \(loadText) at the SLO, \(system): no rate met the SLO"
+        }
+    }
+
+    /// Per system: the largest connection count's server memory, or that it did not hold it.
+    static func memory(_ summary: RunSummary) -> [String] {
+        guard let largest = summary.cells.map(\.connections).max(), summary.cells.map(\.connections).min() != largest
+                || summary.capacity.isEmpty == false
+        else { return [] }
+        var systems: [String] = []
+        for cell in summary.cells where !systems.contains(cell.system) { systems.append(cell.system) }
+        let count = FigureFormat.count(largest)
+        return systems.compactMap { system in
+            let cells = summary.cells.filter { $0.system == system && $0.connections == largest }
+            guard !cells.isEmpty else { return nil }
+            let ok = cells.filter { $0.status == .ok }
+            guard let peak = ok.map(\.server.rssPeakBytes).max() else {
+                let why = cells.first?.error.map { ": " + Comparison.oneLine($0) } ?? ""
+                return "memory for \(count) connections, \(system): did not hold them\(why)"
+            }
+            var text = "memory for \(count) connections, \(system): \(FigureFormat.bytes(peak)) peak RSS"
+            if let perConnection = ok.compactMap(\.server.memoryPerConnectionBytes).max() {
+                text += " (\(FigureFormat.bytes(perConnection)) per connection)"
+            }
+            return text
+        }
+    }
+
+    /// Per closed-loop series over connections: the first count whose req/s fell more than 20 %
+    /// below the previous count's, or how far it kept up.
+    static func scaling(_ summary: RunSummary) -> [String] {
+        let rows = CellGroup.groups(of: summary.cells.filter { $0.ratePerSecond == nil })
+        var keys: [String] = []
+        var series: [String: [CellGroup]] = [:]
+        for row in rows {
+            let key = [row.scenario, row.system, row.cpus.map { "cpus" + SLOVerdict.trimmed($0, decimals: 3) }]
+                .compactMap { $0 }.joined(separator: " ")
+            if series[key] == nil { keys.append(key) }
+            series[key, default: []].append(row)
+        }
+        return keys.compactMap { key in
+            let own = (series[key] ?? []).filter { $0.okCount > 0 }
+            guard own.count > 1 else { return nil }
+            let rates = own.map { $0.spread(of: \.requestsPerSecond)?.median ?? 0 }
+            for index in 1..<own.count where rates[index - 1] > 0 && rates[index] < rates[index - 1] * (1 - scalingDrop) {
+                let drop = (1 - rates[index] / rates[index - 1]) * 100
+                return "req/s stopped scaling, \(key): at \(FigureFormat.count(own[index].connections)) connections "
+                    + "(\(FigureFormat.decimal(rates[index], decimals: 0))/s, \(FigureFormat.decimal(drop, decimals: 0)) % below "
+                    + "\(FigureFormat.decimal(rates[index - 1], decimals: 0))/s at \(FigureFormat.count(own[index - 1].connections)))"
+            }
+            return "req/s kept up, \(key): no count fell more than 20 % below the previous, up to "
+                + "\(FigureFormat.count(own[own.count - 1].connections)) connections"
+        }
+    }
+}
