@@ -10,6 +10,9 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 /// The length prefix in front of every gRPC message: a compressed flag and a big-endian u32.
 pub const PREFIX_LEN: usize = 5;
 
+/// The most `take_message` reserves ahead of data that has not arrived.
+const MAX_RESERVE: usize = 1 << 20;
+
 /// Why a request's bytes are not a valid bench.Payload in gRPC framing.
 #[derive(Debug, PartialEq, Eq)]
 pub enum CodecError {
@@ -34,6 +37,8 @@ impl CodecError {
 
 /// Splits one whole length-prefixed message off the front of `pending`, or returns `None`
 /// while more bytes are needed (reserving room for them, so the message arrives in one buffer).
+/// The reservation is capped at 1 MiB, the stream's flow-control window: a peer cannot send
+/// more before it is read, and a prefix claiming 4 GiB must not allocate 4 GiB up front.
 pub fn take_message(pending: &mut BytesMut) -> Result<Option<Bytes>, CodecError> {
     if pending.len() < PREFIX_LEN {
         return Ok(None);
@@ -43,7 +48,7 @@ pub fn take_message(pending: &mut BytesMut) -> Result<Option<Bytes>, CodecError>
     }
     let length = u32::from_be_bytes([pending[1], pending[2], pending[3], pending[4]]) as usize;
     if pending.len() < PREFIX_LEN + length {
-        pending.reserve(PREFIX_LEN + length - pending.len());
+        pending.reserve((PREFIX_LEN + length - pending.len()).min(MAX_RESERVE));
         return Ok(None);
     }
     pending.advance(PREFIX_LEN);
@@ -187,6 +192,13 @@ mod tests {
         assert_eq!(take_message(&mut pending).unwrap().unwrap(), &b"\x0a\x03abc"[..]);
         assert_eq!(take_message(&mut pending).unwrap().unwrap(), &b""[..]);
         assert!(pending.is_empty());
+    }
+
+    #[test]
+    fn a_huge_length_prefix_does_not_reserve_its_claim() {
+        let mut pending = BytesMut::from(&b"\x00\xff\xff\xff\xff\x0a"[..]);
+        assert_eq!(take_message(&mut pending), Ok(None));
+        assert!(pending.capacity() <= MAX_RESERVE + 16, "reserved {}", pending.capacity());
     }
 
     #[test]
