@@ -69,7 +69,7 @@ extension GRPCClientConnection {
             // Nothing was asked (or it already timed out): an unsolicited message is ignored.
             return
         }
-        let now = Loop.hrtime()
+        let now = clock.now()
         if slots[slot].sendPending {
             // An answer before the question was even sent is no echo: drop the stream.
             conclude(slot, .protocolViolation, nowNs: now)
@@ -88,7 +88,7 @@ extension GRPCClientConnection {
     private func responseEnded(_ slot: Int) {
         slots[slot].remoteEnded = true
         if slots[slot].phase == .awaiting {
-            conclude(slot, outcomeOfEndedResponse(slots[slot]), nowNs: Loop.hrtime())
+            conclude(slot, outcomeOfEndedResponse(slots[slot]), nowNs: clock.now())
         }
         if slots[slot].phase != .idle { setPhase(slot, .finishing) }
         // A stream call's request never ends by itself (and a unary one may still be sending):
@@ -116,7 +116,7 @@ extension GRPCClientConnection {
     func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
         guard let slot = slot(of: streamID) else { return 0 }
         if slots[slot].phase == .awaiting {
-            conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: Loop.hrtime())
+            conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: clock.now())
         }
         slots[slot].clearStream()
         setPhase(slot, .idle)
@@ -129,7 +129,7 @@ extension GRPCClientConnection {
         let header = frame.pointee.hd
         guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
         for slot in 0..<slotCount where slots[slot].streamID == header.stream_id {
-            if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: Loop.hrtime()) }
+            if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: clock.now()) }
             slots[slot].clearStream()
             setPhase(slot, .idle)
         }

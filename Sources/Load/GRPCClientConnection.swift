@@ -31,6 +31,8 @@ final class GRPCClientConnection {
     /// Kept for the session's lifetime: it holds the memory functions and frame buffer the
     /// session uses.
     private let callbacks: GRPCSessionCallbacks
+    /// Where answers read the time (the worker's clock).
+    let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
     private(set) var session: OpaquePointer?
     let slots: UnsafeMutablePointer<GRPCCallSlot>
@@ -48,10 +50,11 @@ final class GRPCClientConnection {
     /// A client session with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
     init?(index: Int, template: GRPCRequestTemplate, callbacks: GRPCSessionCallbacks, concurrency: Int,
-          delegate: any LoadSessionDelegate) {
+          delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic) {
         self.index = index
         self.template = template
         self.callbacks = callbacks
+        self.clock = clock
         self.delegate = delegate
         slotCount = max(concurrency, 1)
         slots = .allocate(capacity: slotCount)
@@ -253,7 +256,7 @@ final class GRPCClientConnection {
     /// drops the session (nghttp2 calls nothing back while being deleted).
     func fail() {
         guard let session else { return }
-        let now = Loop.hrtime()
+        let now = clock.now()
         for slot in 0..<slotCount {
             if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: now) }
             slots[slot].clearStream()

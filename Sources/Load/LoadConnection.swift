@@ -53,7 +53,8 @@ final class LoadConnection {
         writeCompletion = { [unowned self] error in
             guard self.generation == generation else { return }
             self.writeInFlight = false
-            self.pending.removeAll()
+            // Caught up: the slow path's memory goes back until the next back-pressure.
+            self.pending.releaseStorage()
             self.onWritten(self, error)
         }
         return generation
@@ -110,6 +111,6 @@ final class LoadConnection {
         session = nil
         writeCompletion = nil
         writeInFlight = false
-        pending.removeAll()
+        pending.releaseStorage()
     }
 }

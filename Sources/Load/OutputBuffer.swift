@@ -50,4 +50,14 @@ struct OutputBuffer: ~Copyable {
     mutating func removeAll() {
         count = 0
     }
+
+    /// Forgets the bytes held and gives the memory back: for a buffer only a connection
+    /// meeting back-pressure needs, so that 10,000 connections do not each keep the largest
+    /// backlog they ever had.
+    mutating func releaseStorage() {
+        base?.deallocate()
+        base = nil
+        capacity = 0
+        count = 0
+    }
 }

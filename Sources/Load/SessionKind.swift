@@ -15,7 +15,7 @@ enum SessionKind {
             return EchoSession(payload: payload, clock: clock, delegate: delegate)
         case .grpc(let template, let callbacks, let concurrency):
             return GRPCClientConnection(index: index, template: template, callbacks: callbacks,
-                                        concurrency: concurrency, delegate: delegate)
+                                        concurrency: concurrency, delegate: delegate, clock: clock)
         }
     }
 }
