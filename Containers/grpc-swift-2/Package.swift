@@ -11,7 +11,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
-        // For MultiThreadedEventLoopGroup (the transport's event loops); the transport needs it anyway.
+        // For MultiThreadedEventLoopGroup and System.coreCount; the transport depends on it anyway.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.96.0"),
     ],
     targets: [
@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // bench.pb.swift and bench.grpc.swift were generated once (README.md says how);

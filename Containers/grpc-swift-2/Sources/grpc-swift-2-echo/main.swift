@@ -3,6 +3,7 @@
 import Dispatch
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
+import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
@@ -70,23 +71,27 @@ let transport = HTTP2ServerTransport.Posix(
 )
 let server = GRPCServer(transport: transport, services: [EchoService()])
 
-// SIGTERM/SIGINT: stop accepting, let calls in flight finish, exit after the grace period
-// whatever is still open.
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
-let signalQueue = DispatchQueue(label: "signals")
-let signalSources = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-    source.setEventHandler {
-        server.beginGracefulShutdown()
-        signalQueue.asyncAfter(deadline: .now() + gracePeriod) {
-            StandardError.write("grpc-swift-2: stopped (grace period over)\n")
-            exit(0)
+/// SIGTERM/SIGINT: stop accepting, let calls in flight finish, exit after `grace` whatever is
+/// still open. A function of its own: closures written at the top level of main.swift belong to
+/// the main actor, and Swift checks that when the signal queue runs them (a crash otherwise).
+func stopOnSignals(_ server: GRPCServer<HTTP2ServerTransport.Posix>, grace: DispatchTimeInterval)
+    -> [any DispatchSourceSignal] {
+    let queue = DispatchQueue(label: "signals")
+    return [SIGTERM, SIGINT].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+        source.setEventHandler {
+            server.beginGracefulShutdown()
+            queue.asyncAfter(deadline: .now() + grace) {
+                StandardError.write("grpc-swift-2: stopped (grace period over)\n")
+                exit(0)
+            }
         }
+        source.resume()
+        return source
     }
-    source.resume()
-    return source
 }
+let signalSources = stopOnSignals(server, grace: gracePeriod)
 
 do {
     try await withThrowingDiscardingTaskGroup { tasks in
