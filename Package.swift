@@ -36,7 +36,11 @@ let package = Package(
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire", "Topology"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
-        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire"]),
+        // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
+        // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
+        // a user waits for ssh to start (and than the end-to-end tests allow).
+        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
