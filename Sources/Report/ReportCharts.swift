@@ -122,7 +122,8 @@ public enum ReportCharts {
                                 })
                 }
             }
-            let xAxis = ChartAxis(label: "seconds into the measurement window", format: ChartLabels.number)
+            let xAxis = ChartAxis(label: "seconds into the measurement window", wholeUnits: true,
+                                  format: ChartLabels.number)
             let heading = group.key.heading
             let p99 = series({ $0.requests > 0 ? Double($0.p99Microseconds) : nil },
                              { FigureFormat.latency(microseconds: UInt64($0)) })
