@@ -53,6 +53,8 @@ public struct CellKey: Hashable, Sendable, Comparable {
             case "scenario", "system": return value
             case "connections": return "c" + value
             case "rate_per_second": return "rate \(ChartLabels.number(numbers[dimension] ?? 0))/s"
+            // One replica is every run's default: a label names only what sets a cell apart.
+            case "replicas" where numbers[dimension] == 1: return nil
             default: return "\(dimension) \(value)"
             }
         }.joined(separator: " ")
@@ -66,6 +68,8 @@ public struct CellKey: Hashable, Sendable, Comparable {
             case "scenario", "system": return value
             case "connections": return "\(ChartLabels.number(numbers[dimension] ?? 0)) connections"
             case "rate_per_second": return "\(ChartLabels.number(numbers[dimension] ?? 0)) req/s offered"
+            // One replica is every run's default: naming it only lengthens each chart title.
+            case "replicas" where numbers[dimension] == 1: return nil
             default: return "\(dimension) \(value)"
             }
         }

@@ -11,12 +11,13 @@ public enum HTMLReport {
     public static func render(_ summary: RunSummary, histograms: [String: LatencyHistogram]) -> String {
         let palette = SystemPalette(summary.cells.map(\.system))
         let comparison = Comparison(summary)
-        var body = header(summary, RunProvenance(summary))
+        var body = header(summary)
         body += section(id: "comparison", title: "Comparison", content: table(comparison, palette))
-        let capacity = CapacityResult.all(in: summary)
+        let capacity = ReportCharts.capacity(summary.capacity, palette: palette)
         if !capacity.isEmpty {
-            body += section(id: "capacity", title: "Capacity", content: capacityTable(capacity, palette)
-                + charts(ReportCharts.capacity(capacity, palette: palette), empty: ""))
+            body += section(id: "capacity", title: "Capacity", content:
+                paragraph("Each trial of a search, p99 against the rate it offered; the capacity found is in the"
+                          + " comparison's capacity table.") + charts(capacity, empty: ""))
         }
         let problems = summary.cells.filter { $0.status != .ok || $0.error != nil }
         if !problems.isEmpty {
@@ -95,6 +96,9 @@ public enum HTMLReport {
         tr.not-ok td{background:#fff1f0}
         .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:baseline}
         .mark{color:#9a6700;font-weight:600}
+        p.slo-missed{color:#cf222e;font-weight:600;margin:10px 0 2px}ul.slo-misses{margin:0 0 8px}
+        pre.block{font:12.5px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;background:#f6f8fa;border:1px solid #e4e7eb;\
+        border-radius:6px;padding:8px 10px;overflow-x:auto}
         ul.problems li{margin:2px 0}ul.problems code{white-space:pre-wrap}
         p.note{color:#57606a;margin:4px 0 8px;max-width:900px}
         .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(540px,1fr));gap:14px}
@@ -112,35 +116,37 @@ public enum HTMLReport {
         """
 
     /// Title, run status and provenance.
-    static func header(_ summary: RunSummary, _ provenance: RunProvenance) -> String {
+    static func header(_ summary: RunSummary) -> String {
         var rows: [(String, String)] = [
             ("topology", HTMLText.escape(summary.topology)),
             ("started", HTMLText.escape(summary.started.isEmpty ? "unknown" : summary.started)),
             ("status", "<span class=\"status-\(summary.status.rawValue)\">\(summary.status.rawValue)</span>"),
-            ("barrage", HTMLText.escape(summary.barrage + (provenance.barrageCommit.map { " (commit \($0))" } ?? ""))),
+            ("barrage", HTMLText.escape(summary.barrage + (summary.barrageCommit.map { " (commit \($0))" } ?? ""))),
             ("cells", "\(summary.cells.count) (\(summary.cells.filter { $0.status == .ok }.count) ok)"),
         ]
-        if let sha = provenance.topologySHA256 { rows.append(("topology sha256", "<code>\(HTMLText.escape(sha))</code>")) }
+        if let sha = summary.topologySHA256 { rows.append(("topology sha256", "<code>\(HTMLText.escape(sha))</code>")) }
         var html = "<header><h1>Barrage report: \(HTMLText.escape(summary.topology))</h1><dl class=\"meta\">"
         html += rows.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined() + "</dl>"
-        if let hosts = provenance.hosts, !hosts.isEmpty {
+        // A fact a host could not report is empty: a dash, as in the terminal.
+        func known(_ text: String) -> String { text.isEmpty ? "-" : text }
+        if !summary.hosts.isEmpty {
             html += "<h3>Hosts</h3><div class=\"wide\"><table><thead><tr>"
                 + ["host", "hostname", "CPU", "cores", "memory", "kernel"].map { "<th class=\"left\">\($0)</th>" }.joined()
                 + "</tr></thead><tbody>"
-            for host in hosts {
-                let cells = [host.name, host.hostname ?? "-", host.cpuModel ?? "-", host.cores.map(String.init) ?? "-",
-                             host.memoryBytes.map(FigureFormat.bytes) ?? "-", host.kernel ?? "-"]
+            for host in summary.hosts {
+                let cells = [host.name, known(host.hostname), known(host.cpuModel), host.cores > 0 ? String(host.cores) : "-",
+                             host.memoryBytes > 0 ? FigureFormat.bytes(host.memoryBytes) : "-", known(host.kernel)]
                 html += "<tr>" + cells.map { "<td class=\"left\">\(HTMLText.escape($0))</td>" }.joined() + "</tr>"
             }
             html += "</tbody></table></div>"
         }
-        if let systems = provenance.systems, !systems.isEmpty {
+        if !summary.systems.isEmpty {
             html += "<h3>Systems</h3><div class=\"wide\"><table><thead><tr><th class=\"left\">system</th>"
                 + "<th class=\"left\">container</th><th class=\"left\">versions</th></tr></thead><tbody>"
-            for system in systems {
-                let versions = (system.versions ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            for system in summary.systems {
+                let versions = system.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 html += "<tr><td class=\"left\">\(HTMLText.escape(system.name))</td>"
-                    + "<td class=\"left\">\(HTMLText.escape(system.container ?? "-"))</td>"
+                    + "<td class=\"left\">\(HTMLText.escape(known(system.container)))</td>"
                     + "<td class=\"left\">\(HTMLText.escape(versions.isEmpty ? "-" : versions.joined(separator: ", ")))</td></tr>"
             }
             html += "</tbody></table></div>"
@@ -149,7 +155,8 @@ public enum HTMLReport {
     }
 
     /// The comparison table: the terminal table's columns, rows and marks, one `<tbody>` per
-    /// connection count, each system with its colour swatch; then the scaling lines and footnotes.
+    /// connection count, each system with its colour swatch; then the scaling lines, footnotes, SLO
+    /// misses, capacity table and decision block — the terminal's own lines.
     static func table(_ comparison: Comparison, _ palette: SystemPalette) -> String {
         let columns = comparison.columns
         func alignment(_ column: ComparisonColumn) -> String { column.alignment == .left ? " class=\"left\"" : "" }
@@ -181,26 +188,15 @@ public enum HTMLReport {
                 + comparison.scaling.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
         html += comparison.footnotes.map { paragraph($0) }.joined()
-        return html
-    }
-
-    /// The capacity found per system and search: the rate, per core, whether a confirm run
-    /// held it and whether the generator limited the search.
-    static func capacityTable(_ results: [CapacityResult], _ palette: SystemPalette) -> String {
-        var html = "<div class=\"wide\"><table class=\"capacity\"><thead><tr><th class=\"left\">search</th>"
-            + "<th class=\"left\">system</th><th>capacity (req/s)</th><th>per core (req/s)</th>"
-            + "<th class=\"left\">confirmed</th><th class=\"left\">generator</th><th>trials</th></tr></thead><tbody>"
-        for result in results {
-            let generator = result.limitedByGenerator == true ? "limited the search" : "kept up"
-            html += "<tr><td class=\"left\">\(HTMLText.escape(result.heading))</td>"
-                + "<td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(result.system))\"></span>"
-                + "\(HTMLText.escape(result.system))</td>"
-                + "<td>\(result.ratePerSecond.map(FigureFormat.rate) ?? "none met the SLO")</td>"
-                + "<td>\(result.perCoreRatePerSecond.map(FigureFormat.rate) ?? "-")</td>"
-                + "<td class=\"left\">\(result.confirmed.map { $0 ? "yes" : "no" } ?? "-")</td>"
-                + "<td class=\"left\">\(generator)</td><td>\(result.trials.count)</td></tr>"
+        if !comparison.sloMisses.isEmpty {
+            html += "<p class=\"slo-missed\">\(HTMLText.escape(comparison.sloTitle))</p><ul class=\"slo-misses\">"
+                + comparison.sloMisses.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
-        return html + "</tbody></table></div>"
+        // Aligned text, as the terminal prints it: its columns hold in a <pre>.
+        for (name, block) in [("capacity", comparison.capacity), ("decision", comparison.decision)] where !block.isEmpty {
+            html += "<pre class=\"block \(name)\">" + block.map(HTMLText.escape).joined(separator: "\n") + "</pre>"
+        }
+        return html
     }
 
     /// Each cell that failed or was interrupted, with its reason.

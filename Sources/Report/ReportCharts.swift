@@ -122,7 +122,8 @@ public enum ReportCharts {
                                 })
                 }
             }
-            let xAxis = ChartAxis(label: "seconds into the measurement window", format: ChartLabels.number)
+            let xAxis = ChartAxis(label: "seconds into the measurement window", wholeUnits: true,
+                                  format: ChartLabels.number)
             let heading = group.key.heading
             let p99 = series({ $0.requests > 0 ? Double($0.p99Microseconds) : nil },
                              { FigureFormat.latency(microseconds: UInt64($0)) })
@@ -147,23 +148,22 @@ public enum ReportCharts {
 
     /// One chart per capacity search (per scenario × connections × cpus × replicas): each
     /// system's trials, p99 against the offered rate, as the search tried them.
-    static func capacity(_ results: [CapacityResult], palette: SystemPalette) -> [Entry] {
+    static func capacity(_ entries: [CapacityEntry], palette: SystemPalette) -> [Entry] {
         var order: [String] = []
-        var byHeading: [String: [CapacityResult]] = [:]
-        for result in results {
-            if byHeading[result.heading] == nil { order.append(result.heading) }
-            byHeading[result.heading, default: []].append(result)
+        var byHeading: [String: [CapacityEntry]] = [:]
+        for entry in entries {
+            if byHeading[entry.heading] == nil { order.append(entry.heading) }
+            byHeading[entry.heading, default: []].append(entry)
         }
         return order.compactMap { heading in
-            let series = (byHeading[heading] ?? []).map { result in
-                ChartSeries(name: result.system, colour: palette.colour(result.system), points: result.trials
-                    .filter { $0.p99Microseconds != nil }
+            let series = (byHeading[heading] ?? []).map { entry in
+                ChartSeries(name: entry.system, colour: palette.colour(entry.system), points: entry.trials
                     .sorted { $0.ratePerSecond < $1.ratePerSecond }
                     .map { trial in
-                        let verdict = trial.valid == false ? "invalid (generator fell behind)" : trial.met == true ? "met" : "missed"
-                        return ChartPoint(x: trial.ratePerSecond, y: trial.p99Microseconds ?? 0,
-                                          note: "\(result.system) at \(FigureFormat.rate(trial.ratePerSecond)) req/s: p99 "
-                                              + "\(FigureFormat.latency(microseconds: UInt64(trial.p99Microseconds ?? 0))), \(verdict)")
+                        let verdict = !trial.valid ? "invalid (generator fell behind)" : trial.met ? "met" : "missed"
+                        return ChartPoint(x: trial.ratePerSecond, y: Double(trial.p99Microseconds),
+                                          note: "\(entry.system) at \(FigureFormat.rate(trial.ratePerSecond)) req/s: p99 "
+                                              + "\(FigureFormat.latency(microseconds: trial.p99Microseconds)), \(verdict)")
                     })
             }
             guard series.contains(where: { !$0.points.isEmpty }) else { return nil }

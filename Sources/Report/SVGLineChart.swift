@@ -58,6 +58,19 @@ public struct SVGLineChart: Sendable {
         return rows
     }
 
+    /// Approximate width of one character of the 14 px bold title.
+    static let titleCharacterWidth = 8.2
+
+    /// The title over the plot; one too long for it starts at the left edge, and one too long
+    /// even there is squeezed to the width (a clipped title hides which cells the chart shows).
+    func titleText() -> String {
+        let estimated = Double(title.count) * Self.titleCharacterWidth
+        let x = estimated <= width - Self.left - Self.right ? Self.left : 8
+        let fit = estimated > width - x - 8
+            ? " textLength=\"\(Int(width - x - 8))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+        return "<text class=\"chart-title\" x=\"\(Int(x))\" y=\"20\"\(fit)>\(HTMLText.escape(title))</text>"
+    }
+
     /// The chart as one `<svg>` element.
     public func render() -> String {
         let legend = legendRows()
@@ -84,7 +97,7 @@ public struct SVGLineChart: Sendable {
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\""
             + " role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
         svg += "<title>\(HTMLText.escape(title))</title>"
-        svg += "<text class=\"chart-title\" x=\"\(Int(Self.left))\" y=\"20\">\(HTMLText.escape(title))</text>"
+        svg += titleText()
         for (rowIndex, row) in legend.enumerated() {
             let y = 40 + Double(rowIndex) * 18
             for entry in row {

@@ -26,7 +26,7 @@ import Testing
                       trials: [CapacityTrial(ratePerSecond: rate, p99Microseconds: 41_000, errors: 0, met: true, valid: true, confirm: true)])
     }
 
-    private func run() -> RunSummary {
+    func run() -> RunSummary {
         var cells = [
             cell("go", scenario: "unary", cpus: 1, connections: 100, rate: 50_000),
             cell("go", scenario: "unary", cpus: 1, connections: 1_000, rate: 45_000),

@@ -21,5 +21,12 @@ import Testing
         #expect(first.label == "builtin c100")
         #expect(first.without(["system"]).heading == "100 connections")
         #expect(CellKey(Fixtures.cell("builtin", 1_000, rate: 1)) != first)
+        // One replica, every run's default, is left out of headings; more are named.
+        var replicated = Fixtures.cell("builtin", 100, rate: 1)
+        replicated.replicas = 1
+        #expect(CellKey(replicated).without(["system"]).heading == "100 connections")
+        replicated.replicas = 3
+        #expect(CellKey(replicated).without(["system"]).heading == "replicas 3, 100 connections")
+        #expect(CellKey(replicated).label == "builtin replicas 3 c100")
     }
 }

@@ -64,33 +64,61 @@ import Testing
         #expect(html.contains("<strong>other-server c1000 r1</strong> <span class=\"status-failed\">failed</span>: "
                               + "<code>server exited with status 1 before ready</code>"))
         #expect(html.contains("<tr class=\"not-ok\">"))
-        #expect(html.contains("<td class=\"left mark\">*</td>"))
-        #expect(html.contains("client saturated"))
+        // The saturated cell's limit is the client, as the terminal's limit column says.
+        #expect(html.contains("<td class=\"left\">client</td>"))
+        #expect(html.contains("limit: server-cpu = the server used"))
         // Without histograms or time series the sections say why they are empty.
         #expect(html.contains("No latency histograms in nodes/"))
         #expect(html.contains("has no per-second figures"))
-        // The saturated cell's spectrum line carries the table's mark in its legend, not in its name.
-        let marked = HTMLReport.render(run, histograms: ["builtin-c100-r1": Fixtures.histogram([100, 200, 400], count: 100)])
+        // A cell whose generator fell behind: its spectrum line carries the table's mark in its legend, not in its name.
+        var late = run
+        late.cells[1].clients.lateSends = 12
+        #expect(HTMLReport.render(late, histograms: [:]).contains("<td class=\"left mark\">late</td>"))
+        let marked = HTMLReport.render(late, histograms: ["builtin-c100-r1": Fixtures.histogram([100, 200, 400], count: 100)])
         let spectrum = try #require(Self.figures(marked, kind: "spectrum").first)
-        #expect(spectrum.contains(">builtin *</text>"))
+        #expect(spectrum.contains(">builtin late</text>"))
         #expect(spectrum.contains("data-series=\"builtin\""))
     }
 
     @Test func hostsAndVersionsShowWhenTheSummaryCarriesThem() throws {
-        // A summary decoded from JSON that has the provenance keys is re-encoded without them
-        // until RunSummary carries them; the decoder side is what this checks.
-        let json = """
-            {"hosts":[{"name":"local","hostname":"bench-1","kernel":"6.1.0","cpu_model":"EPYC","cores":2,"memory_bytes":25769803776}],
-             "systems":[{"name":"grpc-go","container":"grpc-go","versions":{"grpc-go":"1.33.3","go":"1.19.8"}}],
-             "barrage_commit":"abc1234"}
-            """
-        let provenance = try JSONDecoder().decode(RunProvenance.self, from: Data(json.utf8))
-        let html = HTMLReport.header(Fixtures.run(), provenance)
-        #expect(html.contains("<td class=\"left\">bench-1</td><td class=\"left\">EPYC</td><td class=\"left\">2</td>"
+        var run = Fixtures.run()
+        #expect(!HTMLReport.header(run).contains("<h3>Hosts</h3>") && !HTMLReport.header(run).contains("<h3>Systems</h3>"))
+        run.hosts = [HostFacts(name: "local", hostname: "bench-1", kernel: "6.1.0", cpuModel: "", cores: 2,
+                               memoryBytes: 25_769_803_776)]
+        run.systems = [SystemVersions(name: "grpc-go", container: "grpc-go", versions: ["grpc-go": "1.33.3", "go": "1.19.8"])]
+        run.barrageCommit = "abc1234"
+        run.topologySHA256 = "5d41402abc4b2a76"
+        // Through summary.json and back, as `barrage report` reads it.
+        let decoded = try JSONDecoder().decode(RunSummary.self, from: ReportRenderer.encodeJSON(run))
+        let html = HTMLReport.header(decoded)
+        // A CPU model the host did not report is a dash.
+        #expect(html.contains("<td class=\"left\">bench-1</td><td class=\"left\">-</td><td class=\"left\">2</td>"
                               + "<td class=\"left\">24.0 GiB</td><td class=\"left\">6.1.0</td>"))
         #expect(html.contains("go 1.19.8, grpc-go 1.33.3"))
         #expect(html.contains("0.1.0 (commit abc1234)"))
-        #expect(RunProvenance(Fixtures.run()) == RunProvenance())
+        #expect(html.contains("<code>5d41402abc4b2a76</code>"))
+    }
+
+    @Test func theTableSectionShowsTheTerminalsSLOMissesCapacityAndDecision() throws {
+        let run = CapacityReportTests().run()
+        let html = HTMLReport.render(run, histograms: [:])
+        let comparison = Comparison(run)
+        #expect(!comparison.sloMisses.isEmpty && !comparison.capacity.isEmpty && !comparison.decision.isEmpty)
+        let section = try #require(html.components(separatedBy: "<section id=\"comparison\">").dropFirst().first?
+            .components(separatedBy: "</section>").first)
+        // The limit column is one of the table's columns, with the terminal's words.
+        #expect(section.contains("<th class=\"left\">limit</th>"))
+        #expect(section.contains("<p class=\"slo-missed\">slo missed:</p>"))
+        #expect(section.contains("<li>latency py cpus1 c100 1000/s r1: p99 71.2ms &gt; 50ms</li>"))
+        // The blocks are the terminal's lines, escaped, not a second computation.
+        #expect(section.contains("<pre class=\"block capacity\">"
+                                 + comparison.capacity.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
+        #expect(section.contains("<pre class=\"block decision\">"
+                                 + comparison.decision.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
+        #expect(section.contains("cores for 10,000/s at the SLO, go: 2"))
+        // Without any of them, none of the three shows.
+        let plain = HTMLReport.render(Fixtures.run(), histograms: [:])
+        #expect(!plain.contains("<p class=\"slo-missed\"") && !plain.contains("<pre class=\"block"))
     }
 
     @Test func scalingCurvesTakeTheMedianOfTheOkRepeats() throws {
@@ -114,32 +142,35 @@ import Testing
 }
 
 @Suite struct CapacityChartTests {
-    @Test func capacityEntriesDecodeAndDrawTheirTrials() throws {
-        let json = """
-            {"capacity":[
-              {"scenario":"capacity","system":"builtin","replicas":1,"cpus":null,"connections":1000,"rate_per_second":40000,
-               "per_core_rate_per_second":20000,"confirmed":true,"limited_by_generator":false,
-               "trials":[{"rate_per_second":10000,"p99_us":900,"errors":0,"met":true,"valid":true},
-                         {"rate_per_second":80000,"p99_us":90000,"errors":0,"met":false,"valid":true},
-                         {"rate_per_second":40000,"p99_us":30000,"errors":0,"met":true,"valid":true}]},
-              {"scenario":"capacity","system":"grpc-go","connections":1000,"rate_per_second":null,"confirmed":false,
-               "trials":[{"rate_per_second":1000,"p99_us":80000,"met":false,"valid":true}]}]}
-            """
-        struct Document: Decodable { var capacity: [CapacityResult] }
-        let results = try JSONDecoder().decode(Document.self, from: Data(json.utf8)).capacity
-        #expect(results.map(\.heading) == ["capacity, 1,000 connections", "capacity, 1,000 connections"])
-        let charts = ReportCharts.capacity(results, palette: SystemPalette(["builtin", "grpc-go"]))
-        #expect(charts.count == 1)
+    @Test func capacityEntriesDrawTheirTrials() throws {
+        func trial(_ rate: Double, _ p99: UInt64, met: Bool) -> CapacityTrial {
+            CapacityTrial(ratePerSecond: rate, p99Microseconds: p99, errors: 0, met: met, valid: true)
+        }
+        let entries = [
+            CapacityEntry(cell: "capacity-builtin-c1000", scenario: "capacity", system: "builtin", cpus: nil, connections: 1_000,
+                          ratePerSecond: 40_000, confirmed: true, limitedByGenerator: false, note: nil,
+                          trials: [trial(10_000, 900, met: true), trial(80_000, 90_000, met: false), trial(40_000, 30_000, met: true)]),
+            CapacityEntry(cell: "capacity-grpc-go-c1000", scenario: "capacity", system: "grpc-go", cpus: nil, connections: 1_000,
+                          ratePerSecond: 0, confirmed: false, limitedByGenerator: false, note: nil,
+                          trials: [trial(1_000, 80_000, met: false)]),
+            CapacityEntry(cell: "capacity-grpc-go-cpus2-c1000", scenario: "capacity", system: "grpc-go", cpus: 2, connections: 1_000,
+                          ratePerSecond: 9_000, confirmed: true, limitedByGenerator: false, note: nil,
+                          trials: [trial(9_000, 20_000, met: true)]),
+        ]
+        #expect(entries.map(\.heading)
+                == ["capacity, 1,000 connections", "capacity, 1,000 connections", "capacity, 1,000 connections, cpus 2"])
+        let charts = ReportCharts.capacity(entries, palette: SystemPalette(["builtin", "grpc-go"]))
+        #expect(charts.count == 2)
         let chart = try #require(charts.first).chart
         #expect(chart.series.map(\.name) == ["builtin", "grpc-go"])
         // Trials by ascending rate, whatever order the search tried them in.
         #expect(chart.series[0].points.map(\.x) == [10_000, 40_000, 80_000])
+        #expect(chart.series[0].points[2].note == "builtin at 80,000.0 req/s: p99 90.00ms, missed")
         #expect(chart.xAxis.scale == .log)
-        let table = HTMLReport.capacityTable(results, SystemPalette(["builtin", "grpc-go"]))
-        #expect(table.contains("<td>40,000.0</td><td>20,000.0</td><td class=\"left\">yes</td><td class=\"left\">kept up</td><td>3</td>"))
-        #expect(table.contains("none met the SLO"))
-        // Today's summaries carry no capacity: no section.
-        #expect(CapacityResult.all(in: Fixtures.run()).isEmpty)
+        var run = Fixtures.run()
+        run.capacity = entries
+        #expect(HTMLReport.render(run, histograms: [:]).contains("<section id=\"capacity\">"))
+        // A summary without capacity: no section.
         #expect(!HTMLReport.render(Fixtures.run(), histograms: [:]).contains("id=\"capacity\""))
     }
 }

@@ -52,10 +52,11 @@ import Testing
         let comparison = Self.comparison(Self.run(builtin: [100, 104, 98], other: [50]),
                                          Self.run(builtin: [101, 97, 103], other: [25]))
         let lines = RunComparisonRenderer.render(comparison, format: .csv).components(separatedBy: "\r\n")
-        #expect(lines[0].hasPrefix("run,directory,system,connections,ok_repeats,requests_per_second,requests_per_second_ratio,"))
+        #expect(lines[0].hasPrefix("run,directory,system,replicas,connections,ok_repeats,requests_per_second,requests_per_second_ratio,"))
+        // Replicas are a key dimension every cell now carries: a column, though only one value ran.
         #expect(lines.count == 6) // header, 2 cells × 2 runs, the empty string after the last CRLF
-        #expect(lines[1].hasPrefix("A,a,builtin,100,3,100,,,"))
-        #expect(lines[2].hasPrefix("B,b,builtin,100,3,101,1.01,"))
+        #expect(lines[1].hasPrefix("A,a,builtin,1,100,3,100,,,"))
+        #expect(lines[2].hasPrefix("B,b,builtin,1,100,3,101,1.01,"))
     }
 
     @Test func jsonCarriesSamplesRatiosAndTests() throws {

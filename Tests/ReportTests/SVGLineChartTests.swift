@@ -52,4 +52,26 @@ import Testing
         #expect(chart.legendRows().flatMap { $0 }.count == 8)
         #expect(chart.legendRows().allSatisfy { row in row.allSatisfy { $0.x < chart.width } })
     }
+
+    @Test func aLongTitleStartsAtTheEdgeAndOneTooLongThereIsSqueezedToTheWidth() {
+        func title(_ text: String) -> String {
+            let svg = SVGLineChart(title: text, xAxis: ChartAxis(label: "x", format: ChartLabels.number),
+                                   yAxis: ChartAxis(label: "y", format: ChartLabels.number),
+                                   series: [ChartSeries(name: "a", colour: "#000000", points: [ChartPoint(x: 1, y: 1)])]).render()
+            return svg.components(separatedBy: "<text class=\"chart-title\"")[1].components(separatedBy: ">")[0]
+        }
+        // Short: over the plot, as drawn.
+        #expect(title("Server RSS — 10 connections") == " x=\"74\" y=\"20\"")
+        // 61 characters (~500 units) do not fit the 492 over the plot but do from the edge.
+        #expect(title(String(repeating: "m", count: 61)) == " x=\"8\" y=\"20\"")
+        // 80 do not fit even there: squeezed to the chart's 600 less both edges, never clipped.
+        #expect(title(String(repeating: "m", count: 80)) == " x=\"8\" y=\"20\" textLength=\"584\" lengthAdjust=\"spacingAndGlyphs\"")
+    }
+
+    @Test func anAxisOfWholeUnitsHasNoTickBetweenThem() {
+        let seconds = ChartAxis(label: "seconds", wholeUnits: true, format: ChartLabels.number)
+        #expect(seconds.ticks(0, 2).values == [0, 1, 2])
+        #expect(ChartAxis(label: "x", format: ChartLabels.number).ticks(0, 2).values == [0, 0.5, 1, 1.5, 2])
+        #expect(seconds.ticks(0, 9).values == [0, 2, 4, 6, 8, 10])
+    }
 }
