@@ -72,7 +72,7 @@ public struct RunComparison: Sendable {
     /// The comparison of `runs` (at least one).
     public init(_ runs: [Run]) {
         self.runs = runs
-        let keyed = runs.map { run in run.summary.cells.map { (key: CellKey($0), cell: $0) } }
+        let keyed = runs.map { run in zip(Self.cellKeys(run.summary), run.summary.cells).map { (key: $0, cell: $1) } }
         var order: [CellKey] = []
         for cells in keyed { for entry in cells where !order.contains(entry.key) { order.append(entry.key) } }
         var rows: [Row] = []
@@ -95,6 +95,26 @@ public struct RunComparison: Sendable {
         }
         self.rows = rows
         self.unmatched = unmatched
+    }
+
+    /// Dimensions that may be a whole run's setting rather than a cell's: a `cpus` limit, a
+    /// fixed rate, a replica count.
+    static let settingDimensions: Set = ["cpus", "rate_per_second", "replicas"]
+
+    /// The setting dimensions every cell of one run holds at one value. They name the run, not
+    /// its cells, so they are left out of its keys: a run whose server had `cpus: 0.5` matches
+    /// an unlimited run of the same topology cell by cell, and the ratio shows what the limit
+    /// did. A dimension the run sweeps stays in its keys.
+    static func heldSettings(_ keys: [CellKey]) -> Set<String> {
+        settingDimensions.filter { dimension in Set(keys.map { $0.values[dimension] }).count <= 1 }
+    }
+
+    /// The key `compare` matches each cell of `summary` by, in cell order: its `CellKey`
+    /// without the run's held settings.
+    public static func cellKeys(_ summary: RunSummary) -> [CellKey] {
+        let keys = summary.cells.map { CellKey($0) }
+        let held = heldSettings(keys)
+        return keys.map { $0.without(held) }
     }
 
     /// How a ratio cell reads: "×1.23", "~" when the U test found no significant

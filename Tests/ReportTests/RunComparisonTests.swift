@@ -52,11 +52,29 @@ import Testing
         let comparison = Self.comparison(Self.run(builtin: [100, 104, 98], other: [50]),
                                          Self.run(builtin: [101, 97, 103], other: [25]))
         let lines = RunComparisonRenderer.render(comparison, format: .csv).components(separatedBy: "\r\n")
-        #expect(lines[0].hasPrefix("run,directory,system,replicas,connections,ok_repeats,requests_per_second,requests_per_second_ratio,"))
-        // Replicas are a key dimension every cell now carries: a column, though only one value ran.
+        // Every cell carries replicas 1: a setting both runs hold, so no column of its own.
+        #expect(lines[0].hasPrefix("run,directory,system,connections,ok_repeats,requests_per_second,requests_per_second_ratio,"))
         #expect(lines.count == 6) // header, 2 cells × 2 runs, the empty string after the last CRLF
-        #expect(lines[1].hasPrefix("A,a,builtin,1,100,3,100,,,"))
-        #expect(lines[2].hasPrefix("B,b,builtin,1,100,3,101,1.01,"))
+        #expect(lines[1].hasPrefix("A,a,builtin,100,3,100,,,"))
+        #expect(lines[2].hasPrefix("B,b,builtin,100,3,101,1.01,"))
+    }
+
+    @Test func aSettingHeldForAWholeRunMatchesAcrossRunsAndASweptOneDoesNot() throws {
+        // Run B gave every server half a core: its cells still pair with A's, and the ratio is
+        // what the limit did.
+        var limited = Self.run(builtin: [50, 52, 49, 51], other: [25, 26, 24, 27])
+        for index in limited.cells.indices { limited.cells[index].cpus = 0.5 }
+        let held = Self.comparison(Self.run(builtin: [100, 104, 98, 102], other: [50, 51, 49, 52]), limited)
+        #expect(held.unmatched.isEmpty)
+        let builtin = try #require(held.rows.first { $0.figure == .requestsPerSecond && $0.key.system == "builtin" })
+        #expect(builtin.key.label == "builtin c100")
+        #expect(builtin.medians == [100, 50]) // the lower middle of an even count
+        // A run that sweeps cpus keeps them in its keys: none of its cells is A's.
+        var swept = limited
+        for index in swept.cells.indices where swept.cells[index].system == "other" { swept.cells[index].cpus = 1 }
+        let sweep = Self.comparison(Self.run(builtin: [100, 104, 98, 102], other: [50, 51, 49, 52]), swept)
+        #expect(sweep.rows.isEmpty)
+        #expect(Set(sweep.unmatched.map(\.key.label)) == ["builtin c100", "other c100", "builtin cpus 0.5 c100", "other cpus 1 c100"])
     }
 
     @Test func jsonCarriesSamplesRatiosAndTests() throws {
