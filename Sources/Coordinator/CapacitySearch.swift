@@ -58,9 +58,8 @@ public struct CapacitySearch: Sendable {
         public init(_ cell: CellSummary, slo: SLO) {
             let verdict = SLOVerdict.evaluate(slo, latency: cell.latency, requests: cell.requests, errors: cell.errors)
             let sent = cell.requests + cell.errors
-            let lateShare = sent > 0 ? Double(cell.clients.lateSends) / Double(sent) : 0
             self.init(met: verdict.isMet && cell.status == .ok,
-                      valid: lateShare < CapacitySearch.lateShareLimit && !cell.clients.saturated,
+                      valid: !cell.generatorFellBehind && !cell.clients.saturated,
                       p99Microseconds: cell.latency.p99, errors: cell.errors,
                       sentPerSecond: cell.durationSeconds > 0 ? Double(sent) / cell.durationSeconds : 0)
         }
@@ -77,8 +76,8 @@ public struct CapacitySearch: Sendable {
         case done(Result)
     }
 
-    /// A trial with this share of late sends or more is invalid.
-    public static let lateShareLimit = 0.01
+    /// A trial with this share of late sends or more is invalid (the comparison's `late` mark).
+    public static let lateShareLimit = CellSummary.lateShareLimit
     /// Confirm runs after the first, each a `precision` step lower, before giving up on confirming.
     public static let maximumConfirms = 3
     /// Below this share of `start` with nothing met, the search gives up: the SLO holds at no useful rate.

@@ -68,9 +68,10 @@ struct Comparison {
     static let repeatsFootnote = "figures are the median of a row's ok repeats (the lower middle one for an even count);"
         + " req/s, p50, p99 and mem/conn add (min–max)"
 
-    /// What the late mark means, with how many sends were late in which cells; nil when none was.
+    /// What the late mark means, with how many sends were late in the marked cells; nil when
+    /// no cell's generator fell behind (a few late sends below 1 % are the host's hiccups).
     static func lateFootnote(_ cells: [CellSummary]) -> String? {
-        let late = cells.filter { $0.clients.lateSends > 0 }
+        let late = cells.filter(\.generatorFellBehind)
         guard !late.isEmpty else { return nil }
         let total = late.map(\.clients.lateSends).reduce(0, +)
         let perCell = late.map { "\($0.label): \(FigureFormat.count($0.clients.lateSends))" }.joined(separator: "; ")

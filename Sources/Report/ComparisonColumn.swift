@@ -108,10 +108,11 @@ struct ComparisonColumn {
         row.bottleneck == .none ? "-" : row.bottleneck.rawValue
     }
 
-    /// The late-send mark of `row`, if any of its repeats earned it. Queued sends earn none:
-    /// they are the server's doing, and the footnote counts them.
+    /// The late-send mark of `row`, if any of its repeats earned it (its generator fell
+    /// behind: late sends ≥ 1 % of its sends). Queued sends earn none: they are the server's
+    /// doing, and the footnote counts them.
     static func marks(_ row: CellGroup) -> String {
-        row.lateSends > 0 ? lateMark : ""
+        row.cells.contains(where: \.generatorFellBehind) ? lateMark : ""
     }
 
     /// A lone cell's status as before repeats were grouped; with repeats, how many ended

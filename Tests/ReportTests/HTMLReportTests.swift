@@ -72,7 +72,7 @@ import Testing
         #expect(html.contains("has no per-second figures"))
         // A cell whose generator fell behind: its spectrum line carries the table's mark in its legend, not in its name.
         var late = run
-        late.cells[1].clients.lateSends = 12
+        late.cells[1].clients.lateSends = 12_000 // 8 % of its 150,000 sends
         #expect(HTMLReport.render(late, histograms: [:]).contains("<td class=\"left mark\">late</td>"))
         let marked = HTMLReport.render(late, histograms: ["builtin-c100-r1": Fixtures.histogram([100, 200, 400], count: 100)])
         let spectrum = try #require(Self.figures(marked, kind: "spectrum").first)
