@@ -6,7 +6,7 @@
 /// a hand-moved clock.
 ///
 /// The rules that keep the figures honest:
-/// - A send goes out at most `dispatchHorizonNs` before it is due (the timer has millisecond
+/// - A send goes out at most `horizonNs` before it is due (the timer has millisecond
 ///   resolution), and its latency then counts from the real send, never from the later due
 ///   time: `startNs = min(due, now)`.
 /// - A send due while its connection is busy (or has older sends waiting) waits in order and
@@ -14,13 +14,15 @@
 /// - A send that found a stream free but went out ≥ `lateThresholdNs` after it was due is
 ///   the generator's own lateness (`late`); it also counts from its due time.
 final class OpenLoopDriver {
-    /// How early a send may leave: the schedule timer's resolution.
+    /// How early a send may leave by default: the schedule timer's resolution.
     static let dispatchHorizonNs: UInt64 = 1_000_000
     /// How late a send with a free stream may leave before it counts as late.
     static let lateThresholdNs: UInt64 = 1_000_000
     /// Sends dispatched per call at most, so a worker far behind still gets back to I/O.
     static let dispatchBatch = 10_000
 
+    /// How early a send may leave.
+    let horizonNs: UInt64
     private var schedule: OpenLoopSchedule
     /// The connections the schedule deals to, in order.
     private let targets: [Int32]
@@ -28,8 +30,10 @@ final class OpenLoopDriver {
     private var backlogs: [SendBacklog]
 
     /// A schedule starting at `startNs` at `ratePerSecond`, dealt over `targets` (indices
-    /// below `connectionCount`).
-    init(startNs: UInt64, ratePerSecond: Double, targets: [Int32], connectionCount: Int) {
+    /// below `connectionCount`), sending up to `horizonNs` early.
+    init(startNs: UInt64, ratePerSecond: Double, targets: [Int32], connectionCount: Int,
+         horizonNs: UInt64 = OpenLoopDriver.dispatchHorizonNs) {
+        self.horizonNs = horizonNs
         schedule = OpenLoopSchedule(startNs: startNs, ratePerSecond: ratePerSecond)
         self.targets = targets
         backlogs = Array(repeating: SendBacklog(), count: connectionCount)
@@ -43,12 +47,12 @@ final class OpenLoopDriver {
     /// Sends waiting on `connection`.
     func backlogCount(of connection: Int) -> Int { backlogs[connection].count }
 
-    /// Deals every send due by `nowNs + dispatchHorizonNs` (at most `dispatchBatch`).
+    /// Deals every send due by `nowNs + horizonNs` (at most `dispatchBatch`).
     /// Returns how many sends it dealt.
     @discardableResult
     func dispatch(nowNs: UInt64, to port: some OpenLoopPort) -> Int {
         guard !targets.isEmpty else { return 0 }
-        let horizon = nowNs &+ Self.dispatchHorizonNs
+        let horizon = nowNs &+ horizonNs
         var dealt = 0
         while dealt < Self.dispatchBatch, schedule.nextDueNs <= horizon {
             let connection = Int(targets[schedule.nextTarget(among: targets.count)])
