@@ -40,16 +40,7 @@ final class LoadThread: @unchecked Sendable {
         self.reply = reply
         loop = try Loop()
         inbox = try Mailbox(loop: loop) { [unowned self] command in self.handle(command) }
-        let box = Unmanaged.passRetained(self)
-        let status = pthread_create(&thread, nil, { context in
-            let this = Unmanaged<LoadThread>.fromOpaque(context!).takeRetainedValue()
-            this.main()
-            return nil
-        }, box.toOpaque())
-        guard status == 0 else {
-            box.release()
-            throw UVError(code: -status, operation: "pthread_create")
-        }
+        thread = try OSThread.start { self.main() }
         pthread_detach(thread)
     }
 

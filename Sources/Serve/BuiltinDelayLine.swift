@@ -82,18 +82,7 @@ final class BuiltinDelayLine {
         }
 
         func start() throws {
-            var thread = pthread_t()
-            let box = Unmanaged.passRetained(self)
-            let status = pthread_create(&thread, nil, { context in
-                let this = Unmanaged<Ticker>.fromOpaque(context!).takeRetainedValue()
-                this.run()
-                return nil
-            }, box.toOpaque())
-            guard status == 0 else {
-                box.release()
-                throw UVError(code: -status, operation: "pthread_create")
-            }
-            pthread_detach(thread)
+            pthread_detach(try OSThread.start { self.run() })
         }
 
         private func run() {

@@ -38,18 +38,7 @@ final class ServerThread: @unchecked Sendable {
     /// Starts the thread and waits until its server listens. Returns the bound port; throws
     /// what kept the server from listening (the thread has then ended).
     func start(port: Int, reusePort: Bool, makeServer: @escaping ServerThreads.MakeServer) throws -> Int {
-        let body = ThreadBody { [self] in self.run(port: port, reusePort: reusePort, makeServer: makeServer) }
-        var thread = pthread_t()
-        let argument = Unmanaged.passRetained(body).toOpaque()
-        let result = pthread_create(&thread, nil, { argument in
-            Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
-            return nil
-        }, argument)
-        guard result == 0 else {
-            Unmanaged<ThreadBody>.fromOpaque(argument).release()
-            throw UVError(code: -result, operation: "pthread_create")
-        }
-        self.thread = thread
+        self.thread = try OSThread.start { [self] in self.run(port: port, reusePort: reusePort, makeServer: makeServer) }
         while sem_wait(ready) != 0 && errno == EINTR {}
         let outcome: Result<Int, any Error> = phase.withLock { phase in
             switch phase {
@@ -115,8 +104,3 @@ final class ServerThread: @unchecked Sendable {
     }
 }
 
-/// Carries a thread's work through `pthread_create`'s single pointer argument.
-private final class ThreadBody {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
-}
