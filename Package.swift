@@ -53,16 +53,16 @@ let package = Package(
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Serve", "BuiltinServer", "Cgroups", "UV",
+            "Topology", "Coordinator", "Agent", "Report", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
-        .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
+        .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Metrics", "Report", "Topology", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )
