@@ -242,7 +242,13 @@ public final class ServerRunner {
             server = running
         case .serving(let running, _):
             server = running
-        case .stopping(_, let record, let waiting):
+        case .stopping(let stopped, let record, let waiting):
+            if let stopped {
+                // A member that ignored SIGTERM does not outlive its leader.
+                Glibc.kill(-stopped.pid, SIGKILL)
+                stopped.stderr.drain()
+                stopped.stderr.close()
+            }
             finishStopping(record, waiting: waiting)
             return
         case .idle, .building, .stopped:
@@ -357,11 +363,11 @@ public final class ServerRunner {
             return
         case .building(let process, _):
             // A build is not worth a grace period: kill it and whatever it started.
-            state = .stopping(processGroup: nil, .none, waiting: [completion])
+            state = .stopping(nil, .none, waiting: [completion])
             Glibc.kill(-process.pid, SIGKILL)
             return
-        case .stopping(let group, let served, let waiting):
-            state = .stopping(processGroup: group, served, waiting: waiting + [completion])
+        case .stopping(let stopping, let served, let waiting):
+            state = .stopping(stopping, served, waiting: waiting + [completion])
             return
         case .starting(let running, let probe, _):
             probe?.close()
@@ -370,10 +376,10 @@ public final class ServerRunner {
             (server, record) = (running, served)
         }
         let group = server.pid
-        state = .stopping(processGroup: group, record, waiting: [completion])
+        state = .stopping(server, record, waiting: [completion])
         Glibc.kill(-group, SIGTERM)
         try? probeTimer.start(after: graceMs) { [weak self] in
-            guard let self, case .stopping(let current, _, _) = self.state, current == group else { return }
+            guard let self, case .stopping(let current?, _, _) = self.state, current.pid == group else { return }
             StandardError.write("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n")
             Glibc.kill(-group, SIGKILL)
         }

@@ -10,9 +10,9 @@ enum ServerRunnerState {
     case starting(ServerProcess, probe: TCP?, deadlineMs: UInt64)
     /// Accepting connections; the coordinator marks the window.
     case serving(ServerProcess, ServingRecord)
-    /// Asked to stop: SIGTERM sent to `processGroup` (nil: a build, killed outright);
-    /// `waiting` runs once it has exited.
-    case stopping(processGroup: Int32?, ServingRecord, waiting: [() -> Void])
+    /// Asked to stop: SIGTERM sent to the server's process group (nil: a build, killed
+    /// outright); `waiting` runs once it has exited.
+    case stopping(ServerProcess?, ServingRecord, waiting: [() -> Void])
     /// Gone, failed or never started.
     case stopped(ServingRecord)
 }

@@ -100,6 +100,28 @@ struct ServerRunnerTests {
         #expect(events.failures.isEmpty, "\(events.failures)")
     }
 
+    @Test func aChildThatIgnoresSIGTERMDoesNotOutliveItsLeader() throws {
+        let loop = try Loop()
+        // Only the child ignores SIGTERM; Python, the leader, ends on it.
+        let recipe = try FakeRecipe(run: Self.listeningServer.replacingOccurrences(
+            of: "sleep 300 &\n", with: "(trap '' TERM; exec sleep 300) &\n"))
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        let pid = try #require(events.ready.first?.serverProcessGroup)
+        let child = try #require(recipe.pid("child.pid"))
+        var stopped = false
+        // A grace longer than the loop may run: the stop must not wait for it.
+        runner.terminate(graceMs: 60_000) {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped)
+        #expect(eventually { !isAlive(pid) && !isAlive(child) }, "the child went with its leader")
+    }
+
     @Test func aRecipeThatExitsAtStartFailsWithItsStatusAndLastStderrLine() throws {
         let loop = try Loop()
         let recipe = try FakeRecipe(run: """
@@ -237,5 +259,18 @@ final class RunnerEvents {
                 loop.stop()
             },
             building: { [self] in building += 1 })
+    }
+}
+
+extension String {
+    /// With every `target` replaced (Foundation's, without Foundation).
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let start = rest.firstRange(of: target) {
+            result += rest[..<start.lowerBound] + replacement
+            rest = rest[start.upperBound...]
+        }
+        return result + rest
     }
 }
