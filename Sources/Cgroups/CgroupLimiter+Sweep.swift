@@ -12,12 +12,7 @@ extension CgroupLimiter {
     @discardableResult
     public static func sweepStale() -> [String] {
         var removed: [String] = []
-        var parents: [String] = []
-        for mount in CgroupMount.current() where mount.version == .v2 || !mount.controllers.isEmpty {
-            let parent = mount.mountPoint + "/" + CgroupPlanner.parentName
-            if !parents.contains(parent) { parents.append(parent) }
-        }
-        for parent in parents {
+        for parent in CgroupPlanner.parents(CgroupMount.current()) {
             for name in CgroupFiles.subdirectories(parent) {
                 guard let owner = ownerPID(ofDirectoryName: name), owner != getpid(), !isAlive(owner) else { continue }
                 let directory = parent + "/" + name

@@ -45,13 +45,18 @@ public final class CgroupLimiter: Sendable {
     private let state: Mutex<State>
 
     /// Whether `limits` can be enforced here, and how. Creates Barrage's parent cgroups (once,
-    /// idempotent) so that "yes" is tested rather than guessed. The failure is one line for a
-    /// person: no cgroup filesystem, a controller missing, not writable (not root), a cpuset
-    /// outside the CPUs allowed here, a value the kernel would refuse.
+    /// idempotent) so that "yes" is tested rather than guessed; the cells that follow use them,
+    /// and the last one removes them. After a "no" no cell follows, so those left empty are
+    /// removed at once. The failure is one line for a person: no cgroup filesystem, a
+    /// controller missing, not writable (not root), a cpuset outside the CPUs allowed here, a
+    /// value the kernel would refuse.
     ///
     /// With empty limits the plan only holds the hierarchies used for figures.
     public static func preflight(_ limits: Limits) -> Result<CgroupPlan, CgroupError> {
-        CgroupPlanner.plan(limits, mounts: CgroupMount.current())
+        let mounts = CgroupMount.current()
+        let result = CgroupPlanner.plan(limits, mounts: mounts)
+        if case .failure = result { removeParentsIfEmpty(CgroupPlanner.parents(mounts)) }
+        return result
     }
 
     /// Runs `preflight(limits)`, then creates and configures the cell's cgroups.
@@ -213,21 +218,21 @@ public final class CgroupLimiter: Sendable {
             return state.remaining.count
         }
         if let failure { throw failure }
-        if left == 0 { Self.removeParentsIfEmpty(cells.map(\.hierarchy)) }
+        if left == 0 { Self.removeParentsIfEmpty(cells.map(\.hierarchy.parent)) }
     }
 
     /// Removes Barrage's parent cgroup in each hierarchy if no cell is left in it, so a run
     /// leaves nothing behind. The kernel refuses to remove a cgroup with children (EBUSY), so a
     /// parent another run's cell is in stays. A parent owned by another user (delegated to
     /// them) is theirs and stays too.
-    static func removeParentsIfEmpty(_ hierarchies: [CgroupHierarchy]) {
+    static func removeParentsIfEmpty(_ parents: [String]) {
         var seen: Set<String> = []
-        for hierarchy in hierarchies where seen.insert(hierarchy.parent).inserted {
+        for parent in parents where seen.insert(parent).inserted {
             var info = stat()
-            guard stat(hierarchy.parent, &info) == 0, info.st_uid == geteuid() else { continue }
-            guard CgroupFiles.subdirectories(hierarchy.parent).isEmpty else { continue }
+            guard stat(parent, &info) == 0, info.st_uid == geteuid() else { continue }
+            guard CgroupFiles.subdirectories(parent).isEmpty else { continue }
             // EBUSY or ENOTEMPTY: a cell appeared meanwhile; it is welcome to the parent.
-            _ = rmdir(hierarchy.parent)
+            _ = rmdir(parent)
         }
     }
 }

@@ -11,9 +11,19 @@ enum CgroupPlanner {
     /// Name of Barrage's parent cgroup in each hierarchy's root.
     static let parentName = "barrage"
 
+    /// Where Barrage's parent cgroup is (or would be) in each hierarchy of `mounts`.
+    static func parents(_ mounts: [CgroupMount]) -> [String] {
+        var parents: [String] = []
+        for mount in mounts where mount.version == .v2 || !mount.controllers.isEmpty {
+            let parent = mount.mountPoint + "/" + parentName
+            if !parents.contains(parent) { parents.append(parent) }
+        }
+        return parents
+    }
+
     /// The plan for `limits`, or why they cannot be enforced. Side effects, all idempotent:
     /// creates `<root>/barrage` in each hierarchy, enables controllers for it (v2) and fills
-    /// its cpuset (v1). Both are left in place for later cells.
+    /// its cpuset (v1). They stay for the cells that follow; the last cell's `remove()` takes them.
     static func plan(_ limits: Limits, mounts: [CgroupMount]) -> Result<CgroupPlan, CgroupError> {
         do throws(CgroupError) {
             try validate(limits)

@@ -63,8 +63,16 @@ struct CgroupLimiterTests {
         }
         // A plan made before another run's last cell removed the parent still works: the cell
         // sets the parent up again.
+        // A refused preflight leaves no empty parent behind either: no cell follows it.
+        guard case .failure = CgroupLimiter.preflight(Limits(cpus: 0.5, cpuset: "4095")) else {
+            Issue.record("cpuset 4095 should be refused on this machine")
+            return
+        }
+        for parent in CgroupPlanner.parents(CgroupMount.current()) {
+            #expect(!CgroupFiles.exists(parent) || !CgroupFiles.subdirectories(parent).isEmpty, "\(parent) was left behind empty")
+        }
         guard let plan = CgroupTestSupport.plan(Limits(cpus: 0.5)) else { return }
-        CgroupLimiter.removeParentsIfEmpty(plan.hierarchies)
+        CgroupLimiter.removeParentsIfEmpty(plan.hierarchies.map(\.parent))
         let third = try CgroupLimiter(cellID: "test-parent-c-\(UInt32.random(in: 0...UInt32.max))", plan: plan)
         defer { try? third.remove() }
         for directory in third.directories { #expect(CgroupFiles.exists(directory), "\(directory)") }

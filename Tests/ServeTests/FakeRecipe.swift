@@ -32,7 +32,9 @@ final class FakeRecipe {
     /// Writes an executable script.
     func write(_ name: String, _ text: String) throws {
         let path = directory + "/" + name
-        guard let file = fopen(path, "w") else { throw Failure(description: "cannot write \(path)") }
+        // Close-on-exec ("e"): a child another test forks meanwhile must not hold the script
+        // open for writing, or executing it fails with ETXTBSY.
+        guard let file = fopen(path, "we") else { throw Failure(description: "cannot write \(path)") }
         fputs(text, file)
         fclose(file)
         chmod(path, 0o755)

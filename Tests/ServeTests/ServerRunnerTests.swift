@@ -13,29 +13,36 @@ import Wire
 /// since other builds may share this machine.
 @Suite(.timeLimit(.minutes(2)))
 struct ServerRunnerTests {
-    /// Listens on `$BARRAGE_HOST:$BARRAGE_PORT` with a `sleep` child in its tree; writes the
-    /// port it was told and the child's pid into its folder first.
-    static let listeningServer = """
-        #!/bin/sh
-        sleep 300 &
-        echo $! > child.pid
-        echo "$BARRAGE_PORT" > port
-        echo "fake server: listening on $BARRAGE_HOST:$BARRAGE_PORT" >&2
-        exec python3 -c '
-        import os, socket
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"])))
-        s.listen(16)
-        while True:
-            s.accept()[0].close()
-        '
+    /// A recipe script running `body` in Python, which first closes every descriptor above
+    /// stderr: the test process runs other suites' threads, and a file one of them has open
+    /// for writing, inherited by a child living for seconds, would make executing that file
+    /// fail with ETXTBSY there.
+    static func python(_ body: String) -> String {
+        "#!/bin/sh\nexec python3 -c '\nimport os, signal, socket, subprocess, time\nos.closerange(3, os.sysconf(\"SC_OPEN_MAX\"))\n"
+            + body + "\n'\n"
+    }
 
-        """
+    /// Listens on `$BARRAGE_HOST:$BARRAGE_PORT` with a `sleep` child in its tree (started by
+    /// `child`); writes the port it was told and the child's pid into its folder first.
+    static func listeningServer(child: String = "[\"sleep\", \"300\"]", ignoringSIGTERM: Bool = false) -> String {
+        python("""
+            \(ignoringSIGTERM ? "signal.signal(signal.SIGTERM, signal.SIG_IGN)" : "")
+            child = subprocess.Popen(\(child))
+            open("child.pid", "w").write(str(child.pid))
+            open("port", "w").write(os.environ["BARRAGE_PORT"])
+            print("fake server: listening on", os.environ["BARRAGE_HOST"], os.environ["BARRAGE_PORT"], file=os.sys.stderr, flush=True)
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"])))
+            s.listen(16)
+            while True:
+                s.accept()[0].close()
+            """)
+    }
 
     @Test func startsReportsReadySamplesMarksAndLeavesNoProcessBehind() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: Self.listeningServer)
+        let recipe = try FakeRecipe(run: Self.listeningServer())
         let clock = FakeClock(ms: 1_000)
         let events = RunnerEvents(loop: loop)
         let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent",
@@ -81,8 +88,8 @@ struct ServerRunnerTests {
 
     @Test func aServerThatIgnoresSIGTERMIsKilledAfterTheGrace() throws {
         let loop = try Loop()
-        // An ignored signal stays ignored across exec: sh, sleep and Python all ignore SIGTERM.
-        let recipe = try FakeRecipe(run: "#!/bin/sh\ntrap '' TERM\n" + Self.listeningServer.dropFirst("#!/bin/sh\n".count))
+        // An ignored signal stays ignored across fork and exec: Python and its sleep child both ignore SIGTERM.
+        let recipe = try FakeRecipe(run: Self.listeningServer(ignoringSIGTERM: true))
         let events = RunnerEvents(loop: loop)
         let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
         runner.start()
@@ -103,8 +110,7 @@ struct ServerRunnerTests {
     @Test func aChildThatIgnoresSIGTERMDoesNotOutliveItsLeader() throws {
         let loop = try Loop()
         // Only the child ignores SIGTERM; Python, the leader, ends on it.
-        let recipe = try FakeRecipe(run: Self.listeningServer.replacingOccurrences(
-            of: "sleep 300 &\n", with: "(trap '' TERM; exec sleep 300) &\n"))
+        let recipe = try FakeRecipe(run: Self.listeningServer(child: "[\"sh\", \"-c\", \"trap \\\"\\\" TERM; exec sleep 300\"]"))
         let events = RunnerEvents(loop: loop)
         let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
         runner.start()
@@ -168,13 +174,11 @@ struct ServerRunnerTests {
 
     @Test func stoppingDuringTheBuildKillsItAndCompletes() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: """
-            #!/bin/sh
-            sleep 300 &
-            echo $! > build-child.pid
-            exec sleep 300
-
-            """)
+        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: Self.python("""
+            child = subprocess.Popen(["sleep", "300"])
+            open("build-child.pid", "w").write(str(child.pid))
+            time.sleep(300)
+            """))
         let events = RunnerEvents(loop: loop)
         let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
                                       callbacks: events.callbacks)
@@ -198,7 +202,10 @@ struct ServerRunnerTests {
 
     @Test func aServerThatNeverListensFailsAtTheReadyTimeout() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: "#!/bin/sh\necho $$ > leader.pid\nexec sleep 300\n")
+        let recipe = try FakeRecipe(run: Self.python("""
+            open("leader.pid", "w").write(str(os.getpid()))
+            time.sleep(300)
+            """))
         let events = RunnerEvents(loop: loop)
         let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, readyTimeoutMs: 1_000), selfExecutable: "/nonexistent",
                                       callbacks: events.callbacks)
@@ -207,6 +214,8 @@ struct ServerRunnerTests {
         let failure = try #require(events.failures.first)
         #expect(failure.hasPrefix("fake did not accept TCP connections on 127.0.0.1:"), "\(failure)")
         #expect(failure.hasSuffix(" within 1 s"), "\(failure)")
+        // Python may not have got as far as writing it within the second on a busy machine.
+        #expect(eventually(seconds: 20) { recipe.pid("leader.pid") != nil })
         let leader = try #require(recipe.pid("leader.pid"))
         var stopped = false
         runner.terminate {
@@ -259,18 +268,5 @@ final class RunnerEvents {
                 loop.stop()
             },
             building: { [self] in building += 1 })
-    }
-}
-
-extension String {
-    /// With every `target` replaced (Foundation's, without Foundation).
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = Substring(self)
-        while let start = rest.firstRange(of: target) {
-            result += rest[..<start.lowerBound] + replacement
-            rest = rest[start.upperBound...]
-        }
-        return result + rest
     }
 }
