@@ -39,10 +39,13 @@ let package = Package(
         // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
         // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
         // a user waits for ssh to start (and than the end-to-end tests allow).
-        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire"],
+        // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
+        // worker links it without Launch's ssh and deploy code.
+        .target(name: "Control", dependencies: ["UV", "Wire"]),
+        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
-        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
+        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
             "Topology", "Coordinator", "Agent", "Report", "Serve", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -11,11 +11,11 @@ import Wire
 public final class ServerRunner {
     /// What the runner tells its owner.
     public struct Callbacks {
-        public var ready: (ReadyReport) -> Void
+        public var ready: (ServerReadyReport) -> Void
         public var failed: (String) -> Void
         /// The recipe's `build` started.
         public var building: () -> Void
-        public init(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void,
+        public init(ready: @escaping (ServerReadyReport) -> Void, failed: @escaping (String) -> Void,
                     building: @escaping () -> Void = {}) {
             self.ready = ready
             self.failed = failed
@@ -178,7 +178,7 @@ public final class ServerRunner {
                     self.takeSample()
                     self.idleRssBytes = self.samples.last?.rssBytes
                     self.state = .serving(process)
-                    self.callbacks.ready(ReadyReport(port: self.port, serverProcessGroup: process.pid))
+                    self.callbacks.ready(ServerReadyReport(port: self.port, serverProcessGroup: process.pid))
                 } else {
                     try? self.probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
                 }
@@ -224,10 +224,13 @@ public final class ServerRunner {
     }
 
     /// Marks a window edge: the first call opens the window, the second closes it.
-    public func mark(index: Int) {
+    public func mark(_ edge: WindowMark) {
         takeSample()
         let now = Loop.hrtime() / 1_000_000
-        if index == 1 { windowStartMs = now } else { windowEndMs = now }
+        switch edge {
+        case .open: windowStartMs = now
+        case .close: windowEndMs = now
+        }
     }
 
     /// Everything sampled so far, with the window.
