@@ -36,30 +36,35 @@ let package = Package(
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire", "Topology"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
-        // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
-        // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
-        // a user waits for ssh to start (and than the end-to-end tests allow).
         // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
         // worker links it without Launch's ssh and deploy code.
         .target(name: "Control", dependencies: ["UV", "Wire"]),
-        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
+        // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
+        // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
+        // a user waits for ssh to start (and than the end-to-end tests allow).
+        .target(name: "Digest", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control", "Digest"]),
+        // A run's results folder, written by the coordinator and read by `report` and `compare`,
+        // which so do not link the control plane.
+        .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),
+        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Digest", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Serve", "UV",
+            "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
-        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
+        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

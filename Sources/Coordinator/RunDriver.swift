@@ -1,7 +1,9 @@
+import Digest
 import Glibc
 import Launch
 import Metrics
 import Report
+import Results
 import Topology
 import UV
 import Wire

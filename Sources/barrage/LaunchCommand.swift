@@ -3,6 +3,7 @@ import Coordinator
 import Foundation
 import Launch
 import Report
+import Results
 import Serve
 import Topology
 
