@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Wire", "Metrics", "UV", "UVTestSupport"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
