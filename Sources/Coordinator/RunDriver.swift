@@ -200,7 +200,7 @@ public final class RunDriver {
             // Not the state machine's business: the server's ready deadline covers the build.
             buildingSystem = system
         case .serverReady(let report):
-            serverProcessGroup = report.serverProcessGroup
+            if node == CellStateMachine.serverNode { serverProcessGroup = report.serverProcessGroup }
             post(.message(node: node, message))
         case .clientReady(let report):
             progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
