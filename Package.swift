@@ -45,20 +45,29 @@ let package = Package(
         // CUV and CNghttp2 only for the builtin server's version strings.
         .target(name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
+        // worker links it without Launch's ssh and deploy code.
+        .target(name: "Control", dependencies: ["UV", "Wire"]),
         // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
         // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
         // a user waits for ssh to start (and than the end-to-end tests allow).
-        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
-        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
+        .target(name: "Digest", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control", "Digest"]),
+        // A run's results folder, written by the coordinator and read by `report` and `compare`,
+        // which so do not link the control plane.
+        .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),
+        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Digest", "UV"]),
+        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
+            "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Wire", "Metrics", "UV", "UVTestSupport"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
@@ -70,7 +79,7 @@ let package = Package(
         .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
         .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
-        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
+        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Metrics", "Report", "Topology", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -8,8 +8,8 @@ import Wire
 final class ClientRunner {
     private enum Pending {
         case none
-        case connecting(ready: (ReadyReport) -> Void, failed: (String) -> Void)
-        case marking(Int, done: () -> Void)
+        case connecting(ready: (ClientReadyReport) -> Void, failed: (String) -> Void)
+        case marking(WindowMark, done: () -> Void)
         case stopping(done: (ClientNodeResult) -> Void)
     }
 
@@ -71,7 +71,7 @@ final class ClientRunner {
     }
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.
-    func connect(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void) {
+    func connect(ready: @escaping (ClientReadyReport) -> Void, failed: @escaping (String) -> Void) {
         failure = failed
         pending = .connecting(ready: ready, failed: failed)
         broadcast(.connect)
@@ -93,21 +93,22 @@ final class ClientRunner {
     }
 
     /// Marks every thread; `done` once all have.
-    func mark(index: Int, done: @escaping () -> Void) {
+    func mark(_ edge: WindowMark, done: @escaping () -> Void) {
         let now = Loop.hrtime() / 1_000_000
-        if index == 1 {
+        switch edge {
+        case .open:
             windowStartMs = now
             cpuAtStart = ProcessUsage.cpuSeconds()
             hostCPUAtStart = HostProbe.cpuTimes()
-        } else {
+        case .close:
             windowEndMs = now
             cpuInWindow = ProcessUsage.cpuSeconds() - cpuAtStart
             if let start = hostCPUAtStart, let end = HostProbe.cpuTimes() {
                 hostIdleFraction = HostCPUTimes.idleFraction(from: start, to: end)
             }
         }
-        pending = .marking(index, done: done)
-        broadcast(.mark(index))
+        pending = .marking(edge, done: done)
+        broadcast(.mark(edge))
     }
 
     /// Stops load; `done` gets the window's result.
@@ -146,9 +147,9 @@ final class ClientRunner {
                 failed("no connection to \(setup.targetHost):\(setup.targetPort) could be made (\(reasons))")
             } else {
                 latestProgress = [:]
-                ready(ReadyReport(connectionsEstablished: established, connectFailures: connectFailures))
+                ready(ClientReadyReport(connectionsEstablished: established, connectFailures: connectFailures))
             }
-        case (.marked(let number), .marking(let expected, let done)) where number == expected:
+        case (.marked(let edge), .marking(let expected, let done)) where edge == expected:
             guard allAnswered(index) else { return }
             pending = .none
             done()

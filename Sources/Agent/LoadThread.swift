@@ -1,5 +1,6 @@
 import Glibc
 import Load
+import Metrics
 import UV
 
 /// One event-loop thread of a client worker, owning its share of the connections and its
@@ -11,13 +12,13 @@ final class LoadThread: @unchecked Sendable {
 
     /// What the main loop asks.
     enum Command: Sendable {
-        case connect, start, mark(Int), progress, stop, exit
+        case connect, start, mark(WindowMark), progress, stop, exit
     }
 
     /// What the thread answers, tagged with its index.
     enum Reply: Sendable {
         case connected(established: Int, failures: [String: UInt64])
-        case marked(Int)
+        case marked(WindowMark)
         case progress(requests: UInt64, errors: UInt64, connectionsUp: Int)
         case stopped(WindowCounters)
         case failed(String)
@@ -71,9 +72,9 @@ final class LoadThread: @unchecked Sendable {
             }
         case .start:
             engine.start()
-        case .mark(let number):
-            engine.mark(index: number)
-            reply(index, .marked(number))
+        case .mark(let edge):
+            engine.mark(edge)
+            reply(index, .marked(edge))
         case .progress:
             reply(index, .progress(requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
                                    connectionsUp: engine.connectionsUp))

@@ -27,14 +27,14 @@ public enum StandaloneLoad {
             loop.stop()
         }
         runner.connect(ready: { report in
-            if let failures = report.connectFailures, !failures.isEmpty {
-                StandardError.write("barrage load: \(report.connectionsEstablished ?? 0) connections up; failed: \(failures)\n")
+            if !report.connectFailures.isEmpty {
+                StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(report.connectFailures)\n")
             }
             runner.start { _ in }
             try? timer.start(after: warmupMs) {
-                runner.mark(index: 1) {
+                runner.mark(.open) {
                     try? timer.start(after: durationMs) {
-                        runner.mark(index: 2) {
+                        runner.mark(.close) {
                             runner.stop { result in finish(.success(result)) }
                         }
                     }

@@ -1,5 +1,5 @@
+import Control
 import Glibc
-import Launch
 import Metrics
 import Serve
 import UV
@@ -18,7 +18,7 @@ public final class WorkerAgent {
     }
 
     private let loop: Loop
-    private let channel: ControlChannel
+    private let channel: ControlChannel<CoordinatorMessage, WorkerMessage>
     private let selfExecutable: String
     private var role: Role = .waiting
     private var exiting = false
@@ -84,65 +84,81 @@ public final class WorkerAgent {
         channel.send(.hello(version: ControlCodec.protocolVersion, pid: getpid()))
     }
 
-    private func receive(_ message: ControlMessage) {
-        switch (message, role) {
-        case (.heartbeat, _):
+    private func receive(_ message: CoordinatorMessage) {
+        switch message {
+        case .heartbeat:
             break
-
-        case (.setupServer(let setup), .waiting):
-            StandardError.write("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n")
-            do {
-                let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
-                    ready: { [unowned self] report in self.channel.send(.ready(report)) },
-                    failed: { [unowned self] reason in
-                        // What was sampled up to the failure still tells (an OOM's peak above all).
-                        if case .server(let runner, let node, let host) = self.role {
-                            self.channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
-                        }
-                        self.channel.send(.failed(reason: reason))
-                    },
-                    building: { [unowned self] in self.channel.send(.building(system: setup.system)) }))
-                role = .server(runner, node: setup.node, host: setup.host)
-                runner.start()
-            } catch {
-                channel.send(.failed(reason: "server setup: \(error)"))
-            }
-
-        case (.setupClient(let setup), .waiting):
-            StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n")
-            let limits = ResourceLimits.raiseOpenFilesToHardLimit()
-            if UInt64(setup.connections) + 64 > limits.soft {
-                channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))
-                return
-            }
-            do {
-                let runner = try ClientRunner(loop: loop, setup: setup)
-                role = .client(runner)
-                runner.connect(ready: { [unowned self] report in self.channel.send(.ready(report)) },
-                               failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) })
-            } catch {
-                channel.send(.failed(reason: "client setup: \(error)"))
-            }
-
-        case (.start, .client(let runner)):
+        case .setupServer(let setup):
+            guard case .waiting = role else { return refuse(message) }
+            startServer(setup)
+        case .setupClient(let setup):
+            guard case .waiting = role else { return refuse(message) }
+            startClient(setup)
+        case .start:
+            guard case .client(let runner) = role else { return refuse(message) }
             runner.start { [unowned self] progress in self.channel.send(.progress(progress)) }
+        case .mark(let edge):
+            switch role {
+            case .client(let runner):
+                runner.mark(edge) { [unowned self] in self.channel.send(.marked(edge)) }
+            case .server(let runner, _, _):
+                runner.mark(edge)
+                channel.send(.marked(edge))
+            case .waiting:
+                refuse(message)
+            }
+        case .stop:
+            switch role {
+            case .client(let runner):
+                runner.stop { [unowned self] result in self.channel.send(.clientResult(result)) }
+            case .server(let runner, let node, let host):
+                channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
+                runner.terminate {}
+            case .waiting:
+                refuse(message)
+            }
+        }
+    }
 
-        case (.mark(let index), .client(let runner)):
-            runner.mark(index: index) { [unowned self] in self.channel.send(.marked(index: index)) }
+    /// A message this worker's state has no answer to: the coordinator and this worker disagree.
+    private func refuse(_ message: CoordinatorMessage) {
+        channel.send(.failed(reason: "unexpected control message \(message) for this worker's state"))
+    }
 
-        case (.mark(let index), .server(let runner, _, _)):
-            runner.mark(index: index)
-            channel.send(.marked(index: index))
+    private func startServer(_ setup: ServerSetup) {
+        StandardError.write("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n")
+        do {
+            let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
+                ready: { [unowned self] report in self.channel.send(.serverReady(report)) },
+                failed: { [unowned self] reason in
+                    // What was sampled up to the failure still tells (an OOM's peak above all).
+                    if case .server(let runner, let node, let host) = self.role {
+                        self.channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
+                    }
+                    self.channel.send(.failed(reason: reason))
+                },
+                building: { [unowned self] in self.channel.send(.building(system: setup.system)) }))
+            role = .server(runner, node: setup.node, host: setup.host)
+            runner.start()
+        } catch {
+            channel.send(.failed(reason: "server setup: \(error)"))
+        }
+    }
 
-        case (.stop, .client(let runner)):
-            runner.stop { [unowned self] result in self.channel.send(.clientResult(result)) }
-
-        case (.stop, .server(let runner, let node, let host)):
-            channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
-            runner.terminate {}
-
-        default:
-            channel.send(.failed(reason: "unexpected control message \(message) for this worker's state"))
+    private func startClient(_ setup: ClientSetup) {
+        StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n")
+        let limits = ResourceLimits.raiseOpenFilesToHardLimit()
+        if UInt64(setup.connections) + 64 > limits.soft {
+            channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))
+            return
+        }
+        do {
+            let runner = try ClientRunner(loop: loop, setup: setup)
+            role = .client(runner)
+            runner.connect(ready: { [unowned self] report in self.channel.send(.clientReady(report)) },
+                           failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) })
+        } catch {
+            channel.send(.failed(reason: "client setup: \(error)"))
         }
     }
 

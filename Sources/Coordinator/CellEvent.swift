@@ -1,4 +1,5 @@
 import Metrics
+import UV
 import Wire
 
 /// Something that happened to a cell, fed to `CellStateMachine` by the driver (or a test).
@@ -8,11 +9,11 @@ public enum CellEvent: Equatable, Sendable {
     /// A worker's process could not be started at all.
     case spawnFailed(node: String, reason: String)
     /// A control message arrived from a worker.
-    case message(node: String, ControlMessage)
+    case message(node: String, WorkerMessage)
     /// A worker's control channel broke (garbage, or closed while its process lives on).
     case channelBroken(node: String, reason: String)
-    /// A worker process ended; `status` reads like "exited with status 1" or "killed by signal 9 (SIGKILL)".
-    case exited(node: String, status: String)
+    /// A worker process ended, with how.
+    case exited(node: String, status: ExitStatus)
     /// The timer armed by `startTimer(generation:…)` went off.
     case timerFired(generation: Int)
     /// The user asked to stop (SIGINT or SIGTERM).
@@ -25,14 +26,14 @@ public enum CellEvent: Equatable, Sendable {
 
 /// What the driver must do in answer to an event, in order.
 public enum CellAction: Equatable, Sendable {
-    /// Spawn the server worker (and later send it its setup).
-    case spawnServer
+    /// Spawn this server worker (and later send it its setup).
+    case spawnServer(node: String)
     /// Spawn every client worker.
     case spawnClients
     /// Send this node its setup message (the driver builds it from the plan and the server's port).
     case sendSetup(node: String)
     /// Send a control message.
-    case send(node: String, ControlMessage)
+    case send(node: String, CoordinatorMessage)
     /// Arm the cell's one timer, replacing any armed one.
     case startTimer(generation: Int, milliseconds: UInt64)
     /// Close the worker's control channel: it kills what it started and exits.

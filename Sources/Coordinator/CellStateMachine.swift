@@ -4,21 +4,25 @@ import Wire
 /// The life of one cell as a pure state machine: events in, actions out, no I/O.
 ///
 /// The driver (on the libuv loop) carries out the actions and feeds back what happens;
-/// tests drive it with fake events. Order of a healthy cell: server up → clients up
-/// (barrier) → warmup → mark 1 → measure → mark 2 → clients stop and report → server
-/// reports → every control channel closed → every worker exited.
+/// tests drive it with fake events. Order of a healthy cell: servers up → clients up
+/// (barrier) → warmup → mark(.open) → measure → mark(.close) → clients stop and report →
+/// servers report → every control channel closed → every worker exited. What the machine
+/// waits for lives in its phase (`CellPhase`), each worker's standing in `WorkerState`.
 public struct CellStateMachine: Sendable {
-    /// Name of the server worker node.
+    /// Name of the server worker node of a cell with one server.
     public static let serverNode = "server"
 
     public private(set) var phase: CellPhase = .idle
     /// Results gathered so far.
     public private(set) var clientResults: [String: ClientNodeResult] = [:]
-    public private(set) var serverResult: ServerNodeResult?
-    /// What the server worker said when ready (its port).
-    public private(set) var serverReady: ReadyReport?
+    /// Each server's samples, by node.
+    public private(set) var serverResults: [String: ServerNodeResult] = [:]
+    /// What each server worker said when ready (its port), by node.
+    public private(set) var serverReady: [String: ServerReadyReport] = [:]
 
     private let hosts: [String: String]
+    /// Server worker nodes, in the order they start and report.
+    public let serverNodes: [String]
     private let clientNodes: [String]
     private let timeouts: CellTimeouts
     private let mode: CellMode
@@ -27,22 +31,26 @@ public struct CellStateMachine: Sendable {
     /// This trial's window length.
     private var measureMs: UInt64
     private var workers: [String: WorkerState]
-    private var pendingAcks: Set<String> = []
     private var timerGeneration = 0
-    /// True once SIGKILL went out in `finishing`: the next timer gives up waiting.
-    private var killed = false
 
-    /// A cell with one server worker on `serverHost` and the named client workers.
-    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
-                mode: CellMode = .single) {
+    /// A cell with the named server workers (one per replica) and client workers.
+    public init(servers: [(node: String, host: String)], clients: [(node: String, host: String)],
+                timeouts: CellTimeouts, mode: CellMode = .single) {
         self.mode = mode
         self.measureMs = timeouts.measureMs
-        var hosts = [Self.serverNode: serverHost]
-        for client in clients { hosts[client.node] = client.host }
+        var hosts: [String: String] = [:]
+        for worker in servers + clients { hosts[worker.node] = worker.host }
         self.hosts = hosts
+        self.serverNodes = servers.map(\.node)
         self.clientNodes = clients.map(\.node)
         self.timeouts = timeouts
         self.workers = hosts.mapValues { _ in .notStarted }
+    }
+
+    /// A cell with one server worker (`serverNode`) on `serverHost`.
+    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
+                mode: CellMode = .single) {
+        self.init(servers: [(Self.serverNode, serverHost)], clients: clients, timeouts: timeouts, mode: mode)
     }
 
     /// True once the cell has ended.
@@ -53,7 +61,7 @@ public struct CellStateMachine: Sendable {
 
     /// Nodes whose processes may still be running.
     public var liveNodes: [String] {
-        ([Self.serverNode] + clientNodes).filter {
+        (serverNodes + clientNodes).filter {
             let state = workers[$0]
             return state != .notStarted && state != .exited
         }
@@ -65,40 +73,38 @@ public struct CellStateMachine: Sendable {
         case .begin:
             guard phase == .idle else { return [] }
             phase = .startingServer
-            workers[Self.serverNode] = .spawned
-            return [.spawnServer, armTimer(timeouts.serverReadyMs)]
+            for server in serverNodes { workers[server] = .spawned }
+            return serverNodes.map { .spawnServer(node: $0) } + [armTimer(timeouts.serverReadyMs)]
 
         case .spawnFailed(let node, let reason):
             workers[node] = .exited
-            return fail("\(describe(node)) could not be started: \(reason)")
+            return fail(.couldNotStart(worker(node), reason: reason))
 
         case .message(let node, let message):
             return receive(message, from: node)
 
         case .channelBroken(let node, let reason):
             guard workers[node] != .closing, workers[node] != .exited else { return [] }
-            return fail("lost the control channel of \(describe(node)) during \(phase.label): \(reason)")
+            return fail(.channelLost(worker(node), during: phase.label, reason: reason))
 
         case .exited(let node, let status):
             let wasExpected = workers[node] == .closing
             workers[node] = .exited
-            if case .finishing = phase { return finishIfAllExited() }
+            if phase.outcome != nil { return finishIfAllExited() }
             if wasExpected, phase == .betweenTrials, clientNodes.allSatisfy({ workers[$0] == .exited }) {
                 timerGeneration += 1
                 return [.trialEnded]
             }
             if wasExpected { return [] }
-            return fail("\(describe(node)) \(status) during \(phase.label)")
+            return fail(.exited(worker(node), status, during: phase.label))
 
         case .timerFired(let generation):
             guard generation == timerGeneration else { return [] }
             return timerFired()
 
         case .interrupt(let reason):
-            switch phase {
-            case .finishing, .done: return []
-            default: return finish(.interrupted(reason))
-            }
+            guard phase.outcome == nil else { return [] }
+            return finish(.interrupted(reason))
 
         case .nextTrial(let milliseconds):
             guard phase == .betweenTrials else { return [] }
@@ -111,85 +117,111 @@ public struct CellStateMachine: Sendable {
 
         case .endTrials:
             guard phase == .betweenTrials else { return [] }
-            phase = .collectingServer
-            return [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
+            return collectServers()
         }
     }
 
     // MARK: - Messages
 
-    private mutating func receive(_ message: ControlMessage, from node: String) -> [CellAction] {
+    private mutating func receive(_ message: WorkerMessage, from node: String) -> [CellAction] {
         guard let state = workers[node], state != .exited else { return [] }
         switch message {
         case .hello(let version, _):
             guard version == ControlCodec.protocolVersion else {
-                return fail("\(describe(node)) speaks control protocol \(version), this coordinator \(ControlCodec.protocolVersion): deploy the same barrage build everywhere")
+                return fail(.protocolMismatch(worker(node), worker: version, coordinator: ControlCodec.protocolVersion))
             }
             guard state == .spawned else { return [] }
             workers[node] = .greeted
             return [.sendSetup(node: node)]
 
-        case .ready(let report):
-            guard state == .greeted else { return [] }
+        case .serverReady(let report):
+            guard serverNodes.contains(node) else { return unexpected("serverReady", from: node) }
+            guard state == .greeted, phase == .startingServer else { return [] }
             workers[node] = .ready
-            if node == Self.serverNode, phase == .startingServer {
-                serverReady = report
-                phase = .startingClients
-                for client in clientNodes { workers[client] = .spawned }
-                return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
-            }
-            if phase == .startingClients, clientNodes.allSatisfy({ workers[$0] == .ready }) {
-                phase = .warmup
-                var warmup = timeouts.warmupMs
-                if case .trials(let settleMs) = mode, trialNumber > 1 { warmup = settleMs }
-                return clientNodes.map { .send(node: $0, .start) } + [armTimer(warmup)]
-            }
-            return []
+            serverReady[node] = report
+            guard serverNodes.allSatisfy({ workers[$0] == .ready }) else { return [] }
+            phase = .startingClients
+            for client in clientNodes { workers[client] = .spawned }
+            return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
 
-        case .marked(let index):
-            guard pendingAcks.contains(node) else { return [] }
-            pendingAcks.remove(node)
-            guard pendingAcks.isEmpty else { return [] }
-            if index == 1, phase == .openingWindow {
-                phase = .measuring
-                return [armTimer(measureMs)]
-            }
-            if index == 2, phase == .closingWindow {
-                phase = .collectingClients
-                pendingAcks = Set(clientNodes)
-                return clientNodes.map { .send(node: $0, .stop) } + [armTimer(timeouts.exchangeMs)]
-            }
-            return []
+        case .clientReady:
+            guard clientNodes.contains(node) else { return unexpected("clientReady", from: node) }
+            guard state == .greeted, phase == .startingClients else { return [] }
+            workers[node] = .ready
+            guard clientNodes.allSatisfy({ workers[$0] == .ready }) else { return [] }
+            phase = .warmup
+            var warmup = timeouts.warmupMs
+            if case .trials(let settleMs) = mode, trialNumber > 1 { warmup = settleMs }
+            return clientNodes.map { .send(node: $0, .start) } + [armTimer(warmup)]
+
+        case .marked(let edge):
+            return acknowledge(edge, from: node)
 
         case .clientResult(let result):
-            guard phase == .collectingClients, pendingAcks.contains(node) else { return [] }
+            guard case .collectingClients(var awaiting) = phase, awaiting.remove(node) != nil else { return [] }
             clientResults[node] = result
-            pendingAcks.remove(node)
             workers[node] = .closing
-            var actions: [CellAction] = [.closeControl(node: node)]
-            if pendingAcks.isEmpty, case .trials = mode {
-                // The server lives on; the trial ends once its clients have exited.
-                phase = .betweenTrials
-                actions.append(armTimer(timeouts.gracefulExitMs + timeouts.killMs))
-            } else if pendingAcks.isEmpty {
-                phase = .collectingServer
-                actions += [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
+            let closing = CellAction.closeControl(node: node)
+            guard awaiting.isEmpty else {
+                phase = .collectingClients(awaiting: awaiting)
+                return [closing]
             }
-            return actions
+            switch mode {
+            case .trials:
+                // The servers live on; the trial ends once its clients have exited.
+                phase = .betweenTrials
+                return [closing, armTimer(timeouts.gracefulExitMs + timeouts.killMs)]
+            case .single:
+                return [closing] + collectServers()
+            }
 
         case .serverResult(let result):
-            guard node == Self.serverNode else { return [] }
+            guard serverNodes.contains(node) else { return unexpected("serverResult", from: node) }
             // A failing server worker sends what it sampled before it says why; keep it.
-            serverResult = result
-            guard phase == .collectingServer else { return [] }
+            serverResults[node] = result
+            guard case .collectingServer(var awaiting) = phase, awaiting.remove(node) != nil else { return [] }
+            guard awaiting.isEmpty else {
+                phase = .collectingServer(awaiting: awaiting)
+                return []
+            }
             return finish(.ok)
 
         case .failed(let reason):
-            return fail("\(describe(node)) failed during \(phase.label): \(reason)")
+            return fail(.workerFailed(worker(node), during: phase.label, reason: reason))
 
-        case .progress, .building, .setupServer, .setupClient, .start, .mark, .stop, .heartbeat:
+        case .progress, .building:
+            // The driver's business (progress lines), not the cell's: it does not post them here.
             return []
         }
+    }
+
+    /// A `marked` ack: the window edge moves once every node owing one has answered.
+    private mutating func acknowledge(_ edge: WindowMark, from node: String) -> [CellAction] {
+        switch (edge, phase) {
+        case (.open, .openingWindow(var awaiting)):
+            guard awaiting.remove(node) != nil else { return [] }
+            guard awaiting.isEmpty else {
+                phase = .openingWindow(awaiting: awaiting)
+                return []
+            }
+            phase = .measuring
+            return [armTimer(measureMs)]
+        case (.close, .closingWindow(var awaiting)):
+            guard awaiting.remove(node) != nil else { return [] }
+            guard awaiting.isEmpty else {
+                phase = .closingWindow(awaiting: awaiting)
+                return []
+            }
+            phase = .collectingClients(awaiting: Set(clientNodes))
+            return clientNodes.map { .send(node: $0, .stop) } + [armTimer(timeouts.exchangeMs)]
+        case (.open, _), (.close, _):
+            // An ack for an edge this phase is not waiting for: a late one from before a failure.
+            return []
+        }
+    }
+
+    private mutating func unexpected(_ message: String, from node: String) -> [CellAction] {
+        fail(.unexpectedMessage(worker(node), message: message, during: phase.label))
     }
 
     // MARK: - Timers
@@ -199,60 +231,64 @@ public struct CellStateMachine: Sendable {
         case .idle, .done:
             return []
         case .startingServer:
-            return fail("\(describe(Self.serverNode)) was not ready within \(seconds(timeouts.serverReadyMs)): the system did not accept TCP connections (see its log)")
+            let late = serverNodes.filter { workers[$0] != .ready }.map(worker)
+            return fail(.serversNotReady(late, withinMs: timeouts.serverReadyMs))
         case .startingClients:
-            let late = clientNodes.filter { workers[$0] != .ready }.map(describe)
-            return fail("\(late.joined(separator: ", ")) not ready within \(seconds(timeouts.clientsReadyMs))")
+            let late = clientNodes.filter { workers[$0] != .ready }.map(worker)
+            return fail(.clientsNotReady(late, withinMs: timeouts.clientsReadyMs))
         case .warmup:
-            return openWindow(index: 1, next: .openingWindow)
+            return mark(.open)
         case .measuring:
-            return openWindow(index: 2, next: .closingWindow)
+            return mark(.close)
         case .betweenTrials:
-            let late = clientNodes.filter { workers[$0] != .exited }.map(describe)
-            return fail("\(late.joined(separator: ", ")) did not exit after trial \(trialNumber)")
-        case .openingWindow, .closingWindow, .collectingClients, .collectingServer:
-            let late = pendingAcks.sorted().map(describe)
-            return fail("\(late.joined(separator: ", ")) did not answer within \(seconds(timeouts.exchangeMs)) during \(phase.label)")
+            let late = clientNodes.filter { workers[$0] != .exited }.map(worker)
+            return fail(.didNotExit(late, trial: trialNumber))
+        case .openingWindow(let awaiting), .closingWindow(let awaiting), .collectingClients(let awaiting),
+             .collectingServer(let awaiting):
+            let late = awaiting.sorted().map(worker)
+            return fail(.noAnswer(late, withinMs: timeouts.exchangeMs, during: phase.label))
         case .finishing(let outcome):
-            if killed {
-                // SIGKILL went out and still no exit report: stop waiting, the driver reaps later.
-                phase = .done(outcome)
-                return [.finished(outcome)]
-            }
-            killed = true
+            phase = .killing(outcome)
             return liveNodes.map { .kill(node: $0) } + [armTimer(timeouts.killMs)]
+        case .killing(let outcome):
+            // SIGKILL went out and still no exit report: stop waiting, the driver reaps later.
+            phase = .done(outcome)
+            return [.finished(outcome)]
         }
     }
 
-    private mutating func openWindow(index: Int, next: CellPhase) -> [CellAction] {
-        phase = next
-        let everyone = [Self.serverNode] + clientNodes
-        pendingAcks = Set(everyone)
-        return everyone.map { .send(node: $0, .mark(index: index)) } + [armTimer(timeouts.exchangeMs)]
+    /// Sends `edge` to every worker, servers first, and waits for every ack.
+    private mutating func mark(_ edge: WindowMark) -> [CellAction] {
+        let everyone = serverNodes + clientNodes
+        switch edge {
+        case .open: phase = .openingWindow(awaiting: Set(everyone))
+        case .close: phase = .closingWindow(awaiting: Set(everyone))
+        }
+        return everyone.map { .send(node: $0, .mark(edge)) } + [armTimer(timeouts.exchangeMs)]
+    }
+
+    private mutating func collectServers() -> [CellAction] {
+        phase = .collectingServer(awaiting: Set(serverNodes))
+        return serverNodes.map { .send(node: $0, .stop) } + [armTimer(timeouts.exchangeMs)]
     }
 
     // MARK: - Ending
 
-    private mutating func fail(_ reason: String) -> [CellAction] {
-        switch phase {
-        case .finishing, .done:
-            return finishIfAllExited()
-        default:
-            return finish(.failed(reason))
-        }
+    private mutating func fail(_ failure: CellFailure) -> [CellAction] {
+        guard phase.outcome == nil else { return finishIfAllExited() }
+        return finish(.failed(failure))
     }
 
-    /// Closes every live control channel, clients before the server, and waits for the exits.
+    /// Closes every live control channel, clients before servers, and waits for the exits.
     private mutating func finish(_ outcome: CellOutcome) -> [CellAction] {
         phase = .finishing(outcome)
-        pendingAcks = []
         var actions: [CellAction] = []
-        for node in clientNodes + [Self.serverNode] {
+        for node in clientNodes + serverNodes {
             switch workers[node] {
             case .spawned, .greeted, .ready:
                 workers[node] = .closing
                 actions.append(.closeControl(node: node))
-            default:
+            case .notStarted, .closing, .exited, nil:
                 break
             }
         }
@@ -261,7 +297,7 @@ public struct CellStateMachine: Sendable {
     }
 
     private mutating func finishIfAllExited() -> [CellAction] {
-        guard case .finishing(let outcome) = phase, liveNodes.isEmpty else { return [] }
+        guard let outcome = phase.outcome, !isDone, liveNodes.isEmpty else { return [] }
         phase = .done(outcome)
         timerGeneration += 1
         return [.finished(outcome)]
@@ -272,11 +308,7 @@ public struct CellStateMachine: Sendable {
         return .startTimer(generation: timerGeneration, milliseconds: milliseconds)
     }
 
-    private func describe(_ node: String) -> String {
-        "\(node) on \(hosts[node] ?? "?")"
-    }
-
-    private func seconds(_ milliseconds: UInt64) -> String {
-        milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
+    private func worker(_ node: String) -> WorkerNode {
+        WorkerNode(name: node, host: hosts[node] ?? "?")
     }
 }

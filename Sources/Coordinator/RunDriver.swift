@@ -1,7 +1,9 @@
+import Digest
 import Glibc
 import Launch
 import Metrics
 import Report
+import Results
 import Topology
 import UV
 import Wire
@@ -130,8 +132,8 @@ public final class RunDriver {
     private func execute(_ action: CellAction) {
         let cell = plan.cells[cellIndex]
         switch action {
-        case .spawnServer:
-            spawn(node: CellStateMachine.serverNode, cell: cell)
+        case .spawnServer(let node):
+            spawn(node: node, cell: cell)
         case .spawnClients:
             for client in cell.clients {
                 // A trial after the first replaces the last trial's (exited) client workers.
@@ -183,30 +185,32 @@ public final class RunDriver {
                 },
                 onExit: { [unowned self] status in
                     guard self.cellIndex == index else { return }
-                    self.post(.exited(node: node, status: status.description))
+                    self.post(.exited(node: node, status: status))
                 })
         } catch {
             post(.spawnFailed(node: node, reason: "\(error)"))
         }
     }
 
-    private func received(_ message: ControlMessage, from node: String) {
+    private func received(_ message: WorkerMessage, from node: String) {
         switch message {
         case .progress(let report):
             progress.clientReported(node: node, report)
         case .building(let system):
             // Not the state machine's business: the server's ready deadline covers the build.
             buildingSystem = system
-        case .ready(let report):
+        case .serverReady(let report):
             if node == CellStateMachine.serverNode { serverProcessGroup = report.serverProcessGroup }
-            if let up = report.connectionsEstablished { progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: up)) }
             post(.message(node: node, message))
-        default:
+        case .clientReady(let report):
+            progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
+            post(.message(node: node, message))
+        case .hello, .marked, .clientResult, .serverResult, .failed:
             post(.message(node: node, message))
         }
     }
 
-    private func setupMessage(for node: String, cell: CellPlan) -> ControlMessage {
+    private func setupMessage(for node: String, cell: CellPlan) -> CoordinatorMessage {
         let workload = cell.workload
         if node == CellStateMachine.serverNode {
             let remote = options.remoteHosts[cell.server.host.name]
@@ -233,7 +237,7 @@ public final class RunDriver {
         if let total = currentRate { rate = total * Double(client.connections) / Double(totalConnections) }
         return .setupClient(ClientSetup(
             node: node, host: client.host.name, targetHost: Self.address(of: cell.server.host),
-            targetPort: machine?.serverReady?.port ?? cell.server.port, protocolKind: workload.protocolKind,
+            targetPort: machine?.serverReady[CellStateMachine.serverNode]?.port ?? cell.server.port, protocolKind: workload.protocolKind,
             call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
             concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
             requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
@@ -267,7 +271,7 @@ public final class RunDriver {
         let error: String?
         switch outcome {
         case .ok: (status, error) = (.ok, nil)
-        case .failed(let reason): (status, error) = (.failed, reason)
+        case .failed(let failure): (status, error) = (.failed, failure.description)
         case .interrupted(let reason): (status, error) = (.interrupted, reason)
         }
         let capacity = searchResult.map { capacityEntry(cell, $0) }
@@ -278,7 +282,7 @@ public final class RunDriver {
                   capacity: capacity)
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
-        let server = machine?.serverResult
+        let server = machine?.serverResults[CellStateMachine.serverNode]
         let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
         summary.cells.append(cellSummary)
         summary.noteProvenance(server: server, clients: clients, systemOrder: plan.topology.systems.map(\.name))

@@ -1,3 +1,4 @@
+import Control
 import Glibc
 import UV
 import Wire
@@ -9,14 +10,14 @@ public final class WorkerProcess {
     /// Node name ("server", "client-1", …).
     public let node: String
     private let process: Process
-    private let channel: ControlChannel
+    private let channel: ControlChannel<WorkerMessage, CoordinatorMessage>
     private var controlClosed = false
 
     /// Spawns the worker in its own session, so a Ctrl-C at the terminal reaches only the
     /// coordinator, which then stops workers in order.
     public init(loop: Loop, node: String, executable: String, arguments: [String] = ["worker"], logPath: String,
-                onMessage: @escaping (ControlMessage) -> Void,
-                onChannelEnd: @escaping (ControlChannel.End) -> Void,
+                onMessage: @escaping (WorkerMessage) -> Void,
+                onChannelEnd: @escaping (ControlChannelEnd) -> Void,
                 onExit: @escaping (ExitStatus) -> Void) throws {
         self.node = node
         let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -45,7 +46,7 @@ public final class WorkerProcess {
     }
 
     /// Sends one control message (ignored once the channel is closed).
-    public func send(_ message: ControlMessage) {
+    public func send(_ message: CoordinatorMessage) {
         guard !controlClosed else { return }
         channel.send(message)
     }

@@ -1,3 +1,5 @@
+import Metrics
+
 /// What the client worker drives, whatever the protocol: one loop's share of connections.
 ///
 /// Every call happens on the engine's own loop thread.
@@ -7,8 +9,8 @@ public protocol LoadEngine: AnyObject {
     func connect(completion: @escaping (Int, [String: UInt64]) -> Void)
     /// Starts sending on every connection.
     func start()
-    /// Opens (1) or closes (2) the measurement window.
-    func mark(index: Int)
+    /// Opens or closes the measurement window.
+    func mark(_ edge: WindowMark)
     /// Stops sending and closes every connection.
     func stop()
     /// Counters since load started and inside the window.

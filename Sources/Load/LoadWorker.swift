@@ -1,3 +1,4 @@
+import Metrics
 import UV
 
 /// The load of one libuv loop, whatever the protocol: `connections` connections, each a
@@ -431,9 +432,9 @@ public final class LoadWorker: LoadEngine {
         now > since ? now - since : 0
     }
 
-    /// Opens (1) or closes (2) the measurement window.
-    public func mark(index: Int) {
-        counters.mark(index: index, nowNs: clock.now())
+    /// Opens or closes the measurement window.
+    public func mark(_ edge: WindowMark) {
+        counters.mark(edge, nowNs: clock.now())
     }
 
     /// Stops sending: abandons every request (gRPC: resets every stream and says GOAWAY) and

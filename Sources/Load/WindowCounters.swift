@@ -80,9 +80,10 @@ public struct WindowCounters: Sendable {
         return index
     }
 
-    /// Opens (index 1) or closes (index 2) the window at `nowNs`.
-    public mutating func mark(index: Int, nowNs: UInt64) {
-        if index == 1 {
+    /// Opens or closes the window at `nowNs`.
+    public mutating func mark(_ edge: WindowMark, nowNs: UInt64) {
+        switch edge {
+        case .open:
             window = .open(openedNs: nowNs)
             requests = 0
             errors = [:]
@@ -90,8 +91,8 @@ public struct WindowCounters: Sendable {
             intervals = []
             lateSends = 0
             queuedSends = 0
-        } else if case .open = window {
-            window = .closed
+        case .close:
+            if case .open = window { window = .closed }
         }
     }
 

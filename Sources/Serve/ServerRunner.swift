@@ -13,11 +13,11 @@ import Wire
 public final class ServerRunner {
     /// What the runner tells its owner.
     public struct Callbacks {
-        public var ready: (ReadyReport) -> Void
+        public var ready: (ServerReadyReport) -> Void
         public var failed: (String) -> Void
         /// The recipe's `build` started.
         public var building: () -> Void
-        public init(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void,
+        public init(ready: @escaping (ServerReadyReport) -> Void, failed: @escaping (String) -> Void,
                     building: @escaping () -> Void = {}) {
             self.ready = ready
             self.failed = failed
@@ -210,7 +210,7 @@ public final class ServerRunner {
                 if error == nil {
                     self.takeSample()
                     self.state = .serving(server, ServingRecord(idleRssBytes: self.samples.last?.rssBytes, window: .unopened))
-                    self.callbacks.ready(ReadyReport(port: server.port, serverProcessGroup: server.pid))
+                    self.callbacks.ready(ServerReadyReport(port: server.port, serverProcessGroup: server.pid))
                 } else {
                     self.state = .starting(server, probe: nil, deadlineMs: deadlineMs)
                     try? self.probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
@@ -287,12 +287,14 @@ public final class ServerRunner {
         samples.append(sample)
     }
 
-    /// Marks a window edge: index 1 opens the window, any other closes it. Only a serving
-    /// system has a window.
-    public func mark(index: Int) {
+    /// Marks a window edge. Only a serving system has a window.
+    public func mark(_ edge: WindowMark) {
         takeSample()
         guard case .serving(let server, var record) = state else { return }
-        if index == 1 { record.window.open(at: clock()) } else { record.window.close(at: clock()) }
+        switch edge {
+        case .open: record.window.open(at: clock())
+        case .close: record.window.close(at: clock())
+        }
         state = .serving(server, record)
     }
 

@@ -1,8 +1,7 @@
 import ArgumentParser
-import Coordinator
 import Foundation
-import Metrics
 import Report
+import Results
 
 /// `barrage compare DIR_A DIR_B [DIR…]`: the cells of several runs side by side.
 struct CompareCommand: ParsableCommand {

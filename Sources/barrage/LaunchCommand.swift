@@ -4,6 +4,7 @@ import Coordinator
 import Foundation
 import Launch
 import Report
+import Results
 import Topology
 
 /// `barrage launch TOPOLOGY`: runs every cell and prints the comparison.

@@ -1,4 +1,5 @@
 import Coordinator
+import Digest
 import Foundation
 import Launch
 import Topology

@@ -1,8 +1,7 @@
 import ArgumentParser
-import Coordinator
 import Foundation
-import Metrics
 import Report
+import Results
 
 /// `barrage report DIR`: re-renders the comparison from a results directory's node files.
 struct ReportCommand: ParsableCommand {

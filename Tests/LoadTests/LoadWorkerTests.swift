@@ -21,10 +21,10 @@ private func run(_ generator: LoadWorker, on loop: Loop, windowMs: UInt64 = 300,
         result.up = up
         result.failures = failures
         generator.start()
-        generator.mark(index: 1)
+        generator.mark(.open)
         if let during { after(windowMs / 2, on: loop, during) }
         after(windowMs, on: loop) {
-            generator.mark(index: 2)
+            generator.mark(.close)
             result.counters = generator.counters
             result.connectionsUpAtEnd = generator.connectionsUp
             result.queuedSends = generator.counters.queuedSends

@@ -7,14 +7,14 @@ import Testing
         counters.success(latencyMicroseconds: 100, nowNs: 1)   // warmup
         counters.failure("timeout", nowNs: 2)                  // warmup
         counters.queuedSend()                                  // warmup
-        counters.mark(index: 1, nowNs: 10)
+        counters.mark(.open, nowNs: 10)
         counters.success(latencyMicroseconds: 200, nowNs: 11)
         counters.success(latencyMicroseconds: 300, nowNs: 12)
         counters.failure("connection", nowNs: 13)
         counters.lateSend()
         counters.queuedSend()
         counters.queuedSend()
-        counters.mark(index: 2, nowNs: 20)
+        counters.mark(.close, nowNs: 20)
         counters.success(latencyMicroseconds: 400, nowNs: 21)   // after the window
         counters.lateSend()
         #expect(counters.requests == 2)
@@ -30,7 +30,7 @@ import Testing
     @Test func theWindowIsCutIntoSecondsFromItsMark() {
         var counters = WindowCounters()
         let opened: UInt64 = 5_000_000_000
-        counters.mark(index: 1, nowNs: opened)
+        counters.mark(.open, nowNs: opened)
         counters.success(latencyMicroseconds: 100, nowNs: opened - 1)            // read the clock just before
         counters.success(latencyMicroseconds: 100, nowNs: opened + 999_999_999)  // still second 0
         counters.success(latencyMicroseconds: 9_000, nowNs: opened + 2_500_000_000)
@@ -44,8 +44,8 @@ import Testing
 
     @Test func threadsMergeOnce() {
         var a = WindowCounters(), b = WindowCounters()
-        a.mark(index: 1, nowNs: 0)
-        b.mark(index: 1, nowNs: 7)
+        a.mark(.open, nowNs: 0)
+        b.mark(.open, nowNs: 7)
         a.success(latencyMicroseconds: 10, nowNs: 1)
         b.success(latencyMicroseconds: 20, nowNs: 1_500_000_007)
         b.failure("timeout", nowNs: 8)

@@ -3,11 +3,10 @@ import Metrics
 @testable import Wire
 
 @Suite struct FrameDecoderTests {
-    let messages: [ControlMessage] = [
+    let messages: [WorkerMessage] = [
         .hello(version: ControlCodec.protocolVersion, pid: 4242),
-        .start,
-        .mark(index: 1),
-        .ready(ReadyReport(port: 8080, serverProcessGroup: 99)),
+        .marked(.open),
+        .serverReady(ServerReadyReport(port: 8080, serverProcessGroup: 99)),
         .failed(reason: "server exited with status 3"),
         .building(system: "grpc-go"),
         .clientResult(ClientNodeResult(
@@ -19,16 +18,16 @@ import Metrics
                 for v in [10, 250, 1000, 75_000] as [UInt64] { h.record(microseconds: v) }
                 return h
             }(), cpuSeconds: 0.5, rssPeakBytes: 12_000_000)),
-        .stop,
+        .progress(ProgressReport(requests: 7, errors: 1, connectionsUp: 9)),
     ]
 
     @Test func framesFedOneByteAtATimeDecodeInOrder() throws {
         let stream = messages.flatMap(ControlCodec.encode)
         var decoder = FrameDecoder()
-        var decoded: [ControlMessage] = []
+        var decoded: [WorkerMessage] = []
         for byte in stream {
             for frame in try decoder.feed(CollectionOfOne(byte)) {
-                decoded.append(try ControlCodec.decode(frame))
+                decoded.append(try ControlCodec.decode(WorkerMessage.self, from: frame))
             }
         }
         #expect(decoded == messages)
@@ -41,7 +40,7 @@ import Metrics
             var decoder = FrameDecoder()
             var frames = try decoder.feed(stream[0..<split])
             frames += try decoder.feed(stream[split...])
-            #expect(try frames.map(ControlCodec.decode) == messages, "split at \(split)")
+            #expect(try frames.map { try ControlCodec.decode(WorkerMessage.self, from: $0) } == messages, "split at \(split)")
         }
     }
 
@@ -53,7 +52,7 @@ import Metrics
 
     @Test func partialFrameStaysPending() throws {
         var decoder = FrameDecoder()
-        let frame = ControlCodec.encode(.start)
+        let frame = ControlCodec.encode(CoordinatorMessage.start)
         #expect(try decoder.feed(frame.dropLast()).isEmpty)
         #expect(decoder.pendingByteCount == frame.count - 1)
         #expect(try decoder.feed(frame.suffix(1)).count == 1)
@@ -67,20 +66,26 @@ import Metrics
     }
 
     @Test func junkPayloadFailsToDecodeWithoutCrashing() {
-        #expect(throws: (any Error).self) { _ = try ControlCodec.decode(Array("not json".utf8)) }
-        #expect(throws: (any Error).self) { _ = try ControlCodec.decode([0xff, 0x00, 0x12]) }
+        for junk in [Array("not json".utf8), [0xff, 0x00, 0x12]] {
+            #expect {
+                _ = try ControlCodec.decode(WorkerMessage.self, from: junk)
+            } throws: { error in
+                guard case ControlDecodeError.malformed(tag: nil, _) = error else { return false }
+                return "\(error)".hasPrefix("control frame is not a JSON object")
+            }
+        }
     }
 
     @Test func histogramSurvivesTheWire() throws {
         var h = LatencyHistogram()
         for v in 1...10_000 as ClosedRange<UInt64> { h.record(microseconds: v * 37) }
-        let message = ControlMessage.clientResult(ClientNodeResult(
+        let message = WorkerMessage.clientResult(ClientNodeResult(
             node: "c", host: "h", connectionsAsked: 1, connectionsEstablished: 1, connectFailures: [:],
             threads: 1, window: MeasurementWindow(startMs: 0, endMs: 1), requests: 1, errors: [:],
             histogram: h, cpuSeconds: 0, rssPeakBytes: 0))
         var decoder = FrameDecoder()
         let frames = try decoder.feed(ControlCodec.encode(message))
-        guard case .clientResult(let result) = try ControlCodec.decode(frames[0]) else {
+        guard case .clientResult(let result) = try ControlCodec.decode(WorkerMessage.self, from: frames[0]) else {
             Issue.record("wrong message kind")
             return
         }

@@ -1,6 +1,6 @@
+import Digest
 import Foundation
 import Metrics
-import Launch
 import Report
 import Wire
 

@@ -1,17 +1,14 @@
 import UV
 import Wire
 
-/// A worker's control channel: framed `ControlMessage`s read from one stream and written to
+/// A worker's control channel: framed control messages read from one stream and written to
 /// another (the worker's stdin/stdout, seen from either side).
-public final class ControlChannel {
-    /// How the channel ended.
-    public enum End: Equatable {
-        /// The peer closed it.
-        case closed
-        /// It carried something that is not a control stream, or a read failed.
-        case broken(String)
-    }
-
+///
+/// Typed by direction: the coordinator holds a `ControlChannel<WorkerMessage, CoordinatorMessage>`,
+/// the worker a `ControlChannel<CoordinatorMessage, WorkerMessage>`, so neither side can send
+/// the other's messages. In its own module, so the worker reaches it without linking the
+/// ssh and deploy code in Launch.
+public final class ControlChannel<Incoming: ControlMessage, Outgoing: ControlMessage> {
     private let input: UV.Stream
     private let output: UV.Stream
     private var decoder = FrameDecoder()
@@ -26,12 +23,12 @@ public final class ControlChannel {
     }
 
     /// Starts reading; `onMessage` gets each message in order, `onEnd` once at the end.
-    public func start(onMessage: @escaping (ControlMessage) -> Void, onEnd: @escaping (End) -> Void) throws {
+    public func start(onMessage: @escaping (Incoming) -> Void, onEnd: @escaping (ControlChannelEnd) -> Void) throws {
         try input.startReading(onData: { [unowned self] bytes in
             guard !self.ended else { return }
             do {
                 for frame in try self.decoder.feed(bytes) {
-                    onMessage(try ControlCodec.decode(frame))
+                    onMessage(try ControlCodec.decode(Incoming.self, from: frame))
                     if self.ended { return }
                 }
             } catch {
@@ -47,7 +44,7 @@ public final class ControlChannel {
     }
 
     /// Sends one message; a failed write surfaces as the channel's end on the reading side.
-    public func send(_ message: ControlMessage) {
+    public func send(_ message: Outgoing) {
         guard !output.isClosing else { return }
         pendingWrites += 1
         output.write(ControlCodec.encode(message)) { [weak self] _ in

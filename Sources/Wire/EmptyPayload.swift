@@ -1,0 +1,2 @@
+/// The payload of a control message that carries none: `{}` on the wire.
+struct EmptyPayload: Codable, Equatable {}

@@ -1,0 +1,27 @@
+import Metrics
+
+/// A message from a worker to the coordinator, on the worker's stdout.
+public enum WorkerMessage: ControlMessage {
+    /// First message of every worker. Its shape never changes, so that a coordinator and a
+    /// worker of different builds still read each other's version and say so.
+    case hello(version: Int, pid: Int32)
+    /// A server worker's system accepts connections.
+    case serverReady(ServerReadyReport)
+    /// A client worker attempted every connection.
+    case clientReady(ClientReadyReport)
+    /// The window edge of a `mark` was taken.
+    case marked(WindowMark)
+    /// A client worker's measurement, answering `stop`.
+    case clientResult(ClientNodeResult)
+    /// A server worker's samples, answering `stop` (or sent just before `failed`).
+    case serverResult(ServerNodeResult)
+    /// The worker cannot go on; `reason` is for the user.
+    case failed(reason: String)
+    /// Live figures for progress lines (clients, about once a second).
+    case progress(ProgressReport)
+    /// Server: the recipe's `build` is running (first use, or the recipe changed), so the
+    /// progress line can say why starting takes long; `serverReady` or `failed` still follows.
+    case building(system: String)
+
+    public static var direction: ControlDirection { .toCoordinator }
+}
