@@ -59,10 +59,10 @@ struct ServerRunnerTests {
         #expect(isAlive(pid) && isAlive(child))
 
         clock.ms = 2_000
-        runner.mark(index: 1)
+        runner.mark(.open)
         try Self.run(loop, forMs: 300)
         clock.ms = 5_000
-        runner.mark(index: 2)
+        runner.mark(.close)
         let result = runner.result(node: "server", host: "local")
         #expect(result.window == MeasurementWindow(startMs: 2_000, endMs: 5_000))
         // The ready sample, one at each mark and the result's, and the 20 ms timer's between.
@@ -250,7 +250,7 @@ final class FakeClock {
 
 /// What a runner reported; a ready or a failure stops the loop, so the test goes on.
 final class RunnerEvents {
-    var ready: [ReadyReport] = []
+    var ready: [ServerReadyReport] = []
     var failures: [String] = []
     var building = 0
     private let loop: Loop
