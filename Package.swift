@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

@@ -19,17 +19,17 @@ public enum CellEvent: Equatable, Sendable {
     case interrupt(reason: String)
     /// Between trials: run another one, with fresh clients, measuring this long.
     case nextTrial(measureMs: UInt64)
-    /// Between trials: no more trials; collect the server's samples and end the cell.
+    /// Between trials: no more trials; collect the servers' samples and end the cell.
     case endTrials
 }
 
 /// What the driver must do in answer to an event, in order.
 public enum CellAction: Equatable, Sendable {
-    /// Spawn the server worker (and later send it its setup).
-    case spawnServer
+    /// Spawn every server replica's worker (and later send each its setup).
+    case spawnServers
     /// Spawn every client worker.
     case spawnClients
-    /// Send this node its setup message (the driver builds it from the plan and the server's port).
+    /// Send this node its setup message (the driver builds it from the plan and the servers' ports).
     case sendSetup(node: String)
     /// Send a control message.
     case send(node: String, ControlMessage)

@@ -4,21 +4,20 @@ import Wire
 /// The life of one cell as a pure state machine: events in, actions out, no I/O.
 ///
 /// The driver (on the libuv loop) carries out the actions and feeds back what happens;
-/// tests drive it with fake events. Order of a healthy cell: server up → clients up
-/// (barrier) → warmup → mark 1 → measure → mark 2 → clients stop and report → server
-/// reports → every control channel closed → every worker exited.
+/// tests drive it with fake events. Order of a healthy cell: every server replica up →
+/// clients up (barrier) → warmup → mark 1 → measure → mark 2 → clients stop and report →
+/// servers report → every control channel closed → every worker exited.
 public struct CellStateMachine: Sendable {
-    /// Name of the server worker node.
-    public static let serverNode = "server"
-
     public private(set) var phase: CellPhase = .idle
-    /// Results gathered so far.
+    /// Results gathered so far, by node.
     public private(set) var clientResults: [String: ClientNodeResult] = [:]
-    public private(set) var serverResult: ServerNodeResult?
-    /// What the server worker said when ready (its port).
-    public private(set) var serverReady: ReadyReport?
+    public private(set) var serverResults: [String: ServerNodeResult] = [:]
+    /// What each server worker said when ready (its port), by node.
+    public private(set) var serversReady: [String: ReadyReport] = [:]
 
     private let hosts: [String: String]
+    /// The server replicas' nodes, in replica order.
+    public let serverNodes: [String]
     private let clientNodes: [String]
     private let timeouts: CellTimeouts
     private let mode: CellMode
@@ -32,14 +31,15 @@ public struct CellStateMachine: Sendable {
     /// True once SIGKILL went out in `finishing`: the next timer gives up waiting.
     private var killed = false
 
-    /// A cell with one server worker on `serverHost` and the named client workers.
-    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
-                mode: CellMode = .single) {
+    /// A cell with the named server workers (one per replica) and client workers.
+    public init(servers: [(node: String, host: String)], clients: [(node: String, host: String)],
+                timeouts: CellTimeouts, mode: CellMode = .single) {
         self.mode = mode
         self.measureMs = timeouts.measureMs
-        var hosts = [Self.serverNode: serverHost]
-        for client in clients { hosts[client.node] = client.host }
+        var hosts: [String: String] = [:]
+        for worker in servers + clients { hosts[worker.node] = worker.host }
         self.hosts = hosts
+        self.serverNodes = servers.map(\.node)
         self.clientNodes = clients.map(\.node)
         self.timeouts = timeouts
         self.workers = hosts.mapValues { _ in .notStarted }
@@ -53,7 +53,7 @@ public struct CellStateMachine: Sendable {
 
     /// Nodes whose processes may still be running.
     public var liveNodes: [String] {
-        ([Self.serverNode] + clientNodes).filter {
+        (serverNodes + clientNodes).filter {
             let state = workers[$0]
             return state != .notStarted && state != .exited
         }
@@ -65,8 +65,8 @@ public struct CellStateMachine: Sendable {
         case .begin:
             guard phase == .idle else { return [] }
             phase = .startingServer
-            workers[Self.serverNode] = .spawned
-            return [.spawnServer, armTimer(timeouts.serverReadyMs)]
+            for server in serverNodes { workers[server] = .spawned }
+            return [.spawnServers, armTimer(timeouts.serverReadyMs)]
 
         case .spawnFailed(let node, let reason):
             workers[node] = .exited
@@ -111,8 +111,7 @@ public struct CellStateMachine: Sendable {
 
         case .endTrials:
             guard phase == .betweenTrials else { return [] }
-            phase = .collectingServer
-            return [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
+            return collectServers()
         }
     }
 
@@ -121,7 +120,7 @@ public struct CellStateMachine: Sendable {
     private mutating func receive(_ message: ControlMessage, from node: String) -> [CellAction] {
         guard let state = workers[node], state != .exited else { return [] }
         switch message {
-        case .hello(let version, _):
+        case .hello(let version, _, _):
             guard version == ControlCodec.protocolVersion else {
                 return fail("\(describe(node)) speaks control protocol \(version), this coordinator \(ControlCodec.protocolVersion): deploy the same barrage build everywhere")
             }
@@ -132,8 +131,10 @@ public struct CellStateMachine: Sendable {
         case .ready(let report):
             guard state == .greeted else { return [] }
             workers[node] = .ready
-            if node == Self.serverNode, phase == .startingServer {
-                serverReady = report
+            if serverNodes.contains(node), phase == .startingServer {
+                serversReady[node] = report
+                // Clients start once every replica accepts: a client connects to all of them.
+                guard serverNodes.allSatisfy({ workers[$0] == .ready }) else { return [] }
                 phase = .startingClients
                 for client in clientNodes { workers[client] = .spawned }
                 return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
@@ -172,17 +173,17 @@ public struct CellStateMachine: Sendable {
                 phase = .betweenTrials
                 actions.append(armTimer(timeouts.gracefulExitMs + timeouts.killMs))
             } else if pendingAcks.isEmpty {
-                phase = .collectingServer
-                actions += [.send(node: Self.serverNode, .stop), armTimer(timeouts.exchangeMs)]
+                actions += collectServers()
             }
             return actions
 
         case .serverResult(let result):
-            guard node == Self.serverNode else { return [] }
+            guard serverNodes.contains(node) else { return [] }
             // A failing server worker sends what it sampled before it says why; keep it.
-            serverResult = result
-            guard phase == .collectingServer else { return [] }
-            return finish(.ok)
+            serverResults[node] = result
+            guard phase == .collectingServer, pendingAcks.contains(node) else { return [] }
+            pendingAcks.remove(node)
+            return pendingAcks.isEmpty ? finish(.ok) : []
 
         case .failed(let reason):
             return fail("\(describe(node)) failed during \(phase.label): \(reason)")
@@ -199,7 +200,8 @@ public struct CellStateMachine: Sendable {
         case .idle, .done:
             return []
         case .startingServer:
-            return fail("\(describe(Self.serverNode)) was not ready within \(seconds(timeouts.serverReadyMs)): the system did not accept TCP connections (see its log)")
+            let late = serverNodes.filter { workers[$0] != .ready }.map(describe)
+            return fail("\(late.joined(separator: ", ")) \(late.count == 1 ? "was" : "were") not ready within \(seconds(timeouts.serverReadyMs)): the system did not accept TCP connections (see its log)")
         case .startingClients:
             let late = clientNodes.filter { workers[$0] != .ready }.map(describe)
             return fail("\(late.joined(separator: ", ")) not ready within \(seconds(timeouts.clientsReadyMs))")
@@ -226,9 +228,16 @@ public struct CellStateMachine: Sendable {
 
     private mutating func openWindow(index: Int, next: CellPhase) -> [CellAction] {
         phase = next
-        let everyone = [Self.serverNode] + clientNodes
+        let everyone = serverNodes + clientNodes
         pendingAcks = Set(everyone)
         return everyone.map { .send(node: $0, .mark(index: index)) } + [armTimer(timeouts.exchangeMs)]
+    }
+
+    /// Asks every server replica for its samples.
+    private mutating func collectServers() -> [CellAction] {
+        phase = .collectingServer
+        pendingAcks = Set(serverNodes)
+        return serverNodes.map { .send(node: $0, .stop) } + [armTimer(timeouts.exchangeMs)]
     }
 
     // MARK: - Ending
@@ -242,12 +251,12 @@ public struct CellStateMachine: Sendable {
         }
     }
 
-    /// Closes every live control channel, clients before the server, and waits for the exits.
+    /// Closes every live control channel, clients before the servers, and waits for the exits.
     private mutating func finish(_ outcome: CellOutcome) -> [CellAction] {
         phase = .finishing(outcome)
         pendingAcks = []
         var actions: [CellAction] = []
-        for node in clientNodes + [Self.serverNode] {
+        for node in clientNodes + serverNodes {
             switch workers[node] {
             case .spawned, .greeted, .ready:
                 workers[node] = .closing

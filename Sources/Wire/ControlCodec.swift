@@ -3,7 +3,7 @@ import Foundation
 /// Encodes and decodes control messages as framed JSON, one message per frame.
 public enum ControlCodec {
     /// Bumped on any incompatible change; a worker with another version is refused.
-    public static let protocolVersion = 1
+    public static let protocolVersion = 2
 
     /// The frame for `message`.
     public static func encode(_ message: ControlMessage) -> [UInt8] {

@@ -22,8 +22,9 @@ public enum ControlMessage: Codable, Sendable, Equatable {
     case heartbeat
 
     // Worker → coordinator.
-    /// First message of every worker.
-    case hello(version: Int, pid: Int32)
+    /// First message of every worker, with the CPUs online on its host (the builtin server is
+    /// sized from a server host's).
+    case hello(version: Int, pid: Int32, cores: Int)
     /// Setup finished. Servers give the port they serve on and the server's process group.
     case ready(ReadyReport)
     case marked(index: Int)

@@ -8,7 +8,7 @@ import Wire
     let timeouts = CellTimeouts(warmupMs: 1000, measureMs: 5000)
 
     func machine() -> CellStateMachine {
-        CellStateMachine(serverHost: "local", clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
+        CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
     }
 
     func clientResult(_ node: String) -> ClientNodeResult {
@@ -17,7 +17,7 @@ import Wire
                          histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
-    let hello = ControlMessage.hello(version: ControlCodec.protocolVersion, pid: 1)
+    let hello = ControlMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
 
     func timerGeneration(_ actions: [CellAction]) -> Int? {
         for case .startTimer(let g, _) in actions { return g }
@@ -27,13 +27,13 @@ import Wire
     @Test func healthyCellRunsEveryPhaseInOrder() {
         var m = machine()
         var actions = m.handle(.begin)
-        #expect(actions.first == .spawnServer)
+        #expect(actions.first == .spawnServers)
         #expect(m.phase == .startingServer)
 
         #expect(m.handle(.message(node: "server", hello)) == [.sendSetup(node: "server")])
         actions = m.handle(.message(node: "server", .ready(ReadyReport(port: 9000, serverProcessGroup: 77))))
         #expect(actions.first == .spawnClients)
-        #expect(m.serverReady?.port == 9000)
+        #expect(m.serversReady["server"]?.port == 9000)
         #expect(m.phase == .startingClients)
 
         #expect(m.handle(.message(node: "client-1", hello)) == [.sendSetup(node: "client-1")])
@@ -74,7 +74,7 @@ import Wire
         #expect(m.handle(.exited(node: "server", status: "exited with status 0")) == [.finished(.ok)])
         #expect(m.isDone)
         #expect(m.clientResults.count == 2)
-        #expect(m.serverResult != nil)
+        #expect(m.serverResults["server"] != nil)
     }
 
     @Test func clientKilledMidMeasurementFailsTheCellNamingIt() {
@@ -149,7 +149,7 @@ import Wire
     @Test func protocolVersionMismatchIsRefused() {
         var m = machine()
         _ = m.handle(.begin)
-        _ = m.handle(.message(node: "server", .hello(version: 99, pid: 1)))
+        _ = m.handle(.message(node: "server", .hello(version: 99, pid: 1, cores: 2)))
         guard case .finishing(.failed(let reason)) = m.phase else { Issue.record("accepted"); return }
         #expect(reason.contains("control protocol 99"))
     }

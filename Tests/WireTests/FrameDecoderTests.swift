@@ -4,7 +4,7 @@ import Metrics
 
 @Suite struct FrameDecoderTests {
     let messages: [ControlMessage] = [
-        .hello(version: ControlCodec.protocolVersion, pid: 4242),
+        .hello(version: ControlCodec.protocolVersion, pid: 4242, cores: 8),
         .start,
         .mark(index: 1),
         .ready(ReadyReport(port: 8080, serverProcessGroup: 99)),
