@@ -56,7 +56,7 @@ let package = Package(
         // A run's results folder, written by the coordinator and read by `report` and `compare`,
         // which so do not link the control plane.
         .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),
-        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Digest", "UV"]),
+        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
             "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Metrics", "Report", "Topology", "Wire"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

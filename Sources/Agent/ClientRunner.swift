@@ -38,8 +38,10 @@ final class ClientRunner {
         replies = try Mailbox(loop: loop) { [unowned self] message in self.received(message.0, message.1) }
         let shares = Self.split(setup.connections, over: max(1, setup.threads))
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
+        var first = 0
         for (index, connections) in shares.enumerated() {
-            let make = Self.engineFactory(setup, connections: connections, thread: index)
+            let make = Self.engineFactory(setup, connections: connections, thread: index, firstConnection: first)
+            first += connections
             threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
         }
     }
@@ -51,21 +53,27 @@ final class ClientRunner {
 
     /// Builds, on a load thread, the engine for its share of `setup`: one protocol-agnostic
     /// worker whatever the protocol, its connections spread over source addresses when one
-    /// address would run out of ports.
-    static func engineFactory(_ setup: ClientSetup, connections: Int, thread: Int) -> (Loop) throws -> any LoadEngine {
+    /// address would run out of ports. `firstConnection` is the worker-wide number of the
+    /// thread's first connection: the thread starts its round-robin over the targets there,
+    /// so the worker's connections as a whole take the targets in turn.
+    static func engineFactory(_ setup: ClientSetup, connections: Int, thread: Int,
+                              firstConnection: Int) -> (Loop) throws -> any LoadEngine {
         let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
         let protocolKind: LoadProtocol
         switch setup.protocolKind {
         case .tcpEcho: protocolKind = .tcpEcho
         case .grpc: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
         }
+        let targets = setup.targets.map { LoadWorker.Target(host: $0.host, port: $0.port) }
+        let offset = targets.isEmpty ? 0 : firstConnection % targets.count
         let parameters = LoadWorker.Parameters(
-            targetHost: setup.targetHost, targetPort: setup.targetPort, connections: connections,
+            targets: Array(targets[offset...] + targets[..<offset]), connections: connections,
             payloadBytes: setup.payloadBytes, protocolKind: protocolKind,
             concurrency: protocolKind == .tcpEcho ? 1 : setup.concurrency,
             ratePerSecond: setup.ratePerSecond.map { $0 * share },
             requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
-            sourceAddresses: SourceAddresses.forTarget(setup.targetHost, connections: connections, thread: thread),
+            sourceAddresses: SourceAddresses.forTarget(setup.targets.first?.host ?? "", connections: connections,
+                                                       thread: thread),
             path: setup.path)
         return { loop in try LoadWorker(loop: loop, parameters: parameters) }
     }
@@ -144,7 +152,7 @@ final class ClientRunner {
             pending = .none
             if established == 0 {
                 let reasons = connectFailures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-                failed("no connection to \(setup.targetHost):\(setup.targetPort) could be made (\(reasons))")
+                failed("no connection to \(setup.targetsDescription) could be made (\(reasons))")
             } else {
                 latestProgress = [:]
                 ready(ClientReadyReport(connectionsEstablished: established, connectFailures: connectFailures))

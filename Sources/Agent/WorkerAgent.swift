@@ -81,7 +81,8 @@ public final class WorkerAgent {
                               case .broken(let why): self.shutDown(reason: why)
                               }
                           })
-        channel.send(.hello(version: ControlCodec.protocolVersion, pid: getpid()))
+        channel.send(.hello(version: ControlCodec.protocolVersion, pid: getpid(),
+                            cores: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))))
     }
 
     private func receive(_ message: CoordinatorMessage) {
@@ -146,7 +147,7 @@ public final class WorkerAgent {
     }
 
     private func startClient(_ setup: ClientSetup) {
-        StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetHost):\(setup.targetPort)\n")
+        StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetsDescription)\n")
         let limits = ResourceLimits.raiseOpenFilesToHardLimit()
         if UInt64(setup.connections) + 64 > limits.soft {
             channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))

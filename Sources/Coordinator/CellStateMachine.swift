@@ -126,7 +126,7 @@ public struct CellStateMachine: Sendable {
     private mutating func receive(_ message: WorkerMessage, from node: String) -> [CellAction] {
         guard let state = workers[node], state != .exited else { return [] }
         switch message {
-        case .hello(let version, _):
+        case .hello(let version, _, _):
             guard version == ControlCodec.protocolVersion else {
                 return fail(.protocolMismatch(worker(node), worker: version, coordinator: ControlCodec.protocolVersion))
             }

@@ -11,8 +11,10 @@ import Wire
 /// Carries out a plan on one libuv loop: cell after cell, each through its
 /// `CellStateMachine`, writing each cell's results as it ends.
 ///
-/// This is the only place where the run's I/O happens; every decision is the state
-/// machine's. Events are queued and handled one at a time, so an action that fails
+/// This is the only place where the run's I/O happens; what happens when is the state
+/// machine's decision, what each worker is told the `SetupBuilder`'s. Workers start through a
+/// `WorkerLauncher` and time comes from a `RunClock`, so tests run it against fake workers in
+/// virtual time. Events are queued and handled one at a time, so an action that fails
 /// synchronously (a spawn) feeds back without re-entering the machine.
 public final class RunDriver {
     /// How the whole run ended.
@@ -22,23 +24,30 @@ public final class RunDriver {
     private let options: RunOptions
     private let loop: Loop
     private let results: ResultsDirectory
-    private let cellTimer: Timer
-    private let progressTimer: Timer
-    private let nextCellTimer: Timer
+    private let builder: SetupBuilder
+    private let launcher: any WorkerLauncher
+    private let clock: any RunClock
+    private let cellTimer: any RunTimer
+    private let progressTimer: any RunTimer
+    private let nextCellTimer: any RunTimer
     private let interruptSignal: Signal
     private let terminateSignal: Signal
     private var progress: ProgressPrinter
 
     private var cellIndex = -1
     private var machine: CellStateMachine?
-    private var workers: [String: WorkerProcess] = [:]
-    private var serverProcessGroup: Int32?
-    /// The system whose recipe the server worker said it is building, this cell.
+    private var workers: [String: any WorkerHandle] = [:]
+    /// Each local server replica's process group (the system under test), by node.
+    private var serverProcessGroups: [String: Int32] = [:]
+    /// The CPUs online on each worker's host, as its `hello` said, by node.
+    private var hostCores: [String: Int] = [:]
+    /// The system whose recipe a server worker said it is building, this cell.
     private var buildingSystem: String?
     private var queue: [CellEvent] = []
     private var draining = false
     private var interruption: String?
-    private var builtContainers: Set<String> = []
+    /// `host container` of every recipe some replica was asked to build: each host builds once.
+    private var builtRecipes: Set<String> = []
     /// The open-loop rate this cell's clients are set up with (a search changes it per trial).
     private var currentRate: Double?
     /// The running capacity search of a `rate: search` cell.
@@ -46,19 +55,28 @@ public final class RunDriver {
     /// What the search found, once it ended.
     private var searchResult: CapacitySearch.Result?
 
-    public init(plan: Plan, options: RunOptions) throws {
+    /// A driver for `plan`. `launcher` and `clock` default to the real ones on the driver's
+    /// loop (workers as processes, libuv timers); tests give fakes. The clock is made first.
+    public init(plan: Plan, options: RunOptions, launcher: ((Loop) -> any WorkerLauncher)? = nil,
+                clock: ((Loop) -> any RunClock)? = nil) throws {
         self.plan = plan
         self.options = options
         loop = try Loop()
         results = try ResultsDirectory(path: options.resultsPath, topologyText: options.topologyText)
-        cellTimer = try Timer(loop: loop)
-        progressTimer = try Timer(loop: loop)
-        nextCellTimer = try Timer(loop: loop)
+        builder = SetupBuilder(containersDirectory: options.containersDirectory,
+                               buildCacheDirectory: options.buildCacheDirectory,
+                               remoteRecipes: options.remoteHosts.mapValues(\.recipes))
+        self.clock = clock?(loop) ?? LoopClock(loop: loop)
+        self.launcher = launcher?(loop) ?? ProcessLauncher(loop: loop, options: options)
+        cellTimer = try self.clock.makeTimer()
+        progressTimer = try self.clock.makeTimer()
+        nextCellTimer = try self.clock.makeTimer()
         interruptSignal = try Signal(loop: loop)
         terminateSignal = try Signal(loop: loop)
         progress = ProgressPrinter(quiet: options.quiet, cellCount: plan.cells.count)
         summary = RunSummary(barrage: BarrageVersion.current, topology: plan.topology.name,
-                             started: Self.timestamp(), status: .ok, cells: [],
+                             started: UTCTimestamp.text(secondsSinceEpoch: self.clock.secondsSinceEpoch()),
+                             status: .ok, cells: [],
                              barrageCommit: SourceCommit.of(executable: options.selfExecutable),
                              topologySHA256: SHA256.hex(Array(options.topologyText.utf8)))
         summary.decisionLoadPerSecond = plan.topology.decision?.loadPerSecond
@@ -89,11 +107,8 @@ public final class RunDriver {
             return
         }
         let cell = plan.cells[cellIndex]
-        var timeouts = CellTimeouts(
-            warmupMs: UInt64(cell.workload.warmupMilliseconds),
-            measureMs: UInt64(cell.workload.durationMilliseconds),
-            serverReadyMs: builtContainers.contains(cell.system.container) || cell.system.isBuiltin ? 60_000 : 900_000)
-        var mode = CellMode.single
+        let unbuilt = cell.servers.contains { !builtRecipes.contains(recipeKey(cell, $0)) }
+        let (timeouts, mode) = builder.schedule(for: cell, unbuilt: unbuilt)
         currentRate = cell.rate.offeredPerSecond
         search = nil
         searchResult = nil
@@ -101,13 +116,12 @@ public final class RunDriver {
             var capacitySearch = CapacitySearch(settings: settings)
             if case .trial(let rate) = capacitySearch.start() { currentRate = rate }
             search = capacitySearch
-            timeouts.measureMs = UInt64(settings.trialMilliseconds)
-            mode = .trials(settleMs: UInt64(SearchSettings.trialSettleMilliseconds))
         }
-        machine = CellStateMachine(serverHost: cell.server.host.name,
+        machine = CellStateMachine(servers: cell.servers.map { ($0.name, $0.host.name) },
                                    clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts, mode: mode)
         workers = [:]
-        serverProcessGroup = nil
+        serverProcessGroups = [:]
+        hostCores = [:]
         buildingSystem = nil
         progress.cellStarted(number: cellIndex + 1, label: cell.label, connections: cell.connections,
                              warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
@@ -133,24 +147,24 @@ public final class RunDriver {
         let cell = plan.cells[cellIndex]
         switch action {
         case .spawnServer(let node):
-            spawn(node: node, cell: cell)
+            if let server = cell.servers.first(where: { $0.name == node }) { spawn(node: node, host: server.host, cell: cell) }
         case .spawnClients:
             for client in cell.clients {
                 // A trial after the first replaces the last trial's (exited) client workers.
                 workers.removeValue(forKey: client.name)?.release()
-                spawn(node: client.name, cell: cell)
+                spawn(node: client.name, host: client.host, cell: cell)
             }
         case .sendSetup(let node):
-            workers[node]?.send(setupMessage(for: node, cell: cell))
+            if let message = setupMessage(for: node, cell: cell) { workers[node]?.send(message) }
         case .send(let node, let message):
             workers[node]?.send(message)
         case .startTimer(let generation, let milliseconds):
-            try? cellTimer.start(after: milliseconds) { [unowned self] in self.post(.timerFired(generation: generation)) }
+            try? cellTimer.start(after: milliseconds, repeat: 0) { [unowned self] in self.post(.timerFired(generation: generation)) }
         case .closeControl(let node):
             workers[node]?.closeControl()
         case .kill(let node):
             workers[node]?.kill(SIGKILL)
-            if node == CellStateMachine.serverNode { killServerGroup() }
+            killServerGroup(of: node)
         case .trialEnded:
             trialEnded(cell)
         case .finished(let outcome):
@@ -159,34 +173,27 @@ public final class RunDriver {
         }
     }
 
-    private func spawn(node: String, cell: CellPlan) {
+    private func spawn(node: String, host: Host, cell: CellPlan) {
         let index = cellIndex
-        let host = node == CellStateMachine.serverNode ? cell.server.host : cell.clients.first { $0.name == node }!.host
-        var executable = options.selfExecutable
-        var arguments = ["worker"]
-        if let remote = options.remoteHosts[host.name] {
-            executable = options.sshExecutable
-            arguments = remote.workerArguments
-        }
         do {
-            // Each trial's clients are new processes: one log each, beside the server's one.
+            // Each trial's clients are new processes: one log each, beside the servers' ones.
             let trial = machine?.trialNumber ?? 1
-            let logName = search != nil && node != CellStateMachine.serverNode && trial > 1 ? "\(node)-trial\(trial)" : node
+            let isServer = cell.servers.contains { $0.name == node }
+            let logName = search != nil && !isServer && trial > 1 ? "\(node)-trial\(trial)" : node
             let log = try results.logPath(cell: cell.id, node: logName)
-            workers[node] = try WorkerProcess(
-                loop: loop, node: node, executable: executable, arguments: arguments, logPath: log,
-                onMessage: { [unowned self] message in
+            workers[node] = try launcher.launch(node: node, host: host, logPath: log, events: WorkerEvents(
+                message: { [unowned self] message in
                     guard self.cellIndex == index else { return }
                     self.received(message, from: node)
                 },
-                onChannelEnd: { [unowned self] end in
+                channelEnded: { [unowned self] end in
                     guard self.cellIndex == index, case .broken(let reason) = end else { return }
                     self.post(.channelBroken(node: node, reason: reason))
                 },
-                onExit: { [unowned self] status in
+                exited: { [unowned self] status in
                     guard self.cellIndex == index else { return }
                     self.post(.exited(node: node, status: status))
-                })
+                }))
         } catch {
             post(.spawnFailed(node: node, reason: "\(error)"))
         }
@@ -199,72 +206,56 @@ public final class RunDriver {
         case .building(let system):
             // Not the state machine's business: the server's ready deadline covers the build.
             buildingSystem = system
+        case .hello(_, _, let cores):
+            hostCores[node] = cores
+            post(.message(node: node, message))
         case .serverReady(let report):
-            if node == CellStateMachine.serverNode { serverProcessGroup = report.serverProcessGroup }
+            serverProcessGroups[node] = report.serverProcessGroup
             post(.message(node: node, message))
         case .clientReady(let report):
             progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
             post(.message(node: node, message))
-        case .hello, .marked, .clientResult, .serverResult, .failed:
+        case .marked, .clientResult, .serverResult, .failed:
             post(.message(node: node, message))
         }
     }
 
-    private func setupMessage(for node: String, cell: CellPlan) -> CoordinatorMessage {
-        let workload = cell.workload
-        if node == CellStateMachine.serverNode {
-            let remote = options.remoteHosts[cell.server.host.name]
-            var container = cell.system.isBuiltin ? "builtin" : "\(options.containersDirectory)/\(cell.system.container)"
-            var buildDirectory = "\(options.buildCacheDirectory)/\(cell.system.container)"
-            if let remote {
-                // Relative to the remote worker's working directory, its home.
-                if let hash = remote.recipes[cell.system.container] {
-                    container = Deployer.remoteRecipe(hash: hash, name: cell.system.container)
-                }
-                buildDirectory = ".cache/barrage/build/\(cell.system.container)"
-            }
-            let runBuild = builtContainers.insert(cell.system.container).inserted
-            return .setupServer(ServerSetup(
-                node: node, host: cell.server.host.name, system: cell.system.name, container: container,
-                protocolKind: workload.protocolKind, bindHost: Self.bindHost(cell.server.host),
-                port: cell.server.port, environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
-                buildDirectory: buildDirectory, runBuild: runBuild,
-                readyTimeoutMs: 60_000, sampleIntervalMs: 100, cellID: cell.id, limits: cell.limits))
+    /// What `SetupBuilder` says `node` is told; nil for a node not in the cell.
+    private func setupMessage(for node: String, cell: CellPlan) -> CoordinatorMessage? {
+        if let server = cell.servers.first(where: { $0.name == node }) {
+            let runBuild = builtRecipes.insert(recipeKey(cell, server)).inserted
+            return .setupServer(builder.serverSetup(server, cell: cell, hostCores: hostCores[node] ?? 1, runBuild: runBuild))
         }
-        let client = cell.clients.first { $0.name == node }!
-        let totalConnections = max(1, cell.connections)
-        var rate: Double?
-        if let total = currentRate { rate = total * Double(client.connections) / Double(totalConnections) }
-        return .setupClient(ClientSetup(
-            node: node, host: client.host.name, targetHost: Self.address(of: cell.server.host),
-            targetPort: machine?.serverReady[CellStateMachine.serverNode]?.port ?? cell.server.port, protocolKind: workload.protocolKind,
-            call: workload.call, payloadBytes: workload.payloadBytes, connections: client.connections,
-            concurrency: workload.concurrency, threads: client.threads, ratePerSecond: rate,
-            requestTimeoutMs: 10_000, connectTimeoutMs: 10_000))
+        let ports = (machine?.serverReady ?? [:]).compactMapValues(\.port)
+        let targets = SetupBuilder.targets(of: cell, readyPorts: ports)
+        return builder.clientSetups(for: cell, targets: targets, ratePerSecond: currentRate)
+            .first { $0.node == node }
+            .map { .setupClient($0) }
     }
 
-    /// Where clients reach a server on `host`.
-    /// Where the server listens: loopback on this machine unless the host has an `address`
-    /// (clients elsewhere reach it there), every interface on an ssh host.
-    static func bindHost(_ host: Host) -> String {
-        host.isLocal && host.address == nil ? "127.0.0.1" : "0.0.0.0"
+    /// Which recipe build a replica stands for: each host builds each recipe once per run.
+    private func recipeKey(_ cell: CellPlan, _ server: ServerProcess) -> String {
+        "\(server.host.name) \(cell.system.container)"
     }
 
-    static func address(of host: Host) -> String {
-        if let address = host.address { return address }
-        return host.ssh?.host ?? "127.0.0.1"
+    /// SIGKILLs the system under test's process group of server `node` — on this machine
+    /// only; a remote one is its worker's to kill when the ssh session ends.
+    private func killServerGroup(of node: String) {
+        guard cellIndex < plan.cells.count,
+              let server = plan.cells[cellIndex].servers.first(where: { $0.name == node }),
+              options.remoteHosts[server.host.name] == nil,
+              let group = serverProcessGroups[node], group > 0 else { return }
+        Glibc.kill(-group, SIGKILL)
     }
 
-    /// SIGKILLs the system under test's process group — on this machine only; a remote one is
-    /// its worker's to kill when the ssh session ends.
-    private func killServerGroup() {
-        guard cellIndex < plan.cells.count, options.remoteHosts[plan.cells[cellIndex].server.host.name] == nil else { return }
-        if let group = serverProcessGroup, group > 0 { Glibc.kill(-group, SIGKILL) }
+    /// SIGKILLs every local replica's system under test.
+    private func killServerGroups() {
+        for node in serverProcessGroups.keys { killServerGroup(of: node) }
     }
 
     private func finishCell(_ cell: CellPlan, outcome: CellOutcome) {
         // Whatever the workers did, the system under test must not outlive its cell.
-        killServerGroup()
+        killServerGroups()
         for worker in workers.values { worker.release() }
         workers = [:]
         let status: CellStatus
@@ -282,13 +273,19 @@ public final class RunDriver {
                   capacity: capacity)
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
-        let server = machine?.serverResults[CellStateMachine.serverNode]
-        let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
+        let servers = cell.servers.compactMap { machine?.serverResults[$0.name] }
+        // Until the aggregator takes every replica (`summarize(record:servers:clients:)`), the
+        // cell's `server` figures are the first replica's; each replica's node file is written.
+        var cellSummary = CellAggregator.summarize(record: record, server: servers.first, clients: clients)
+        cellSummary.replicas = cell.replicas
         summary.cells.append(cellSummary)
-        summary.noteProvenance(server: server, clients: clients, systemOrder: plan.topology.systems.map(\.name))
+        summary.noteProvenance(server: servers.first, clients: clients, systemOrder: plan.topology.systems.map(\.name))
+        for other in servers.dropFirst() {
+            summary.noteProvenance(server: other, clients: [], systemOrder: plan.topology.systems.map(\.name))
+        }
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
         do {
-            try results.writeCell(record: record, server: server, clients: clients)
+            try results.writeCell(record: record, servers: servers, clients: clients)
             try results.writeSummary(summary)
         } catch {
             StandardError.write("barrage: could not write results of \(cell.id) to \(results.path): \(error)\n")
@@ -296,7 +293,7 @@ public final class RunDriver {
         progress.cellEnded(cellSummary)
         machine = nil
         // Leave the event drain before the next cell starts.
-        try? nextCellTimer.start(after: 0) { [unowned self] in self.startNextCell() }
+        try? nextCellTimer.start(after: 0, repeat: 0) { [unowned self] in self.startNextCell() }
     }
 
     // MARK: - Capacity search
@@ -349,7 +346,7 @@ public final class RunDriver {
             // A second Ctrl-C: no more waiting for graceful exits.
             StandardError.write("\nbarrage: killing every worker now\n")
             for worker in workers.values { worker.kill(SIGKILL) }
-            killServerGroup()
+            killServerGroups()
             return
         }
         interruption = reason
@@ -377,15 +374,5 @@ public final class RunDriver {
     static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {
         if interrupted { return .interrupted }
         return cells.allSatisfy { $0.status == .ok } ? .ok : .failed
-    }
-
-    /// Now, as `2026-11-25T08:00:00Z`.
-    static func timestamp() -> String {
-        var now = time(nil)
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

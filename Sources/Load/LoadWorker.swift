@@ -24,10 +24,9 @@ import UV
 public final class LoadWorker: LoadEngine {
     /// What to drive.
     public struct Parameters {
-        /// The server: a numeric IPv4/IPv6 address (or "localhost"); there is no DNS.
-        public var targetHost: String
-        /// The server's port.
-        public var targetPort: Int
+        /// The servers, one or more replicas: connection `i` goes to `targets[i % count]`, so
+        /// the connections spread evenly over them (round-robin per connection).
+        public var targets: [Target]
         /// Connections this worker opens.
         public var connections: Int
         /// Bytes in a request: the tcp-echo payload, or the request's `bench.Payload.body`.
@@ -57,12 +56,11 @@ public final class LoadWorker: LoadEngine {
 
         /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
         /// connection from the kernel's choice of address.
-        public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
+        public init(targets: [Target], connections: Int, payloadBytes: Int,
                     protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
                     requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
                     path: String? = nil, clock: LoadClock = .monotonic) {
-            self.targetHost = targetHost
-            self.targetPort = targetPort
+            self.targets = targets
             self.connections = connections
             self.payloadBytes = payloadBytes
             self.protocolKind = protocolKind
@@ -73,6 +71,31 @@ public final class LoadWorker: LoadEngine {
             self.sourceAddresses = sourceAddresses
             self.path = path
             self.clock = clock
+        }
+
+        /// Everything to drive against one server.
+        public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
+                    protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
+                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
+                    path: String? = nil, clock: LoadClock = .monotonic) {
+            self.init(targets: [Target(host: targetHost, port: targetPort)], connections: connections,
+                      payloadBytes: payloadBytes, protocolKind: protocolKind, concurrency: concurrency,
+                      ratePerSecond: ratePerSecond, requestTimeoutMs: requestTimeoutMs,
+                      connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses, path: path, clock: clock)
+        }
+    }
+
+    /// One server a worker connects to.
+    public struct Target: Sendable, Equatable {
+        /// A numeric IPv4/IPv6 address (or "localhost"); there is no DNS.
+        public var host: String
+        /// Its port.
+        public var port: Int
+
+        /// A server at `host`:`port`.
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
         }
     }
 
@@ -116,6 +139,7 @@ public final class LoadWorker: LoadEngine {
     /// if its timers cannot be created. Nothing connects until `connect`.
     public init(loop: Loop, parameters: Parameters) throws {
         guard parameters.connections >= 0 else { throw LoadError.invalidParameter("connections < 0") }
+        guard let first = parameters.targets.first else { throw LoadError.invalidParameter("no target") }
         guard parameters.concurrency >= 1, parameters.concurrency <= 1 << 16 else {
             throw LoadError.invalidParameter("concurrency must be 1...65536")
         }
@@ -135,10 +159,12 @@ public final class LoadWorker: LoadEngine {
             }
             kind = .echo(EchoPayload(count: parameters.payloadBytes))
         case .grpc(let call):
-            let host = parameters.targetHost.contains(":") && !parameters.targetHost.hasPrefix("[")
-                ? "[\(parameters.targetHost)]" : parameters.targetHost
+            // One template for every connection: with several replicas the `:authority` names the
+            // first (servers under test answer whatever it says; a per-target copy would cost
+            // a template per replica for nothing).
+            let host = first.host.contains(":") && !first.host.hasPrefix("[") ? "[\(first.host)]" : first.host
             let template = GRPCRequestTemplate(call: call, path: parameters.path,
-                                               authority: "\(host):\(parameters.targetPort)",
+                                               authority: "\(host):\(first.port)",
                                                payloadBytes: parameters.payloadBytes)
             kind = .grpc(template, GRPCSessionCallbacks(concurrency: parameters.concurrency),
                          concurrency: parameters.concurrency)
@@ -189,7 +215,8 @@ public final class LoadWorker: LoadEngine {
                 nextSourceAddress &+= 1
                 try tcp.bind(host: source, port: 0)
             }
-            try tcp.connect(host: parameters.targetHost, port: parameters.targetPort) { [unowned self] error in
+            let target = parameters.targets[connection.index % parameters.targets.count]
+            try tcp.connect(host: target.host, port: target.port) { [unowned self] error in
                 self.tcpConnected(connection, generation: generation, error: error)
             }
         } catch {

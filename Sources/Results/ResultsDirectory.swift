@@ -54,12 +54,12 @@ public final class ResultsDirectory {
         return "\(path)/logs/\(cell)/\(node).log"
     }
 
-    /// Writes one cell's raw node files and its record.
-    public func writeCell(record: CellRecord, server: ServerNodeResult?, clients: [ClientNodeResult]) throws {
+    /// Writes one cell's raw node files (one per server replica and client) and its record.
+    public func writeCell(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) throws {
         let folder = "nodes/\(record.id)"
         try FileManager.default.createDirectory(atPath: "\(path)/\(folder)", withIntermediateDirectories: true)
         try write(Self.encoder.encode(record), to: "\(folder)/cell.json")
-        if let server { try write(Self.encoder.encode(server), to: "\(folder)/\(server.node).json") }
+        for server in servers { try write(Self.encoder.encode(server), to: "\(folder)/\(server.node).json") }
         for client in clients { try write(Self.encoder.encode(client), to: "\(folder)/\(client.node).json") }
         histograms[record.id] = ResultsReader.merged(clients)
     }

@@ -153,7 +153,7 @@ public final class ServerRunner {
         if setup.isBuiltin {
             executable = selfExecutable
             arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port),
-                         "--threads", String(allowance.threads)]
+                         "--threads", String(setup.threads)]
         } else {
             executable = setup.container + "/run"
             arguments = []

@@ -1,14 +1,16 @@
 /// Builds cell ids: each swept value in a fixed order, so ids are stable across runs and sort
 /// the way the plan reads.
 enum CellID {
-    /// `[SCENARIO-]SYSTEM[-cpusN]-cN[-rRATE|-rsearch]-REPEAT`, or `SYSTEM-cN-rREPEAT` when only
-    /// systems, connections and repeats vary (the ids runs have always had). Only characters
-    /// of names (`[a-z0-9-]`), digits and `.` appear: safe as a folder name.
-    static func make(scenario: String?, system: String, cpus: Double?, connections: Int, rate: CellRate?,
-                     repeatIndex: Int) -> String {
+    /// `[SCENARIO-]SYSTEM[-replicasN][-cpusN]-cN[-rRATE|-rsearch]-REPEAT`, or `SYSTEM-cN-rREPEAT`
+    /// when only systems, connections and repeats vary (the ids runs have always had).
+    /// `replicas` is given only when it is swept. Only characters of names (`[a-z0-9-]`),
+    /// digits and `.` appear: safe as a folder name.
+    static func make(scenario: String?, system: String, replicas: Int? = nil, cpus: Double?, connections: Int,
+                     rate: CellRate?, repeatIndex: Int) -> String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system)
+        if let replicas { parts.append("replicas\(replicas)") }
         if let cpus { parts.append("cpus\(cpus.plainText)") }
         parts.append("c\(connections)")
         guard let rate else {

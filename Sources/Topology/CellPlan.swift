@@ -1,5 +1,5 @@
-/// A cell: one (scenario, system, cpus, connections, rate, repeat) measurement, with the
-/// processes it needs.
+/// A cell: one (scenario, system, replicas, cpus, connections, rate, repeat) measurement, with
+/// the processes it needs.
 public struct CellPlan: Sendable, Equatable {
     /// Names every swept value, e.g. `unary-scaling-grpc-go-cpus1-c1000-r5000-1`; a topology with
     /// one workload, one cpus value and one rate keeps the short `builtin-c100-r1`. Filesystem-safe
@@ -21,14 +21,14 @@ public struct CellPlan: Sendable, Equatable {
     public var rate: CellRate
     /// Which repetition this is, 1-based.
     public var repeatIndex: Int
-    /// The server process.
-    public var server: ServerProcess
+    /// The server replicas, one per host (the first N of `server.hosts`); never empty.
+    public var servers: [ServerProcess]
     /// The client processes, one per worker over all client groups.
     public var clients: [ClientProcess]
 
     /// Creates a cell; `workload`, `limits` and `rate` default to a plain closed-loop cell's.
     public init(id: String, index: Int, system: System, connections: Int, repeatIndex: Int,
-                server: ServerProcess, clients: [ClientProcess], scenario: String? = nil,
+                servers: [ServerProcess], clients: [ClientProcess], scenario: String? = nil,
                 workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max) {
         self.id = id
         self.index = index
@@ -39,15 +39,16 @@ public struct CellPlan: Sendable, Equatable {
         self.connections = connections
         self.rate = rate
         self.repeatIndex = repeatIndex
-        self.server = server
+        self.servers = servers
         self.clients = clients
     }
 
-    /// How progress lines and messages name the cell: `unary grpc-go cpus1 c1000 5000/s r1`.
+    /// How progress lines and messages name the cell: `unary grpc-go replicas3 cpus1 c1000 5000/s r1`.
     public var label: String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system.name)
+        if replicas > 1 { parts.append("replicas\(replicas)") }
         if let cpus = limits?.cpus { parts.append("cpus\(cpus.plainText)") }
         parts.append("c\(connections)")
         switch rate {
@@ -58,6 +59,9 @@ public struct CellPlan: Sendable, Equatable {
         parts.append("r\(repeatIndex)")
         return parts.joined(separator: " ")
     }
+
+    /// How many server replicas the cell runs.
+    public var replicas: Int { servers.count }
 
     /// The server's CPU limit in this cell, cores; nil when unlimited.
     public var cpus: Double? { limits?.cpus }

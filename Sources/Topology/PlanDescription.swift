@@ -13,6 +13,10 @@ enum PlanDescription {
             let prefix = scenario.name.map { "Scenario \($0): " } ?? "Workload: "
             lines.append(prefix + workloadSummary(scenario.workload))
         }
+        if let sweep = topology.server.replicaSweep {
+            lines.append("Replica sweep: " + sweep.map(String.init).joined(separator: ", ")
+                         + " servers on the first hosts of " + topology.server.hosts.joined(separator: ", ") + " (one cell each)")
+        }
         if let sweep = topology.server.cpuSweep {
             lines.append("CPU sweep: cpus " + sweep.map(\.plainText).joined(separator: ", ") + " (one cell each)")
         }
@@ -29,6 +33,7 @@ enum PlanDescription {
             let container = cell.system.isBuiltin ? "builtin server" : "container \(cell.system.container)"
             var facts = ["system \(cell.system.name) (\(container))"]
             if let scenario = cell.scenario { facts.insert("scenario \(scenario)", at: 0) }
+            if cell.replicas > 1 { facts.append("\(cell.replicas) server replicas") }
             if let cpus = cell.cpus { facts.append("cpus \(cpus.plainText)") }
             facts.append("\(cell.connections) connections")
             switch cell.rate {
@@ -38,9 +43,11 @@ enum PlanDescription {
             }
             facts.append("repeat \(cell.repeatIndex)")
             lines.append("Cell \(cell.index + 1)/\(plan.cells.count) \(cell.id): " + facts.joined(separator: ", "))
-            let width = max(6, cell.clients.map(\.name.count).max() ?? 0)
-            let port = cell.server.port == 0 ? "any free port" : "port \(cell.server.port)"
-            lines.append("  \(pad("server", width))  role server  on \(cell.server.host.name)  \(port)")
+            let width = max(6, (cell.clients.map(\.name) + cell.servers.map(\.name)).map(\.count).max() ?? 0)
+            for server in cell.servers {
+                let port = server.port == 0 ? "any free port" : "port \(server.port)"
+                lines.append("  \(pad(server.name, width))  role server  on \(server.host.name)  \(port)")
+            }
             for client in cell.clients {
                 lines.append("  \(pad(client.name, width))  role client  on \(client.host.name)  "
                              + "\(client.connections) connections, \(client.threads) "
@@ -58,6 +65,7 @@ enum PlanDescription {
     /// "2 systems × 3 connection counts × 1 repeat", with the other swept dimensions when there are any.
     private static func shape(of topology: Topology) -> String {
         var parts = [count(topology.systems.count, "system")]
+        if let sweep = topology.server.replicaSweep { parts.append(count(sweep.count, "replica count")) }
         if let sweep = topology.server.cpuSweep { parts.append(count(sweep.count, "cpus value")) }
         if topology.scenarios.count == 1, let workload = topology.scenarios.first?.workload {
             parts.append(count(workload.connections.count, "connection count"))

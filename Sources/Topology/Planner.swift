@@ -1,11 +1,10 @@
 /// Turns a topology into the ordered list of cells to run.
 public enum Planner {
-    /// Cells run in this order: for each scenario (file order), for each cpus value, for each
-    /// connection count, for each rate, for each repeat, for each system (file order) — so
-    /// systems are interleaved and drift affects all alike.
+    /// Cells run in this order: for each scenario (file order), for each replica count, for
+    /// each cpus value, for each connection count, for each rate, for each repeat, for each
+    /// system (file order) — so systems are interleaved and drift affects all alike.
     public static func plan(_ topology: Topology) -> Plan {
-        let serverHost = resolve(topology.server.host, in: topology)
-        let server = ServerProcess(host: serverHost, port: topology.server.port)
+        let serverHosts = topology.server.hosts.map { resolve($0, in: topology) }
         let workerCount = topology.clients.reduce(0) { $0 &+ max(0, $1.workers) }
         let cpuValues: [Double?] = topology.server.cpuSweep ?? [topology.server.limits?.cpus]
         var notes: [String] = []
@@ -19,31 +18,35 @@ public enum Planner {
             case .single: ratesInID = false
             case .sweep, .search: ratesInID = true
             }
-            for cpus in cpuValues {
-                var limits = topology.server.limits
-                if let cpus { limits?.cpus = cpus }
-                for connections in workload.connections {
-                    let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
-                    if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
-                        notes.append(note)
-                    }
-                    if connections < workerCount {
-                        let note = "connections \(connections) is fewer than the \(workerCount) client workers; "
-                            + "some workers get none"
-                        if !notes.contains(note) { notes.append(note) }
-                    }
-                    let clients = clientProcesses(topology, shares: shares)
-                    for rate in rates {
-                        for repeatIndex in 1...max(1, workload.repeatCount) {
-                            for system in topology.systems {
-                                let id = CellID.make(
-                                    scenario: scenario.name, system: system.name,
-                                    cpus: topology.server.cpuSweep == nil ? nil : cpus, connections: connections,
-                                    rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
-                                cells.append(CellPlan(id: id, index: cells.count, system: system, connections: connections,
-                                                      repeatIndex: repeatIndex, server: server, clients: clients,
-                                                      scenario: scenario.name, workload: workload, limits: limits,
-                                                      rate: rate))
+            for replicas in topology.server.replicaCounts {
+                let servers = serverProcesses(serverHosts, replicas: replicas, port: topology.server.port)
+                for cpus in cpuValues {
+                    var limits = topology.server.limits
+                    if let cpus { limits?.cpus = cpus }
+                    for connections in workload.connections {
+                        let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
+                        if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
+                            notes.append(note)
+                        }
+                        if connections < workerCount {
+                            let note = "connections \(connections) is fewer than the \(workerCount) client workers; "
+                                + "some workers get none"
+                            if !notes.contains(note) { notes.append(note) }
+                        }
+                        let clients = clientProcesses(topology, shares: shares)
+                        for rate in rates {
+                            for repeatIndex in 1...max(1, workload.repeatCount) {
+                                for system in topology.systems {
+                                    let id = CellID.make(
+                                        scenario: scenario.name, system: system.name,
+                                        replicas: topology.server.replicaSweep == nil ? nil : replicas,
+                                        cpus: topology.server.cpuSweep == nil ? nil : cpus, connections: connections,
+                                        rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
+                                    cells.append(CellPlan(id: id, index: cells.count, system: system, connections: connections,
+                                                          repeatIndex: repeatIndex, servers: servers, clients: clients,
+                                                          scenario: scenario.name, workload: workload, limits: limits,
+                                                          rate: rate))
+                                }
                             }
                         }
                     }
@@ -57,6 +60,16 @@ public enum Planner {
     /// (server / client) and its share of connections (and threads). Also lists notes.
     public static func describe(_ plan: Plan) -> String {
         PlanDescription.text(of: plan)
+    }
+
+    /// The first `replicas` hosts' servers, named as results name them (`server`, or
+    /// `server-1` … when there are several). The parser keeps `replicas` within the hosts.
+    private static func serverProcesses(_ hosts: [Host], replicas: Int, port: Int) -> [ServerProcess] {
+        let count = max(1, min(replicas, hosts.count))
+        let used = hosts.isEmpty ? [Host(name: "local")] : Array(hosts.prefix(count))
+        return used.enumerated().map { index, host in
+            ServerProcess(name: ServerProcess.name(replica: index + 1, of: used.count), host: host, port: port)
+        }
     }
 
     /// One process per client worker, numbered over all groups, each with its share.

@@ -1,19 +1,26 @@
 /// The `server` section and its `limits`.
 extension TopologyValidator {
-    static let serverKeys = ["host", "port", "limits"]
+    static let serverKeys = ["host", "hosts", "replicas", "port", "limits"]
     static let limitKeys = ["cpus", "memory", "cpuset"]
     /// More cores than any machine we would benchmark on; beyond it is surely a typo.
     static let maximumCPUs = 1_024.0
     /// 16 TiB: more than any machine has; larger values are typos (and keep clear of overflow).
     static let maximumMemoryBytes: UInt64 = 16 << 40
+    /// Server replicas of one cell; each is a host and an ssh session.
+    static let maximumServerHosts = 64
 
-    /// The server section, and where its `host` is written (for checks that need the clients).
-    mutating func server(_ top: Fields, hosts: [Host]?) -> (spec: ServerSpec, hostMark: SourceMark)? {
+    /// The server section, and where each server host is written (for checks that need the clients).
+    mutating func server(_ top: Fields, hosts: [Host]?) -> (spec: ServerSpec, hostMarks: [SourceMark])? {
         guard let node = required(top, "server"),
               let fields = fields(of: node, label: "server", place: "in server", allowed: Self.serverKeys)
         else { return nil }
-        let hostNode = required(fields, "host")
-        let host = hostNode.flatMap { hostReference($0, label: "server host", hosts: hosts) }
+        let serverHosts = self.serverHosts(fields, hosts: hosts)
+        var replicaSweep: [Int]?
+        var replicasValid = true
+        if let node = fields.value("replicas") {
+            replicaSweep = replicaCounts(node, hostCount: serverHosts?.names.count)
+            replicasValid = replicaSweep != nil
+        }
         var port: Int? = 0  // 0: the server picks any free port and reports it
         if let node = fields.value("port") {
             port = integer(node, label: "port", in: 0...65_535)
@@ -23,21 +30,109 @@ extension TopologyValidator {
         if let node = fields.value("limits") {
             (limits, cpuSweep) = self.limits(node) ?? (nil, nil)
         }
-        guard let host, let hostNode, let port else { return nil }
-        return (ServerSpec(host: host, port: port, limits: limits, cpuSweep: cpuSweep), hostNode.mark)
+        guard let serverHosts, replicasValid, let port else { return nil }
+        return (ServerSpec(hosts: serverHosts.names, replicaSweep: replicaSweep, port: port, limits: limits,
+                           cpuSweep: cpuSweep), serverHosts.marks)
+    }
+
+    /// `host: a` or `hosts: [a, b, …]` (one of them, each a declared host, none twice).
+    private mutating func serverHosts(_ fields: Fields, hosts: [Host]?)
+        -> (names: [String], marks: [SourceMark])? {
+        switch (fields.fields["host"], fields.fields["hosts"]) {
+        case (nil, nil):
+            sink.report("missing required key 'host' \(fields.place) (or 'hosts': a list, one server replica on each)",
+                        at: fields.mark)
+            return nil
+        case (.some, .some(let both)):
+            sink.report("server has both 'host' and 'hosts'; give one ('hosts' for several replicas)", at: both.keyMark)
+            return nil
+        case (.some, nil):
+            guard let value = required(fields, "host"),
+                  let name = hostReference(value, label: "server host", hosts: hosts) else { return nil }
+            return ([name], [value.mark])
+        case (nil, .some):
+            guard let list = required(fields, "hosts"),
+                  let items = items(list, label: "server hosts", what: "host", maximum: Self.maximumServerHosts)
+            else { return nil }
+            var names: [String] = []
+            var marks: [SourceMark] = []
+            var firstSeen: [String: SourceMark] = [:]
+            var valid = true
+            for item in items {
+                guard let name = hostReference(item, label: "server hosts", hosts: hosts) else {
+                    valid = false
+                    continue
+                }
+                if let first = firstSeen[name] {
+                    // Two replicas on one host would share its cores and ports: not a replica.
+                    sink.report("host \(Quote.quoted(name)) is listed twice in server hosts (first at \(first.description)); "
+                                + "each replica runs on a host of its own", at: item.mark)
+                    valid = false
+                    continue
+                }
+                firstSeen[name] = item.mark
+                names.append(name)
+                marks.append(item.mark)
+            }
+            return valid ? (names, marks) : nil
+        }
+    }
+
+    /// `replicas: N` or `replicas: [1, 2, 3]`: distinct counts from 1 to the number of server
+    /// hosts (`hostCount` nil when the hosts were already reported).
+    private mutating func replicaCounts(_ node: YAMLNode, hostCount: Int?) -> [Int]? {
+        var nodes = [node]
+        if case .sequence = node {
+            guard let items = items(node, label: "replicas", what: "replica count", maximum: Self.maximumSweepValues)
+            else { return nil }
+            nodes = items
+        }
+        var counts: [Int] = []
+        var firstSeen: [Int: SourceMark] = [:]
+        var valid = true
+        for item in nodes {
+            guard let scalar = scalar(item, label: "replicas") else {
+                valid = false
+                continue
+            }
+            guard let count = Int(scalar.text) else {
+                reportUnreadable(label: "replicas", text: scalar.text, shape: "a whole number of server replicas such as 2",
+                                 mark: scalar.mark)
+                valid = false
+                continue
+            }
+            if count < 1 {
+                sink.report("replicas must be at least 1, found \(Quote.fragment(scalar.text))", at: scalar.mark)
+                valid = false
+            } else if let hostCount, count > hostCount {
+                sink.report("replicas \(count) is more than the \(hostCount) server "
+                            + (hostCount == 1 ? "host" : "hosts") + "; list more under server.hosts", at: scalar.mark)
+                valid = false
+            } else if let first = firstSeen[count] {
+                // Two equal values would make two cells with the same id.
+                sink.report("duplicate replicas value \(count) (first at \(first.description))", at: scalar.mark)
+                valid = false
+            } else {
+                firstSeen[count] = scalar.mark
+                counts.append(count)
+            }
+        }
+        return valid ? counts : nil
     }
 
     /// A server on this machine listens on loopback unless its host has an `address`; clients on
     /// ssh hosts would take 127.0.0.1 for their own machine, so they need that address.
-    mutating func checkServerReach(_ server: ServerSpec, at mark: SourceMark, clients: [ClientGroup], hosts: [Host]) {
-        guard let serverHost = hosts.first(where: { $0.name == server.host }), serverHost.isLocal, serverHost.address == nil
-        else { return }
+    mutating func checkServerReach(_ server: ServerSpec, at marks: [SourceMark], clients: [ClientGroup], hosts: [Host]) {
         let remote = clients.map(\.host).filter { name in hosts.first { $0.name == name }?.isLocal == false }
         guard let first = remote.first else { return }
-        sink.report("the server runs on this machine (host \(Quote.quoted(server.host))) but clients on ssh host "
-                    + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
-                    + "\(Quote.quoted(server.host)) an `address:` they can reach, such as this machine's address on their network",
-                    at: mark)
+        for (name, mark) in zip(server.hosts, marks) {
+            guard let serverHost = hosts.first(where: { $0.name == name }), serverHost.isLocal, serverHost.address == nil
+            else { continue }
+            sink.report("the server runs on this machine (host \(Quote.quoted(name))) but clients on ssh host "
+                        + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
+                        + "\(Quote.quoted(name)) an `address:` they can reach, such as this machine's address on their network",
+                        at: mark)
+        }
     }
 
     /// The limits, and the CPU sweep when `cpus` is a list (its first value then in the limits).
@@ -126,22 +221,6 @@ extension TopologyValidator {
 
     /// Linux cpuset list syntax: `N` or `N-M` items separated by commas, with N <= M.
     static func isCPUSet(_ text: String) -> Bool {
-        let items = text.split(separator: ",", omittingEmptySubsequences: false)
-        return !items.isEmpty && items.allSatisfy { item in
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-            let numbers = bounds.map { bound -> Int? in
-                guard !bound.isEmpty, bound.count <= 4, bound.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                    return nil
-                }
-                return Int(bound).flatMap { $0 < 4_096 ? $0 : nil }
-            }
-            switch numbers.count {
-            case 1: return numbers[0] != nil
-            case 2:
-                guard let low = numbers[0], let high = numbers[1] else { return false }
-                return low <= high
-            default: return false
-            }
-        }
+        Limits.cpusetCount(text) != nil
     }
 }

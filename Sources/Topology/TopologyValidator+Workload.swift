@@ -269,16 +269,19 @@ extension TopologyValidator {
         return nil
     }
 
-    /// The run's cells: Σ over scenarios of systems × cpus values × connection counts × rates × repeats.
-    mutating func checkCellCount(systems: Int, cpuValues: Int, scenarios: [Scenario], at mark: SourceMark) {
+    /// The run's cells: Σ over scenarios of systems × replica counts × cpus values × connection
+    /// counts × rates × repeats.
+    mutating func checkCellCount(systems: Int, replicaValues: Int, cpuValues: Int, scenarios: [Scenario],
+                                 at mark: SourceMark) {
         var total = 0
         var parts: [String] = []
         for scenario in scenarios {
             let workload = scenario.workload
-            let factors = [systems, cpuValues, workload.connections.count, workload.rates.cellRates.count, workload.repeatCount]
+            let factors = [systems, replicaValues, cpuValues, workload.connections.count, workload.rates.cellRates.count, workload.repeatCount]
             // Each factor is capped at a few hundred, so the product fits easily.
             total += factors.reduce(1, *)
-            parts.append("\(systems) systems × \(cpuValues) cpus × \(workload.connections.count) connection counts × "
+            let replicas = replicaValues == 1 ? "" : "\(replicaValues) replica counts × "
+            parts.append("\(systems) systems × \(replicas)\(cpuValues) cpus × \(workload.connections.count) connection counts × "
                          + "\(workload.rates.cellRates.count) rates × \(workload.repeatCount) repeats")
         }
         if total > Self.maximumCells {

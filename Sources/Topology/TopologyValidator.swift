@@ -44,11 +44,12 @@ struct TopologyValidator {
         let scenarios = self.scenarios(top, clients: clients)
         let decision = self.decision(top)
         if let server, let clients, let hosts {
-            checkServerReach(server.spec, at: server.hostMark, clients: clients.groups, hosts: hosts)
+            checkServerReach(server.spec, at: server.hostMarks, clients: clients.groups, hosts: hosts)
         }
         if let systems, let server, let scenarios {
             let mark = top.fields["scenarios"]?.value.mark ?? top.fields["workload"]?.value.mark ?? top.mark
-            checkCellCount(systems: systems.count, cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
+            checkCellCount(systems: systems.count, replicaValues: server.spec.replicaCounts.count,
+                           cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
         }
 
         guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let scenarios, decision.valid else {

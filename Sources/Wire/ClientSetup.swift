@@ -6,9 +6,9 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var node: String
     /// Topology host name.
     public var host: String
-    /// Where the server listens.
-    public var targetHost: String
-    public var targetPort: Int
+    /// The server replicas, in the order this worker's connections take them round-robin
+    /// (connection `i` to `targets[i % count]`); one for a cell with one server.
+    public var targets: [ServerEndpoint]
     public var protocolKind: WorkloadProtocol
     public var call: Call
     public var payloadBytes: Int
@@ -27,14 +27,13 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     /// gRPC: call this `:path` instead of the method's own (`barrage load --path`); nil = the method's.
     public var path: String?
 
-    public init(node: String, host: String, targetHost: String, targetPort: Int, protocolKind: WorkloadProtocol,
+    public init(node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
                 call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
                 ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil) {
         self.path = path
         self.node = node
         self.host = host
-        self.targetHost = targetHost
-        self.targetPort = targetPort
+        self.targets = targets
         self.protocolKind = protocolKind
         self.call = call
         self.payloadBytes = payloadBytes
@@ -44,5 +43,10 @@ public struct ClientSetup: Codable, Sendable, Equatable {
         self.ratePerSecond = ratePerSecond
         self.requestTimeoutMs = requestTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// The targets as messages name them: `10.0.0.1:9000, 10.0.0.2:9000`.
+    public var targetsDescription: String {
+        targets.map(\.description).joined(separator: ", ")
     }
 }

@@ -28,14 +28,16 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     public var sampleIntervalMs: UInt64
     /// The cell's id, naming its cgroup.
     public var cellID: String
-    /// CPU and memory limits enforced with cgroups; nil or empty = none. The worker also
-    /// sizes the builtin server from them and its own host's cores (see `CPUAllowance`).
+    /// CPU and memory limits enforced with cgroups; nil or empty = none.
     public var limits: Limits?
+    /// Event-loop threads of the builtin server: one per core it may use on its host (the
+    /// cores that host's worker reported, narrowed by the limits; see `CPUAllowance`).
+    public var threads: Int
 
     public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
                 bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
                 runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
-                limits: Limits?) {
+                limits: Limits?, threads: Int) {
         self.node = node
         self.host = host
         self.system = system
@@ -50,6 +52,7 @@ public struct ServerSetup: Codable, Sendable, Equatable {
         self.sampleIntervalMs = sampleIntervalMs
         self.cellID = cellID
         self.limits = limits
+        self.threads = threads
     }
 }
 

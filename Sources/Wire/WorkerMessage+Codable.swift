@@ -8,7 +8,7 @@ extension WorkerMessage {
 
     /// The labelled fields of `hello`, `failed` and `building`.
     enum FieldKey: String, CodingKey {
-        case version, pid, reason, system
+        case version, pid, cores, reason, system
     }
 
     var tag: Tag {
@@ -32,7 +32,8 @@ extension WorkerMessage {
             switch tag {
             case .hello:
                 let fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
-                self = .hello(version: try fields.decode(Int.self, forKey: .version), pid: try fields.decode(Int32.self, forKey: .pid))
+                self = .hello(version: try fields.decode(Int.self, forKey: .version), pid: try fields.decode(Int32.self, forKey: .pid),
+                              cores: try fields.decodeIfPresent(Int.self, forKey: .cores) ?? 0)
             case .serverReady: self = .serverReady(try container.decode(ServerReadyReport.self, forKey: tag))
             case .clientReady: self = .clientReady(try container.decode(ClientReadyReport.self, forKey: tag))
             case .marked: self = .marked(try container.decode(WindowMark.self, forKey: tag))
@@ -54,10 +55,11 @@ extension WorkerMessage {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Tag.self)
         switch self {
-        case .hello(let version, let pid):
+        case .hello(let version, let pid, let cores):
             var fields = container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
             try fields.encode(version, forKey: .version)
             try fields.encode(pid, forKey: .pid)
+            try fields.encode(cores, forKey: .cores)
         case .serverReady(let report): try container.encode(report, forKey: tag)
         case .clientReady(let report): try container.encode(report, forKey: tag)
         case .marked(let edge): try container.encode(edge, forKey: tag)

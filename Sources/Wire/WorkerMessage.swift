@@ -2,9 +2,11 @@ import Metrics
 
 /// A message from a worker to the coordinator, on the worker's stdout.
 public enum WorkerMessage: ControlMessage {
-    /// First message of every worker. Its shape never changes, so that a coordinator and a
-    /// worker of different builds still read each other's version and say so.
-    case hello(version: Int, pid: Int32)
+    /// First message of every worker, with the CPUs online on its host (the builtin server is
+    /// sized from its server host's). `version` and `pid` never change shape, so that a
+    /// coordinator and a worker of different builds still read each other's version and say
+    /// so; `cores` reads as 0 from a worker that does not send it.
+    case hello(version: Int, pid: Int32, cores: Int)
     /// A server worker's system accepts connections.
     case serverReady(ServerReadyReport)
     /// A client worker attempted every connection.

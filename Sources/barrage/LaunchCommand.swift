@@ -32,7 +32,7 @@ struct LaunchCommand: ParsableCommand {
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
         if let limits = loaded.topology.server.limits, !limits.isEmpty,
-           loaded.topology.host(named: loaded.topology.server.host)?.isLocal ?? true,
+           loaded.topology.server.hosts.contains(where: { loaded.topology.host(named: $0)?.isLocal ?? true }),
            case .failure(let error) = CgroupLimiter.preflight(limits) {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")
             throw ExitCode(2)

@@ -67,7 +67,7 @@ struct LoadCommand: ParsableCommand {
         var host = String(target[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let setup = ClientSetup(
-            node: "load", host: "local", targetHost: host, targetPort: Int(target[target.index(after: colon)...])!,
+            node: "load", host: "local", targets: [ServerEndpoint(host: host, port: Int(target[target.index(after: colon)...])!)],
             protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
             payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
             ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path)

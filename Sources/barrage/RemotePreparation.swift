@@ -48,7 +48,7 @@ enum RemotePreparation {
     /// `Deployer.Stopped` (every master connection closed) when SIGINT or SIGTERM arrives
     /// meanwhile: the caller starts `PreparationInterrupt.catchSignals()` first.
     static func prepare(plan: Plan, selfExecutable: String, containersDirectory: String, quiet: Bool) throws -> [String: RemoteHost] {
-        let used = Set(plan.cells.flatMap { [$0.server.host.name] + $0.clients.map(\.host.name) })
+        let used = Set(plan.cells.flatMap { $0.servers.map(\.host.name) + $0.clients.map(\.host.name) })
         let hosts = plan.topology.hosts.filter { !$0.isLocal && used.contains($0.name) }
         guard !hosts.isEmpty else { return [:] }
         let say: (String) -> Void = { if !quiet { printError($0) } }
@@ -60,10 +60,11 @@ enum RemotePreparation {
         let control = controlDirectory()
         startReaper(control: control)
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
-        let serverHost = plan.topology.server.host
+        // Every replica's host gets the recipes and the limits preflight.
+        let serverHosts = Set(plan.cells.flatMap { $0.servers.map(\.host.name) })
         let containers = Set(plan.topology.systems.filter { !$0.isBuiltin }.map(\.container))
         var recipes: [String: (tar: [UInt8], hash: String)] = [:]
-        if hosts.contains(where: { $0.name == serverHost }) {
+        if hosts.contains(where: { serverHosts.contains($0.name) }) {
             for name in containers.sorted() { recipes[name] = try recipeArchive(name: name, containersDirectory: containersDirectory) }
         }
         var ready: [String: RemoteHost] = [:]
@@ -77,10 +78,10 @@ enum RemotePreparation {
                 case .copied(let count): say("barrage: \(host.name): copied barrage \(hash.prefix(12)) (\(count) bytes)")
                 }
                 var shipped: [String: String] = [:]
-                if host.name == serverHost, let limits = plan.topology.server.limits, !limits.isEmpty {
+                if serverHosts.contains(host.name), let limits = plan.topology.server.limits, !limits.isEmpty {
                     try checkLimits(limits, with: deployer, binaryHash: hash, host: host.name, say: say)
                 }
-                if host.name == serverHost {
+                if serverHosts.contains(host.name) {
                     for (name, recipe) in recipes.sorted(by: { $0.key < $1.key }) {
                         switch try deployer.deployRecipe(name: name, tar: recipe.tar, hash: recipe.hash) {
                         case .alreadyThere: say("barrage: \(host.name): recipe \(name) already there, nothing copied")

@@ -42,11 +42,11 @@ import Wire
             coordinatorEnd = end
             coordinator.close()
         })
-        worker.send(.hello(version: ControlCodec.protocolVersion, pid: 7))
+        worker.send(.hello(version: ControlCodec.protocolVersion, pid: 7, cores: 2))
         for message: CoordinatorMessage in [.heartbeat, .start, .mark(.open), .stop] { coordinator.send(message) }
         try runLoop(loop)
         #expect(atWorker == [.heartbeat, .start, .mark(.open), .stop])
-        #expect(atCoordinator == [.hello(version: ControlCodec.protocolVersion, pid: 7), .marked(.open), .failed(reason: "done")])
+        #expect(atCoordinator == [.hello(version: ControlCodec.protocolVersion, pid: 7, cores: 2), .marked(.open), .failed(reason: "done")])
         #expect(coordinatorEnd == .closed)
         loop.closeAll()
     }

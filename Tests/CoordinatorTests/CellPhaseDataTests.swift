@@ -7,7 +7,7 @@ import Wire
 /// kill step of teardown, and cells with several server replicas.
 @Suite struct CellPhaseDataTests {
     let timeouts = CellTimeouts(warmupMs: 1000, measureMs: 5000)
-    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1)
+    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
 
     func timer(_ actions: [CellAction]) -> Int? {
         for case .startTimer(let generation, _) in actions { return generation }

@@ -8,7 +8,7 @@ import Wire
     let timeouts = CellTimeouts(warmupMs: 1000, measureMs: 5000)
 
     func machine() -> CellStateMachine {
-        CellStateMachine(serverHost: "local", clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
+        CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
     }
 
     func clientResult(_ node: String) -> ClientNodeResult {
@@ -17,7 +17,7 @@ import Wire
                          histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
-    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1)
+    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
 
     /// The failure's words, while the cell ends or once it has ended.
     static func failure(_ m: CellStateMachine) -> String? {
@@ -160,7 +160,7 @@ import Wire
     @Test func protocolVersionMismatchIsRefused() {
         var m = machine()
         _ = m.handle(.begin)
-        _ = m.handle(.message(node: "server", .hello(version: 99, pid: 1)))
+        _ = m.handle(.message(node: "server", .hello(version: 99, pid: 1, cores: 2)))
         guard case .finishing(.failed(let reason)) = m.phase else { Issue.record("accepted"); return }
         #expect(reason == .protocolMismatch(WorkerNode(name: "server", host: "local"), worker: 99, coordinator: ControlCodec.protocolVersion))
         #expect("\(reason)".contains("control protocol 99"))

@@ -6,7 +6,7 @@ import Wire
 /// A capacity search's cell: one server for every trial, fresh clients per trial.
 @Suite struct CellTrialsTests {
     let timeouts = CellTimeouts(warmupMs: 2000, measureMs: 3000)
-    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1)
+    let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
 
     func result(_ node: String) -> ClientNodeResult {
         ClientNodeResult(node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
@@ -47,7 +47,7 @@ import Wire
     }
 
     @Test func trialsShareOneServerAndOnlyTheFirstWarmsUp() {
-        var m = CellStateMachine(serverHost: "local", clients: [("client-1", "local")], timeouts: timeouts,
+        var m = CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
                                  mode: .trials(settleMs: 1000))
         #expect(m.handle(.begin).first == .spawnServer(node: "server"))
         _ = m.handle(.message(node: "server", hello))
@@ -77,7 +77,7 @@ import Wire
     }
 
     @Test func aClientThatDoesNotExitBetweenTrialsFailsTheCell() {
-        var m = CellStateMachine(serverHost: "local", clients: [("client-1", "local")], timeouts: timeouts,
+        var m = CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
                                  mode: .trials(settleMs: 1000))
         _ = m.handle(.begin)
         _ = m.handle(.message(node: "server", hello))

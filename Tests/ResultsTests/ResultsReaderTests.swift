@@ -24,7 +24,7 @@ struct ResultsReaderTests {
         let versions = SystemVersions(name: "builtin", container: "builtin", versions: ["barrage": "0.1.0"])
         let server = ServerNodeResult(node: "server", host: "local", samples: [], window: nil,
                                       cpuAllowanceCores: 2, systemVersions: versions, hostFacts: host)
-        try results.writeCell(record: record, server: server, clients: [])
+        try results.writeCell(record: record, servers: [server], clients: [])
         // No summary.json: everything comes from nodes/ and topology.yaml.
         let summary = try ResultsReader.read(directory: folder + "/run")
         #expect(summary.systems == [versions])

@@ -230,7 +230,7 @@ struct ServerRunnerTests {
     static func setup(_ recipe: FakeRecipe, runBuild: Bool = false, readyTimeoutMs: UInt64 = 20_000) -> ServerSetup {
         ServerSetup(node: "server", host: "local", system: "fake", container: recipe.directory, protocolKind: .tcpEcho,
                     bindHost: "127.0.0.1", port: 0, environment: [], buildDirectory: recipe.directory, runBuild: runBuild,
-                    readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil)
+                    readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil, threads: 1)
     }
 
     /// Runs `loop` for `ms` (its timers sample meanwhile).

@@ -32,7 +32,7 @@ private let badFiles: [BadFile] = [
     BadFile(name: "missing required key is reported at the parent mapping", text: edit([14: "  conections: 10"]),
             line: 12, column: 3, message: "missing required key 'connections' in workload", total: 2),
     BadFile(name: "missing server host", text: edit([8: "  port: 80"]),
-            line: 8, column: 3, message: "missing required key 'host' in server"),
+            line: 8, column: 3, message: "missing required key 'host' in server (or 'hosts': a list, one server replica on each)"),
     BadFile(name: "duplicate key", text: edit([13: "  payload: 1KiB\n  payload: 2KiB"]),
             line: 14, column: 3, message: "duplicate key 'payload' in workload (first at 13:3)"),
     BadFile(name: "list where a mapping goes", text: edit([7: "server: [local]", 8: "# none"]),

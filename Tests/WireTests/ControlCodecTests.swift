@@ -18,10 +18,10 @@ import Topology
         node: "server", host: "box-1", system: "grpc-go", container: "/srv/Containers/grpc-go", protocolKind: .grpc,
         bindHost: "0.0.0.0", port: 0, environment: [EnvironmentPair(name: "GOMAXPROCS", value: "2")],
         buildDirectory: ".cache/barrage/build/grpc-go", runBuild: true, readyTimeoutMs: 60_000, sampleIntervalMs: 100,
-        cellID: "grpc-go-c100-r1", limits: Limits(cpus: 1.5, memoryBytes: 1 << 30))
+        cellID: "grpc-go-c100-r1", limits: Limits(cpus: 1.5, memoryBytes: 1 << 30), threads: 2)
 
     static let clientSetup = ClientSetup(
-        node: "client-2", host: "box-2", targetHost: "10.0.0.1", targetPort: 50051, protocolKind: .grpc, call: .stream,
+        node: "client-2", host: "box-2", targets: [ServerEndpoint(host: "10.0.0.1", port: 50051), ServerEndpoint(host: "10.0.0.2", port: 50052)], protocolKind: .grpc, call: .stream,
         payloadBytes: 64, connections: 50, concurrency: 4, threads: 2, ratePerSecond: 12_500.5,
         requestTimeoutMs: 10_000, connectTimeoutMs: 5_000, path: "/bench.Echo/Other")
 
@@ -51,7 +51,7 @@ import Topology
 
     /// One of every worker → coordinator message.
     static let toCoordinator: [WorkerMessage] = [
-        .hello(version: ControlCodec.protocolVersion, pid: 4242),
+        .hello(version: ControlCodec.protocolVersion, pid: 4242, cores: 8),
         .serverReady(ServerReadyReport(port: 50051, serverProcessGroup: 777)),
         .clientReady(ClientReadyReport(connectionsEstablished: 48, connectFailures: ["ECONNREFUSED": 2])),
         .marked(.open), .marked(.close),
@@ -80,7 +80,7 @@ import Topology
     /// mismatch: hello is `{"hello":{"version":N,"pid":P}}` in every protocol version.
     @Test func helloKeepsTheShapeOfEveryVersion() throws {
         let version1Hello = Array(#"{"hello":{"version":1,"pid":31337}}"#.utf8)
-        #expect(try ControlCodec.decode(WorkerMessage.self, from: version1Hello) == .hello(version: 1, pid: 31337))
+        #expect(try ControlCodec.decode(WorkerMessage.self, from: version1Hello) == .hello(version: 1, pid: 31337, cores: 0))
     }
 
     @Test func aWorkerMessageSentToAWorkerIsAWrongDirectionError() {

@@ -4,7 +4,7 @@ import Metrics
 
 @Suite struct FrameDecoderTests {
     let messages: [WorkerMessage] = [
-        .hello(version: ControlCodec.protocolVersion, pid: 4242),
+        .hello(version: ControlCodec.protocolVersion, pid: 4242, cores: 8),
         .marked(.open),
         .serverReady(ServerReadyReport(port: 8080, serverProcessGroup: 99)),
         .failed(reason: "server exited with status 3"),

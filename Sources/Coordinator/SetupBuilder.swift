@@ -1,0 +1,137 @@
+import Launch
+import Metrics
+import Topology
+import Wire
+
+/// Every decision about what a cell's workers are told, made from the plan and what the
+/// workers reported — pure, so it is tested without a process or a socket.
+///
+/// The driver asks it for each worker's setup and the cell's deadlines and carries out the
+/// answer; nothing here reads a clock, a file or the coordinator's own machine (the builtin
+/// server is sized from the cores its host's worker reported, not from the coordinator's).
+public struct SetupBuilder: Sendable {
+    /// How long a request may stay unanswered before it counts as a "timeout" error.
+    public static let requestTimeoutMs: UInt64 = 10_000
+    /// How long a client may take to connect all its connections.
+    public static let connectTimeoutMs: UInt64 = 10_000
+    /// How long a started system may take to accept TCP (the worker's deadline).
+    public static let systemReadyTimeoutMs: UInt64 = 60_000
+    /// Spawn → every replica ready, when no recipe has to build first.
+    public static let serverReadyMs: UInt64 = 60_000
+    /// Spawn → every replica ready, when some replica's host builds its recipe first: a first
+    /// build (a JVM, a Rust toolchain) can take many minutes.
+    public static let serverReadyWithBuildMs: UInt64 = 900_000
+    /// Resource sampling period of the server's process tree: ≥ 10 Hz, as the contract asks.
+    public static let sampleIntervalMs: UInt64 = 100
+
+    /// Absolute path of `Containers/` on this machine.
+    public var containersDirectory: String
+    /// Where recipes' builds go on this machine, one folder per container.
+    public var buildCacheDirectory: String
+    /// Hosts reached over ssh, by topology name: the recipes deployed there (name → hash).
+    public var remoteRecipes: [String: [String: String]]
+
+    /// A builder for one run.
+    public init(containersDirectory: String, buildCacheDirectory: String, remoteRecipes: [String: [String: String]] = [:]) {
+        self.containersDirectory = containersDirectory
+        self.buildCacheDirectory = buildCacheDirectory
+        self.remoteRecipes = remoteRecipes
+    }
+
+    // MARK: - Deadlines
+
+    /// The cell's deadlines and mode: the workload's warmup and window (a search's trial
+    /// length), and a server deadline long enough for a recipe's first build on any replica's
+    /// host. `unbuilt` is true when some replica host has not built the system's recipe yet.
+    public func schedule(for cell: CellPlan, unbuilt: Bool) -> (timeouts: CellTimeouts, mode: CellMode) {
+        var timeouts = CellTimeouts(
+            warmupMs: UInt64(cell.workload.warmupMilliseconds),
+            measureMs: UInt64(cell.workload.durationMilliseconds),
+            serverReadyMs: unbuilt && !cell.system.isBuiltin ? Self.serverReadyWithBuildMs : Self.serverReadyMs)
+        guard case .search(let settings) = cell.rate else { return (timeouts, .single) }
+        timeouts.measureMs = UInt64(settings.trialMilliseconds)
+        return (timeouts, .trials(settleMs: UInt64(SearchSettings.trialSettleMilliseconds)))
+    }
+
+    // MARK: - Servers
+
+    /// The setup of one server replica. `hostCores` is the CPUs online on its host as its
+    /// worker said in `hello`; `runBuild` whether its host still has to build the recipe.
+    public func serverSetup(_ server: ServerProcess, cell: CellPlan, hostCores: Int, runBuild: Bool) -> ServerSetup {
+        let name = cell.system.container
+        var container = cell.system.isBuiltin ? "builtin" : "\(containersDirectory)/\(name)"
+        var buildDirectory = "\(buildCacheDirectory)/\(name)"
+        if let recipes = remoteRecipes[server.host.name] {
+            // Relative to the remote worker's working directory, its home.
+            if let hash = recipes[name] { container = Deployer.remoteRecipe(hash: hash, name: name) }
+            buildDirectory = ".cache/barrage/build/\(name)"
+        }
+        let allowance = CPUAllowance(hostCores: hostCores, cpus: cell.limits?.cpus, cpusetSize: cell.limits?.cpusetSize)
+        return ServerSetup(
+            node: server.name, host: server.host.name, system: cell.system.name, container: container,
+            protocolKind: cell.workload.protocolKind, bindHost: Self.bindHost(server.host), port: server.port,
+            environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
+            buildDirectory: buildDirectory, runBuild: runBuild, readyTimeoutMs: Self.systemReadyTimeoutMs,
+            sampleIntervalMs: Self.sampleIntervalMs, cellID: cell.id, limits: cell.limits, threads: allowance.threads)
+    }
+
+    /// Where the server on `host` listens: loopback on this machine unless the host has an
+    /// `address` (clients elsewhere reach it there), every interface on an ssh host.
+    public static func bindHost(_ host: Host) -> String {
+        host.isLocal && host.address == nil ? "127.0.0.1" : "0.0.0.0"
+    }
+
+    /// Where clients reach a server on `host`.
+    public static func address(of host: Host) -> String {
+        if let address = host.address { return address }
+        return host.ssh?.host ?? "127.0.0.1"
+    }
+
+    /// Every replica's endpoint, in replica order: its host's address and the port its
+    /// worker reported ready on (the planned port when it has not said).
+    public static func targets(of cell: CellPlan, readyPorts: [String: Int]) -> [ServerEndpoint] {
+        cell.servers.map { ServerEndpoint(host: address(of: $0.host), port: readyPorts[$0.name] ?? $0.port) }
+    }
+
+    // MARK: - Clients
+
+    /// Every client worker's setup, in the cell's client order. Each gets its share of the
+    /// open-loop rate (`ratePerSecond`, nil for closed loop) in proportion to its connections,
+    /// and the targets rotated so that the cell's connections, numbered over all workers,
+    /// take the replicas in turn: each replica gets an equal share, ±1.
+    public func clientSetups(for cell: CellPlan, targets: [ServerEndpoint], ratePerSecond: Double?) -> [ClientSetup] {
+        let rates = ratePerSecond.map { Self.rateShares(total: $0, connections: cell.clients.map(\.connections)) }
+        var firstConnection = 0
+        return cell.clients.enumerated().map { index, client in
+            let offset = targets.isEmpty ? 0 : firstConnection % targets.count
+            firstConnection += client.connections
+            let workload = cell.workload
+            return ClientSetup(
+                node: client.name, host: client.host.name, targets: Array(targets[offset...] + targets[..<offset]),
+                protocolKind: workload.protocolKind, call: workload.call, payloadBytes: workload.payloadBytes,
+                connections: client.connections, concurrency: workload.concurrency, threads: client.threads,
+                ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
+                connectTimeoutMs: Self.connectTimeoutMs)
+        }
+    }
+
+    /// `total` requests per second split over workers in proportion to their connections.
+    /// The shares add up to `total` exactly (left to right, as the report adds the workers'
+    /// figures): the last worker with connections takes what the others leave. A worker
+    /// without connections sends nothing and gets nil — a share of 0 is no open-loop rate.
+    public static func rateShares(total: Double, connections: [Int]) -> [Double?] {
+        let sum = connections.reduce(0) { $0 + max(0, $1) }
+        guard sum > 0, let last = connections.lastIndex(where: { $0 > 0 }) else {
+            return connections.map { _ in nil }
+        }
+        var shares: [Double?] = connections.map { $0 > 0 ? total * Double($0) / Double(sum) : nil }
+        let others = shares[..<last].reduce(0.0) { $0 + ($1 ?? 0) }
+        var remainder = total - others
+        // `others + (total - others)` can miss `total` by one unit in the last place; step it in.
+        for _ in 0..<4 where others + remainder != total {
+            remainder = others + remainder < total ? remainder.nextUp : remainder.nextDown
+        }
+        shares[last] = remainder
+        return shares
+    }
+}
