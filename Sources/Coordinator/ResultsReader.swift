@@ -37,7 +37,7 @@ public enum ResultsReader {
             let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients),
+            indexed.append((record.index, CellAggregator.summarize(record: record, servers: server.map { [$0] } ?? [], clients: clients),
                             server, clients))
             if let entry = record.capacity { capacity.append((record.index, entry)) }
         }

@@ -279,7 +279,7 @@ public final class RunDriver {
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
         let server = machine?.serverResult
-        let cellSummary = CellAggregator.summarize(record: record, server: server, clients: clients)
+        let cellSummary = CellAggregator.summarize(record: record, servers: server.map { [$0] } ?? [], clients: clients)
         summary.cells.append(cellSummary)
         summary.noteProvenance(server: server, clients: clients, systemOrder: plan.topology.systems.map(\.name))
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
@@ -306,7 +306,7 @@ public final class RunDriver {
         let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
                                 repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
         let clients = cell.clients.compactMap { machine.clientResults[$0.name] }
-        let trial = CellAggregator.summarize(record: record, server: nil, clients: clients)
+        let trial = CellAggregator.summarize(record: record, servers: [], clients: clients)
         let outcome = CapacitySearch.TrialOutcome(trial, slo: slo)
         progress.note(TrialLine.text(cell: cell, trial: machine.trialNumber, ratePerSecond: currentRate ?? 0, outcome: outcome))
         let action = capacitySearch.record(outcome)
