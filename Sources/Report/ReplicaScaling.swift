@@ -36,26 +36,30 @@ public struct ReplicaScaling: Sendable, Equatable {
     /// system ran at two or more replica counts with ok repeats (see `ScalingSeries`). In
     /// the order `ScalingSeries.all` finds them.
     public static func all(_ cells: [CellSummary]) -> [ReplicaScaling] {
-        ScalingSeries.all(cells).filter { $0.dimension == .replicas }.flatMap { set in
-            set.lines.compactMap { line -> ReplicaScaling? in
-                guard line.points.count > 1 else { return nil }
-                let ran = Set(cells.filter {
-                    $0.system == line.system && CellKey($0).without(["replicas", "system"]) == set.fixed
-                }.map(\.replicas))
-                let points = line.points.compactMap { point -> (Int, Double, UInt64?)? in
-                    guard let rate = point.cells.spread(of: \.requestsPerSecond)?.median else { return nil }
-                    return (Int(point.x), rate, point.cells.latency(\.p99)?.median)
-                }
-                guard let base = points.first else { return nil }
-                let basePerReplica = base.1 / Double(base.0)
-                return ReplicaScaling(
-                    system: line.system, fixed: set.fixed,
-                    points: points.map { replicas, rate, p99 in
-                        Point(replicas: replicas, requestsPerSecond: rate, p99Microseconds: p99,
-                              efficiency: basePerReplica > 0 ? rate / Double(replicas) / basePerReplica : nil)
-                    },
-                    missing: ran.subtracting(points.map(\.0)).sorted())
+        ScalingSeries.all(cells).filter { $0.dimension == .replicas }.flatMap { lines(of: $0, cells: cells) }
+    }
+
+    /// The lines of one replicas curve set; `cells` (all of the run's) name the counts
+    /// without an ok repeat, which the set leaves out.
+    static func lines(of set: ScalingSeries, cells: [CellSummary] = []) -> [ReplicaScaling] {
+        set.lines.compactMap { line -> ReplicaScaling? in
+            guard line.points.count > 1 else { return nil }
+            let ran = Set(cells.filter {
+                $0.system == line.system && CellKey($0).without(["replicas", "system"]) == set.fixed
+            }.map(\.replicas))
+            let points = line.points.compactMap { point -> (Int, Double, UInt64?)? in
+                guard let rate = point.cells.spread(of: \.requestsPerSecond)?.median else { return nil }
+                return (Int(point.x), rate, point.cells.latency(\.p99)?.median)
             }
+            guard let base = points.first else { return nil }
+            let basePerReplica = base.1 / Double(base.0)
+            return ReplicaScaling(
+                system: line.system, fixed: set.fixed,
+                points: points.map { replicas, rate, p99 in
+                    Point(replicas: replicas, requestsPerSecond: rate, p99Microseconds: p99,
+                          efficiency: basePerReplica > 0 ? rate / Double(replicas) / basePerReplica : nil)
+                },
+                missing: ran.subtracting(points.map(\.0)).sorted())
         }
     }
 

@@ -222,10 +222,15 @@ import Testing
         let html = HTMLReport.render(Fixtures.replicaSweep(), histograms: [:])
         let scaling = HTMLReportTests.figures(html, kind: "scaling")
         let againstReplicas = scaling.filter { $0.contains("against server replicas") }
-        #expect(againstReplicas.count == 2)   // req/s and p99; no mem/conn known
+        #expect(againstReplicas.count == 3)   // req/s, p99 and efficiency; no mem/conn known
         for figure in againstReplicas {
             #expect(HTMLReportTests.count(figure, "<path class=\"series\"") == 2)
         }
         #expect(againstReplicas[0].contains("<title>builtin at 3: 115,900.0 req/s</title>"))
+        let efficiency = againstReplicas[2]
+        #expect(efficiency.contains("Scaling efficiency"))
+        #expect(efficiency.contains("<title>builtin at 1: 100 % efficient</title>"))
+        #expect(efficiency.contains("<title>builtin at 3: 94 % efficient</title>"))
+        #expect(efficiency.contains("<title>other at 3: 42 % efficient</title>"))
     }
 }
