@@ -59,7 +59,7 @@ public enum ResultsReader {
         var order: [String] = []
         for cell in cells where !order.contains(cell.system) { order.append(cell.system) }
         for entry in indexed {
-            summary.noteProvenance(server: entry.server, clients: entry.clients, systemOrder: order)
+            summary.noteProvenance(servers: entry.server.map { [$0] } ?? [], clients: entry.clients, systemOrder: order)
         }
         summary.capacity = capacity.sorted { $0.index < $1.index }.map(\.entry)
         summary.decisionLoadPerSecond = stored?.decisionLoadPerSecond

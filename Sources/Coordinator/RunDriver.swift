@@ -281,7 +281,7 @@ public final class RunDriver {
         let server = machine?.serverResult
         let cellSummary = CellAggregator.summarize(record: record, servers: server.map { [$0] } ?? [], clients: clients)
         summary.cells.append(cellSummary)
-        summary.noteProvenance(server: server, clients: clients, systemOrder: plan.topology.systems.map(\.name))
+        summary.noteProvenance(servers: server.map { [$0] } ?? [], clients: clients, systemOrder: plan.topology.systems.map(\.name))
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
         do {
             try results.writeCell(record: record, server: server, clients: clients)

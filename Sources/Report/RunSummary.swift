@@ -51,13 +51,14 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// `replicas` sweep. JSON key `scaling`: written, never read, since it follows from `cells`.
     public var scaling: [ReplicaScaling] { ReplicaScaling.all(cells) }
 
-    /// Takes in the provenance one cell's workers reported: their hosts and the system's
-    /// versions. The first report of a host or system wins; `systemOrder` (the topology's
-    /// system names, or the cells' order) orders `systems`.
-    public mutating func noteProvenance(server: ServerNodeResult?, clients: [ClientNodeResult], systemOrder: [String]) {
-        let facts = ([server?.hostFacts] + clients.map(\.hostFacts)).compactMap { $0 }
+    /// Takes in the provenance one cell's workers reported: their hosts (every server
+    /// replica's and client's) and the system's versions. The first report of a host or
+    /// system wins; `systemOrder` (the topology's system names, or the cells' order) orders
+    /// `systems`.
+    public mutating func noteProvenance(servers: [ServerNodeResult], clients: [ClientNodeResult], systemOrder: [String]) {
+        let facts = (servers.map(\.hostFacts) + clients.map(\.hostFacts)).compactMap { $0 }
         hosts = HostFacts.merged(hosts, adding: facts)
-        systems = SystemVersions.merged(systems, adding: [server?.systemVersions].compactMap { $0 }, order: systemOrder)
+        systems = SystemVersions.merged(systems, adding: servers.compactMap(\.systemVersions), order: systemOrder)
     }
 
     /// The cells that missed their SLO where it is a gate (every workload but `rate: search`,

@@ -233,4 +233,22 @@ import Testing
         #expect(efficiency.contains("<title>builtin at 3: 94 % efficient</title>"))
         #expect(efficiency.contains("<title>other at 3: 42 % efficient</title>"))
     }
+
+    @Test func connectionScalingLinesAreOnePerReplicaCount() {
+        var cells: [CellSummary] = []
+        for replicas in [1, 2] {
+            for connections in [100, 1_000] {
+                var cell = Fixtures.replicatedCell("builtin", replicas: replicas, rate: Double(connections * replicas))
+                cell.connections = connections
+                cell.id = "builtin-replicas\(replicas)-c\(connections)-1"
+                cells.append(cell)
+            }
+        }
+        let lines = ScalingLines.lines(cells)
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("builtin: 100 → 1,000 conns; req/s 100 → 1,000 (×10.00)"))
+        #expect(lines[1].hasPrefix("builtin replicas2: 100 → 1,000 conns; req/s 200 → 2,000 (×10.00)"))
+        // And over replicas, one line per connection count.
+        #expect(ReplicaScaling.all(cells).map(\.fixed.label) == ["c100", "c1000"])
+    }
 }
