@@ -34,7 +34,16 @@ let package = Package(
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
         .target(name: "Load", dependencies: ["UV", "CNghttp2", "Metrics"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
-        .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire", "Topology"],
+        // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
+        .target(name: "BuiltinServer", dependencies: ["UV", "CNghttp2"],
+                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.
+        .target(name: "Cgroups", dependencies: ["Topology"]),
+        // Resources of a process tree read from /proc.
+        .target(name: "ProcessSampler", dependencies: ["Metrics"]),
+        // The server worker's supervisor: builds, starts, probes, samples and stops a system.
+        // CUV and CNghttp2 only for the builtin server's version strings.
+        .target(name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
         // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
@@ -44,21 +53,26 @@ let package = Package(
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Serve", "UV",
+            "Topology", "Coordinator", "Agent", "Report", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
-        .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
+        .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
+        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
+        // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.
+        .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
+        .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Metrics", "Report", "Topology", "Wire"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

@@ -8,7 +8,9 @@ import Topology
 /// missed) until it is narrower than `precision` of its lower end; then a confirm run of the
 /// workload's `duration` at the lower end. A confirm that misses steps down by `precision`
 /// and confirms again (at most `maximumConfirms` times). A trial where the generator could not
-/// keep up says nothing about the server: the search stops there with a lower bound.
+/// keep up says nothing about the server: it is run once more at the same rate (one stall of a
+/// busy or virtualised host can make 1 % of a short trial's sends late), and when the re-run
+/// is voided too the search stops there with a lower bound.
 public struct CapacitySearch: Sendable {
     /// What the driver does next.
     public enum Action: Equatable, Sendable {
@@ -44,13 +46,22 @@ public struct CapacitySearch: Sendable {
         public var errors: UInt64
         /// Calls the generator actually sent per second (completed and failed).
         public var sentPerSecond: Double
+        /// Sends the generator itself made late, and every send of the window: why a trial was voided.
+        public var lateSends: UInt64
+        public var sends: UInt64
+        /// A client worker used ≥ 90 % of its threads' CPU.
+        public var clientSaturated: Bool
 
-        public init(met: Bool, valid: Bool, p99Microseconds: UInt64, errors: UInt64, sentPerSecond: Double) {
+        public init(met: Bool, valid: Bool, p99Microseconds: UInt64, errors: UInt64, sentPerSecond: Double,
+                    lateSends: UInt64 = 0, sends: UInt64 = 0, clientSaturated: Bool = false) {
             self.met = met
             self.valid = valid
             self.p99Microseconds = p99Microseconds
             self.errors = errors
             self.sentPerSecond = sentPerSecond
+            self.lateSends = lateSends
+            self.sends = sends
+            self.clientSaturated = clientSaturated
         }
 
         /// Judges a trial's merged figures: the SLO on its latency and errors, validity on the
@@ -61,7 +72,8 @@ public struct CapacitySearch: Sendable {
             self.init(met: verdict.isMet && cell.status == .ok,
                       valid: !cell.generatorFellBehind && !cell.clients.saturated,
                       p99Microseconds: cell.latency.p99, errors: cell.errors,
-                      sentPerSecond: cell.durationSeconds > 0 ? Double(sent) / cell.durationSeconds : 0)
+                      sentPerSecond: cell.durationSeconds > 0 ? Double(sent) / cell.durationSeconds : 0,
+                      lateSends: cell.clients.lateSends, sends: sent, clientSaturated: cell.clients.saturated)
         }
     }
 
@@ -78,6 +90,9 @@ public struct CapacitySearch: Sendable {
 
     /// A trial with this share of late sends or more is invalid (the comparison's `late` mark).
     public static let lateShareLimit = CellSummary.lateShareLimit
+    /// Times a voided trial is run again at the same rate before the search calls the generator
+    /// the limit.
+    public static let rerunsOfAVoidedTrial = 1
     /// Confirm runs after the first, each a `precision` step lower, before giving up on confirming.
     public static let maximumConfirms = 3
     /// Below this share of `start` with nothing met, the search gives up: the SLO holds at no useful rate.
@@ -90,6 +105,8 @@ public struct CapacitySearch: Sendable {
     private var searchTrials = 0
     /// The highest rate a valid trial met: what a search cut short by the generator reports.
     private var bestMet: Double?
+    /// Voided trials in a row at `current`.
+    private var voidedInARow = 0
 
     /// A search with these settings; call `start()` for the first action.
     public init(settings: SearchSettings) {
@@ -121,8 +138,16 @@ public struct CapacitySearch: Sendable {
         var isConfirm = false
         if case .confirming = state { isConfirm = true }
         trials.append(CapacityTrial(ratePerSecond: current, p99Microseconds: outcome.p99Microseconds, errors: outcome.errors,
-                                    met: outcome.met && outcome.valid, valid: outcome.valid, confirm: isConfirm))
+                                    met: outcome.met && outcome.valid, valid: outcome.valid, confirm: isConfirm,
+                                    lateSends: outcome.lateSends))
         if outcome.met, outcome.valid { bestMet = max(bestMet ?? 0, current) }
+        if outcome.valid {
+            voidedInARow = 0
+        } else if voidedInARow < Self.rerunsOfAVoidedTrial, isWaiting {
+            // Says nothing about the server: the same trial again, not counted against the budget.
+            voidedInARow += 1
+            return isConfirm ? .confirm(ratePerSecond: current) : .trial(ratePerSecond: current)
+        }
         switch state {
         case .idle, .done:
             return .done(result(rate: 0, confirmed: false, limited: false, note: nil))

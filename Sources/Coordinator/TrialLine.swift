@@ -7,11 +7,22 @@ enum TrialLine {
         var name = [cell.scenario ?? "capacity", cell.system.name]
         if let cpus = cell.cpus { name.append("cpus\(cpus.plainNumber)") }
         name.append("c\(cell.connections)")
-        let mark = !outcome.valid ? "✗ (generator fell behind)" : outcome.met ? "✓" : "✗"
+        let mark = !outcome.valid ? "✗ (void: \(voidReason(outcome)))" : outcome.met ? "✓" : "✗"
         var parts = [name.joined(separator: " "), "trial \(trial)", "\(CapacitySearch.rateText(ratePerSecond))/s",
                      "p99 \(latency(outcome.p99Microseconds)) \(mark)"]
         if outcome.errors > 0 { parts.append("\(outcome.errors) errors") }
         return parts.joined(separator: " · ")
+    }
+
+    /// Why a trial says nothing about the server: "generator fell behind: 41 of 3,200 sends late".
+    static func voidReason(_ outcome: CapacitySearch.TrialOutcome) -> String {
+        var reasons: [String] = []
+        if outcome.clientSaturated { reasons.append("a client worker saturated") }
+        if outcome.lateSends > 0 || reasons.isEmpty {
+            reasons.append("generator fell behind: \(CapacitySearch.rateText(Double(outcome.lateSends))) of "
+                + "\(CapacitySearch.rateText(Double(outcome.sends))) sends late")
+        }
+        return reasons.joined(separator: "; ")
     }
 
     /// "41ms", "812µs", "1.2s": as short as the line needs.

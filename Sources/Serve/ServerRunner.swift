@@ -1,7 +1,9 @@
 import CNghttp2
 import CUV
+import Cgroups
 import Glibc
 import Metrics
+import ProcessSampler
 import Topology
 import UV
 import Wire
@@ -23,43 +25,31 @@ public final class ServerRunner {
         }
     }
 
-    private enum State {
-        case idle
-        case building(Process)
-        case starting(Process)
-        case serving(Process)
-        case stopping
-        case stopped
-    }
-
     private let loop: Loop
     private let setup: ServerSetup
     private let callbacks: Callbacks
     /// Path of this very binary, for the builtin server.
     private let selfExecutable: String
-    private var state: State = .idle
-    private var port = 0
-    private var sampler: ProcessTreeSampler?
+    /// Milliseconds on a monotonic clock, for sample times and window edges.
+    private let clock: () -> UInt64
+    private var state: ServerRunnerState = .idle
     private var samples: [ResourceSample] = []
-    private var windowStartMs: UInt64?
-    private var windowEndMs: UInt64?
     private let sampleTimer: Timer
+    /// Paces the TCP probes while starting, then the SIGTERM grace while stopping.
     private let probeTimer: Timer
-    private var probe: TCP?
-    private var readyDeadlineMs: UInt64 = 0
-    private var onStopped: [() -> Void] = []
-    private var serverPid: Int32 = 0
     /// The cell's cgroup when limits are on; removed (killing anything left) when the system stops.
-    private var limiter: CgroupLimiter?
-    private var idleRssBytes: UInt64?
-    private var cgroupMemoryPeakBytes: UInt64?
+    private var cgroup: ServerCgroup = .unlimited
     /// The CPU the system may use here: this host's cores under the cell's limits.
     private let allowance: CPUAllowance
     /// What the system was built from; read once it is built.
     private var versions: [String: String] = [:]
 
-    public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks) throws {
+    /// `clock` gives the milliseconds that sample times and window edges are in; tests pass
+    /// their own.
+    public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks,
+                clock: @escaping () -> UInt64 = { Loop.hrtime() / 1_000_000 }) throws {
         self.loop = loop
+        self.clock = clock
         // A remote coordinator names recipe and build folders relative to this worker's
         // working directory (the ssh user's home); the system runs elsewhere, so anchor them.
         var setup = setup
@@ -78,10 +68,11 @@ public final class ServerRunner {
         if let limits = setup.limits, !limits.isEmpty {
             CgroupLimiter.sweepStale()
             do {
-                limiter = try CgroupLimiter(cellID: setup.cellID, limits: limits)
-                StandardError.write("barrage: limits for \(setup.system): \(limiter!.plan.summary)\n")
+                let limiter = try CgroupLimiter(cellID: setup.cellID, limits: limits)
+                cgroup = .limited(limiter)
+                StandardError.write("barrage: limits for \(setup.system): \(limiter.plan.summary)\n")
             } catch {
-                state = .stopped
+                state = .stopped(.none)
                 callbacks.failed("limits \(Self.describe(limits)) cannot be enforced on \(setup.host): \(error.message)")
                 return
             }
@@ -90,12 +81,28 @@ public final class ServerRunner {
         if setup.runBuild, !setup.isBuiltin, access(build, X_OK) == 0 {
             StandardError.write("barrage: building \(setup.system): \(build)\n")
             do {
-                let process = try Process(loop: loop, options: options(executable: build, arguments: [])) { [weak self] status, signal in
-                    self?.buildEnded(ExitStatus(exitStatus: status, termSignal: signal))
+                let stderr = try StderrRelay(loop: loop)
+                let process: Process
+                do {
+                    var opts = options(executable: build, arguments: [], port: 0, stderr: stderr)
+                    // Its own process group, so that stopping kills what the build started too.
+                    opts.detached = true
+                    var group: Int32 = 0
+                    process = try Process(loop: loop, options: opts) { [weak self] status, signal in
+                        self?.buildEnded(ExitStatus(exitStatus: status, termSignal: signal), stderr: stderr, processGroup: group)
+                    }
+                    group = process.pid
+                } catch {
+                    stderr.spawned()
+                    stderr.close()
+                    throw error
                 }
-                state = .building(process)
+                stderr.spawned()
+                state = .building(process, stderr: stderr)
                 callbacks.building()
             } catch {
+                state = .stopped(.none)
+                releaseCgroup()
                 callbacks.failed("could not run \(build): \(error)")
             }
         } else {
@@ -103,22 +110,41 @@ public final class ServerRunner {
         }
     }
 
-    private func buildEnded(_ status: ExitStatus) {
-        guard case .building = state else { return }
-        guard status.isSuccess else {
-            state = .stopped
-            callbacks.failed("\(setup.container)/build \(status) (its output is in this node's log)")
-            return
+    private func buildEnded(_ status: ExitStatus, stderr: StderrRelay, processGroup: Int32) {
+        // Nothing the build started outlives it.
+        Glibc.kill(-processGroup, SIGKILL)
+        stderr.drain()
+        stderr.close()
+        switch state {
+        case .building:
+            guard status.isSuccess else {
+                state = .stopped(.none)
+                callbacks.failed("\(setup.container)/build \(status)\(Self.lastLine(stderr)) (its output is in this node's log)")
+                releaseCgroup()
+                return
+            }
+            launch()
+        case .stopping(_, let record, let waiting):
+            // Killed by `terminate`.
+            finishStopping(record, waiting: waiting)
+        case .idle, .starting, .serving, .stopped:
+            break
         }
-        launch()
+    }
+
+    /// `; its last stderr line: …` for a failure message, or nothing if it wrote none.
+    static func lastLine(_ stderr: StderrRelay) -> String {
+        stderr.lastLine.map { "; its last stderr line: \($0)" } ?? ""
     }
 
     private func launch() {
         versions = setup.isBuiltin ? Self.builtinVersions() : Self.recipeVersions(buildDirectory: setup.buildDirectory)
+        let port: Int
         do {
             port = setup.port != 0 ? setup.port : try Self.freePort(host: setup.bindHost, loop: loop)
         } catch {
-            state = .stopped
+            state = .stopped(.none)
+            releaseCgroup()
             callbacks.failed("no free port on \(setup.bindHost): \(error)")
             return
         }
@@ -132,58 +158,66 @@ public final class ServerRunner {
             executable = setup.container + "/run"
             arguments = []
         }
-        StandardError.write("barrage: starting \(setup.system): \(executable) \(arguments.joined(separator: " ")) on port \(port)\n")
+        StandardError.write("barrage: starting \(setup.system): \(([executable] + arguments).joined(separator: " ")) on port \(port)\n")
         var command = (executable: executable, arguments: arguments)
-        if let limiter {
+        if let limiter = cgroup.limiter {
             // cgexec joins the cgroup and then execs, so the whole tree runs limited from its first instruction.
             command = (selfExecutable, ["cgexec"] + limiter.directories.flatMap { ["--cgroup", $0] } + ["--", executable] + arguments)
         }
         do {
-            var opts = options(executable: command.executable, arguments: command.arguments)
+            let stderr = try StderrRelay(loop: loop)
+            var opts = options(executable: command.executable, arguments: command.arguments, port: port, stderr: stderr)
             // Its own session: the whole tree is sampled and killed as one.
             opts.detached = true
-            let process = try Process(loop: loop, options: opts) { [weak self] status, signal in
-                self?.serverEnded(ExitStatus(exitStatus: status, termSignal: signal))
+            let process: Process
+            do {
+                process = try Process(loop: loop, options: opts) { [weak self] status, signal in
+                    self?.serverEnded(ExitStatus(exitStatus: status, termSignal: signal))
+                }
+            } catch {
+                stderr.spawned()
+                stderr.close()
+                throw error
             }
-            serverPid = process.pid
-            sampler = ProcessTreeSampler(root: process.pid)
-            state = .starting(process)
+            stderr.spawned()
+            let server = ServerProcess(process: process, port: port, sampler: ProcessTreeSampler(root: process.pid), stderr: stderr)
+            state = .starting(server, probe: nil, deadlineMs: loop.now + setup.readyTimeoutMs)
         } catch {
-            state = .stopped
+            state = .stopped(.none)
+            releaseCgroup()
             callbacks.failed("could not start \(executable): \(error)")
             return
         }
         takeSample()
         try? sampleTimer.start(after: setup.sampleIntervalMs, repeat: setup.sampleIntervalMs) { [weak self] in self?.takeSample() }
-        readyDeadlineMs = loop.now + setup.readyTimeoutMs
         probeAccepts()
     }
 
     /// Tries a TCP connect every 50 ms until the system accepts one.
     private func probeAccepts() {
-        guard case .starting = state else { return }
-        guard loop.now < readyDeadlineMs else {
-            callbacks.failed("\(setup.system) did not accept TCP connections on \(probeHost):\(port) within \(setup.readyTimeoutMs / 1000) s")
+        guard case .starting(let server, _, let deadlineMs) = state else { return }
+        guard loop.now < deadlineMs else {
+            // It stays up, unprobed: the coordinator stops the cell on this failure.
+            callbacks.failed("\(setup.system) did not accept TCP connections on \(probeHost):\(server.port) within \(setup.readyTimeoutMs / 1000) s")
             return
         }
         do {
             let tcp = try TCP(loop: loop)
-            probe = tcp
-            try tcp.connect(host: probeHost, port: port) { [weak self] error in
+            state = .starting(server, probe: tcp, deadlineMs: deadlineMs)
+            try tcp.connect(host: probeHost, port: server.port) { [weak self] error in
                 tcp.close()
-                guard let self else { return }
-                self.probe = nil
-                guard case .starting(let process) = self.state else { return }
+                guard let self, case .starting(let server, let probe, let deadlineMs) = self.state, probe === tcp else { return }
                 if error == nil {
                     self.takeSample()
-                    self.idleRssBytes = self.samples.last?.rssBytes
-                    self.state = .serving(process)
-                    self.callbacks.ready(ReadyReport(port: self.port, serverProcessGroup: process.pid))
+                    self.state = .serving(server, ServingRecord(idleRssBytes: self.samples.last?.rssBytes, window: .unopened))
+                    self.callbacks.ready(ReadyReport(port: server.port, serverProcessGroup: server.pid))
                 } else {
+                    self.state = .starting(server, probe: nil, deadlineMs: deadlineMs)
                     try? self.probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
                 }
             }
         } catch {
+            state = .starting(server, probe: nil, deadlineMs: deadlineMs)
             try? probeTimer.start(after: 50) { [weak self] in self?.probeAccepts() }
         }
     }
@@ -196,48 +230,83 @@ public final class ServerRunner {
         }
     }
 
+    /// The system's leader exited: asked to (stopping) or not (a failure, with its status and
+    /// the last line it wrote to stderr).
     private func serverEnded(_ status: ExitStatus) {
         sampleTimer.stop()
-        let wasStopping: Bool
+        probeTimer.stop()
+        let server: ServerProcess
         switch state {
-        case .stopping, .stopped: wasStopping = true
-        default: wasStopping = false
-        }
-        state = .stopped
-        if !wasStopping {
-            if case .signaled(SIGKILL) = status, let limiter, (limiter.oomKills() ?? 0) > 0 {
-                callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? Limits()))): "
-                                 + "the kernel killed it (\(status))")
-            } else {
-                callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)")
+        case .starting(let running, let probe, _):
+            probe?.close()
+            server = running
+        case .serving(let running, _):
+            server = running
+        case .stopping(let stopped, let record, let waiting):
+            if let stopped {
+                // A member that ignored SIGTERM does not outlive its leader.
+                Glibc.kill(-stopped.pid, SIGKILL)
+                stopped.stderr.drain()
+                stopped.stderr.close()
             }
+            finishStopping(record, waiting: waiting)
+            return
+        case .idle, .building, .stopped:
+            return
+        }
+        // What is left of its process group goes with it, so nothing holds the port for the next cell.
+        Glibc.kill(-server.pid, SIGKILL)
+        server.stderr.drain()
+        server.stderr.close()
+        let record: ServingRecord
+        if case .serving(_, let served) = state { record = served } else { record = .none }
+        state = .stopped(record)
+        if case .signaled(SIGKILL) = status, let limiter = cgroup.limiter, (limiter.oomKills() ?? 0) > 0 {
+            callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? Limits()))): "
+                             + "the kernel killed it (\(status))")
+        } else {
+            callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)\(Self.lastLine(server.stderr))")
         }
         releaseCgroup()
-        let waiting = onStopped
-        onStopped = []
+    }
+
+    /// The system asked to stop has exited: `waiting` learn it once its cgroup is gone.
+    private func finishStopping(_ record: ServingRecord, waiting: [() -> Void]) {
+        state = .stopped(record)
+        releaseCgroup()
         waiting.forEach { $0() }
     }
 
     private func takeSample() {
-        guard let sampler, let sample = sampler.sample(timeMs: Loop.hrtime() / 1_000_000) else { return }
+        let sampler: ProcessTreeSampler
+        switch state {
+        case .starting(let server, _, _), .serving(let server, _): sampler = server.sampler
+        case .idle, .building, .stopping, .stopped: return
+        }
+        guard let sample = sampler.sample(timeMs: clock()) else { return }
         samples.append(sample)
     }
 
-    /// Marks a window edge: the first call opens the window, the second closes it.
+    /// Marks a window edge: index 1 opens the window, any other closes it. Only a serving
+    /// system has a window.
     public func mark(index: Int) {
         takeSample()
-        let now = Loop.hrtime() / 1_000_000
-        if index == 1 { windowStartMs = now } else { windowEndMs = now }
+        guard case .serving(let server, var record) = state else { return }
+        if index == 1 { record.window.open(at: clock()) } else { record.window.close(at: clock()) }
+        state = .serving(server, record)
     }
 
     /// Everything sampled so far, with the window.
     public func result(node: String, host: String) -> ServerNodeResult {
         takeSample()
-        var window: MeasurementWindow?
-        if let start = windowStartMs, let end = windowEndMs { window = MeasurementWindow(startMs: start, endMs: end) }
+        let record: ServingRecord
+        switch state {
+        case .serving(_, let served), .stopping(_, let served, _), .stopped(let served): record = served
+        case .idle, .building, .starting: record = .none
+        }
         let system = SystemVersions(name: setup.system, container: containerName, versions: versions)
-        return ServerNodeResult(node: node, host: host, samples: samples, window: window, idleRssBytes: idleRssBytes,
-                                cgroupMemoryPeakBytes: limiter?.memoryPeakBytes() ?? cgroupMemoryPeakBytes,
+        return ServerNodeResult(node: node, host: host, samples: samples, window: record.window.measured,
+                                idleRssBytes: record.idleRssBytes, cgroupMemoryPeakBytes: cgroup.memoryPeakBytes,
                                 cpuAllowanceCores: allowance.cores, systemVersions: system)
     }
 
@@ -280,34 +349,43 @@ public final class ServerRunner {
     public func terminate(graceMs: UInt64 = 2000, completion: @escaping () -> Void) {
         sampleTimer.stop()
         probeTimer.stop()
+        let server: ServerProcess
+        let record: ServingRecord
         switch state {
-        case .idle, .stopped:
-            state = .stopped
+        case .idle:
+            state = .stopped(.none)
             releaseCgroup()
             completion()
             return
-        case .building(let process):
-            state = .stopping
-            onStopped.append(completion)
-            try? process.kill(SIGKILL)
+        case .stopped:
+            releaseCgroup()
+            completion()
             return
-        case .starting, .serving:
-            break
-        case .stopping:
-            onStopped.append(completion)
+        case .building(let process, _):
+            // A build is not worth a grace period: kill it and whatever it started.
+            state = .stopping(nil, .none, waiting: [completion])
+            Glibc.kill(-process.pid, SIGKILL)
             return
+        case .stopping(let stopping, let served, let waiting):
+            state = .stopping(stopping, served, waiting: waiting + [completion])
+            return
+        case .starting(let running, let probe, _):
+            probe?.close()
+            (server, record) = (running, .none)
+        case .serving(let running, let served):
+            (server, record) = (running, served)
         }
-        state = .stopping
-        onStopped.append(completion)
-        Glibc.kill(-serverPid, SIGTERM)
+        let group = server.pid
+        state = .stopping(server, record, waiting: [completion])
+        Glibc.kill(-group, SIGTERM)
         try? probeTimer.start(after: graceMs) { [weak self] in
-            guard let self, case .stopping = self.state else { return }
+            guard let self, case .stopping(let current?, _, _) = self.state, current.pid == group else { return }
             StandardError.write("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n")
-            Glibc.kill(-self.serverPid, SIGKILL)
+            Glibc.kill(-group, SIGKILL)
         }
     }
 
-    private func options(executable: String, arguments: [String]) -> Process.Options {
+    private func options(executable: String, arguments: [String], port: Int, stderr: StderrRelay) -> Process.Options {
         var environment: [String: String] = [:]
         for (key, value) in ProcessEnvironment.current() { environment[key] = value }
         environment["BARRAGE_HOST"] = setup.bindHost
@@ -322,7 +400,7 @@ public final class ServerRunner {
         // The worker's stdout is the control channel: the system's output goes to the log.
         options.stdin = .ignore
         options.stdout = .inherit(2)
-        options.stderr = .inherit(2)
+        options.stderr = .inherit(stderr.childEnd)
         return options
     }
 
@@ -337,10 +415,9 @@ public final class ServerRunner {
 
     /// Removes the cell's cgroup, killing whatever is still inside it.
     private func releaseCgroup() {
-        guard let limiter else { return }
+        guard let limiter = cgroup.limiter else { return }
         // The peak outlives the cgroup in the result.
-        cgroupMemoryPeakBytes = limiter.memoryPeakBytes()
-        self.limiter = nil
+        cgroup = .released(memoryPeakBytes: limiter.memoryPeakBytes())
         do {
             try limiter.remove()
         } catch {

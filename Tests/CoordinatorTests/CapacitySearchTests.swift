@@ -4,13 +4,22 @@ import Report
 import Topology
 
 /// A server that meets the SLO below `capacity` and misses at or above it; a generator that
-/// cannot send more than `generatorLimit`.
-private struct FakeServer {
+/// cannot send more than `generatorLimit`, and whose first trial at each rate in `hiccups` is
+/// voided (one stall of the host).
+private final class FakeServer {
     var capacity: Double
-    var generatorLimit = Double.infinity
+    var generatorLimit: Double
+    var hiccups: Set<Double>
+
+    init(capacity: Double, generatorLimit: Double = .infinity, hiccups: Set<Double> = []) {
+        self.capacity = capacity
+        self.generatorLimit = generatorLimit
+        self.hiccups = hiccups
+    }
 
     func outcome(at rate: Double) -> CapacitySearch.TrialOutcome {
-        let valid = rate <= generatorLimit
+        let hiccup = hiccups.remove(rate) != nil
+        let valid = rate <= generatorLimit && !hiccup
         let sent = min(rate, generatorLimit)
         return CapacitySearch.TrialOutcome(met: rate < capacity, valid: valid,
                                            p99Microseconds: rate < capacity ? 2_000 : 900_000, errors: 0, sentPerSecond: sent)
@@ -83,20 +92,44 @@ private func run(_ settings: SearchSettings, against server: FakeServer,
         let settings = SearchSettings(startPerSecond: 1_000, trialMilliseconds: 5_000, precision: 0.05)
         let (actions, found) = run(settings, against: FakeServer(capacity: 50_000, generatorLimit: 6_000))
         let result = try #require(found)
-        // 1k, 2k, 4k met; 8k could not be driven.
-        #expect(actions.count == 5)
+        // 1k, 2k, 4k met; 8k could not be driven, nor could it when run again.
+        #expect(actions.count == 6)
+        #expect(actions[4] == .trial(ratePerSecond: 8_000))
         #expect(result.limitedByGenerator)
         #expect(!result.confirmed)
         #expect(result.ratePerSecond == 4_000)
         #expect(result.note == "the load generator could not drive more than 6,000/s: add client threads or hosts")
-        #expect(result.trials.map(\.valid) == [true, true, true, false])
+        #expect(result.trials.map(\.valid) == [true, true, true, false, false])
+        #expect(result.trials.map(\.ratePerSecond) == [1_000, 2_000, 4_000, 8_000, 8_000])
         #expect(result.trials.last?.met == false)
+    }
+
+    @Test func aTrialVoidedOnceRunsAgainAndTheSearchGoesOn() throws {
+        let settings = SearchSettings(startPerSecond: 400, trialMilliseconds: 4_000, precision: 0.05)
+        let steady = try #require(run(settings, against: FakeServer(capacity: 1_000)).result)
+        // The 800/s trial and the confirm run each hit one stall of the host.
+        let (actions, found) = run(settings, against: FakeServer(capacity: 1_000, hiccups: [800, steady.ratePerSecond]))
+        let result = try #require(found)
+        #expect(!result.limitedByGenerator)
+        #expect(result.confirmed)
+        #expect(result.ratePerSecond == steady.ratePerSecond)
+        #expect(result.trials.count == steady.trials.count + 2)
+        #expect(result.trials.filter { !$0.valid }.map(\.ratePerSecond) == [800, steady.ratePerSecond])
+        #expect(Array(actions.prefix(3)) == [.trial(ratePerSecond: 400), .trial(ratePerSecond: 800), .trial(ratePerSecond: 800)])
+        // Re-runs are not counted against the trial budget: the same rates as without stalls.
+        let asked = { (list: [CapacitySearch.Action]) in Set(list.compactMap { action -> Double? in
+            if case .trial(let rate) = action { return rate }
+            return nil
+        }) }
+        #expect(asked(actions) == asked(run(settings, against: FakeServer(capacity: 1_000)).actions))
     }
 
     @Test func lateSendsOrSaturationMakeATrialInvalid() {
         let slo = SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000)])
         var cell = CellSummaryFixture.cell(requests: 10_000, p99: 1_000, lateSends: 100)
         #expect(CapacitySearch.TrialOutcome(cell, slo: slo).valid == false)
+        #expect(CapacitySearch.TrialOutcome(cell, slo: slo).lateSends == 100)
+        #expect(CapacitySearch.TrialOutcome(cell, slo: slo).sends == 10_000)
         cell = CellSummaryFixture.cell(requests: 10_000, p99: 1_000, lateSends: 99)
         #expect(CapacitySearch.TrialOutcome(cell, slo: slo).valid == true)
         #expect(CapacitySearch.TrialOutcome(cell, slo: slo).met == true)

@@ -19,8 +19,9 @@ import Topology
 ///    too if it was not done, so a cgroup cannot outlive its limiter.
 ///
 /// Hierarchy roots are the mount points found in `/proc/self/mountinfo`; Barrage's parent
-/// `barrage` cgroup is created there once and left for later cells. v1 also gets a cell
-/// cgroup in the `memory` and `cpuacct` hierarchies for figures when nothing is limited there.
+/// `barrage` cgroup is created there by `preflight` and removed by `remove()` once no cell is
+/// left in it (a cell of another run keeps it; the next cell creates it again). v1 also gets a
+/// cell cgroup in the `memory` and `cpuacct` hierarchies for figures when nothing is limited there.
 public final class CgroupLimiter: Sendable {
     /// The plan this limiter follows.
     public let plan: CgroupPlan
@@ -68,7 +69,14 @@ public final class CgroupLimiter: Sendable {
             for hierarchy in plan.hierarchies {
                 let directory = hierarchy.parent + "/" + name
                 do throws(CgroupError) {
-                    try CgroupFiles.makeDirectory(directory, existingIsFine: false)
+                    do throws(CgroupError) {
+                        try CgroupFiles.makeDirectory(directory, existingIsFine: false)
+                    } catch let error where error.code == ENOENT {
+                        // The last cell of another run removed the empty parent since the
+                        // plan was made: set it up again.
+                        guard try CgroupPlanner.prepare(hierarchy, limits: plan.limits) != nil else { throw error }
+                        try CgroupFiles.makeDirectory(directory, existingIsFine: false)
+                    }
                     cells.append(Cell(hierarchy: hierarchy, directory: directory))
                     try Self.configure(directory, in: hierarchy, limits: plan.limits)
                 } catch {
@@ -200,7 +208,26 @@ public final class CgroupLimiter: Sendable {
                 failure = failure ?? error
             }
         }
-        state.withLock { $0.remaining.removeAll { gone.contains($0) } }
+        let left = state.withLock { state in
+            state.remaining.removeAll { gone.contains($0) }
+            return state.remaining.count
+        }
         if let failure { throw failure }
+        if left == 0 { Self.removeParentsIfEmpty(cells.map(\.hierarchy)) }
+    }
+
+    /// Removes Barrage's parent cgroup in each hierarchy if no cell is left in it, so a run
+    /// leaves nothing behind. The kernel refuses to remove a cgroup with children (EBUSY), so a
+    /// parent another run's cell is in stays. A parent owned by another user (delegated to
+    /// them) is theirs and stays too.
+    static func removeParentsIfEmpty(_ hierarchies: [CgroupHierarchy]) {
+        var seen: Set<String> = []
+        for hierarchy in hierarchies where seen.insert(hierarchy.parent).inserted {
+            var info = stat()
+            guard stat(hierarchy.parent, &info) == 0, info.st_uid == geteuid() else { continue }
+            guard CgroupFiles.subdirectories(hierarchy.parent).isEmpty else { continue }
+            // EBUSY or ENOTEMPTY: a cell appeared meanwhile; it is welcome to the parent.
+            _ = rmdir(hierarchy.parent)
+        }
     }
 }

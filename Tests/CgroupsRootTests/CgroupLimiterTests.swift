@@ -1,6 +1,6 @@
 import Testing
 import Topology
-@testable import Serve
+@testable import Cgroups
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,6 +42,32 @@ struct CgroupLimiterTests {
         try limiter.remove()
         for directory in limiter.directories { #expect(!CgroupFiles.exists(directory), "\(directory) left behind") }
         try limiter.remove()  // idempotent
+    }
+
+    @Test func theEmptyParentGoesWithTheLastCellAndStaysForAnother() throws {
+        guard let first = CgroupTestSupport.limiter("parent-a", Limits(cpus: 0.5)),
+              let second = CgroupTestSupport.limiter("parent-b", Limits(cpus: 0.5)) else { return }
+        defer {
+            try? first.remove()
+            try? second.remove()
+        }
+        let parents = Set(first.cells.map(\.hierarchy.parent))
+        #expect(!parents.isEmpty)
+        try first.remove()
+        for parent in parents { #expect(CgroupFiles.exists(parent), "the other cell is still in \(parent)") }
+        for directory in second.directories { #expect(CgroupFiles.exists(directory), "\(directory)") }
+        try second.remove()
+        for parent in parents {
+            // Gone, unless a cell of another run is in it (other checkouts test on this machine too).
+            #expect(!CgroupFiles.exists(parent) || !CgroupFiles.subdirectories(parent).isEmpty, "\(parent) was left behind empty")
+        }
+        // A plan made before another run's last cell removed the parent still works: the cell
+        // sets the parent up again.
+        guard let plan = CgroupTestSupport.plan(Limits(cpus: 0.5)) else { return }
+        CgroupLimiter.removeParentsIfEmpty(plan.hierarchies)
+        let third = try CgroupLimiter(cellID: "test-parent-c-\(UInt32.random(in: 0...UInt32.max))", plan: plan)
+        defer { try? third.remove() }
+        for directory in third.directories { #expect(CgroupFiles.exists(directory), "\(directory)") }
     }
 
     @Test func removeKillsWhatIsStillInside() throws {

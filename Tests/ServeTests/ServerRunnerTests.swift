@@ -1,0 +1,276 @@
+import Glibc
+import Metrics
+import Testing
+import Topology
+import UV
+import UVTestSupport
+import Wire
+@testable import Serve
+
+/// The supervisor on real processes: fake recipes (shell scripts, a Python listener) started,
+/// probed, sampled, marked and stopped by a `ServerRunner` on a real loop. Times in results
+/// come from an injected clock, so they are asserted exactly; waits are bounded generously,
+/// since other builds may share this machine.
+@Suite(.timeLimit(.minutes(2)))
+struct ServerRunnerTests {
+    /// Listens on `$BARRAGE_HOST:$BARRAGE_PORT` with a `sleep` child in its tree; writes the
+    /// port it was told and the child's pid into its folder first.
+    static let listeningServer = """
+        #!/bin/sh
+        sleep 300 &
+        echo $! > child.pid
+        echo "$BARRAGE_PORT" > port
+        echo "fake server: listening on $BARRAGE_HOST:$BARRAGE_PORT" >&2
+        exec python3 -c '
+        import os, socket
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((os.environ["BARRAGE_HOST"], int(os.environ["BARRAGE_PORT"])))
+        s.listen(16)
+        while True:
+            s.accept()[0].close()
+        '
+
+        """
+
+    @Test func startsReportsReadySamplesMarksAndLeavesNoProcessBehind() throws {
+        let loop = try Loop()
+        let recipe = try FakeRecipe(run: Self.listeningServer)
+        let clock = FakeClock(ms: 1_000)
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent",
+                                      callbacks: events.callbacks, clock: { clock.ms })
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        #expect(events.failures.isEmpty, "\(events.failures)")
+        let report = try #require(events.ready.first)
+        let port = try #require(report.port)
+        #expect(port > 0)
+        #expect(recipe.read("port") == String(port), "ready at the port the recipe was told")
+        let pid = try #require(report.serverProcessGroup)
+        let child = try #require(recipe.pid("child.pid"))
+        #expect(isAlive(pid) && isAlive(child))
+
+        clock.ms = 2_000
+        runner.mark(index: 1)
+        try Self.run(loop, forMs: 300)
+        clock.ms = 5_000
+        runner.mark(index: 2)
+        let result = runner.result(node: "server", host: "local")
+        #expect(result.window == MeasurementWindow(startMs: 2_000, endMs: 5_000))
+        // The ready sample, one at each mark and the result's, and the 20 ms timer's between.
+        #expect(result.samples.count >= 4, "\(result.samples.count) samples")
+        #expect(result.samples.allSatisfy { [1_000, 2_000, 5_000].contains($0.timeMs) }, "sample times come from the clock")
+        #expect(result.samples.allSatisfy { $0.rssBytes > 0 })
+        #expect(result.samples.last.map { $0.threads >= 2 } == true, "the sleep child is in the sampled tree")
+        #expect((result.idleRssBytes ?? 0) > 1 << 20, "a listening Python process holds more than 1 MiB")
+        #expect(result.systemVersions?.container == recipe.directory.split(separator: "/").last.map(String.init))
+
+        var stopped = false
+        runner.terminate(graceMs: 10_000) {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped)
+        #expect(eventually { !isAlive(pid) && !isAlive(child) }, "the whole tree is gone")
+        #expect(events.failures.isEmpty, "a stop that was asked for is no failure: \(events.failures)")
+        // After the stop the window and idle RSS still read.
+        #expect(runner.result(node: "server", host: "local").window == MeasurementWindow(startMs: 2_000, endMs: 5_000))
+    }
+
+    @Test func aServerThatIgnoresSIGTERMIsKilledAfterTheGrace() throws {
+        let loop = try Loop()
+        // An ignored signal stays ignored across exec: sh, sleep and Python all ignore SIGTERM.
+        let recipe = try FakeRecipe(run: "#!/bin/sh\ntrap '' TERM\n" + Self.listeningServer.dropFirst("#!/bin/sh\n".count))
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        let pid = try #require(events.ready.first?.serverProcessGroup)
+        let child = try #require(recipe.pid("child.pid"))
+        var stopped = false
+        runner.terminate(graceMs: 300) {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped)
+        #expect(eventually { !isAlive(pid) && !isAlive(child) }, "SIGKILL after the grace took the whole tree")
+        #expect(events.failures.isEmpty, "\(events.failures)")
+    }
+
+    @Test func aChildThatIgnoresSIGTERMDoesNotOutliveItsLeader() throws {
+        let loop = try Loop()
+        // Only the child ignores SIGTERM; Python, the leader, ends on it.
+        let recipe = try FakeRecipe(run: Self.listeningServer.replacingOccurrences(
+            of: "sleep 300 &\n", with: "(trap '' TERM; exec sleep 300) &\n"))
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        let pid = try #require(events.ready.first?.serverProcessGroup)
+        let child = try #require(recipe.pid("child.pid"))
+        var stopped = false
+        // A grace longer than the loop may run: the stop must not wait for it.
+        runner.terminate(graceMs: 60_000) {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped)
+        #expect(eventually { !isAlive(pid) && !isAlive(child) }, "the child went with its leader")
+    }
+
+    @Test func aRecipeThatExitsAtStartFailsWithItsStatusAndLastStderrLine() throws {
+        let loop = try Loop()
+        let recipe = try FakeRecipe(run: """
+            #!/bin/sh
+            echo "fake: reading config" >&2
+            echo "fake: listen tcp 127.0.0.1:$BARRAGE_PORT: bind: address already in use" >&2
+            echo "a line on stdout is not the error"
+            exit 3
+
+            """)
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        #expect(events.ready.isEmpty)
+        let failure = try #require(events.failures.first)
+        #expect(failure.contains("fake (\(recipe.directory)/run) exited with status 3"), "\(failure)")
+        #expect(failure.contains("; its last stderr line: fake: listen tcp 127.0.0.1:"), "\(failure)")
+        #expect(failure.hasSuffix(": bind: address already in use"), "stdout is not taken for the error: \(failure)")
+        #expect(events.failures.count == 1, "\(events.failures)")
+        var stopped = false
+        runner.terminate { stopped = true }
+        #expect(stopped, "a failed runner stops at once")
+    }
+
+    @Test func aFailedBuildSaysItsStatusAndLastStderrLine() throws {
+        let loop = try Loop()
+        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: """
+            #!/bin/sh
+            echo "compiling" >&2
+            echo "main.c:3:1: error: expected ';'" >&2
+            exit 2
+
+            """)
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
+                                      callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        #expect(events.building == 1)
+        let failure = try #require(events.failures.first)
+        #expect(failure.contains("/build exited with status 2; its last stderr line: main.c:3:1: error: expected ';'"), "\(failure)")
+    }
+
+    @Test func stoppingDuringTheBuildKillsItAndCompletes() throws {
+        let loop = try Loop()
+        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: """
+            #!/bin/sh
+            sleep 300 &
+            echo $! > build-child.pid
+            exec sleep 300
+
+            """)
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
+                                      callbacks: events.callbacks)
+        runner.start()
+        #expect(events.building == 1)
+        let poll = try Timer(loop: loop)
+        try poll.start(after: 10, repeat: 10) { if recipe.pid("build-child.pid") != nil { loop.stop() } }
+        try runLoop(loop, timeout: 30_000)
+        poll.close()
+        let child = try #require(recipe.pid("build-child.pid"))
+        var stopped = false
+        runner.terminate {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped, "terminate's completion runs once the build is gone")
+        #expect(eventually { !isAlive(child) }, "what the build started is gone too")
+        #expect(events.failures.isEmpty, "\(events.failures)")
+    }
+
+    @Test func aServerThatNeverListensFailsAtTheReadyTimeout() throws {
+        let loop = try Loop()
+        let recipe = try FakeRecipe(run: "#!/bin/sh\necho $$ > leader.pid\nexec sleep 300\n")
+        let events = RunnerEvents(loop: loop)
+        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, readyTimeoutMs: 1_000), selfExecutable: "/nonexistent",
+                                      callbacks: events.callbacks)
+        runner.start()
+        try runLoop(loop, timeout: 30_000)
+        let failure = try #require(events.failures.first)
+        #expect(failure.hasPrefix("fake did not accept TCP connections on 127.0.0.1:"), "\(failure)")
+        #expect(failure.hasSuffix(" within 1 s"), "\(failure)")
+        let leader = try #require(recipe.pid("leader.pid"))
+        var stopped = false
+        runner.terminate {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        #expect(stopped)
+        #expect(eventually { !isAlive(leader) })
+    }
+
+    static func setup(_ recipe: FakeRecipe, runBuild: Bool = false, readyTimeoutMs: UInt64 = 20_000) -> ServerSetup {
+        ServerSetup(node: "server", host: "local", system: "fake", container: recipe.directory, protocolKind: .tcpEcho,
+                    bindHost: "127.0.0.1", port: 0, environment: [], buildDirectory: recipe.directory, runBuild: runBuild,
+                    readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil)
+    }
+
+    /// Runs `loop` for `ms` (its timers sample meanwhile).
+    static func run(_ loop: Loop, forMs ms: UInt64) throws {
+        let timer = try Timer(loop: loop)
+        try timer.start(after: ms) { loop.stop() }
+        try runLoop(loop, timeout: ms + 10_000)
+        timer.close()
+    }
+}
+
+/// Milliseconds that move only when the test says so.
+final class FakeClock {
+    var ms: UInt64
+    init(ms: UInt64) { self.ms = ms }
+}
+
+/// What a runner reported; a ready or a failure stops the loop, so the test goes on.
+final class RunnerEvents {
+    var ready: [ReadyReport] = []
+    var failures: [String] = []
+    var building = 0
+    private let loop: Loop
+
+    init(loop: Loop) { self.loop = loop }
+
+    var callbacks: ServerRunner.Callbacks {
+        ServerRunner.Callbacks(
+            ready: { [self] report in
+                ready.append(report)
+                loop.stop()
+            },
+            failed: { [self] reason in
+                failures.append(reason)
+                loop.stop()
+            },
+            building: { [self] in building += 1 })
+    }
+}
+
+extension String {
+    /// With every `target` replaced (Foundation's, without Foundation).
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let start = rest.firstRange(of: target) {
+            result += rest[..<start.lowerBound] + replacement
+            rest = rest[start.upperBound...]
+        }
+        return result + rest
+    }
+}
