@@ -270,19 +270,13 @@ public final class RunDriver {
                                 repeatIndex: cell.repeatIndex, status: status, error: error,
                                 clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads)
             .with(scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
-                  capacity: capacity)
+                  capacity: capacity, replicas: cell.replicas)
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
         let servers = cell.servers.compactMap { machine?.serverResults[$0.name] }
-        // Until the aggregator takes every replica (`summarize(record:servers:clients:)`), the
-        // cell's `server` figures are the first replica's; each replica's node file is written.
-        var cellSummary = CellAggregator.summarize(record: record, server: servers.first, clients: clients)
-        cellSummary.replicas = cell.replicas
+        let cellSummary = CellAggregator.summarize(record: record, servers: servers, clients: clients)
         summary.cells.append(cellSummary)
-        summary.noteProvenance(server: servers.first, clients: clients, systemOrder: plan.topology.systems.map(\.name))
-        for other in servers.dropFirst() {
-            summary.noteProvenance(server: other, clients: [], systemOrder: plan.topology.systems.map(\.name))
-        }
+        summary.noteProvenance(servers: servers, clients: clients, systemOrder: plan.topology.systems.map(\.name))
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
         do {
             try results.writeCell(record: record, servers: servers, clients: clients)
@@ -307,7 +301,7 @@ public final class RunDriver {
         let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
                                 repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
         let clients = cell.clients.compactMap { machine.clientResults[$0.name] }
-        let trial = CellAggregator.summarize(record: record, server: nil, clients: clients)
+        let trial = CellAggregator.summarize(record: record, servers: [], clients: clients)
         let outcome = CapacitySearch.TrialOutcome(trial, slo: slo)
         progress.note(TrialLine.text(cell: cell, trial: machine.trialNumber, ratePerSecond: currentRate ?? 0, outcome: outcome))
         let action = capacitySearch.record(outcome)
@@ -326,7 +320,7 @@ public final class RunDriver {
     }
 
     private func capacityEntry(_ cell: CellPlan, _ result: CapacitySearch.Result) -> CapacityEntry {
-        CapacityEntry(cell: cell.id, scenario: cell.scenario, system: cell.system.name, cpus: cell.cpus,
+        CapacityEntry(cell: cell.id, scenario: cell.scenario, system: cell.system.name, replicas: cell.replicas, cpus: cell.cpus,
                       connections: cell.connections, ratePerSecond: result.ratePerSecond, confirmed: result.confirmed,
                       limitedByGenerator: result.limitedByGenerator, note: result.note, trials: result.trials)
     }

@@ -10,10 +10,16 @@ public enum CellAggregator {
     ///
     /// Only the measurement windows count. Each client's rate is taken over its own window
     /// (the hosts' clocks differ, so windows are never mixed), latency histograms are added
-    /// and read once (percentiles are never averaged), and a missing server gives zero
+    /// and read once (percentiles are never averaged), and no server file gives zero
     /// server figures. Status and error come from `record` unchanged. `bottleneck` is
     /// `Bottleneck.judge` on these figures; `timeseries` is `TimeSeriesBuilder`'s.
-    public static func summarize(record: CellRecord, server: ServerNodeResult?, clients: [ClientNodeResult]) -> CellSummary {
+    ///
+    /// `servers` are the cell's replicas' files ("server", or "server-1" … "server-N"), in
+    /// any order: `server` holds their sums (see `serverFigures`), `servers` each one's when
+    /// the plan started more than one, and the bottleneck is judged on the busiest replica
+    /// against its own allowance (one replica at its limit holds its share of the load back
+    /// even when the others idle).
+    public static func summarize(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) -> CellSummary {
         var histogram = LatencyHistogram()
         var errorsByKind: [String: UInt64] = [:]
         for client in clients {
@@ -21,15 +27,16 @@ public enum CellAggregator {
             errorsByKind.merge(client.errors, uniquingKeysWith: +)
         }
         let duration = clients.isEmpty ? 0 : clients.map(\.window.seconds).reduce(0, +) / Double(clients.count)
-        let resources = server.map { ResourceFigures(samples: $0.samples, window: $0.window) }
-            ?? ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0)
+        let servers = servers.sorted { replicaNumber($0.node) < replicaNumber($1.node) }
+        let replicas = servers.map(replicaFigures)
         let hosts = Dictionary(grouping: clients, by: \.host)
             .map { host, workers in hostFigures(host, workers) }
             .sorted { $0.host < $1.host }
         let established = hosts.map(\.connectionsEstablished).reduce(0, +)
         let saturated = hosts.contains(where: \.saturated)
+        let busiest = replicas.max { ($0.allowanceShare ?? 0) < ($1.allowanceShare ?? 0) }
         let bottleneck = Bottleneck.judge(
-            serverCPUPercent: resources.cpuPercent, serverAllowanceCores: server?.cpuAllowanceCores,
+            serverCPUPercent: busiest?.cpuPercent ?? 0, serverAllowanceCores: busiest?.cpuAllowanceCores,
             clientSaturated: saturated, hostIdleFractions: hosts.compactMap { $0.cpuIdlePercent.map { $0 / 100 } })
         var summary = CellSummary(
             id: record.id, system: record.system, connections: record.connections,
@@ -40,10 +47,7 @@ public enum CellAggregator {
             errorsByKind: errorsByKind,
             requestsPerSecond: clients.map { perSecond(Double($0.requests), $0.window) }.reduce(0, +),
             latency: LatencySummary(histogram),
-            server: ServerFigures(
-                resources, idleRssBytes: server?.idleRssBytes,
-                memoryPerConnectionBytes: memoryPerConnection(server, resources, established: established),
-                cgroupMemoryPeakBytes: server?.cgroupMemoryPeakBytes, cpuAllowanceCores: server?.cpuAllowanceCores),
+            server: serverFigures(servers, replicas, established: established),
             clients: ClientFigures(
                 // The plan's count, not the files found: a worker that died still ran.
                 workers: record.clientWorkers,
@@ -55,8 +59,10 @@ public enum CellAggregator {
                 lateSends: hosts.map(\.lateSends).reduce(0, +),
                 queuedSends: hosts.map(\.queuedSends).reduce(0, +)),
             bottleneck: bottleneck,
-            timeseries: TimeSeriesBuilder.series(clients: clients, server: server))
+            timeseries: TimeSeriesBuilder.series(clients: clients, servers: servers))
         summary.scenario = record.scenario
+        summary.replicas = record.replicas ?? max(1, servers.count)
+        if summary.replicas > 1 { summary.servers = replicas }
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {
@@ -67,18 +73,83 @@ public enum CellAggregator {
         return summary
     }
 
-    /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0.
+    /// (sustained RSS − idle RSS) ÷ connections established, rounded, at least 0; with
+    /// replicas, of their sums (every replica's connections are in `established`).
     ///
-    /// Nil when it cannot be known: no server file, no idle RSS in it, no window (the
-    /// sustained RSS would then be a 0 placeholder), or no connection up. Clamped at 0
-    /// because the allocator may return memory between the first accept and the window;
+    /// Nil when it cannot be known: no server file, a replica without idle RSS, without a
+    /// window (its sustained RSS would then be a 0 placeholder), or no connection up. Clamped
+    /// at 0 because the allocator may return memory between the first accept and the window;
     /// a negative cost per connection would be noise, not a saving.
-    static func memoryPerConnection(_ server: ServerNodeResult?, _ resources: ResourceFigures,
+    static func memoryPerConnection(_ servers: [ServerNodeResult], sustainedBytes: UInt64,
                                     established: Int) -> UInt64? {
-        guard let server, let idle = server.idleRssBytes, server.window != nil, established > 0 else { return nil }
-        let grown = resources.rssSustainedBytes > idle ? resources.rssSustainedBytes - idle : 0
+        guard !servers.isEmpty, established > 0, servers.allSatisfy({ $0.window != nil }),
+              let idle = sum(servers.map(\.idleRssBytes)) else { return nil }
+        let grown = sustainedBytes > idle ? sustainedBytes - idle : 0
         let connections = UInt64(established)
         return (grown + connections / 2) / connections
+    }
+
+    /// The cell's `server`: the replicas' figures summed (CPU, RSS peak and sustained,
+    /// threads, idle RSS, cgroup peak, CPU allowance). A sum that some replica cannot give
+    /// (its idle RSS or allowance unknown) is nil rather than a sum of the rest, which would
+    /// pass for the whole. No replica gives zero figures.
+    static func serverFigures(_ servers: [ServerNodeResult], _ replicas: [ReplicaFigures],
+                              established: Int) -> ServerFigures {
+        let resources = servers.map { ResourceFigures(samples: $0.samples, window: $0.window) }
+        let sustained = replicas.map(\.rssSustainedBytes).reduce(0, +)
+        let readings = resources.map(\.cpuPercent)
+        let clamped = replicas.map(\.cpuPercent)
+        return ServerFigures(
+            ResourceFigures(cpuPercent: clamped.reduce(0, +), rssPeakBytes: replicas.map(\.rssPeakBytes).reduce(0, +),
+                            rssSustainedBytes: sustained, threadsPeak: resources.map(\.threadsPeak).reduce(0, +)),
+            idleRssBytes: servers.isEmpty ? nil : sum(servers.map(\.idleRssBytes)),
+            memoryPerConnectionBytes: memoryPerConnection(servers, sustainedBytes: sustained, established: established),
+            cgroupMemoryPeakBytes: servers.isEmpty ? nil : sum(servers.map(\.cgroupMemoryPeakBytes)),
+            cpuAllowanceCores: servers.isEmpty ? nil : sum(servers.map(\.cpuAllowanceCores)),
+            cpuPercentUnclamped: readings == clamped ? nil : readings.reduce(0, +))
+    }
+
+    /// One replica's figures, its CPU clamped (see `clampedCPU`).
+    static func replicaFigures(_ server: ServerNodeResult) -> ReplicaFigures {
+        let resources = ResourceFigures(samples: server.samples, window: server.window)
+        return ReplicaFigures(
+            node: server.node, host: server.host,
+            cpuPercent: clampedCPU(resources.cpuPercent, allowanceCores: server.cpuAllowanceCores),
+            rssPeakBytes: resources.rssPeakBytes, rssSustainedBytes: resources.rssSustainedBytes,
+            cpuAllowanceCores: server.cpuAllowanceCores)
+    }
+
+    /// How far above its allowance a server's CPU reading may be and still be sampling error.
+    static let clampTolerance = 0.02
+
+    /// `percent` clamped to `allowanceCores` × 100 when it is above it by at most 2 %.
+    ///
+    /// A process tree cannot use more CPU than its cgroup grants, but the reading can show
+    /// it: the samples (10 Hz) and the window's marks do not fall on the quota's periods, so
+    /// a server held at 1 core reads 100.1 %. Above 2 % the reading is not clamped: that is
+    /// no sampling error but a limit that did not hold, and must show.
+    static func clampedCPU(_ percent: Double, allowanceCores: Double?) -> Double {
+        guard let cores = allowanceCores, cores > 0 else { return percent }
+        let ceiling = cores * 100
+        return percent > ceiling && percent <= ceiling * (1 + clampTolerance) ? ceiling : percent
+    }
+
+    /// The sum of `values`; nil when any is nil.
+    static func sum<Value: AdditiveArithmetic>(_ values: [Value?]) -> Value? {
+        var total = Value.zero
+        for value in values {
+            guard let value else { return nil }
+            total += value
+        }
+        return total
+    }
+
+    /// A replica's place in the cell: 3 for "server-3", 1 for a lone "server"; names of
+    /// another shape last, so the order is always defined.
+    static func replicaNumber(_ node: String) -> Int {
+        if node == "server" { return 1 }
+        guard node.hasPrefix("server-"), let number = Int(node.dropFirst("server-".count)) else { return Int.max }
+        return number
     }
 
     /// The figures of the client workers that ran on `host`.

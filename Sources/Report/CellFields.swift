@@ -7,7 +7,8 @@ import Foundation
 /// Read from the cell's own JSON encoding, so every field the schema gains (scenario, cpus,
 /// rate, replicas, slo, …) appears without this code changing. Arrays of plain values are
 /// joined with "; "; arrays of objects (the time series, per-host figures) have no flat
-/// form and are left out.
+/// form and are left out, but for `servers`, whose replicas are few and fixed: replica N's
+/// fields are `server_N_…` (`servers[1].cpu_percent` → `server_2_cpu_percent`).
 public struct CellFields: Sendable, Equatable {
     /// Field name → its text, as a CSV field would hold it.
     public private(set) var texts: [String: String]
@@ -28,6 +29,9 @@ public struct CellFields: Sendable, Equatable {
         self.numbers = numbers
     }
 
+    /// The cell's per-replica array, flattened by replica number.
+    static let replicasKey = "servers"
+
     /// Unit suffixes that move from an object's name to the end of its fields' names.
     static let units = ["_us", "_bytes", "_s"]
 
@@ -43,6 +47,13 @@ public struct CellFields: Sendable, Equatable {
                     childUnit = suffix
                 }
                 flatten(child, prefix: childPrefix, unit: childUnit, into: &texts, &numbers)
+                continue
+            }
+            if prefix == nil, key == replicasKey, case .array(let replicas) = value {
+                for (index, replica) in replicas.enumerated() {
+                    guard case .object(let fields) = replica else { continue }
+                    flatten(fields, prefix: "server_\(index + 1)", unit: nil, into: &texts, &numbers)
+                }
                 continue
             }
             if let unit, !name.hasSuffix(unit) { name += unit }

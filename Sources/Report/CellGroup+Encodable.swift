@@ -22,6 +22,7 @@ extension CellGroup: Encodable {
         try container.encode(connections, forKey: "connections")
         // The second part's dimensions tell apart groups of one (system, connections).
         try container.encode(scenario, forKey: "scenario")
+        try container.encode(replicas, forKey: "replicas")
         try container.encode(cpus, forKey: "cpus")
         try container.encode(ratePerSecond, forKey: "rate_per_second")
         try container.encode(cells.count, forKey: "repeats")

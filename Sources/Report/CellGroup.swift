@@ -1,6 +1,7 @@
 import Metrics
 
-/// Every repeat of one (system, connections) pair: one row of the comparison.
+/// Every repeat of one (system, connections) pair — at one scenario, replica count, CPU limit
+/// and rate: one row of the comparison.
 ///
 /// `summary.json` keeps one cell per repeat; this is how the table and markdown (and the
 /// JSON's derived `groups`) fold the repeats into medians, so it is built from cells only.
@@ -12,8 +13,10 @@ public struct CellGroup: Sendable, Equatable {
     /// The repeats, in run order; never empty.
     public var cells: [CellSummary]
 
-    /// The scenario, CPU limit and offered rate the repeats share (nil: none, unlimited, closed loop).
+    /// The scenario, replica count, CPU limit and offered rate the repeats share (nil: none,
+    /// unlimited, closed loop).
     public var scenario: String? { cells.first?.scenario }
+    public var replicas: Int { cells.first?.replicas ?? 1 }
     public var cpus: Double? { cells.first?.cpus }
     public var ratePerSecond: Double? { cells.first?.ratePerSecond }
 
@@ -44,6 +47,13 @@ public struct CellGroup: Sendable, Equatable {
         spread(ofKnown: { $0.requests > 0 ? $0.latency[keyPath: percentile] : nil })
     }
 
+    /// One replica figure over every replica of the measured repeats (the spread between
+    /// replicas, not between repeats); nil when the repeats have no per-replica figures
+    /// (one replica).
+    public func replicaSpread<Value>(of figure: (ReplicaFigures) -> Value) -> Spread<Value>? {
+        Spread(measured.flatMap(\.servers).map(figure))
+    }
+
     /// Some repeat's load generator was saturated.
     public var saturated: Bool { cells.contains(where: \.clients.saturated) }
 
@@ -65,9 +75,9 @@ public struct CellGroup: Sendable, Equatable {
         return best
     }
 
-    /// `cells` grouped by (scenario, cpus, connections, rate, system): scenarios in run order,
-    /// then ascending cpus, connections and rate, then systems in the order they first ran,
-    /// each group's repeats in run order.
+    /// `cells` grouped by (scenario, replicas, cpus, connections, rate, system): scenarios in
+    /// run order, then ascending replicas, cpus, connections and rate, then systems in the
+    /// order they first ran, each group's repeats in run order.
     public static func groups(of cells: [CellSummary]) -> [CellGroup] {
         var groups: [CellGroup] = []
         var index: [String: Int] = [:]
@@ -77,7 +87,7 @@ public struct CellGroup: Sendable, Equatable {
         }
         for cell in cells {
             // Numbers and separators that no number contains, the name last: names may hold anything.
-            let key = "\(cell.scenario ?? "") \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
+            let key = "\(cell.scenario ?? "") \(cell.replicas) \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
             if let position = index[key] {
                 groups[position].cells.append(cell)
             } else {
@@ -86,8 +96,9 @@ public struct CellGroup: Sendable, Equatable {
             }
         }
         // Sort by (connections, first run) explicitly: `sort` does not promise stability.
-        func order(_ group: CellGroup) -> (Int, Double, Int, Double) {
-            (scenarioOrder[group.scenario ?? ""] ?? 0, group.cpus ?? 0, group.connections, group.ratePerSecond ?? 0)
+        func order(_ group: CellGroup) -> (Int, Int, Double, Int, Double) {
+            (scenarioOrder[group.scenario ?? ""] ?? 0, group.replicas, group.cpus ?? 0, group.connections,
+             group.ratePerSecond ?? 0)
         }
         return groups.enumerated()
             .sorted { lhs, rhs in

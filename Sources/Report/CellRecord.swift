@@ -33,6 +33,9 @@ public struct CellRecord: Codable, Sendable, Equatable {
     public var slo: SLO?
     /// A search cell's result; nil for every other cell.
     public var capacity: CapacityEntry?
+    /// Server replicas the plan started for this cell; nil in records written before
+    /// replicas (one server), and then the server files found count.
+    public var replicas: Int?
 
     /// Creates a record; see each property.
     public init(id: String, index: Int, system: String, connections: Int, repeatIndex: Int,
@@ -50,8 +53,9 @@ public struct CellRecord: Codable, Sendable, Equatable {
 
     /// The same record with the second part's dimensions set.
     public func with(scenario: String?, cpus: Double?, ratePerSecond: Double?, slo: SLO?,
-                     capacity: CapacityEntry? = nil) -> CellRecord {
+                     capacity: CapacityEntry? = nil, replicas: Int? = nil) -> CellRecord {
         var record = self
+        record.replicas = replicas
         record.scenario = scenario
         record.cpus = cpus
         record.ratePerSecond = ratePerSecond
@@ -65,7 +69,7 @@ public struct CellRecord: Codable, Sendable, Equatable {
         case repeatIndex = "repeat"
         case clientWorkers = "client_workers"
         case threadsPerWorker = "threads_per_worker"
-        case scenario, cpus, slo, capacity
+        case scenario, cpus, slo, capacity, replicas
         case ratePerSecond = "rate_per_second"
     }
 }

@@ -39,8 +39,12 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var timeseries: [TimeSeriesPoint]
     /// The scenario's name; nil for a topology with a plain `workload`.
     public var scenario: String?
-    /// Server replicas in the cell (1: one server per cell, for now).
+    /// Server replicas in the cell: how many the plan started (1 before replicas existed).
     public var replicas: Int = 1
+    /// Each replica's figures, in node order, when the cell ran more than one (`server` then
+    /// holds their sums); empty for one replica. JSON key `servers`, written only when
+    /// `replicas` > 1, as SPEC.md says.
+    public var servers: [ReplicaFigures] = []
     /// The server's CPU limit, cores; nil when unlimited. JSON `null` then.
     public var cpus: Double?
     /// The offered open-loop rate; nil for closed loop (`max`). JSON key `rate_per_second`.
@@ -74,12 +78,13 @@ public struct CellSummary: Codable, Sendable, Equatable {
         self.timeseries = timeseries
     }
 
-    /// How messages name the cell: "builtin c100 r1", with the scenario, cpus and rate when set:
-    /// "unary builtin cpus0.5 c100 5000/s r1".
+    /// How messages name the cell: "builtin c100 r1", with the scenario, replicas (when more
+    /// than one), cpus and rate when set: "unary builtin replicas3 cpus0.5 c100 5000/s r1".
     public var label: String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system)
+        if replicas > 1 { parts.append("replicas\(replicas)") }
         if let cpus { parts.append("cpus" + SLOVerdict.trimmed(cpus, decimals: 3)) }
         parts.append("c\(connections)")
         if let ratePerSecond { parts.append(SLOVerdict.trimmed(ratePerSecond, decimals: 1).filter { $0 != "," } + "/s") }
@@ -89,7 +94,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, system, connections, status, error, requests, errors, server, clients, bottleneck, timeseries
-        case scenario, replicas, cpus
+        case scenario, replicas, cpus, servers
         case ratePerSecond = "rate_per_second"
         case sloMet = "slo_met"
         case sloMisses = "slo_misses"
@@ -121,6 +126,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(timeseries, forKey: .timeseries)
         try container.encode(scenario, forKey: .scenario)
         try container.encode(replicas, forKey: .replicas)
+        if replicas > 1 { try container.encode(servers, forKey: .servers) }
         try container.encode(cpus, forKey: .cpus)
         try container.encode(ratePerSecond, forKey: .ratePerSecond)
         try container.encode(sloMet, forKey: .sloMet)
@@ -149,6 +155,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         timeseries = try container.decodeIfPresent([TimeSeriesPoint].self, forKey: .timeseries) ?? []
         scenario = try container.decodeIfPresent(String.self, forKey: .scenario)
         replicas = try container.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
+        servers = try container.decodeIfPresent([ReplicaFigures].self, forKey: .servers) ?? []
         cpus = try container.decodeIfPresent(Double.self, forKey: .cpus)
         ratePerSecond = try container.decodeIfPresent(Double.self, forKey: .ratePerSecond)
         sloMet = try container.decodeIfPresent(Bool.self, forKey: .sloMet)

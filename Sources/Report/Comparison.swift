@@ -13,6 +13,9 @@ struct Comparison {
     let sections: [[CellGroup]]
     /// How each system scales with connections (see `ScalingLines`); empty when none ran at two counts.
     let scaling: [String]
+    /// How each system scales with server replicas, one line each (see `ReplicaScaling.line`);
+    /// empty without a replicas sweep.
+    let replicaScaling: [String]
     /// One line per cell that did not end ok ("builtin c100 r1: why").
     let problems: [String]
     /// Explanations of the marks and figures used, if any.
@@ -32,9 +35,10 @@ struct Comparison {
         versions = VersionsLine.line(summary.systems)
         let rows = summary.groups
         columns = ComparisonColumn.columns(for: rows)
-        // `rows` are already sorted: split them where the scenario, cpus, count or rate changes.
+        // `rows` are already sorted: split them where the scenario, replicas, cpus, count or rate changes.
         func sameSection(_ lhs: CellGroup, _ rhs: CellGroup) -> Bool {
-            lhs.scenario == rhs.scenario && lhs.cpus == rhs.cpus && lhs.connections == rhs.connections
+            lhs.scenario == rhs.scenario && lhs.replicas == rhs.replicas && lhs.cpus == rhs.cpus
+                && lhs.connections == rhs.connections
                 && lhs.ratePerSecond == rhs.ratePerSecond
         }
         sections = rows.reduce(into: [[CellGroup]]()) { sections, row in
@@ -45,11 +49,16 @@ struct Comparison {
             }
         }
         scaling = ScalingLines.lines(summary.cells)
+        replicaScaling = summary.scaling.map(\.line)
         problems = summary.cells
             .filter { $0.status != .ok || $0.error != nil }
             .map { cell in "\(cell.label): \(Self.oneLine(cell.error ?? cell.status.rawValue))" }
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
+        if rows.contains(where: { $0.replicas > 1 }) { footnotes.append(ComparisonColumn.replicasFootnote) }
+        if summary.cells.contains(where: { $0.server.cpuPercentUnclamped != nil }) {
+            footnotes.append(ComparisonColumn.clampFootnote)
+        }
         if rows.contains(where: { $0.bottleneck != .none }) {
             let reasons = Self.serverLimitReasons(summary.cells) + Self.clientLimitReasons(summary.cells)
             footnotes.append(ComparisonColumn.limitFootnote + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"))
@@ -81,12 +90,16 @@ struct Comparison {
     }
 
     /// Why each `server-cpu` cell is one: "builtin c100 r1: server busy 0.49 of its 0.5 cores",
-    /// so the reader sees what the server's CPU was judged against.
+    /// so the reader sees what the server's CPU was judged against. With replicas, the
+    /// busiest one, which the verdict was judged on: "server-2 on h2 busy 0.99 of its 1.0 cores".
     static func serverLimitReasons(_ cells: [CellSummary]) -> [String] {
         cells.filter { $0.bottleneck == .serverCPU }.map { cell in
-            let busy = FigureFormat.decimal(cell.server.cpuPercent / 100, decimals: 2)
-            let allowance = cell.server.cpuAllowanceCores.map { " of its \(FigureFormat.decimal($0, decimals: 1)) cores" } ?? ""
-            return "\(cell.label): server busy \(busy)\(allowance)"
+            let busiest = cell.servers.max { ($0.allowanceShare ?? 0) < ($1.allowanceShare ?? 0) }
+            let name = busiest.map { "\($0.node) on \($0.host)" } ?? "server"
+            let busy = FigureFormat.decimal((busiest?.cpuPercent ?? cell.server.cpuPercent) / 100, decimals: 2)
+            let cores = busiest.map(\.cpuAllowanceCores) ?? cell.server.cpuAllowanceCores
+            let allowance = cores.map { " of its \(FigureFormat.decimal($0, decimals: 1)) cores" } ?? ""
+            return "\(cell.label): \(name) busy \(busy)\(allowance)"
         }
     }
 

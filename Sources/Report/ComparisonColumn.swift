@@ -21,6 +21,14 @@ struct ComparisonColumn {
     static let limitFootnote = "limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when"
         + " unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator,"
         + " not the server, may be the limit; server-cpu wins when both hold"
+    /// Heading of the column of server replicas, shown when some row ran more than one.
+    static let replicasHeading = "replicas"
+    /// How the server columns read with replicas, shown when some row ran more than one.
+    static let replicasFootnote = "replicas: srv CPU%, srv RSS and mem/conn are the sums over a cell's server replicas;"
+        + " srv CPU% adds (lowest–highest replica), the spread between them"
+    /// What a clamped server CPU figure means, shown when some cell's was clamped.
+    static let clampFootnote = "srv CPU%: % of one core; a reading at most 2 % above the server's CPU allowance"
+        + " (its limit, or its host's cores) is shown at the allowance: sampling error, a cgroup grants no more"
     /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
     static let lateMark = "late"
 
@@ -38,6 +46,10 @@ struct ComparisonColumn {
             columns.append(ComparisonColumn(heading: "scenario", alignment: .left) { $0.scenario ?? "-" })
         }
         columns.append(ComparisonColumn(heading: "system", alignment: .left) { $0.system })
+        let replicated = rows.contains { $0.replicas > 1 }
+        if replicated {
+            columns.append(ComparisonColumn(heading: replicasHeading, alignment: .right) { "\($0.replicas)" })
+        }
         if rows.contains(where: { $0.cpus != nil }) {
             columns.append(ComparisonColumn(heading: "cpus", alignment: .right) { $0.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-" })
         }
@@ -54,8 +66,10 @@ struct ComparisonColumn {
             ComparisonColumn(heading: "p99", alignment: .right) { ranged($0.latency(\.p99), latency) },
             ComparisonColumn(heading: "p99.9", alignment: .right) { median($0.latency(\.p999), latency) },
             ComparisonColumn(heading: "errors", alignment: .right) { median($0.spread(of: \.errors), FigureFormat.count) },
-            ComparisonColumn(heading: "srv CPU%", alignment: .right) {
-                median($0.spread(of: \.server.cpuPercent), FigureFormat.percent)
+            ComparisonColumn(heading: "srv CPU%", alignment: .right) { row in
+                let sum = median(row.spread(of: \.server.cpuPercent), FigureFormat.percent)
+                guard row.replicas > 1, let spread = row.replicaSpread(of: \.cpuPercent) else { return sum }
+                return "\(sum) (\(range(FigureFormat.percent(spread.min), FigureFormat.percent(spread.max))))"
             },
             ComparisonColumn(heading: "srv RSS peak", alignment: .right) {
                 median($0.spread(of: \.server.rssPeakBytes), FigureFormat.bytes)

@@ -187,6 +187,10 @@ public enum HTMLReport {
             html += "<p class=\"note\">\(HTMLText.escape(ScalingLines.title))</p><ul>"
                 + comparison.scaling.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
+        if !comparison.replicaScaling.isEmpty {
+            html += "<ul class=\"replica-scaling\">"
+                + comparison.replicaScaling.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
+        }
         html += comparison.footnotes.map { paragraph($0) }.joined()
         if !comparison.sloMisses.isEmpty {
             html += "<p class=\"slo-missed\">\(HTMLText.escape(comparison.sloTitle))</p><ul class=\"slo-misses\">"

@@ -23,6 +23,10 @@ enum MarkdownTable {
         if !comparison.scaling.isEmpty {
             lines += ["", escape(ScalingLines.title), ""] + comparison.scaling.map { "- " + escape($0) }
         }
+        // A list of its own, after a paragraph: right after the connections list it would merge into it.
+        if !comparison.replicaScaling.isEmpty {
+            lines += ["", "Scaling with server replicas:", ""] + comparison.replicaScaling.map { "- " + escape($0) }
+        }
         // A paragraph each: consecutive lines would run together into one.
         for footnote in comparison.footnotes {
             lines += ["", escape(footnote)]

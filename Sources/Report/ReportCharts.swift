@@ -62,7 +62,8 @@ public enum ReportCharts {
     }
 
     /// Three charts per scaling curve set: req/s, p99 and memory per connection against the
-    /// swept dimension (the last left out when no point knows it).
+    /// swept dimension (the last left out when no point knows it); against replicas also the
+    /// scaling efficiency, after p99.
     public static func scaling(_ sets: [ScalingSeries], palette: SystemPalette) -> [Entry] {
         sets.flatMap { set -> [Entry] in
             let group = set.fixed.heading == "all cells" ? "against \(set.dimension.axisLabel)"
@@ -91,12 +92,33 @@ public enum ReportCharts {
                     title: (set.dimension == .rate ? "p99 latency against offered rate" : "p99 latency") + " — \(group)",
                     xAxis: xAxis, yAxis: latencyAxis("p99 latency", p99), series: p99)),
             ]
+            if set.dimension == .replicas {
+                entries.append(Entry(kind: "scaling", group: group, chart: SVGLineChart(
+                    title: "Scaling efficiency — \(group)", xAxis: xAxis,
+                    yAxis: ChartAxis(label: "efficiency (%, 100 = linear)", format: ChartLabels.number),
+                    series: efficiency(set, palette: palette))))
+            }
             if memory.contains(where: { !$0.points.isEmpty }) {
                 entries.append(Entry(kind: "scaling", group: group, chart: SVGLineChart(
                     title: "Server memory per connection — \(group)", xAxis: xAxis,
                     yAxis: bytesAxis("memory per connection", memory), series: memory)))
             }
             return entries
+        }
+    }
+
+    /// Each system's scaling efficiency against replicas, % (see `ReplicaScaling`): 100 is
+    /// linear, the line's fall is what each added replica fails to carry.
+    static func efficiency(_ set: ScalingSeries, palette: SystemPalette) -> [ChartSeries] {
+        let lines = ReplicaScaling.lines(of: set)
+        return set.lines.map { line in
+            let own = lines.first { $0.system == line.system }?.points ?? []
+            return ChartSeries(name: line.system, colour: palette.colour(line.system), points: own.compactMap { point in
+                point.efficiency.map { value in
+                    ChartPoint(x: Double(point.replicas), y: value * 100,
+                               note: "\(line.system) at \(point.replicas): \(FigureFormat.decimal(value * 100, decimals: 0)) % efficient")
+                }
+            })
         }
     }
 

@@ -68,11 +68,14 @@ public struct RunComparison: Sendable {
     public var rows: [Row]
     /// Keys present in one run only, with that run's label.
     public var unmatched: [(key: CellKey, run: String)]
+    /// Per run, the key each of its cells is matched by, in cell order (see `cellKeys`).
+    public var keys: [[CellKey]]
 
     /// The comparison of `runs` (at least one).
     public init(_ runs: [Run]) {
         self.runs = runs
-        let keyed = runs.map { run in zip(Self.cellKeys(run.summary), run.summary.cells).map { (key: $0, cell: $1) } }
+        keys = Self.cellKeys(runs.map(\.summary))
+        let keyed = zip(keys, runs).map { keys, run in zip(keys, run.summary.cells).map { (key: $0, cell: $1) } }
         var order: [CellKey] = []
         for cells in keyed { for entry in cells where !order.contains(entry.key) { order.append(entry.key) } }
         var rows: [Row] = []
@@ -101,20 +104,24 @@ public struct RunComparison: Sendable {
     /// fixed rate, a replica count.
     static let settingDimensions: Set = ["cpus", "rate_per_second", "replicas"]
 
-    /// The setting dimensions every cell of one run holds at one value. They name the run, not
-    /// its cells, so they are left out of its keys: a run whose server had `cpus: 0.5` matches
-    /// an unlimited run of the same topology cell by cell, and the ratio shows what the limit
-    /// did. A dimension the run sweeps stays in its keys.
-    static func heldSettings(_ keys: [CellKey]) -> Set<String> {
-        settingDimensions.filter { dimension in Set(keys.map { $0.values[dimension] }).count <= 1 }
+    /// The setting dimensions every cell of every run holds at one value (each run its own
+    /// value). They name a run, not its cells, so they are left out of the keys: a run whose
+    /// server had `cpus: 0.5` matches an unlimited run of the same topology cell by cell, and
+    /// the ratio shows what the limit did. A dimension some run sweeps stays in every run's
+    /// keys, so a run held at `replicas: 2` matches the 2-replica cells of a run sweeping
+    /// `replicas: [1, 2, 3]`, not all three.
+    static func heldSettings(_ runs: [[CellKey]]) -> Set<String> {
+        settingDimensions.filter { dimension in
+            runs.allSatisfy { keys in Set(keys.map { $0.values[dimension] }).count <= 1 }
+        }
     }
 
-    /// The key `compare` matches each cell of `summary` by, in cell order: its `CellKey`
-    /// without the run's held settings.
-    public static func cellKeys(_ summary: RunSummary) -> [CellKey] {
-        let keys = summary.cells.map { CellKey($0) }
+    /// The keys `compare` matches the cells of `summaries` by, per summary in cell order:
+    /// each cell's `CellKey` without the runs' held settings.
+    public static func cellKeys(_ summaries: [RunSummary]) -> [[CellKey]] {
+        let keys = summaries.map { $0.cells.map { CellKey($0) } }
         let held = heldSettings(keys)
-        return keys.map { $0.without(held) }
+        return keys.map { run in run.map { $0.without(held) } }
     }
 
     /// How a ratio cell reads: "×1.23", "~" when the U test found no significant

@@ -90,7 +90,7 @@ public enum RunComparisonRenderer {
             for (index, run) in comparison.runs.enumerated() {
                 guard own.contains(where: { $0.samples[index] != nil }) else { continue }
                 var row = [run.label, run.directory] + dimensions.map { key.values[$0] ?? "" }
-                let okRepeats = zip(RunComparison.cellKeys(run.summary), run.summary.cells)
+                let okRepeats = zip(comparison.keys[index], run.summary.cells)
                     .filter { $0.0 == key && $0.1.status == .ok }.count
                 row.append(String(okRepeats))
                 for figure in figures {

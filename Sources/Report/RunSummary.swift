@@ -47,13 +47,18 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// `groups` (see `CellGroup.encode(to:)`): written, never read, since it follows from `cells`.
     public var groups: [CellGroup] { CellGroup.groups(of: cells) }
 
-    /// Takes in the provenance one cell's workers reported: their hosts and the system's
-    /// versions. The first report of a host or system wins; `systemOrder` (the topology's
-    /// system names, or the cells' order) orders `systems`.
-    public mutating func noteProvenance(server: ServerNodeResult?, clients: [ClientNodeResult], systemOrder: [String]) {
-        let facts = ([server?.hostFacts] + clients.map(\.hostFacts)).compactMap { $0 }
+    /// How each system scales with server replicas (see `ReplicaScaling`); empty without a
+    /// `replicas` sweep. JSON key `scaling`: written, never read, since it follows from `cells`.
+    public var scaling: [ReplicaScaling] { ReplicaScaling.all(cells) }
+
+    /// Takes in the provenance one cell's workers reported: their hosts (every server
+    /// replica's and client's) and the system's versions. The first report of a host or
+    /// system wins; `systemOrder` (the topology's system names, or the cells' order) orders
+    /// `systems`.
+    public mutating func noteProvenance(servers: [ServerNodeResult], clients: [ClientNodeResult], systemOrder: [String]) {
+        let facts = (servers.map(\.hostFacts) + clients.map(\.hostFacts)).compactMap { $0 }
         hosts = HostFacts.merged(hosts, adding: facts)
-        systems = SystemVersions.merged(systems, adding: [server?.systemVersions].compactMap { $0 }, order: systemOrder)
+        systems = SystemVersions.merged(systems, adding: servers.compactMap(\.systemVersions), order: systemOrder)
     }
 
     /// The cells that missed their SLO where it is a gate (every workload but `rate: search`,
@@ -64,13 +69,13 @@ public struct RunSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case barrage, topology, started, status, cells, groups, hosts, systems, capacity
+        case barrage, topology, started, status, cells, groups, hosts, systems, capacity, scaling
         case barrageCommit = "barrage_commit"
         case decisionLoadPerSecond = "decision_load_per_second"
         case topologySHA256 = "topology_sha256"
     }
 
-    /// Encodes SPEC.md's keys and the derived `groups`; `barrage_commit` and
+    /// Encodes SPEC.md's keys and the derived `groups` and `scaling`; `barrage_commit` and
     /// `topology_sha256` as `null` when unknown.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -84,11 +89,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
         try container.encode(systems, forKey: .systems)
         try container.encode(cells, forKey: .cells)
         try container.encode(groups, forKey: .groups)
+        try container.encode(scaling, forKey: .scaling)
         try container.encode(capacity, forKey: .capacity)
         try container.encode(decisionLoadPerSecond, forKey: .decisionLoadPerSecond)
     }
 
-    /// Decodes a summary; `groups` is skipped, being derived from `cells`, and the
+    /// Decodes a summary; `groups` and `scaling` are skipped, being derived from `cells`, and the
     /// provenance keys may be missing (summaries written before them).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

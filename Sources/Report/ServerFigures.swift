@@ -26,10 +26,17 @@ public struct ServerFigures: Codable, Sendable, Equatable {
     /// there): what `cpu_percent` is judged against for `bottleneck`; nil when the server
     /// did not report it. Not in SPEC.md's schema: an addition.
     public var cpuAllowanceCores: Double?
+    /// The CPU the samples gave when it read up to 2 % above `cpuAllowanceCores` and
+    /// `cpuPercent` was clamped to the allowance (a cgroup cannot grant more: the excess is
+    /// where the samples and the window's edges fall); nil when nothing was clamped. With
+    /// replicas, the sum of the readings. Not in SPEC.md's schema: an addition.
+    public var cpuPercentUnclamped: Double?
 
     /// Creates server figures from the sampled `resources` and the memory figures.
     public init(_ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil,
-                cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil) {
+                cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
+                cpuPercentUnclamped: Double? = nil) {
+        self.cpuPercentUnclamped = cpuPercentUnclamped
         self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
         self.cpuAllowanceCores = cpuAllowanceCores
         cpuPercent = resources.cpuPercent
@@ -55,6 +62,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         case memoryPerConnectionBytes = "memory_per_connection_bytes"
         case cgroupMemoryPeakBytes = "cgroup_memory_peak_bytes"
         case cpuAllowanceCores = "cpu_allowance_cores"
+        case cpuPercentUnclamped = "cpu_percent_unclamped"
     }
 
     /// Encodes every key; the additions as `null` when nil (synthesized encoding would drop them).
@@ -68,6 +76,7 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         try container.encode(memoryPerConnectionBytes, forKey: .memoryPerConnectionBytes)
         try container.encode(cgroupMemoryPeakBytes, forKey: .cgroupMemoryPeakBytes)
         try container.encode(cpuAllowanceCores, forKey: .cpuAllowanceCores)
+        try container.encode(cpuPercentUnclamped, forKey: .cpuPercentUnclamped)
     }
 
     /// Decodes a `server` object; the additions may be missing (files written before them).
@@ -81,5 +90,6 @@ public struct ServerFigures: Codable, Sendable, Equatable {
         memoryPerConnectionBytes = try container.decodeIfPresent(UInt64.self, forKey: .memoryPerConnectionBytes)
         cgroupMemoryPeakBytes = try container.decodeIfPresent(UInt64.self, forKey: .cgroupMemoryPeakBytes)
         cpuAllowanceCores = try container.decodeIfPresent(Double.self, forKey: .cpuAllowanceCores)
+        cpuPercentUnclamped = try container.decodeIfPresent(Double.self, forKey: .cpuPercentUnclamped)
     }
 }

@@ -4,7 +4,7 @@ enum TextTable {
     static let gap = "  "
 
     /// The heading line, the table (a blank line between connection groups), the problems,
-    /// the scaling lines, then the footnotes.
+    /// the scaling lines (connections, then replicas), then the footnotes.
     static func render(_ comparison: Comparison) -> String {
         let columns = comparison.columns
         let rows = comparison.sections.map { section in section.map { row in columns.map { $0.value(row) } } }
@@ -31,9 +31,10 @@ enum TextTable {
         }
         // Problems, scaling, footnotes: the order markdown needs (see `MarkdownTable`), kept here
         // so both read alike. Without scaling, problems and footnotes stay one block.
-        let blocks = comparison.scaling.isEmpty
+        let blocks = comparison.scaling.isEmpty && comparison.replicaScaling.isEmpty
             ? [comparison.problems + comparison.footnotes]
-            : [comparison.problems, [ScalingLines.title] + comparison.scaling, comparison.footnotes]
+            : [comparison.problems, comparison.scaling.isEmpty ? [] : [ScalingLines.title] + comparison.scaling,
+               comparison.replicaScaling, comparison.footnotes]
         for block in blocks where !block.isEmpty { lines += [""] + block }
         if !comparison.sloMisses.isEmpty { lines += ["", comparison.sloTitle] + comparison.sloMisses.map { "  " + $0 } }
         for block in [comparison.capacity, comparison.decision] where !block.isEmpty { lines += [""] + block }

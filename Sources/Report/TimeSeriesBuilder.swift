@@ -4,7 +4,8 @@ import Metrics
 ///
 /// Pure. Clients are lined up by interval number, counted from each worker's own
 /// window-opening mark (host clocks differ; the marks went out together). Server CPU and RSS
-/// come from the server's samples, on the server host's clock, from its own window start.
+/// come from the server's samples, on the server host's clock, from its own window start;
+/// with replicas, each replica's second on its own host's clock, added.
 public enum TimeSeriesBuilder {
     /// One point per second of the window.
     ///
@@ -13,9 +14,9 @@ public enum TimeSeriesBuilder {
     /// that trailing sliver count in the last second rather than making a near-empty extra
     /// point. A second in which nothing completed is still a point (zero requests): that is
     /// what a stalled server looks like. Percentiles are read from the second's histograms
-    /// added over all clients, never averaged. Without a server window or samples the server
-    /// figures are nil.
-    public static func series(clients: [ClientNodeResult], server: ServerNodeResult?) -> [TimeSeriesPoint] {
+    /// added over all clients, never averaged. Server CPU and RSS are the sums over the
+    /// replicas that have figures for that second; nil when none does (no window or samples).
+    public static func series(clients: [ClientNodeResult], servers: [ServerNodeResult]) -> [TimeSeriesPoint] {
         var seconds: [IntervalCounts] = []
         for client in clients {
             let length = secondsIn(client.window)
@@ -28,14 +29,16 @@ public enum TimeSeriesBuilder {
             for late in client.intervals.dropFirst(length) { own[length - 1].add(late) }
             IntervalCounts.add(own, into: &seconds)
         }
-        let series = server.map { ResourceSeries($0.samples) }
-        let window = server?.window
+        let replicas = servers.compactMap { server in server.window.map { (series: ResourceSeries(server.samples), window: $0) } }
         return seconds.enumerated().map { second, counts in
             var cpu: Double?
             var rss: UInt64?
-            if let series, let window, let span = serverSpan(second, of: window, last: second == seconds.count - 1) {
-                cpu = series.cpuSeconds(from: span.startMs, to: span.endMs).map { $0 / span.seconds * 100 }
-                rss = series.rssBytes(at: span.endMs)
+            for replica in replicas {
+                guard let span = serverSpan(second, of: replica.window, last: second == seconds.count - 1) else { continue }
+                if let busy = replica.series.cpuSeconds(from: span.startMs, to: span.endMs) {
+                    cpu = (cpu ?? 0) + busy / span.seconds * 100
+                }
+                if let bytes = replica.series.rssBytes(at: span.endMs) { rss = (rss ?? 0) + bytes }
             }
             return TimeSeriesPoint(
                 tSeconds: second, requests: counts.requests, errors: counts.errors,

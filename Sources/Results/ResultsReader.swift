@@ -25,7 +25,7 @@ public enum ResultsReader {
             throw NotResults(reason: "not a results directory (no nodes/ and no summary.json)")
         }
         let decoder = JSONDecoder()
-        var indexed: [(index: Int, cell: CellSummary, server: ServerNodeResult?, clients: [ClientNodeResult])] = []
+        var indexed: [(index: Int, cell: CellSummary, servers: [ServerNodeResult], clients: [ClientNodeResult])] = []
         var capacity: [(index: Int, entry: CapacityEntry)] = []
         let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
         for folder in cellFolders {
@@ -33,12 +33,15 @@ public enum ResultsReader {
             guard let recordData = manager.contents(atPath: path + "/cell.json"),
                   let record = try? decoder.decode(CellRecord.self, from: recordData) else { continue }
             let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            let server = manager.contents(atPath: path + "/server.json").flatMap { try? decoder.decode(ServerNodeResult.self, from: $0) }
+            // One file per server replica: `server.json`, or `server-1.json` … with replicas.
+            let servers = files.filter { $0 == "server.json" || ($0.hasPrefix("server-") && $0.hasSuffix(".json")) }.compactMap {
+                manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ServerNodeResult.self, from: $0) }
+            }
             let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            indexed.append((record.index, CellAggregator.summarize(record: record, server: server, clients: clients),
-                            server, clients))
+            indexed.append((record.index, CellAggregator.summarize(record: record, servers: servers, clients: clients),
+                            servers, clients))
             if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         indexed.sort { $0.index < $1.index }
@@ -59,7 +62,7 @@ public enum ResultsReader {
         var order: [String] = []
         for cell in cells where !order.contains(cell.system) { order.append(cell.system) }
         for entry in indexed {
-            summary.noteProvenance(server: entry.server, clients: entry.clients, systemOrder: order)
+            summary.noteProvenance(servers: entry.servers, clients: entry.clients, systemOrder: order)
         }
         summary.capacity = capacity.sorted { $0.index < $1.index }.map(\.entry)
         summary.decisionLoadPerSecond = stored?.decisionLoadPerSecond

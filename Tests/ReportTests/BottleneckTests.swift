@@ -42,12 +42,12 @@ import Testing
         server.cpuAllowanceCores = 0.5
         var client = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)
         client.hostIdleFraction = 0.3
-        #expect(CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [client]).bottleneck == .serverCPU)
+        #expect(CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client]).bottleneck == .serverCPU)
         server.cpuAllowanceCores = 2
-        #expect(CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [client]).bottleneck == .none)
+        #expect(CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client]).bottleneck == .none)
         var starved = Fixtures.client(node: "client-2", host: "loadgen", requests: 1, cpuSeconds: 1)
         starved.hostIdleFraction = 0.05
-        let cell = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [client, starved])
+        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client, starved])
         #expect(cell.bottleneck == .client)
         // Hosts sorted by name: "loadgen" before "local".
         #expect(cell.clients.hosts.map(\.cpuIdlePercent) == [5, 30])
@@ -59,7 +59,7 @@ import Testing
         server.cpuAllowanceCores = 2
         var starved = Fixtures.client(node: "client-1", host: "loadgen", requests: 1, cpuSeconds: 1)
         starved.hostIdleFraction = 0.04
-        let cell = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [starved])
+        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [starved])
         let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
                                           format: .table)
         #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: loadgen 4 % idle)"), "\(table)")
@@ -68,7 +68,7 @@ import Testing
     @Test func theFootnoteSaysWhatTheServersCPUWasJudgedAgainst() {
         var server = Fixtures.server() // 0.5 cores busy over the window
         server.cpuAllowanceCores = 0.5
-        let cell = CellAggregator.summarize(record: Fixtures.record(), server: server,
+        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [server],
                                             clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
         #expect(cell.server.cpuAllowanceCores == 0.5)
         let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
@@ -82,7 +82,7 @@ import Testing
         var b = Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 1)
         b.hostIdleFraction = 0.14
         let c = Fixtures.client(node: "client-3", requests: 1, cpuSeconds: 1) // could not read it
-        let host = CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [a, b, c]).clients.hosts[0]
+        let host = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [a, b, c]).clients.hosts[0]
         #expect(abs((host.cpuIdlePercent ?? -1) - 11) < 1e-9)
     }
 
@@ -91,7 +91,7 @@ import Testing
         a.queuedSends = 30
         var b = Fixtures.client(node: "client-2", host: "loadgen-2", requests: 1, cpuSeconds: 0)
         b.queuedSends = 12
-        let clients = CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [a, b]).clients
+        let clients = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [a, b]).clients
         #expect(clients.queuedSends == 42)
         #expect(clients.lateSends == 2)
         #expect(clients.hosts.map(\.queuedSends) == [30, 12])

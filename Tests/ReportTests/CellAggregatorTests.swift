@@ -5,7 +5,7 @@ import Testing
 @Suite struct CellAggregatorTests {
     @Test func ratesAreSummedOverEachClientsOwnWindow() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(), server: nil,
+            record: Fixtures.record(), servers: [],
             clients: [Fixtures.client(node: "client-1", windowMs: 10_000, requests: 100_000, cpuSeconds: 1),
                       Fixtures.client(node: "client-2", windowMs: 8_000, requests: 40_000, cpuSeconds: 1)])
         #expect(summary.requests == 140_000)
@@ -19,7 +19,7 @@ import Testing
         fast.histogram = Fixtures.histogram([100], count: 900)
         var slow = Fixtures.client(node: "client-2", requests: 100, cpuSeconds: 1)
         slow.histogram = Fixtures.histogram([10_000], count: 100)
-        let both = CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [fast, slow])
+        let both = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [fast, slow])
         var sum = fast.histogram
         sum.add(slow.histogram)
         #expect(both.latency == LatencySummary(sum))
@@ -31,7 +31,7 @@ import Testing
 
     @Test func errorsAreSummedAndMergedByKind() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(), server: nil,
+            record: Fixtures.record(), servers: [],
             clients: [Fixtures.client(node: "client-1", requests: 1, errors: ["timeout": 2, "connection": 1], cpuSeconds: 0),
                       Fixtures.client(node: "client-2", requests: 1, errors: ["timeout": 3], cpuSeconds: 0)])
         #expect(summary.errors == 6)
@@ -41,7 +41,7 @@ import Testing
     @Test func saturationIsNinetyPercentOfAWorkersThreads() {
         func saturated(cpuSeconds: Double, threads: Int) -> Bool {
             CellAggregator.summarize(
-                record: Fixtures.record(), server: nil,
+                record: Fixtures.record(), servers: [],
                 clients: [Fixtures.client(node: "client-1", threads: threads, requests: 1, cpuSeconds: cpuSeconds),
                           Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0.1)]
             ).clients.saturated
@@ -55,7 +55,7 @@ import Testing
 
     @Test func clientFiguresAreGroupedByHost() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(workers: 3), server: nil,
+            record: Fixtures.record(workers: 3), servers: [],
             clients: [Fixtures.client(node: "client-2", host: "loadgen-2", requests: 30, cpuSeconds: 9.5, rss: 300),
                       Fixtures.client(node: "client-1", host: "loadgen-1", requests: 10, cpuSeconds: 2, rss: 100),
                       Fixtures.client(node: "client-3", host: "loadgen-1", requests: 20, cpuSeconds: 3, rss: 200)])
@@ -73,7 +73,7 @@ import Testing
 
     @Test func serverFiguresComeFromItsSamples() {
         let server = Fixtures.server()
-        let summary = CellAggregator.summarize(record: Fixtures.record(), server: server, clients: [])
+        let summary = CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [])
         #expect(summary.server.resources == ResourceFigures(samples: server.samples, window: server.window))
         #expect(abs(summary.server.cpuPercent - 50) < 1e-9)
         #expect(summary.server.rssPeakBytes == 300 << 20)
@@ -82,7 +82,7 @@ import Testing
 
     @Test func aFailedCellKeepsItsStatusErrorAndZeros() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(status: .failed, error: "no client connected"), server: nil, clients: [])
+            record: Fixtures.record(status: .failed, error: "no client connected"), servers: [], clients: [])
         #expect(summary.status == .failed)
         #expect(summary.error == "no client connected")
         #expect(summary.requests == 0 && summary.errors == 0)
@@ -94,7 +94,7 @@ import Testing
 
     @Test func anEmptyWindowGivesZerosNotInfinity() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(), server: nil,
+            record: Fixtures.record(), servers: [],
             clients: [Fixtures.client(node: "client-1", windowMs: 0, requests: 5, cpuSeconds: 1)])
         #expect(summary.requestsPerSecond == 0)
         #expect(summary.clients.cpuPercent == 0)
@@ -107,7 +107,7 @@ extension CellAggregatorTests {
         // Sustained 100 MiB, 1,200,000 B above idle, 2 × 50 connections up: 12,000 B each.
         let idle: UInt64 = (100 << 20) - 1_200_000
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(), server: Fixtures.server(idleRss: idle),
+            record: Fixtures.record(), servers: [Fixtures.server(idleRss: idle)],
             clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0),
                       Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0)])
         #expect(summary.server.idleRssBytes == idle)
@@ -117,7 +117,7 @@ extension CellAggregatorTests {
     @Test func memoryPerConnectionIsClampedAtZero() {
         // The tree shrank below its idle RSS: no connection costs negative memory.
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(), server: Fixtures.server(idleRss: 120 << 20),
+            record: Fixtures.record(), servers: [Fixtures.server(idleRss: 120 << 20)],
             clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)])
         #expect(summary.server.memoryPerConnectionBytes == 0)
     }
@@ -125,7 +125,7 @@ extension CellAggregatorTests {
     @Test func memoryPerConnectionIsUnknownWithoutIdleRSSServerWindowOrConnection() {
         let client = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)
         func perConnection(_ server: ServerNodeResult?, _ clients: [ClientNodeResult]) -> UInt64? {
-            CellAggregator.summarize(record: Fixtures.record(), server: server, clients: clients)
+            CellAggregator.summarize(record: Fixtures.record(), servers: server.map { [$0] } ?? [], clients: clients)
                 .server.memoryPerConnectionBytes
         }
         #expect(perConnection(Fixtures.server(), [client]) == nil)
@@ -140,7 +140,7 @@ extension CellAggregatorTests {
 
     @Test func lateSendsAreSummedPerHostAndOverall() {
         let summary = CellAggregator.summarize(
-            record: Fixtures.record(workers: 3), server: nil,
+            record: Fixtures.record(workers: 3), servers: [],
             clients: [Fixtures.client(node: "client-1", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 7),
                       Fixtures.client(node: "client-2", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 3),
                       Fixtures.client(node: "client-3", host: "loadgen-2", requests: 1, cpuSeconds: 0)])

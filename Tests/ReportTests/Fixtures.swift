@@ -42,13 +42,13 @@ enum Fixtures {
     /// A two-cell run: one ok and saturated at 100 connections, one failed at 1,000.
     static func run() -> RunSummary {
         let ok = CellAggregator.summarize(
-            record: record(), server: server(),
+            record: record(), servers: [server()],
             clients: [client(node: "client-1", requests: 100_000, cpuSeconds: 9.5),
                       client(node: "client-2", requests: 50_000, latencies: [2_500], cpuSeconds: 2)])
         let failed = CellAggregator.summarize(
             record: record(system: "other-server", connections: 1_000, status: .failed,
                            error: "server exited with status 1 before ready"),
-            server: nil, clients: [])
+            servers: [], clients: [])
         return RunSummary(barrage: "0.1.0", topology: "quick-local", started: "2026-11-25T08:00:00Z",
                           status: .failed, cells: [failed, ok])
     }

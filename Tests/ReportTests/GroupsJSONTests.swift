@@ -18,7 +18,7 @@ import Testing
         let groups = try Self.groups(run)
         #expect(groups.count == 6)
         let first = groups[0]
-        #expect(Set(first.keys) == ["system", "connections", "scenario", "cpus", "rate_per_second", "repeats", "ok",
+        #expect(Set(first.keys) == ["system", "connections", "scenario", "replicas", "cpus", "rate_per_second", "repeats", "ok",
                                     "requests_per_second", "errors", "latency_us", "server", "clients", "bottleneck"])
         #expect(first["bottleneck"] as? String == "none")
         #expect(first["system"] as? String == "builtin" && first["connections"] as? Int == 100)

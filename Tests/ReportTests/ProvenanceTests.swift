@@ -72,14 +72,22 @@ import Testing
         server.hostFacts = Self.host
         var client = Fixtures.client(node: "client-1", host: "loadgen", requests: 1, cpuSeconds: 0)
         client.hostFacts = HostFacts(name: "loadgen", hostname: "lg", kernel: "6.1", cpuModel: "", cores: 4, memoryBytes: 1)
-        run.noteProvenance(server: server, clients: [client], systemOrder: ["builtin", "grpc-go"])
+        run.noteProvenance(servers: [server], clients: [client], systemOrder: ["builtin", "grpc-go"])
         server.systemVersions = Self.builtin
-        run.noteProvenance(server: server, clients: [client], systemOrder: ["builtin", "grpc-go"])
+        run.noteProvenance(servers: [server], clients: [client], systemOrder: ["builtin", "grpc-go"])
         #expect(run.hosts.map(\.name) == ["loadgen", "local"])
         #expect(run.systems == [Self.builtin, Self.grpcGo])
         // A cell whose workers reported nothing (older files, a failed start) adds nothing.
-        run.noteProvenance(server: nil, clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)],
+        run.noteProvenance(servers: [], clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)],
                            systemOrder: [])
         #expect(run.hosts.count == 2 && run.systems.count == 2)
+        // Every replica's host is a host of the run.
+        var second = server
+        second.node = "server-2"
+        second.host = "h2"
+        second.hostFacts = HostFacts(name: "h2", hostname: "h2", kernel: "6.1", cpuModel: "", cores: 2, memoryBytes: 1)
+        run.noteProvenance(servers: [server, second], clients: [], systemOrder: [])
+        #expect(run.hosts.map(\.name) == ["h2", "loadgen", "local"])
+        #expect(run.systems.count == 2)
     }
 }

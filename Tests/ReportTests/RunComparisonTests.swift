@@ -108,4 +108,38 @@ import Testing
         let line = html.components(separatedBy: "data-series=\"builtin (B)\"")[1].components(separatedBy: "/>")[0]
         #expect(line.contains("stroke=\"#0072B2\" stroke-width=\"2\" stroke-dasharray=\"6 4\""))
     }
+
+    /// A run of builtin at 1,000 connections over `replicas`, `rate` req/s per replica.
+    static func replicaRun(_ replicas: [Int], rate: Double) -> RunSummary {
+        RunSummary(barrage: "0.1.0", topology: "t", started: "2026-12-01T20:00:00Z", status: .ok,
+                   cells: replicas.map { Fixtures.replicatedCell("builtin", replicas: $0, rate: rate * Double($0)) })
+    }
+
+    @Test func replicaSweepsMatchByReplicaCount() {
+        let both = Self.comparison(Self.replicaRun([1, 2, 3], rate: 100), Self.replicaRun([1, 2, 3], rate: 110))
+        let rates = both.rows.filter { $0.figure == .requestsPerSecond }
+        #expect(rates.map(\.key.label) == ["builtin c1000", "builtin replicas 2 c1000", "builtin replicas 3 c1000"])
+        #expect(rates.map { $0.medians } == [[100, 110], [200, 220], [300, 330]])
+        #expect(both.unmatched.isEmpty)
+    }
+
+    @Test func aRunHeldAtOneReplicaCountMatchesThatCountOfASweep() {
+        // B ran only 2 replicas: its cells are A's 2-replica cells, not all three of A's.
+        let comparison = Self.comparison(Self.replicaRun([1, 2, 3], rate: 100), Self.replicaRun([2], rate: 90))
+        let rates = comparison.rows.filter { $0.figure == .requestsPerSecond }
+        #expect(rates.map(\.key.label) == ["builtin replicas 2 c1000"])
+        #expect(rates.first?.medians == [200, 180])
+        #expect(comparison.unmatched.map { "\($0.key.label) \($0.run)" } == ["builtin c1000 A", "builtin replicas 3 c1000 A"])
+        let table = RunComparisonRenderer.render(comparison, format: .table)
+        #expect(table.contains("×0.90"))
+    }
+
+    @Test func runsEachHeldAtTheirOwnReplicaCountMatchCellByCell() {
+        // One replica against two of the same topology: the ratio is what the second replica did.
+        let comparison = Self.comparison(Self.replicaRun([1], rate: 100), Self.replicaRun([2], rate: 95))
+        let rates = comparison.rows.filter { $0.figure == .requestsPerSecond }
+        #expect(rates.map(\.key.label) == ["builtin c1000"])
+        #expect(rates.first?.ratios == [1.9])
+        #expect(comparison.unmatched.isEmpty)
+    }
 }

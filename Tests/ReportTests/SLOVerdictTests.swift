@@ -34,7 +34,7 @@ import Topology
     @Test func aggregatorWritesTheVerdictIntoTheCell() {
         let record = Fixtures.record().with(scenario: "unary", cpus: 0.5, ratePerSecond: 5_000,
                                             slo: SLO(bounds: [.latency(.p99, maximumMicroseconds: 50)]))
-        let cell = CellAggregator.summarize(record: record, server: Fixtures.server(),
+        let cell = CellAggregator.summarize(record: record, servers: [Fixtures.server()],
                                             clients: [Fixtures.client(node: "client-1", requests: 100, latencies: [100], cpuSeconds: 1)])
         #expect(cell.sloMet == false)
         #expect(cell.sloMisses == ["p99 100µs > 50µs"])
@@ -42,7 +42,7 @@ import Topology
         #expect(cell.cpus == 0.5)
         #expect(cell.ratePerSecond == 5_000)
         #expect(cell.label == "unary builtin cpus0.5 c100 5000/s r1")
-        let plain = CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [])
+        let plain = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [])
         #expect(plain.sloMet == nil)
         #expect(plain.sloMisses.isEmpty)
         #expect(plain.label == "builtin c100 r1")

@@ -7,7 +7,7 @@ import Testing
     /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
     static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups",
                                "hosts", "barrage_commit", "topology_sha256", "systems",
-                               "capacity", "decision_load_per_second"]
+                               "capacity", "decision_load_per_second", "scaling"]
     static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
                                 "errors", "requests_per_second", "latency_us", "server", "clients",
                                 "id", "errors_by_kind", "bottleneck", "timeseries",
@@ -15,7 +15,7 @@ import Testing
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
                                   "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes",
-                                  "cpu_allowance_cores"]
+                                  "cpu_allowance_cores", "cpu_percent_unclamped"]
     static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
                                   "saturated", "hosts", "late_sends", "queued_sends"]
     static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",

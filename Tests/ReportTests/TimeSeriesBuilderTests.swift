@@ -39,7 +39,7 @@ import Testing
                             [Self.interval(100, latency: 100), Self.interval(100, latency: 100), Self.interval(100, latency: 100)])
         let b = Self.client("client-2", startMs: 9_000_000, windowMs: 3_001,
                             [Self.interval(50, latency: 900, errors: 2), Self.interval(50, latency: 900), Self.interval(50, latency: 900)])
-        let series = TimeSeriesBuilder.series(clients: [a, b], server: nil)
+        let series = TimeSeriesBuilder.series(clients: [a, b], servers: [])
         #expect(series.map(\.tSeconds) == [0, 1, 2])
         #expect(series.map(\.requests) == [150, 150, 150])
         #expect(series.map(\.errors) == [2, 0, 0])
@@ -57,7 +57,7 @@ import Testing
         intervals[3].add(Self.interval(200, latency: 50_000))
         let series = TimeSeriesBuilder.series(
             clients: [Self.client("client-1", startMs: 0, windowMs: 5_000, intervals)],
-            server: Self.server(windowStartMs: 70_000, seconds: 5) { $0 == 2 ? 0 : 0.8 })
+            servers: [Self.server(windowStartMs: 70_000, seconds: 5) { $0 == 2 ? 0 : 0.8 }])
         #expect(series.count == 5)
         #expect(series[2].requests == 20)
         #expect(series[2].p50Microseconds >= 479_000)
@@ -73,12 +73,12 @@ import Testing
         // The worker counted nothing in second 1 (its interval series has a hole).
         let client = Self.client("client-1", startMs: 0, windowMs: 3_000,
                                  [Self.interval(10, latency: 100), IntervalCounts(), Self.interval(10, latency: 100)])
-        let series = TimeSeriesBuilder.series(clients: [client], server: nil)
+        let series = TimeSeriesBuilder.series(clients: [client], servers: [])
         #expect(series.map(\.requests) == [10, 0, 10])
         #expect(series[1].p50Microseconds == 0 && series[1].p99Microseconds == 0)
         // A worker that stalled to the end has a shorter series; its window still counts.
         let short = Self.client("client-1", startMs: 0, windowMs: 3_000, [Self.interval(10, latency: 100)])
-        #expect(TimeSeriesBuilder.series(clients: [short], server: nil).map(\.requests) == [10, 0, 0])
+        #expect(TimeSeriesBuilder.series(clients: [short], servers: []).map(\.requests) == [10, 0, 0])
     }
 
     @Test func theSliverAfterTheLastWholeSecondCountsInTheLastSecond() {
@@ -86,13 +86,13 @@ import Testing
         let client = Self.client("client-1", startMs: 0, windowMs: 3_004,
                                  [Self.interval(10, latency: 100), Self.interval(10, latency: 100),
                                   Self.interval(10, latency: 100), Self.interval(3, latency: 100)])
-        #expect(TimeSeriesBuilder.series(clients: [client], server: nil).map(\.requests) == [10, 10, 13])
+        #expect(TimeSeriesBuilder.series(clients: [client], servers: []).map(\.requests) == [10, 10, 13])
     }
 
     @Test func serverFiguresArePerSecondOfTheServersOwnWindow() {
         let server = Self.server(windowStartMs: 1_000_000, seconds: 3) { Double($0 + 1) * 0.5 }
         let client = Self.client("client-1", startMs: 42, windowMs: 3_000, (0..<3).map { _ in Self.interval(1, latency: 1) })
-        let series = TimeSeriesBuilder.series(clients: [client], server: server)
+        let series = TimeSeriesBuilder.series(clients: [client], servers: [server])
         let cpu = series.map { $0.serverCPUPercent ?? -1 }
         #expect(zip(cpu, [50.0, 100, 150]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(cpu)")
         // RSS at the end of each second: the sample taken then (10 MiB + 1 MiB per second).
@@ -103,14 +103,14 @@ import Testing
         var server = Self.server(windowStartMs: 0, seconds: 2) { _ in 1 }
         server.window = nil
         let client = Self.client("client-1", startMs: 0, windowMs: 2_000, [Self.interval(1, latency: 1), Self.interval(1, latency: 1)])
-        let series = TimeSeriesBuilder.series(clients: [client], server: server)
+        let series = TimeSeriesBuilder.series(clients: [client], servers: [server])
         #expect(series.count == 2)
         #expect(series.allSatisfy { $0.serverCPUPercent == nil && $0.serverRSSBytes == nil })
     }
 
     @Test func aNodeFileFromBeforeIntervalsAddsNoSeconds() {
         let old = Fixtures.client(node: "client-1", requests: 500, cpuSeconds: 1)
-        #expect(TimeSeriesBuilder.series(clients: [old], server: nil).isEmpty)
-        #expect(CellAggregator.summarize(record: Fixtures.record(), server: nil, clients: [old]).timeseries.isEmpty)
+        #expect(TimeSeriesBuilder.series(clients: [old], servers: []).isEmpty)
+        #expect(CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [old]).timeseries.isEmpty)
     }
 }
