@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
-        .target(name: "Load", dependencies: ["UV", "CNghttp2", "Metrics"],
+        // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
+        .target(name: "HTTP2", dependencies: ["CNghttp2"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
         .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire", "Topology"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
@@ -54,10 +56,11 @@ let package = Package(
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]

@@ -30,7 +30,6 @@ final class ClientRunner {
     /// The host's CPU counters at the window's opening mark, and its idle share over the window.
     private var hostCPUAtStart: HostCPUTimes?
     private var hostIdleFraction: Double?
-    private var failure: ((String) -> Void)?
 
     init(loop: Loop, setup: ClientSetup) throws {
         self.setup = setup
@@ -38,9 +37,17 @@ final class ClientRunner {
         replies = try Mailbox(loop: loop) { [unowned self] message in self.received(message.0, message.1) }
         let shares = Self.split(setup.connections, over: max(1, setup.threads))
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
-        for (index, connections) in shares.enumerated() {
-            let make = Self.engineFactory(setup, connections: connections, thread: index)
-            threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
+        do {
+            for (index, connections) in shares.enumerated() {
+                let make = Self.engineFactory(setup, connections: connections, thread: index)
+                threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
+            }
+        } catch {
+            // The threads already running end with the error; nothing else was started.
+            for thread in threads { thread.send(.exit) }
+            replies.close()
+            progressTimer.close()
+            throw error
         }
     }
 
@@ -72,7 +79,6 @@ final class ClientRunner {
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.
     func connect(ready: @escaping (ReadyReport) -> Void, failed: @escaping (String) -> Void) {
-        failure = failed
         pending = .connecting(ready: ready, failed: failed)
         broadcast(.connect)
     }
@@ -134,16 +140,15 @@ final class ClientRunner {
         switch (reply, pending) {
         case (.progress(let requests, let errors, let up), _):
             latestProgress[index] = ProgressReport(requests: requests, errors: errors, connectionsUp: up)
-        case (.failed(let reason), _):
-            failure?(reason)
         case (.connected(let up, let failures), .connecting(let ready, let failed)):
             established += up
             connectFailures.merge(failures, uniquingKeysWith: +)
             guard allAnswered(index) else { return }
             pending = .none
             if established == 0 {
-                let reasons = connectFailures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-                failed("no connection to \(setup.targetHost):\(setup.targetPort) could be made (\(reasons))")
+                failed(LoadSummaryText.noConnection(
+                    to: "\(setup.targetHost):\(setup.targetPort)", failures: connectFailures,
+                    connectTimeoutMs: setup.connectTimeoutMs))
             } else {
                 latestProgress = [:]
                 ready(ReadyReport(connectionsEstablished: established, connectFailures: connectFailures))

@@ -28,7 +28,8 @@ public enum StandaloneLoad {
         }
         runner.connect(ready: { report in
             if let failures = report.connectFailures, !failures.isEmpty {
-                StandardError.write("barrage load: \(report.connectionsEstablished ?? 0) connections up; failed: \(failures)\n")
+                let reasons = LoadSummaryText.reasons(failures, connectTimeoutMs: setup.connectTimeoutMs)
+                StandardError.write("barrage load: \(report.connectionsEstablished ?? 0) connections up; failed: \(reasons)\n")
             }
             runner.start { _ in }
             try? timer.start(after: warmupMs) {

@@ -6,9 +6,9 @@ import UV
 @Suite struct GRPCClientConnectionTests {
     @Test func handshakeMakesTheConnectionReady() {
         let pair = InMemoryPair()
-        #expect(pair.client.state == .handshaking)
+        #expect(pair.client.state == .connecting)
         pair.handshake()
-        #expect(pair.client.state == .ready)
+        #expect(pair.client.state == .open)
         #expect(pair.client.freeSlots == 1)
     }
 

@@ -187,7 +187,7 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
             for tcp in accepted { tcp.close() }
         }
         #expect(result.up == 0)
-        #expect(result.failures == ["ETIMEDOUT": 2])
+        #expect(result.failures == [LoadWorker.noSettingsReason: 2], "TCP connected: not a connect timeout")
     }
 
     @Test func connectionsBindTheGivenSourceAddresses() throws {
