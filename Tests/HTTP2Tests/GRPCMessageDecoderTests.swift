@@ -36,7 +36,7 @@ import Testing
     @Test func prefixIsFlagThenBigEndianLength() {
         #expect(GRPCMessagePrefix.encode(bodyLength: 0) == [0, 0, 0, 0, 0])
         #expect(GRPCMessagePrefix.encode(bodyLength: 0x0102_0304) == [0, 1, 2, 3, 4])
-        [0, 0, 0, 0x01, 0x2F].withUnsafeBytes { #expect(GRPCMessagePrefix.bodyLength($0) == 0x12F) }
+        ([0, 0, 0, 0x01, 0x2F] as [UInt8]).withUnsafeBytes { #expect(GRPCMessagePrefix.bodyLength($0) == 0x12F) }
     }
 
     @Test func messagesCutAnywhereDecodeTheSame() {
