@@ -36,7 +36,16 @@ let package = Package(
         .target(name: "HTTP2", dependencies: ["CNghttp2"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
-        .target(name: "Serve", dependencies: ["UV", "CNghttp2", "Metrics", "Wire", "Topology"],
+        // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
+        .target(name: "BuiltinServer", dependencies: ["UV", "CNghttp2"],
+                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.
+        .target(name: "Cgroups", dependencies: ["Topology"]),
+        // Resources of a process tree read from /proc.
+        .target(name: "ProcessSampler", dependencies: ["Metrics"]),
+        // The server worker's supervisor: builds, starts, probes, samples and stops a system.
+        // CUV and CNghttp2 only for the builtin server's version strings.
+        .target(name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Optimized in debug builds too: deploying hashes the whole `barrage` binary (SHA256.swift)
         // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
@@ -46,7 +55,7 @@ let package = Package(
         .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Launch", "UV", "Metrics"]),
         .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Serve", "UV",
+            "Topology", "Coordinator", "Agent", "Report", "Serve", "BuiltinServer", "Cgroups", "UV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
@@ -58,7 +67,12 @@ let package = Package(
         .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "CNghttp2", "UV", "Wire", "Topology", "UVTestSupport"]),
+        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
+        // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.
+        .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
+        .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),

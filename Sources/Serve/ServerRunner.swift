@@ -1,7 +1,9 @@
 import CNghttp2
 import CUV
+import Cgroups
 import Glibc
 import Metrics
+import ProcessSampler
 import Topology
 import UV
 import Wire

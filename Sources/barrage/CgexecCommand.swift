@@ -1,5 +1,5 @@
 import ArgumentParser
-import Serve
+import Cgroups
 import UV
 
 /// `barrage cgexec`: internal; how the server worker starts a server under limits. Joins the

@@ -1,9 +1,9 @@
 import ArgumentParser
+import Cgroups
 import Coordinator
 import Foundation
 import Launch
 import Report
-import Serve
 import Topology
 
 /// `barrage launch TOPOLOGY`: runs every cell and prints the comparison.

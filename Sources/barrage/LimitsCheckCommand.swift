@@ -1,6 +1,6 @@
 import ArgumentParser
+import Cgroups
 import Foundation
-import Serve
 import Topology
 
 /// `barrage limits-check --limits JSON`: internal; the limits preflight on a remote server

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import BuiltinServer
 import Serve
 import UV
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import Serve
+@testable import Cgroups
 #if canImport(Glibc)
 import Glibc
 #endif

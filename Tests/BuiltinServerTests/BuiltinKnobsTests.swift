@@ -1,4 +1,4 @@
-@testable import Serve
+@testable import BuiltinServer
 import Testing
 
 @Suite struct BuiltinKnobsTests {

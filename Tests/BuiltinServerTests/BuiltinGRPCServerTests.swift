@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 import UVTestSupport
 import UV
-@testable import Serve
+@testable import BuiltinServer
 
 @Suite struct BuiltinGRPCServerTests {
     @Test func servesUnaryAndStreamOverTCP() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import Serve
+@testable import ProcessSampler
 
 @Suite struct ProcStatTests {
     @Test func parsesAStatLineWithSpacesAndParensInTheName() throws {

@@ -1,6 +1,6 @@
 import Testing
 import Topology
-@testable import Serve
+@testable import Cgroups
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,5 @@
 import Testing
-@testable import Serve
+@testable import BuiltinServer
 
 /// Shuttles bytes between a test client and a socket-free server connection until neither
 /// has anything more to say.

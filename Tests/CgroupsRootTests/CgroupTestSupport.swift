@@ -1,6 +1,7 @@
 import Testing
 import Topology
-@testable import Serve
+@testable import Cgroups
+@testable import ProcessSampler
 #if canImport(Glibc)
 import Glibc
 #endif

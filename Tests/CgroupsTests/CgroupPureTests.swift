@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Topology
-@testable import Serve
+@testable import Cgroups
 
 /// The parts of cgroup handling that need no cgroups: parsing, values, names, messages.
 @Suite struct CgroupPureTests {
@@ -70,16 +70,12 @@ import Topology
         ])
     }
 
-    @Test func limitsTravelAsJSONAndTellTheServer() throws {
+    @Test func limitsTravelAsJSON() throws {
         let limits = Limits(cpus: 0.5, memoryBytes: 512 << 20, cpuset: "0-1")
         let data = try JSONEncoder().encode(limits)
         #expect(try JSONDecoder().decode(Limits.self, from: data) == limits)
         #expect(try JSONDecoder().decode(Limits.self, from: Data("{}".utf8)) == Limits())
         #expect(Limits().isEmpty)
-        #expect(limits.environment.map { "\($0.name)=\($0.value)" } == [
-            "BARRAGE_CPUS=0.5", "BARRAGE_MEMORY_BYTES=536870912", "BARRAGE_CPUSET=0-1",
-        ])
-        #expect(Limits(cpus: 2).environment.map(\.value) == ["2"])
     }
 
     @Test func cellDirectoriesNameTheirOwner() {
