@@ -37,8 +37,7 @@ let package = Package(
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
-        .target(name: "BuiltinServer", dependencies: ["UV", "CNghttp2"],
-                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2"]),
         // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.
         .target(name: "Cgroups", dependencies: ["Topology"]),
         // Resources of a process tree read from /proc.
@@ -67,7 +66,7 @@ let package = Package(
         .testTarget(name: "UVTests", dependencies: ["UV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
-        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
         // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.
         .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),

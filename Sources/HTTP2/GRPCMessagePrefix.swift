@@ -6,10 +6,20 @@ public enum GRPCMessagePrefix {
 
     /// The prefix of an uncompressed message whose body is `bodyLength` bytes.
     @inlinable public static func encode(bodyLength: Int) -> [UInt8] {
+        withEncoded(bodyLength: bodyLength) { Array($0) }
+    }
+
+    /// Calls `body` with the prefix of an uncompressed message of `bodyLength` bytes, built on
+    /// the stack: for hot paths that frame every message and must not allocate.
+    @inlinable public static func withEncoded<Result>(
+        bodyLength: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
         precondition(bodyLength >= 0 && bodyLength <= Int(UInt32.max), "gRPC message body out of range")
         let length = UInt32(bodyLength)
-        return [0, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)]
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            0, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+            UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length))
+        return try withUnsafeBytes(of: &bytes) { try body($0) }
     }
 
     /// The body length read from a prefix (`bytes` holds at least 5 bytes).
