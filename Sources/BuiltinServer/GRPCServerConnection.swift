@@ -10,7 +10,7 @@ import HTTP2
 final class GRPCServerConnection: HTTP2Session {
     /// The callbacks every server session installs. Built once per process and only read
     /// afterwards (nghttp2 copies the table into each session), so loop threads share it.
-    nonisolated(unsafe) static let callbacks = HTTP2Callbacks(
+    static let callbacks = HTTP2Callbacks(
         [.beginHeaders, .header, .frameReceived, .dataChunk, .frameSent, .streamClosed])
     /// The session options every server session shares, read-only like the table.
     nonisolated(unsafe) static let options: OpaquePointer = makeOptions()

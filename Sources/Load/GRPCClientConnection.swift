@@ -38,7 +38,7 @@ final class GRPCClientConnection: HTTP2Session {
 
     /// The callbacks every client session installs; one table for the process, since nghttp2
     /// copies it into each session and only reads it.
-    nonisolated(unsafe) static let callbacks = HTTP2Callbacks(
+    static let callbacks = HTTP2Callbacks(
         [.header, .frameReceived, .dataChunk, .streamClosed, .frameNotSent])
 
     /// The owner's number for this connection.
@@ -277,7 +277,7 @@ final class GRPCClientConnection: HTTP2Session {
     /// The connection is gone: reports every outstanding call as a connection failure and
     /// drops the session (nghttp2 calls nothing back while being deleted).
     func fail() {
-        guard let session else { return }
+        guard session != nil else { return }
         let now = clock.now()
         for slot in 0..<slotCount {
             if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: now) }
