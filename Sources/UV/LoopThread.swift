@@ -72,20 +72,27 @@ public final class LoopThread<Message: Sendable>: @unchecked Sendable {
         }
         self.inbox = inbox
         let context = Context(loop: loop, inbox: inbox)
-        thread = try OSThread.start { [self] in
-            do {
-                handler = try setUp(context)
-                startup.withLock { $0 = .ready }
-            } catch {
-                startup.withLock { $0 = .failed(error) }
+        do {
+            thread = try OSThread.start { [self] in
+                do {
+                    handler = try setUp(context)
+                    startup.withLock { $0 = .ready }
+                } catch {
+                    startup.withLock { $0 = .failed(error) }
+                    sem_post(started)
+                    loop.closeAll()
+                    return
+                }
                 sem_post(started)
+                loop.run()
+                handler = nil
                 loop.closeAll()
-                return
             }
-            sem_post(started)
-            loop.run()
-            handler = nil
+        } catch {
+            // No thread: the loop never ran, so its mailbox can be closed from here.
+            self.inbox = nil
             loop.closeAll()
+            throw error
         }
         while sem_wait(started) != 0 && errno == EINTR {}
         let failure: (any Error)? = startup.withLock { state in
