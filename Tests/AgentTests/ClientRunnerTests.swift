@@ -6,18 +6,6 @@ import UVTestSupport
 import Wire
 @testable import Agent
 
-/// Runs `body` after `ms` milliseconds on `loop`, once.
-private func after(_ ms: UInt64, on loop: Loop, _ body: @escaping () -> Void) {
-    guard let timer = try? Timer(loop: loop) else {
-        Issue.record("cannot create a timer")
-        return
-    }
-    try? timer.start(after: ms) {
-        timer.close()
-        body()
-    }
-}
-
 private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connections: Int, threads: Int,
                    connectTimeoutMs: UInt64 = 2_000) -> ClientSetup {
     ClientSetup(node: "client-1", host: "local", targetHost: "127.0.0.1", targetPort: port, protocolKind: protocolKind,
