@@ -32,11 +32,12 @@ let package = Package(
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
-        .target(name: "Load", dependencies: ["UV", "CNghttp2", "Metrics"],
+        // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
+        .target(name: "HTTP2", dependencies: ["CNghttp2"],
                 linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
-        .target(name: "BuiltinServer", dependencies: ["UV", "CNghttp2"],
-                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2"]),
         // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.
         .target(name: "Cgroups", dependencies: ["Topology"]),
         // Resources of a process tree read from /proc.
@@ -72,15 +73,16 @@ let package = Package(
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "CNghttp2", "UV", "UVTestSupport"]),
-        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
         // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.
         .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
         .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "UV", "UVTestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]

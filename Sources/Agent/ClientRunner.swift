@@ -30,7 +30,6 @@ final class ClientRunner {
     /// The host's CPU counters at the window's opening mark, and its idle share over the window.
     private var hostCPUAtStart: HostCPUTimes?
     private var hostIdleFraction: Double?
-    private var failure: ((String) -> Void)?
 
     init(loop: Loop, setup: ClientSetup) throws {
         self.setup = setup
@@ -39,10 +38,18 @@ final class ClientRunner {
         let shares = Self.split(setup.connections, over: max(1, setup.threads))
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
         var first = 0
-        for (index, connections) in shares.enumerated() {
-            let make = Self.engineFactory(setup, connections: connections, thread: index, firstConnection: first)
-            first += connections
-            threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
+        do {
+            for (index, connections) in shares.enumerated() {
+                let make = Self.engineFactory(setup, connections: connections, thread: index, firstConnection: first)
+                first += connections
+                threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
+            }
+        } catch {
+            // The threads already running end with the error; nothing else was started.
+            for thread in threads { thread.send(.exit) }
+            replies.close()
+            progressTimer.close()
+            throw error
         }
     }
 
@@ -80,7 +87,6 @@ final class ClientRunner {
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.
     func connect(ready: @escaping (ClientReadyReport) -> Void, failed: @escaping (String) -> Void) {
-        failure = failed
         pending = .connecting(ready: ready, failed: failed)
         broadcast(.connect)
     }
@@ -143,16 +149,15 @@ final class ClientRunner {
         switch (reply, pending) {
         case (.progress(let requests, let errors, let up), _):
             latestProgress[index] = ProgressReport(requests: requests, errors: errors, connectionsUp: up)
-        case (.failed(let reason), _):
-            failure?(reason)
         case (.connected(let up, let failures), .connecting(let ready, let failed)):
             established += up
             connectFailures.merge(failures, uniquingKeysWith: +)
             guard allAnswered(index) else { return }
             pending = .none
             if established == 0 {
-                let reasons = connectFailures.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-                failed("no connection to \(setup.targetsDescription) could be made (\(reasons))")
+                failed(LoadSummaryText.noConnection(
+                    to: setup.targetsDescription, failures: connectFailures,
+                    connectTimeoutMs: setup.connectTimeoutMs))
             } else {
                 latestProgress = [:]
                 ready(ClientReadyReport(connectionsEstablished: established, connectFailures: connectFailures))

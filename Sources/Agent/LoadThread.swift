@@ -1,15 +1,11 @@
-import Glibc
 import Load
 import Metrics
 import UV
 
 /// One event-loop thread of a client worker, owning its share of the connections and its
 /// own counters; nothing is shared with other threads while measuring. The worker's main
-/// loop talks to it only through mailboxes.
-final class LoadThread: @unchecked Sendable {
-    // @unchecked: after init, `loop` and `engine` are touched only on this thread; the main
-    // thread only posts to `inbox`.
-
+/// loop talks to it only through mailboxes: commands in (`LoopThread`), replies out.
+final class LoadThread: Sendable {
     /// What the main loop asks.
     enum Command: Sendable {
         case connect, start, mark(WindowMark), progress, stop, exit
@@ -21,53 +17,38 @@ final class LoadThread: @unchecked Sendable {
         case marked(WindowMark)
         case progress(requests: UInt64, errors: UInt64, connectionsUp: Int)
         case stopped(WindowCounters)
-        case failed(String)
     }
 
     let index: Int
-    private let loop: Loop
-    private var inbox: Mailbox<Command>!
-    private let makeEngine: (Loop) throws -> any LoadEngine
-    private let reply: @Sendable (Int, Reply) -> Void
-    private var engine: (any LoadEngine)?
-    private var thread = pthread_t()
+    private let thread = LoopThread<Command>()
 
-    /// Prepares the thread's loop here (before it runs, so handles can be made from this
-    /// thread) and starts it. `makeEngine` runs on the new thread; `reply` is called there.
+    /// Starts the thread and builds its engine there with `makeEngine`; returns once it is
+    /// built, throwing what `makeEngine` threw (the thread has then ended). `reply` is called
+    /// on the thread.
     init(index: Int, makeEngine: @escaping (Loop) throws -> any LoadEngine,
          reply: @escaping @Sendable (Int, Reply) -> Void) throws {
         self.index = index
-        self.makeEngine = makeEngine
-        self.reply = reply
-        loop = try Loop()
-        inbox = try Mailbox(loop: loop) { [unowned self] command in self.handle(command) }
-        thread = try OSThread.start { self.main() }
-        pthread_detach(thread)
+        do {
+            try thread.start { context in
+                let engine = try makeEngine(context.loop)
+                return { command in Self.handle(command, engine: engine, index: index, reply: reply, context: context) }
+            }
+        } catch {
+            throw LoadThreadFailure(index: index, underlying: error)
+        }
     }
 
     /// Sends a command. Any thread.
     func send(_ command: Command) {
-        inbox.post(command)
+        thread.post(command)
     }
 
-    private func main() {
-        do {
-            engine = try makeEngine(loop)
-        } catch {
-            reply(index, .failed("load thread \(index): \(error)"))
-        }
-        loop.run()
-        loop.closeAll()
-    }
-
-    private func handle(_ command: Command) {
-        guard let engine else {
-            if case .exit = command { finish() }
-            return
-        }
+    /// Carries out `command` on the thread.
+    private static func handle(_ command: Command, engine: any LoadEngine, index: Int,
+                               reply: @escaping @Sendable (Int, Reply) -> Void, context: LoopThread<Command>.Context) {
         switch command {
         case .connect:
-            engine.connect { [index, reply] established, failures in
+            engine.connect { established, failures in
                 reply(index, .connected(established: established, failures: failures))
             }
         case .start:
@@ -83,12 +64,15 @@ final class LoadThread: @unchecked Sendable {
             reply(index, .stopped(engine.counters))
         case .exit:
             engine.stop()
-            finish()
+            context.finish()
         }
     }
+}
 
-    private func finish() {
-        inbox.close()
-        loop.stop()
-    }
+/// A load thread whose engine could not be built.
+struct LoadThreadFailure: Error, CustomStringConvertible {
+    let index: Int
+    let underlying: any Error
+
+    var description: String { "load thread \(index): \(underlying)" }
 }

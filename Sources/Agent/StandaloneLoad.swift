@@ -28,7 +28,8 @@ public enum StandaloneLoad {
         }
         runner.connect(ready: { report in
             if !report.connectFailures.isEmpty {
-                StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(report.connectFailures)\n")
+                let reasons = LoadSummaryText.reasons(report.connectFailures, connectTimeoutMs: setup.connectTimeoutMs)
+                StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(reasons)\n")
             }
             runner.start { _ in }
             try? timer.start(after: warmupMs) {

@@ -1,3 +1,4 @@
+import HTTP2
 import UV
 
 /// The builtin gRPC system under test: serves `bench.Echo` (Unary and bidi Stream, both

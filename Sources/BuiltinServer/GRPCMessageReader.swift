@@ -1,63 +1,50 @@
-/// Cuts a stream's request bytes into gRPC length-prefixed messages (1-byte compressed
-/// flag, 4-byte big-endian length, body), whatever the DATA frame boundaries.
-///
-/// Messages that arrive whole inside one chunk are handed out straight from the chunk; only a
-/// message split across chunks is gathered in `partial`, so the common case copies nothing.
-struct GRPCMessageReader: ~Copyable {
-    /// Length of the prefix before every message body.
-    static let prefixLength = 5
+import HTTP2
 
+/// Cuts a stream's request bytes into whole gRPC messages for the server, whatever the DATA
+/// frame boundaries, on the shared `GRPCMessageDecoder`.
+///
+/// A body that arrives whole inside one chunk is handed out straight from the chunk; only a
+/// body split across chunks is gathered in `partial`, so the common case copies nothing.
+struct GRPCMessageReader: ~Copyable {
+    private var decoder = GRPCMessageDecoder()
     private var partial = ByteBuffer()
+    /// The compressed flag of the message being read.
+    private var flag: UInt8 = 0
 
     init() {}
 
     /// True while part of a message has arrived but not all of it.
-    var hasPartialMessage: Bool { !partial.isEmpty }
+    var hasPartialMessage: Bool { !decoder.isAtMessageBoundary }
 
-    /// Splits `chunk` into whole messages (prefix included) and calls `deliver` for each in
-    /// order, keeping any incomplete tail for the next chunk. Stops at the first failure —
-    /// a declared length above `maxMessageSize`, or whatever `deliver` returns — and returns it.
+    /// Splits `chunk` into whole messages and calls `deliver` with each one's compressed flag
+    /// and body, in order, keeping any incomplete tail for the next chunk. Stops at the first
+    /// failure — a declared length above `maxMessageSize`, or whatever `deliver` returns — and
+    /// returns it.
     mutating func read(
         _ chunk: UnsafeRawBufferPointer,
         maxMessageSize: Int,
-        deliver: (UnsafeRawBufferPointer) -> GRPCStatus?
+        deliver: (_ flag: UInt8, _ body: UnsafeRawBufferPointer) -> GRPCStatus?
     ) -> GRPCStatus? {
         var input = chunk
-        while !input.isEmpty {
-            if partial.isEmpty {
-                // Fast path: as many whole messages as the chunk holds, without copying.
-                if input.count >= Self.prefixLength {
-                    let length = Self.bodyLength(input)
-                    if length > maxMessageSize { return Self.tooLarge(length, maxMessageSize) }
-                    let total = Self.prefixLength + length
-                    if input.count >= total {
-                        if let failure = deliver(UnsafeRawBufferPointer(rebasing: input[..<total])) {
-                            return failure
-                        }
-                        input = UnsafeRawBufferPointer(rebasing: input[total...])
-                        continue
+        while let piece = decoder.next(from: &input) {
+            switch piece {
+            case .prefix(let flag, let length):
+                if length > maxMessageSize {
+                    return GRPCStatus(code: .resourceExhausted,
+                                      message: "message of \(length) bytes exceeds the limit of \(maxMessageSize) bytes")
+                }
+                self.flag = flag
+            case .body(let bytes, let ends):
+                if ends && partial.isEmpty {
+                    if let failure = deliver(flag, bytes) { return failure }
+                } else {
+                    partial.append(bytes)
+                    if ends {
+                        let failure = deliver(flag, partial.readable)
+                        partial.clear()
+                        if let failure { return failure }
                     }
                 }
-                partial.append(input)
-                return nil
-            }
-            // Slow path: top up the gathered message, first its prefix, then its body.
-            let had = partial.count
-            let wanted = had < Self.prefixLength
-                ? Self.prefixLength - had
-                : Self.prefixLength + Self.bodyLength(partial.readable) - had
-            let taken = min(wanted, input.count)
-            partial.append(UnsafeRawBufferPointer(rebasing: input[..<taken]))
-            input = UnsafeRawBufferPointer(rebasing: input[taken...])
-            guard partial.count >= Self.prefixLength else { continue }
-            let length = Self.bodyLength(partial.readable)
-            if had < Self.prefixLength && length > maxMessageSize {
-                return Self.tooLarge(length, maxMessageSize)
-            }
-            if partial.count == Self.prefixLength + length {
-                let failure = deliver(partial.readable)
-                partial.clear()
-                if let failure { return failure }
             }
         }
         return nil
@@ -65,16 +52,7 @@ struct GRPCMessageReader: ~Copyable {
 
     /// Drops any partial message and frees memory beyond `keep` bytes.
     mutating func reset(keeping keep: Int) {
+        decoder.reset()
         partial.release(above: keep)
-    }
-
-    /// The body length from a prefix (the caller guarantees at least 5 bytes).
-    private static func bodyLength(_ bytes: UnsafeRawBufferPointer) -> Int {
-        Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4])
-    }
-
-    private static func tooLarge(_ length: Int, _ limit: Int) -> GRPCStatus {
-        GRPCStatus(code: .resourceExhausted,
-                   message: "message of \(length) bytes exceeds the limit of \(limit) bytes")
     }
 }

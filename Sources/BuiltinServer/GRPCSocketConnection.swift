@@ -1,3 +1,4 @@
+import HTTP2
 import UV
 
 /// Binds a `GRPCServerConnection` to an accepted TCP socket. After each read (and each
@@ -94,7 +95,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         guard state == .open else { return }
-        if !session.receive(bytes) {
+        if !session.feed(bytes) {
             state = .flushingThenClose
             tcp.stopReading()
         }

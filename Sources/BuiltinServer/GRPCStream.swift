@@ -1,3 +1,5 @@
+import HTTP2
+
 /// One HTTP/2 stream, i.e. one gRPC call, on a `GRPCServerConnection`.
 ///
 /// Objects are recycled through the connection's spare list (with their buffers' memory), so
@@ -73,18 +75,17 @@ final class GRPCStream {
         owedWindow = 0
     }
 
-    /// Checks one complete request message (prefix included) and queues its echo. Returns
-    /// the status that ends the call if the message is not acceptable.
-    func accept(_ message: UnsafeRawBufferPointer) -> GRPCStatus? {
-        if message[0] != 0 {
+    /// Checks one complete request message (its compressed flag and body) and queues its
+    /// echo. Returns the status that ends the call if the message is not acceptable.
+    func accept(flag: UInt8, body: UnsafeRawBufferPointer) -> GRPCStatus? {
+        if flag != 0 {
             // A set flag means the body is compressed with the grpc-encoding; without a real
             // encoding that is a broken peer (INTERNAL), with one it is a codec we lack.
-            if message[0] == 1, case .other = encoding {
+            if flag == 1, case .other = encoding {
                 return GRPCStatus(code: .unimplemented, message: "compressed messages are not supported")
             }
             return GRPCStatus(code: .internal, message: "compressed flag set without a grpc-encoding")
         }
-        let body = UnsafeRawBufferPointer(rebasing: message[GRPCMessageReader.prefixLength...])
         guard PayloadCheck.isValid(body) else {
             return GRPCStatus(code: .internal, message: "request is not a valid bench.Payload")
         }
@@ -92,8 +93,9 @@ final class GRPCStream {
         if case .unary = route, messages > 1 {
             return GRPCStatus(code: .internal, message: "unary call with more than one request message")
         }
-        // Input and output are both Payload, so the framed request is the framed reply.
-        outbound.append(message)
+        // Input and output are both Payload, so the request body is the reply's.
+        GRPCMessagePrefix.withEncoded(bodyLength: body.count) { outbound.append($0) }
+        outbound.append(body)
         return nil
     }
 }

@@ -1,3 +1,5 @@
+import HTTP2
+
 /// The tcp-echo protocol as a load session: one request at a time per connection, the
 /// payload out, then exactly as many bytes back.
 final class EchoSession: LoadSession {
@@ -43,7 +45,7 @@ final class EchoSession: LoadSession {
         return true
     }
 
-    func produceOutput(into buffer: inout OutputBuffer, limit: Int) -> Bool {
+    func produceOutput(into buffer: inout ByteBuffer, limit: Int) -> Bool {
         switch state {
         case .awaiting(let startNs, let sentNs, let written, let received) where written < payload.bytes.count:
             let count = min(payload.bytes.count - written, max(limit - buffer.count, 0))

@@ -1,3 +1,5 @@
+import HTTP2
+
 /// Which RPC the gRPC load generator drives.
 public enum GRPCCall: Sendable, Equatable {
     /// One request, one response per call (`/bench.Echo/Unary`).
@@ -9,8 +11,8 @@ public enum GRPCCall: Sendable, Equatable {
     /// The `:path` of the method.
     var path: String {
         switch self {
-        case .unary: return "/bench.Echo/Unary"
-        case .stream: return "/bench.Echo/Stream"
+        case .unary: return EchoService.unaryPath.description
+        case .stream: return EchoService.streamPath.description
         }
     }
 }

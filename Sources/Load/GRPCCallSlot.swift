@@ -1,3 +1,5 @@
+import HTTP2
+
 /// One of a connection's `concurrency` places for a call: a unary call in flight, or one
 /// long-lived bidirectional stream. Slots are preallocated, so a call allocates nothing of ours.
 struct GRPCCallSlot {

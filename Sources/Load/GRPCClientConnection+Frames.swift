@@ -1,8 +1,9 @@
 import CNghttp2
+import HTTP2
 import UV
 
-/// What the connection does with the frames nghttp2 parsed: the bodies of the callback thunks
-/// in `GRPCSessionCallbacks`. None of them calls back into nghttp2 except to queue frames
+/// What the connection does with the frames nghttp2 parsed: the bodies of its `HTTP2Session`
+/// callback overrides (Swift wants overrides in the class body, so those forward here). None of them calls back into nghttp2 except to queue frames
 /// (RST_STREAM), which nghttp2 allows from callbacks.
 extension GRPCClientConnection {
     /// The slot whose stream is `streamID`, via the stream's user data.
@@ -14,7 +15,7 @@ extension GRPCClientConnection {
         return slot
     }
 
-    func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+    func onFrame(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         let header = frame.pointee.hd
         switch UInt32(header.type) {
         case NGHTTP2_SETTINGS.rawValue:
@@ -22,8 +23,7 @@ extension GRPCClientConnection {
         case NGHTTP2_GOAWAY.rawValue:
             // Streams above its last stream ID are closed by nghttp2 right after this returns;
             // they failed because of the connection, not because of their own answer.
-            goawayReceived = true
-            windDown()
+            windDown(.goaway)
         case NGHTTP2_RST_STREAM.rawValue:
             if let slot = slot(of: header.stream_id) { slots[slot].resetByPeer = true }
         case NGHTTP2_HEADERS.rawValue, NGHTTP2_DATA.rawValue:
@@ -36,12 +36,12 @@ extension GRPCClientConnection {
         return 0
     }
 
-    func headerReceived(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                        value: UnsafeRawBufferPointer) -> Int32 {
+    func onHeader(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+                  value: UnsafeRawBufferPointer) -> Int32 {
         guard let slot = slot(of: frame.pointee.hd.stream_id) else { return 0 }
-        if Self.equals(name, ":status") {
+        if name.equals(GRPCHeader.status) {
             slots[slot].httpStatus = Self.parseStatus(value)
-        } else if Self.equals(name, "grpc-status"),
+        } else if name.equals(GRPCHeader.grpcStatus),
                   frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
             // Only a block that ends the stream carries the call's status: the trailers, or a
             // trailers-only response.
@@ -50,9 +50,9 @@ extension GRPCClientConnection {
         return 0
     }
 
-    func dataReceived(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    func onData(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard let slot = slot(of: streamID) else { return 0 }
-        let completed = slots[slot].decoder.consume(bytes)
+        let completed = slots[slot].decoder.countMessages(in: bytes)
         guard completed > 0 else { return 0 }
         switch template.call {
         case .unary:
@@ -113,7 +113,7 @@ extension GRPCClientConnection {
         }
     }
 
-    func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
+    func onStreamClose(streamID: Int32, errorCode: UInt32) -> Int32 {
         guard let slot = slot(of: streamID) else { return 0 }
         if slots[slot].phase == .awaiting {
             conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: clock.now())
@@ -125,7 +125,7 @@ extension GRPCClientConnection {
 
     /// A request HEADERS that never went out (the server said GOAWAY, or our reset cancelled
     /// it while queued): the call never started on the wire.
-    func frameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+    func onFrameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         let header = frame.pointee.hd
         guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
         for slot in 0..<slotCount where slots[slot].streamID == header.stream_id {
@@ -151,13 +151,6 @@ extension GRPCClientConnection {
     }
 
     // MARK: Header parsing without Strings
-
-    @inline(__always)
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        return bytes.elementsEqual(expected)
-    }
 
     /// A small decimal status; -2 if it is not one.
     @inline(__always)

@@ -1,59 +1,70 @@
 import CNghttp2
+import HTTP2
 import UV
 
 /// The gRPC client side of one HTTP/2 connection, without any socket: it owns the nghttp2
-/// client session and `concurrency` call slots. Bytes from the server go in through `receive`,
-/// bytes for the server come out of `produceOutput`, and every call's outcome goes to the
-/// delegate. The socket glue (or a test's in-memory server) moves the bytes.
+/// client session (through `HTTP2Session`) and `concurrency` call slots. Bytes from the server
+/// go in through `receive`, bytes for the server come out of `produceOutput`, and every call's
+/// outcome goes to the delegate. The socket glue (or a test's in-memory server) moves the bytes.
 ///
 /// Hot path: slots, the free list and the request template are allocated up front, so starting
 /// and finishing a call allocates nothing of ours (nghttp2 allocates its stream internally).
-final class GRPCClientConnection {
-    /// Where the session is.
-    enum State {
-        /// Preface sent; the server's SETTINGS have not arrived.
-        case handshaking
-        /// The server's SETTINGS arrived: the connection is established.
-        case ready
-        /// The session is gone (failed or finished); nothing more happens.
+final class GRPCClientConnection: HTTP2Session {
+    /// Where the connection is; what was a flag beside the state (accepting calls, GOAWAY seen,
+    /// reporting outcomes) is which case it is in.
+    enum State: Equatable {
+        /// Preface sent; the server's SETTINGS have not arrived. Calls may already be submitted
+        /// (nghttp2 holds them to the concurrency the options assume).
+        case connecting
+        /// The server's SETTINGS arrived: the connection is established and takes calls.
+        case open
+        /// No new stream may open; the calls outstanding still end and are reported, and the
+        /// session finishes once they have. `established` once the server's SETTINGS are in
+        /// (they may follow the cause: a refused stream before them).
+        case draining(DrainCause, established: Bool)
+        /// Stopping: every stream is reset and GOAWAY queued; outcomes are no longer reported.
+        case terminated
+        /// The session is gone (failed); nothing more happens.
         case closed
     }
 
+    /// Why a connection stopped taking new streams.
+    enum DrainCause: Equatable {
+        /// The server sent GOAWAY: the streams it refused failed because of the connection.
+        case goaway
+        /// We said GOAWAY ourselves: stream IDs ran out, or nghttp2 refused a new stream.
+        case local
+    }
+
+    /// The callbacks every client session installs; one table for the process, since nghttp2
+    /// copies it into each session and only reads it.
+    static let callbacks = HTTP2Callbacks(
+        [.header, .frameReceived, .dataChunk, .streamClosed, .frameNotSent])
+
     /// The owner's number for this connection.
     let index: Int
-    private(set) var state: State = .handshaking
+    private(set) var state: State = .connecting
     /// Slots with no outstanding call, i.e. how many calls `submit` would accept now.
     private(set) var freeSlots: Int
     /// Calls outstanding (outcome not yet reported).
     private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
-    /// Kept for the session's lifetime: it holds the memory functions and frame buffer the
-    /// session uses.
-    private let callbacks: GRPCSessionCallbacks
     /// Where answers read the time (the worker's clock).
     let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
-    private(set) var session: OpaquePointer?
     let slots: UnsafeMutablePointer<GRPCCallSlot>
     let slotCount: Int
     /// Stack of free slot numbers; each slot is on it at most once (`listed`).
     private let freeList: UnsafeMutablePointer<Int32>
     private var freeListCount = 0
-    /// False once no new stream may be opened (GOAWAY, stream IDs used up, stopping).
-    private(set) var acceptsCalls = true
-    /// The server sent GOAWAY: streams it refused failed because of the connection.
-    var goawayReceived = false
-    /// False while stopping: outcomes are no longer reported.
-    private var reporting = true
 
     /// A client session with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
-    init?(index: Int, template: GRPCRequestTemplate, callbacks: GRPCSessionCallbacks, concurrency: Int,
+    init?(index: Int, template: GRPCRequestTemplate, options: GRPCClientSessionOptions, concurrency: Int,
           delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic) {
         self.index = index
         self.template = template
-        self.callbacks = callbacks
         self.clock = clock
         self.delegate = delegate
         slotCount = max(concurrency, 1)
@@ -67,16 +78,15 @@ final class GRPCClientConnection {
             freeListCount += 1
             slots[slot].listed = true
         }
-
-        var session: OpaquePointer?
-        let userData = Unmanaged.passUnretained(self).toOpaque()
-        guard nghttp2_session_client_new3(&session, callbacks.callbacks, userData, callbacks.option, callbacks.memory) == 0,
-              let session else { return nil }
-        self.session = session
+        // The options hold the memory functions and frame buffer the session uses: the base
+        // keeps them until the session is deleted.
+        super.init(role: .client, callbacks: Self.callbacks, options: options.option,
+                   memory: options.memory, memoryOwner: options)
+        guard let session else { return nil }
         var settings = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
-                                   value: GRPCSessionCallbacks.streamWindow),
+                                   value: GRPCClientSessionOptions.streamWindow),
             // No HPACK dynamic table for responses: the server's few response headers cost it
             // nothing to send literally, and each connection's table would hold their copies
             // (≈ 0.5 KiB a connection, 5 MB at 10,000).
@@ -84,21 +94,29 @@ final class GRPCClientConnection {
         ]
         guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0,
               nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
-                                                    GRPCSessionCallbacks.connectionWindow) == 0
+                                                    GRPCClientSessionOptions.connectionWindow) == 0
         else { return nil }
     }
 
     deinit {
-        if let session { nghttp2_session_del(session) }
         slots.deinitialize(count: slotCount)
         slots.deallocate()
         freeList.deallocate()
     }
 
-    /// The connection behind nghttp2's `user_data`.
-    @inline(__always)
-    static func from(_ userData: UnsafeMutableRawPointer?) -> GRPCClientConnection {
-        Unmanaged<GRPCClientConnection>.fromOpaque(userData!).takeUnretainedValue()
+    /// True while new calls may start: before and after the server's SETTINGS, until anything
+    /// stops the connection taking streams.
+    var acceptsCalls: Bool {
+        switch state {
+        case .connecting, .open: return true
+        case .draining, .terminated, .closed: return false
+        }
+    }
+
+    /// True while outcomes are reported to the delegate (not once stopping).
+    private var reporting: Bool {
+        if case .terminated = state { return false }
+        return true
     }
 
     // MARK: Bytes in and out
@@ -107,10 +125,7 @@ final class GRPCClientConnection {
     /// outstanding call has been reported as a connection failure and the session is closed.
     @discardableResult
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let session else { return false }
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
-        let result = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
-        if result < 0 {
+        guard feed(bytes) else {
             fail()
             return false
         }
@@ -120,27 +135,34 @@ final class GRPCClientConnection {
     /// Appends what nghttp2 has to send to `buffer`, stopping once the buffer holds `limit`
     /// bytes (nghttp2 keeps the rest for the next call). Returns false if the session failed;
     /// then every outstanding call has been reported as a connection failure.
-    func produceOutput(into buffer: inout OutputBuffer, limit: Int) -> Bool {
-        guard let session else { return false }
-        while buffer.count < limit {
-            var chunk: UnsafePointer<UInt8>?
-            let length = nghttp2_session_mem_send(session, &chunk)
-            if length < 0 {
-                fail()
-                return false
-            }
-            if length == 0 { break }
-            buffer.append(UnsafeRawBufferPointer(start: chunk, count: length))
+    func produceOutput(into buffer: inout ByteBuffer, limit: Int) -> Bool {
+        guard drain(into: &buffer, limit: limit) else {
+            fail()
+            return false
         }
         return true
     }
 
     /// True when the session has nothing left to do (after GOAWAY with no streams left, or
     /// after failing): the owner should close the connection.
-    var isFinished: Bool {
-        guard let session else { return true }
-        return nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
+    var isFinished: Bool { isDone }
+
+    // MARK: nghttp2 callbacks, handled in GRPCClientConnection+Frames.swift
+
+    override func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { onFrame(frame) }
+
+    override func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+                         value: UnsafeRawBufferPointer) -> Int32 {
+        onHeader(frame, name: name, value: value)
     }
+
+    override func dataChunk(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 { onData(streamID: streamID, bytes) }
+
+    override func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
+        onStreamClose(streamID: streamID, errorCode: errorCode)
+    }
+
+    override func frameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { onFrameNotSent(frame) }
 
     // MARK: Calls
 
@@ -183,14 +205,13 @@ final class GRPCClientConnection {
     /// stream IDs exhausted) stops accepting calls and gives the slot back.
     private func submitRequest(slot: Int, session: OpaquePointer) -> Bool {
         let tag = UnsafeMutableRawPointer(bitPattern: slot + 1)
-        var provider = nghttp2_data_provider(
-            source: nghttp2_data_source(ptr: tag), read_callback: GRPCSessionCallbacks.readRequestBody)
+        var provider = Self.dataProvider(tag: tag)
         let streamID = nghttp2_submit_request(
             session, nil, template.headers.baseAddress, template.headers.count, &provider, tag)
         guard streamID > 0 else {
             slots[slot].sendPending = false
             giveBack(slot)
-            windDown()
+            windDown(.local)
             return false
         }
         slots[slot].clearStream()
@@ -199,9 +220,11 @@ final class GRPCClientConnection {
         return true
     }
 
-    /// Fills nghttp2's buffer with the next request body bytes of `slot`'s stream.
-    func readRequestBody(slot: Int, streamID: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
-                         flags: UnsafeMutablePointer<UInt32>) -> Int {
+    /// Fills nghttp2's buffer with the next request body bytes of the stream of the slot in
+    /// `tag` (its number plus one, so no lookup is needed).
+    override func readData(streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
+                           length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+        let slot = Int(bitPattern: tag) - 1
         guard slot >= 0, slot < slotCount, slots[slot].streamID == streamID else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
@@ -243,8 +266,7 @@ final class GRPCClientConnection {
     /// GOAWAY wait in `produceOutput`.
     func terminate() {
         guard let session else { return }
-        reporting = false
-        acceptsCalls = false
+        state = .terminated
         for slot in 0..<slotCount where slots[slot].phase != .idle && slots[slot].streamID != 0 {
             nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
                                       NGHTTP2_CANCEL.rawValue)
@@ -255,25 +277,23 @@ final class GRPCClientConnection {
     /// The connection is gone: reports every outstanding call as a connection failure and
     /// drops the session (nghttp2 calls nothing back while being deleted).
     func fail() {
-        guard let session else { return }
+        guard session != nil else { return }
         let now = clock.now()
         for slot in 0..<slotCount {
             if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: now) }
             slots[slot].clearStream()
             setPhase(slot, .idle)
         }
-        acceptsCalls = false
         state = .closed
-        self.session = nil
-        nghttp2_session_del(session)
+        deleteSession()
     }
 
     /// No more new streams on this connection: say GOAWAY (unless the server already did) and
     /// let idle streams go, so the session finishes once the outstanding calls are done.
-    func windDown() {
+    func windDown(_ cause: DrainCause) {
         guard acceptsCalls, let session else { return }
-        acceptsCalls = false
-        if !goawayReceived {
+        state = .draining(cause, established: state == .open)
+        if cause == .local {
             nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, NGHTTP2_NO_ERROR.rawValue, nil, 0)
         }
         for slot in 0..<slotCount where slots[slot].phase == .open {
@@ -339,6 +359,24 @@ final class GRPCClientConnection {
 
     /// Marks the connection established; called when the server's SETTINGS arrive.
     func becameReady() {
-        if state == .handshaking { state = .ready }
+        switch state {
+        case .connecting: state = .open
+        case .draining(let cause, established: false): state = .draining(cause, established: true)
+        case .open, .draining, .terminated, .closed: break
+        }
+    }
+
+    /// True once the server's SETTINGS arrived, until the connection stops or fails.
+    var isOpened: Bool {
+        switch state {
+        case .open, .draining(_, established: true): return true
+        case .connecting, .draining, .terminated, .closed: return false
+        }
+    }
+
+    /// True after the server said GOAWAY (while the connection drains).
+    var goawayReceived: Bool {
+        if case .draining(.goaway, _) = state { return true }
+        return false
     }
 }

@@ -1,4 +1,5 @@
 import CNghttp2
+import HTTP2
 
 /// What every call of one load worker sends, built once and shared by all its connections: the
 /// request header block and the length-prefixed `bench.Payload` message.
@@ -23,13 +24,13 @@ final class GRPCRequestTemplate {
     init(call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int) {
         self.call = call
         let fields: [(String, String)] = [
-            (":method", "POST"),
-            (":scheme", "http"),
-            (":path", path ?? call.path),
-            (":authority", authority),
-            ("content-type", "application/grpc"),
-            ("te", "trailers"),
-            ("user-agent", "barrage/0.1"),
+            (GRPCHeader.method.description, GRPCHeader.post.description),
+            (GRPCHeader.scheme.description, GRPCHeader.http.description),
+            (GRPCHeader.path.description, path ?? call.path),
+            (GRPCHeader.authority.description, authority),
+            (GRPCHeader.contentType.description, GRPCHeader.grpcContentType.description),
+            (GRPCHeader.te.description, GRPCHeader.trailers.description),
+            (GRPCHeader.userAgent.description, "barrage/0.1"),
         ]
         let total = fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
         stringStorage = .allocate(byteCount: max(total, 1), alignment: 1)
@@ -77,8 +78,6 @@ final class GRPCRequestTemplate {
             protobuf.append(UInt8(length))
             for index in 0..<payloadBytes { protobuf.append(UInt8(truncatingIfNeeded: index &* 31 &+ 7)) }
         }
-        let length = UInt32(protobuf.count)
-        return [0, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)] + protobuf
+        return GRPCMessagePrefix.encode(bodyLength: protobuf.count) + protobuf
     }
 }

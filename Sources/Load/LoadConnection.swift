@@ -1,3 +1,4 @@
+import HTTP2
 import UV
 
 /// One TCP connection of the load worker: the socket glue around its `LoadSession`, whatever
@@ -8,9 +9,12 @@ final class LoadConnection {
     enum Phase {
         /// Not connected: before `connect`, after stopping, or given up during connecting.
         case idle
-        /// TCP connect or HTTP/2 handshake in progress since `sinceNs` (bounded by the connect
-        /// timeout as a whole).
+        /// TCP connect in progress since `sinceNs` (the connect timeout bounds it and the
+        /// handshake as a whole).
         case connecting(sinceNs: UInt64)
+        /// TCP connected; the session's handshake (gRPC: the server's SETTINGS) has not finished.
+        /// `sinceNs` is still when the connect started.
+        case handshaking(sinceNs: UInt64)
         /// TCP connected and the server's SETTINGS arrived.
         case up
         /// Lost while load runs; reconnects once it has been down a moment.
@@ -31,7 +35,7 @@ final class LoadConnection {
 
     /// Output the kernel did not take at once, kept for the queued write; allocated only when
     /// a connection meets back-pressure.
-    private var pending = OutputBuffer(initialCapacity: 4096)
+    private var pending = ByteBuffer()
     private var writeInFlight = false
     /// Bumped whenever the socket changes, so a late callback from an old socket is ignored.
     private(set) var generation: UInt32 = 0
@@ -54,7 +58,7 @@ final class LoadConnection {
             guard self.generation == generation else { return }
             self.writeInFlight = false
             // Caught up: the slow path's memory goes back until the next back-pressure.
-            self.pending.releaseStorage()
+            self.pending.release(above: 0)
             self.onWritten(self, error)
         }
         return generation
@@ -64,7 +68,7 @@ final class LoadConnection {
     func start(_ session: any LoadSession) {
         self.session = session
         writeInFlight = false
-        pending.removeAll()
+        pending.clear()
     }
 
     /// Hands the session's pending output to the socket: gathers as many frames as fit one batch in
@@ -72,33 +76,33 @@ final class LoadConnection {
     /// copied aside and queued as one write, and no more output is pulled until it completes.
     /// Returns false if the connection failed (the session's outstanding calls are then
     /// already reported).
-    func flush(using scratch: OutputScratch) -> Bool {
+    func flush(using scratch: WriteScratch) -> Bool {
         guard !writeInFlight, let tcp, let session else { return true }
         while true {
-            scratch.buffer.removeAll()
+            scratch.buffer.clear()
             guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
-            let bytes = scratch.buffer.bytes
+            let bytes = scratch.buffer.readable
             if bytes.isEmpty { return true }
             var written = 0
             if tcp.writeQueueSize == 0 {
                 do { written = try tcp.tryWrite(bytes) } catch { return false }
             }
             if written == bytes.count { continue }
-            pending.removeAll()
+            pending.clear()
             pending.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
             writeInFlight = true
-            tcp.write(pending.bytes, completion: writeCompletion)
+            tcp.write(pending.readable, completion: writeCompletion)
             return true
         }
     }
 
     /// Stopping: one last non-blocking attempt to send what is queued (resets, GOAWAY) before
     /// the socket closes; whatever the kernel does not take at once is dropped.
-    func flushBestEffort(using scratch: OutputScratch) {
+    func flushBestEffort(using scratch: WriteScratch) {
         guard !writeInFlight, let tcp, let session else { return }
-        scratch.buffer.removeAll()
+        scratch.buffer.clear()
         guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
-        _ = try? tcp.tryWrite(scratch.buffer.bytes)
+        _ = try? tcp.tryWrite(scratch.buffer.readable)
     }
 
     /// Closes the socket and drops the session. Call `session.fail()` first if outstanding calls
@@ -111,6 +115,6 @@ final class LoadConnection {
         session = nil
         writeCompletion = nil
         writeInFlight = false
-        pending.releaseStorage()
+        pending.release(above: 0)
     }
 }

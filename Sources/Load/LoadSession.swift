@@ -1,3 +1,5 @@
+import HTTP2
+
 /// One connection's protocol as the load worker drives it, the way h2load's `Session` does:
 /// the worker owns the socket, the connect window, timeouts, reconnects, the open-loop
 /// schedule and the counters; a session only turns requests into bytes and bytes into
@@ -27,7 +29,7 @@ protocol LoadSession: AnyObject {
     func submit(startNs: UInt64, nowNs: UInt64) -> Bool
     /// Appends what the session has to send, up to about `limit` bytes (the rest waits for
     /// the next call). False if the session failed.
-    func produceOutput(into buffer: inout OutputBuffer, limit: Int) -> Bool
+    func produceOutput(into buffer: inout ByteBuffer, limit: Int) -> Bool
     /// Reports every request sent before `deadlineNs` as timed out. True if the connection
     /// must go with them: a byte stream cannot skip a late echo.
     func expire(sentBefore deadlineNs: UInt64, nowNs: UInt64) -> Bool

@@ -1,3 +1,4 @@
+import HTTP2
 import Metrics
 import UV
 
@@ -15,8 +16,9 @@ import UV
 ///
 /// Established: a connection counts as up once TCP connected *and* its session finished the
 /// handshake (gRPC: the server's SETTINGS arrived), so a listener that accepts but does not
-/// speak HTTP/2 shows up as a connect failure ("ETIMEDOUT", "EOF", "protocol"), not as a
-/// connection that never answers.
+/// speak HTTP/2 shows up as a connect failure (`noSettingsReason` when it says nothing within
+/// the connect timeout, "EOF" or "protocol" when it hangs up or answers something else), not
+/// as a connection that never answers.
 ///
 /// Hot path: what requests send is built once per worker; output is batched into one write
 /// per connection per event; timers are per worker (one 100 ms ticker for timeouts and
@@ -42,8 +44,9 @@ public final class LoadWorker: LoadEngine {
         /// gRPC stream is reset; a tcp-echo connection is closed and reconnects). Checked
         /// every 100 ms.
         public var requestTimeoutMs: UInt64
-        /// A connection not established this long after it started fails as "ETIMEDOUT".
-        /// Checked every 100 ms.
+        /// A connection not established this long after it started fails: "ETIMEDOUT" when TCP
+        /// did not connect, `LoadWorker.noSettingsReason` when it did but the handshake did not
+        /// finish. Checked every 100 ms.
         public var connectTimeoutMs: UInt64
         /// Local addresses to connect from, one per new connection round-robin (port 0);
         /// empty = the kernel's choice. Lifts the ~28k ports per source address limit.
@@ -99,11 +102,15 @@ public final class LoadWorker: LoadEngine {
         }
     }
 
-    /// Connects (and handshakes) in flight at once, so a big count does not overflow the
-    /// server's accept backlog.
+    /// The connect failure of a connection whose TCP connect succeeded but whose server never
+    /// finished the handshake (gRPC: sent no HTTP/2 SETTINGS) within the connect timeout: a
+    /// listener that is not an HTTP/2 server, or one too overloaded to answer.
+    public static let noSettingsReason = "no-http2-settings"
     /// Open loop: how early a send may leave. Two ticks of the millisecond timer, which is
     /// armed one tick early (see `dispatchDue`).
     static let dispatchHorizonNs: UInt64 = 2_000_000
+    /// Connects (and handshakes) in flight at once, so a big count does not overflow the
+    /// server's accept backlog.
     static let connectBatch = 256
     /// How long a connection lost under load stays down before reconnecting.
     static let reconnectDelayNs: UInt64 = 100_000_000
@@ -112,7 +119,7 @@ public final class LoadWorker: LoadEngine {
     private let parameters: Parameters
     private let clock: LoadClock
     private let kind: SessionKind
-    private let scratch = OutputScratch()
+    private let scratch = WriteScratch()
     private var connections: [LoadConnection] = []
     private var phase: LoadPhase = .connected
     private var connectWindow: ConnectWindow
@@ -166,7 +173,7 @@ public final class LoadWorker: LoadEngine {
             let template = GRPCRequestTemplate(call: call, path: parameters.path,
                                                authority: "\(host):\(first.port)",
                                                payloadBytes: parameters.payloadBytes)
-            kind = .grpc(template, GRPCSessionCallbacks(concurrency: parameters.concurrency),
+            kind = .grpc(template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
                          concurrency: parameters.concurrency)
         }
         ticker = try Timer(loop: loop)
@@ -225,7 +232,7 @@ public final class LoadWorker: LoadEngine {
     }
 
     private func tcpConnected(_ connection: LoadConnection, generation: UInt32, error: UVError?) {
-        guard connection.generation == generation, case .connecting = connection.phase,
+        guard connection.generation == generation, case .connecting(let since) = connection.phase,
               let tcp = connection.tcp else { return }
         if let error {
             connectFailed(connection, reason: error.name)
@@ -237,6 +244,7 @@ public final class LoadWorker: LoadEngine {
             return
         }
         connection.start(session)
+        connection.phase = .handshaking(sinceNs: since)
         do {
             try tcp.startReading(
                 onData: { [unowned self] bytes in self.received(bytes, on: connection, generation: generation) },
@@ -319,7 +327,7 @@ public final class LoadWorker: LoadEngine {
             lost(connection, reason: "protocol")
             return
         }
-        if case .connecting = connection.phase, session.isEstablished { established(connection) }
+        if case .handshaking = connection.phase, session.isEstablished { established(connection) }
         // `established` may have run the connect completion, which may have stopped us.
         guard connection.generation == generation else { return }
         service(connection)
@@ -404,7 +412,7 @@ public final class LoadWorker: LoadEngine {
     /// on it, close it, and reconnect after a pause while load runs.
     private func lost(_ connection: LoadConnection, reason: String) {
         switch connection.phase {
-        case .connecting:
+        case .connecting, .handshaking:
             connectFailed(connection, reason: reason)
             return
         case .up:
@@ -437,6 +445,8 @@ public final class LoadWorker: LoadEngine {
             switch connection.phase {
             case .connecting(let since) where Self.elapsed(since, now) > connectLimit:
                 connectFailed(connection, reason: "ETIMEDOUT")
+            case .handshaking(let since) where Self.elapsed(since, now) > connectLimit:
+                connectFailed(connection, reason: Self.noSettingsReason)
             case .up:
                 guard let session = connection.session, session.requestsInFlight > 0, now > requestLimit else { break }
                 if session.expire(sentBefore: now - requestLimit, nowNs: now) {

@@ -3,9 +3,9 @@
 enum SessionKind {
     /// tcp-echo: the payload every request sends.
     case echo(EchoPayload)
-    /// gRPC: the request template, nghttp2's callback table and options, and streams per
+    /// gRPC: the request template, nghttp2's session options and memory, and streams per
     /// connection.
-    case grpc(GRPCRequestTemplate, GRPCSessionCallbacks, concurrency: Int)
+    case grpc(GRPCRequestTemplate, GRPCClientSessionOptions, concurrency: Int)
 
     /// A fresh session for connection `index` reporting to `delegate`; nil only if nghttp2
     /// is out of memory.
@@ -13,8 +13,8 @@ enum SessionKind {
         switch self {
         case .echo(let payload):
             return EchoSession(payload: payload, clock: clock, delegate: delegate)
-        case .grpc(let template, let callbacks, let concurrency):
-            return GRPCClientConnection(index: index, template: template, callbacks: callbacks,
+        case .grpc(let template, let options, let concurrency):
+            return GRPCClientConnection(index: index, template: template, options: options,
                                         concurrency: concurrency, delegate: delegate, clock: clock)
         }
     }

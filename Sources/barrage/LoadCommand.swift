@@ -84,10 +84,6 @@ struct LoadCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        let seconds = result.window.seconds
-        let latency = LatencySummary(result.histogram)
-        print("requests/s \(seconds > 0 ? Double(result.requests) / seconds : 0) · requests \(result.requests) · errors \(result.errorCount) \(result.errors) "
-              + "· connections \(result.connectionsEstablished)/\(connections) · latency mean \(latency.mean) µs min \(latency.min) p50 \(latency.p50) p99 \(latency.p99) max \(latency.max) "
-              + "· cpu \(seconds > 0 ? result.cpuSeconds / seconds * 100 : 0) % · peak RSS \(result.rssPeakBytes) B · queued sends \(result.queuedSends) · late sends \(result.lateSends)")
+        print(LoadSummaryText.line(result, connectionsAsked: connections))
     }
 }

@@ -1,3 +1,4 @@
+import HTTP2
 import Testing
 @testable import BuiltinServer
 
@@ -8,7 +9,7 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
     for _ in 0..<10_000 {
         let request = client.output()
         if !request.isEmpty {
-            #expect(request.withUnsafeBytes { server.receive($0) }, sourceLocation: sourceLocation)
+            #expect(request.withUnsafeBytes { server.feed($0) }, sourceLocation: sourceLocation)
         }
         output.clear()
         #expect(server.drain(into: &output, limit: .max), sourceLocation: sourceLocation)
@@ -256,6 +257,6 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
     @Test func garbageInsteadOfThePrefaceFailsTheConnection() {
         let server = GRPCServerConnection()
         let garbage = Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-        #expect(!garbage.withUnsafeBytes { server.receive($0) })
+        #expect(!garbage.withUnsafeBytes { server.feed($0) })
     }
 }

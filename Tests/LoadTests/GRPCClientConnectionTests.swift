@@ -6,9 +6,9 @@ import UV
 @Suite struct GRPCClientConnectionTests {
     @Test func handshakeMakesTheConnectionReady() {
         let pair = InMemoryPair()
-        #expect(pair.client.state == .handshaking)
+        #expect(pair.client.state == .connecting)
         pair.handshake()
-        #expect(pair.client.state == .ready)
+        #expect(pair.client.state == .open)
         #expect(pair.client.freeSlots == 1)
     }
 
@@ -125,6 +125,8 @@ import UV
         pair.server.goAway(lastStreamID: ids[1])
         pair.pump()
         #expect(pair.recorder.errorKinds == ["connection", "connection"])
+        #expect(pair.client.state == .draining(.goaway, established: true))
+        #expect(pair.client.finishedReason == nil, "two calls still run")
         #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()), "no new streams after GOAWAY")
         #expect(!pair.client.isFinished)
         pair.server.answerLate(ids[0])
@@ -132,6 +134,62 @@ import UV
         pair.pump()
         #expect(pair.recorder.successes == 2)
         #expect(pair.client.isFinished, "nothing left: the owner closes the connection")
+        #expect(pair.client.finishedReason == "GOAWAY")
+    }
+
+    @Test func goawayMidStreamLetsTheOutstandingPingPongEnd() throws {
+        let pair = InMemoryPair(call: .stream, concurrency: 2, payloadBytes: 24)
+        pair.handshake()
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        pair.pump()
+        #expect(pair.recorder.successes == 2)
+        let streams = pair.server.streamOrder
+        #expect(streams.count == 2)
+        // A ping-pong is out on both streams when the server says GOAWAY keeping only the
+        // first: its echo still counts, the other stream fails because of the connection.
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        pair.sendClientOutput()
+        let echoes = pair.server.takeOutput()
+        pair.server.goAway(lastStreamID: streams[0])
+        pair.deliver(echoes + pair.server.takeOutput())
+        #expect(pair.recorder.successes == 4, "both echoes were sent before the GOAWAY")
+        #expect(pair.client.state == .draining(.goaway, established: true))
+        #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        pair.pump()
+        // Nothing outstanding: the open streams are ended (RST_STREAM NO_ERROR) and the
+        // session is done, reported as the server's GOAWAY.
+        #expect(pair.recorder.outcomes.count == 4)
+        #expect(pair.client.requestsInFlight == 0)
+        #expect(pair.client.isFinished)
+        #expect(pair.client.finishedReason == "GOAWAY")
+    }
+
+    @Test func noSettingsFromTheServerLeavesTheConnectionConnecting() {
+        let pair = InMemoryPair()
+        // The client's preface goes out, nothing comes back.
+        #expect(pair.sendClientOutput() > 24)
+        #expect(pair.client.state == .connecting)
+        #expect(!pair.client.isEstablished)
+        #expect(pair.client.finishedReason == nil, "waiting, not failed: the worker's connect timeout decides")
+        pair.handshake()
+        #expect(pair.client.state == .open)
+        #expect(pair.client.isEstablished)
+    }
+
+    @Test func terminatingReportsNothingMore() {
+        let pair = InMemoryPair(concurrency: 2) { _ in .silent }
+        pair.handshake()
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+        pair.pump()
+        pair.client.terminate()
+        #expect(pair.client.state == .terminated)
+        #expect(!pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        pair.pump()
+        pair.client.fail()
+        #expect(pair.client.state == .closed)
+        #expect(pair.recorder.outcomes.isEmpty, "a stopped connection's abandoned call is not an error")
     }
 
     @Test func requestsQueuedBehindTheServersStreamLimitFailOnGoaway() {

@@ -23,35 +23,6 @@ import Testing
         #expect(Array(template.message) == GRPCRequestTemplate.encodeMessage(payloadBytes: 1))
     }
 
-    @Test func decoderCountsMessagesCutAnywhere() {
-        let one = GRPCRequestTemplate.encodeMessage(payloadBytes: 10)
-        let empty = GRPCRequestTemplate.encodeMessage(payloadBytes: 0)
-        let stream = one + empty + one + one
-        // Whole: four messages.
-        var decoder = GRPCMessageDecoder()
-        #expect(stream.withUnsafeBytes { decoder.consume($0) } == 4)
-        #expect(decoder.isAtMessageBoundary)
-        // Every two-piece cut gives the same total.
-        for cut in 0...stream.count {
-            var decoder = GRPCMessageDecoder()
-            let first = stream[0..<cut].withUnsafeBytes { decoder.consume($0) }
-            let second = stream[cut...].withUnsafeBytes { decoder.consume($0) }
-            #expect(first + second == 4, "cut at \(cut)")
-            #expect(decoder.isAtMessageBoundary)
-        }
-        // Byte by byte, each message completes on its last byte.
-        var bytewise = GRPCMessageDecoder()
-        var completedAt: [Int] = []
-        for (index, byte) in stream.enumerated() where [byte].withUnsafeBytes({ bytewise.consume($0) }) == 1 {
-            completedAt.append(index)
-        }
-        #expect(completedAt == [one.count - 1, one.count + 4, 2 * one.count + 4, 3 * one.count + 4])
-        // A partial message is not a boundary.
-        var partial = GRPCMessageDecoder()
-        _ = one[0..<7].withUnsafeBytes { partial.consume($0) }
-        #expect(!partial.isAtMessageBoundary)
-    }
-
     @Test func errorKindsMatchTheCountersNames() {
         #expect(CallOutcome.success.errorKind == nil)
         #expect(CallOutcome.grpcStatus(12).errorKind == "grpc-status-12")
@@ -62,20 +33,6 @@ import Testing
         #expect(CallOutcome.connection.errorKind == "connection")
         #expect(CallOutcome.timeout.errorKind == "timeout")
         #expect(CallOutcome.protocolViolation.errorKind == "protocol")
-    }
-
-    @Test func outputBufferGrowsAndKeepsItsBytes() {
-        var buffer = OutputBuffer(initialCapacity: 64)
-        #expect(buffer.capacity == 0, "nothing allocated before first use")
-        let chunk = Array(0..<UInt8(100))
-        for _ in 0..<5 { chunk.withUnsafeBytes { buffer.append($0) } }
-        #expect(buffer.count == 500)
-        #expect(buffer.capacity >= 500)
-        #expect(Array(buffer.bytes) == Array((0..<5).map { _ in chunk }.joined()))
-        let capacity = buffer.capacity
-        buffer.removeAll()
-        #expect(buffer.count == 0)
-        #expect(buffer.capacity == capacity, "memory is kept for the next batch")
     }
 
     @Test func backlogRemembersIntendedTimesWithoutStorage() {

@@ -1,3 +1,4 @@
+import HTTP2
 @testable import Load
 import UV
 
@@ -21,23 +22,23 @@ final class InMemoryPair {
     let recorder = OutcomeRecorder()
     let server: TestGRPCServer
     let template: GRPCRequestTemplate
-    let callbacks: GRPCSessionCallbacks
+    let options: GRPCClientSessionOptions
     let client: GRPCClientConnection
 
     init(call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
          behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
         server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
         template = GRPCRequestTemplate(call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes)
-        callbacks = GRPCSessionCallbacks(concurrency: concurrency)
-        client = GRPCClientConnection(index: 0, template: template, callbacks: callbacks,
+        options = GRPCClientSessionOptions(concurrency: concurrency)
+        client = GRPCClientConnection(index: 0, template: template, options: options,
                                       concurrency: concurrency, delegate: recorder)!
     }
 
     /// Everything the client has to send right now.
     func clientOutput() -> [UInt8] {
-        var buffer = OutputBuffer(initialCapacity: 256)
+        var buffer = ByteBuffer()
         _ = client.produceOutput(into: &buffer, limit: Int.max)
-        return Array(buffer.bytes)
+        return Array(buffer.readable)
     }
 
     /// Moves the client's pending bytes to the server; returns how many moved.

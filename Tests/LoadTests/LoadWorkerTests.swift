@@ -1,3 +1,4 @@
+import Glibc
 @testable import Load
 import Testing
 import UVTestSupport
@@ -45,6 +46,26 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
         connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses)
 }
 
+/// Checks a claim about the open-loop rate. The generator and the test server share this one
+/// thread: on a host so overloaded by others that the thread waited for a CPU (load average
+/// above twice the cores) and the generator fell behind (≥ 1 % of its sends ≥ 1 ms late), a missed rate is
+/// a known issue of the host, not a failure of the engine; otherwise it fails.
+private func expectRate(_ claim: Bool, _ result: RunResult, _ message: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+    var load = [0.0, 0.0, 0.0]
+    let cores = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let overloaded = getloadavg(&load, 1) == 1 && load[0] / cores > 2
+    let fellBehind = result.counters.lateSends * 100 >= max(result.counters.requests, 1)
+    let comment: Comment = "\(message) (\(result.counters.lateSends) late sends, load \(load[0]) on \(Int(cores)) cores)"
+    if overloaded && fellBehind {
+        withKnownIssue("the host was overloaded: the generator waited for a CPU", isIntermittent: true) {
+            #expect(claim, comment, sourceLocation: sourceLocation)
+        }
+    } else {
+        #expect(claim, comment, sourceLocation: sourceLocation)
+    }
+}
+
 @Suite struct LoadWorkerTests {
     init() { ignoreSIGPIPE() }
 
@@ -90,7 +111,7 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
         let result = try run(generator, on: loop, windowMs: 400) { server.close() }
         #expect(result.up == 2)
         // 2000/s for 0.4 s; the window edges sit on timer ticks, so allow some slack.
-        #expect((600...1000).contains(result.counters.requests), "got \(result.counters.requests)")
+        expectRate((600...1000).contains(result.counters.requests), result, "got \(result.counters.requests)")
         #expect(result.counters.errors.isEmpty)
     }
 
@@ -101,7 +122,7 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
         let generator = try LoadWorker(
             loop: loop, parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 2, rate: 1_000))
         let result = try run(generator, on: loop, windowMs: 400) { after(50, on: loop) { server.close() } }
-        #expect((300...500).contains(result.counters.requests), "got \(result.counters.requests)")
+        expectRate((300...500).contains(result.counters.requests), result, "got \(result.counters.requests)")
         #expect(result.counters.errors.isEmpty)
         #expect(server.streamsOpened <= 4, "pings reuse the long-lived streams")
     }
@@ -187,7 +208,7 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
             for tcp in accepted { tcp.close() }
         }
         #expect(result.up == 0)
-        #expect(result.failures == ["ETIMEDOUT": 2])
+        #expect(result.failures == [LoadWorker.noSettingsReason: 2], "TCP connected: not a connect timeout")
     }
 
     @Test func connectionsBindTheGivenSourceAddresses() throws {

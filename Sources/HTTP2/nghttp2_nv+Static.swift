@@ -4,7 +4,7 @@ extension nghttp2_nv {
     /// A header field whose name and value are string literals: nghttp2 is told not to copy
     /// them (the NO_COPY flags), which is safe because literals live for the whole process.
     /// Names must already be lowercase.
-    init(_ name: StaticString, _ value: StaticString) {
+    public init(_ name: StaticString, _ value: StaticString) {
         precondition(name.hasPointerRepresentation && value.hasPointerRepresentation)
         let noCopy = NGHTTP2_NV_FLAG_NO_COPY_NAME.rawValue | NGHTTP2_NV_FLAG_NO_COPY_VALUE.rawValue
         self.init(
@@ -17,7 +17,7 @@ extension nghttp2_nv {
 
     /// A header field with a literal name and a run-time value, which nghttp2 copies during
     /// the submit call.
-    init(_ name: StaticString, copying value: UnsafeMutableBufferPointer<UInt8>) {
+    public init(_ name: StaticString, copying value: UnsafeMutableBufferPointer<UInt8>) {
         precondition(name.hasPointerRepresentation)
         self.init(
             name: UnsafeMutablePointer(mutating: name.utf8Start),

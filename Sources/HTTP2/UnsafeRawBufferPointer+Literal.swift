@@ -1,12 +1,12 @@
 extension UnsafeRawBufferPointer {
     /// True if the bytes equal the literal's UTF-8; for matching header names and values
     /// without building Strings.
-    func equals(_ literal: StaticString) -> Bool {
+    @inlinable public func equals(_ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && hasPrefix(literal)
     }
 
     /// True if the bytes start with the literal's UTF-8.
-    func hasPrefix(_ literal: StaticString) -> Bool {
+    @inlinable public func hasPrefix(_ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard count >= length else { return false }
         return UnsafeRawBufferPointer(rebasing: self[..<length])

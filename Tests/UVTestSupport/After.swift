@@ -1,10 +1,9 @@
 import Testing
-import UVTestSupport
 import UV
 
-
-/// Runs `body` after `ms` milliseconds on `loop`, once.
-func after(_ ms: UInt64, on loop: Loop, _ body: @escaping () -> Void) {
+/// Runs `body` after `ms` milliseconds on `loop`, once (the timer closes itself); records an
+/// issue if no timer can be made.
+public func after(_ ms: UInt64, on loop: Loop, _ body: @escaping () -> Void) {
     guard let timer = try? Timer(loop: loop) else {
         Issue.record("cannot create a timer")
         return

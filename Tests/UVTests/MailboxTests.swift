@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import UV
 import UVTestSupport
-@testable import Agent
+
 
 /// Messages from other threads reach the loop's thread: all of them, each sender's in order.
 struct MailboxTests {

@@ -1,9 +1,9 @@
 import CNghttp2
 import Glibc
 
-/// The nghttp2 callback table, session options and memory functions every client connection
-/// of a load worker shares; nghttp2 copies them into each new session, so one set is built per
-/// worker (and so per loop thread).
+/// The nghttp2 session options and memory functions every client connection of a load worker
+/// shares; nghttp2 copies them into each new session, so one set is built per worker (and so
+/// per loop thread). The callback table is `GRPCClientConnection.callbacks`, one per process.
 ///
 /// Memory: every nghttp2 session allocates a 16 KiB frame buffer (`NGHTTP2_FRAMEBUF_CHUNKLEN`,
 /// one `realloc(NULL, 16394)` at creation) and serialises each outgoing frame into it; the
@@ -13,12 +13,7 @@ import Glibc
 /// session's frames touch), 40 MB at 10,000 connections. That is only sound while a frame
 /// never spans two buffers, which the header-block limit below guarantees (the other frames a
 /// client sends are far smaller than one buffer; a DATA frame fills one exactly).
-///
-/// Each callback is a thin `@convention(c)` thunk: it finds the `GRPCClientConnection` through
-/// the session's `user_data` (an unretained reference) and forwards, capturing nothing.
-final class GRPCSessionCallbacks {
-    /// `nghttp2_session_callbacks *`.
-    let callbacks: OpaquePointer
+final class GRPCClientSessionOptions {
     /// `nghttp2_option *`.
     let option: OpaquePointer
     /// `nghttp2_mem *`: malloc, except the sessions' one shared frame buffer.
@@ -31,7 +26,7 @@ final class GRPCSessionCallbacks {
     /// HEADERS frame never continues into a second one.
     static let maxHeaderBlockBytes = 16_000
 
-    /// Builds the table; `concurrency` is how many streams each connection keeps open, which
+    /// Builds the options; `concurrency` is how many streams each connection keeps open, which
     /// tells nghttp2 how many it may open before the server's SETTINGS arrive.
     init(concurrency: Int) {
         frameBuffer = .allocate(byteCount: Self.frameBufferBytes, alignment: 16)
@@ -45,41 +40,19 @@ final class GRPCSessionCallbacks {
             calloc: { count, size, _ in calloc(count, size) },
             realloc: { pointer, size, shared in
                 // A session's frame buffer: the shared one.
-                if pointer == nil, size == GRPCSessionCallbacks.frameBufferBytes { return shared }
+                if pointer == nil, size == GRPCClientSessionOptions.frameBufferBytes { return shared }
                 if let pointer, pointer == shared {
                     // Never asked for (frames stay within one buffer), but if nghttp2 grew it the
                     // session must get a buffer of its own, keeping what it holds.
                     guard let own = malloc(size) else { return nil }
-                    own.copyMemory(from: pointer, byteCount: min(size, GRPCSessionCallbacks.frameBufferBytes))
+                    own.copyMemory(from: pointer, byteCount: min(size, GRPCClientSessionOptions.frameBufferBytes))
                     return own
                 }
                 return realloc(pointer, size)
             }))
-        var callbacks: OpaquePointer?
-        precondition(nghttp2_session_callbacks_new(&callbacks) == 0, "nghttp2_session_callbacks_new: out of memory")
-        self.callbacks = callbacks!
         var option: OpaquePointer?
         precondition(nghttp2_option_new(&option) == 0, "nghttp2_option_new: out of memory")
         self.option = option!
-
-        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
-            GRPCClientConnection.from(userData).frameReceived(frame!)
-        }
-        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
-            GRPCClientConnection.from(userData).headerReceived(
-                frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
-                value: UnsafeRawBufferPointer(start: value, count: valueLength))
-        }
-        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
-            GRPCClientConnection.from(userData).dataReceived(
-                streamID: streamID, UnsafeRawBufferPointer(start: data, count: length))
-        }
-        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, userData in
-            GRPCClientConnection.from(userData).streamClosed(streamID: streamID, errorCode: errorCode)
-        }
-        nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) { _, frame, _, userData in
-            GRPCClientConnection.from(userData).frameNotSent(frame!)
-        }
 
         // Until the server's SETTINGS arrive nghttp2 assumes it allows 100 streams; assume
         // what we need instead, the server's real limit applies once its SETTINGS are in.
@@ -94,18 +67,9 @@ final class GRPCSessionCallbacks {
     }
 
     deinit {
-        nghttp2_session_callbacks_del(callbacks)
         nghttp2_option_del(option)
         memory.deallocate()
         frameBuffer.deallocate()
-    }
-
-    /// Reads a request body into nghttp2's buffer; the slot number (plus one) travels in the
-    /// data source pointer, so no lookup is needed.
-    static let readRequestBody: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, source, userData in
-        let slot = Int(bitPattern: source!.pointee.ptr) - 1
-        return GRPCClientConnection.from(userData).readRequestBody(
-            slot: slot, streamID: streamID, into: buffer!, length: length, flags: flags!)
     }
 
     /// Per-stream receive window announced to the server: large, so answers are not held back

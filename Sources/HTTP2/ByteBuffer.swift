@@ -4,59 +4,67 @@ import Glibc
 import Darwin
 #endif
 
-/// A growable FIFO of bytes on raw memory: append at the back, consume from the front.
+/// A growable FIFO of bytes on raw memory: append at the back, consume from the front. The one
+/// byte buffer of both HTTP/2 sides: the load client's output, the server's streams and writes.
 ///
 /// Noncopyable so exactly one owner frees the memory, and so the hot path never pays for
 /// copy-on-write checks. Memory is allocated on the first append and kept across `clear()`,
 /// so a buffer that is reused (per stream, per loop) stops allocating once it has grown;
 /// `release(above:)` gives big buffers back so idle connections stay small.
-struct ByteBuffer: ~Copyable {
-    private var base: UnsafeMutableRawPointer?
-    private(set) var capacity = 0
-    private var readerIndex = 0
-    private var writerIndex = 0
+///
+/// The hot members are `@inlinable`: the buffer is used across module boundaries on every
+/// read and write, where an opaque call per append would cost more than the copy.
+public struct ByteBuffer: ~Copyable {
+    @usableFromInline var base: UnsafeMutableRawPointer?
+    /// Bytes allocated.
+    public private(set) var capacity = 0
+    @usableFromInline var readerIndex = 0
+    @usableFromInline var writerIndex = 0
 
-    init() {}
+    /// An empty buffer; nothing is allocated until the first append.
+    public init() {}
 
     deinit {
         base?.deallocate()
     }
 
     /// Bytes appended and not yet consumed.
-    var count: Int { writerIndex - readerIndex }
+    @inlinable public var count: Int { writerIndex - readerIndex }
 
-    var isEmpty: Bool { readerIndex == writerIndex }
+    /// True when nothing is left to consume.
+    @inlinable public var isEmpty: Bool { readerIndex == writerIndex }
 
     /// The unconsumed bytes; valid until the next mutating call.
-    var readable: UnsafeRawBufferPointer {
+    @inlinable public var readable: UnsafeRawBufferPointer {
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: base + readerIndex, count: count)
     }
 
     /// Appends a copy of `bytes`.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        let target = reserve(bytes.count)
+        let target = writerIndex + bytes.count <= capacity && base != nil
+            ? base! + writerIndex : reserve(bytes.count)
         target.copyMemory(from: source, byteCount: bytes.count)
         writerIndex += bytes.count
     }
 
     /// Drops the first `n` unconsumed bytes. Emptying the buffer rewinds it, so a buffer
     /// that is drained as fast as it fills never moves memory.
-    mutating func consume(_ n: Int) {
+    @inlinable public mutating func consume(_ n: Int) {
         precondition(n >= 0 && n <= count, "consume beyond the readable bytes")
         readerIndex += n
         if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
     }
 
     /// Forgets the contents, keeping the memory.
-    mutating func clear() {
+    @inlinable public mutating func clear() {
         readerIndex = 0
         writerIndex = 0
     }
 
     /// Clears and frees the memory if it grew beyond `limit` bytes (0 frees any).
-    mutating func release(above limit: Int) {
+    public mutating func release(above limit: Int) {
         clear()
         if capacity > limit {
             base?.deallocate()
@@ -66,7 +74,7 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// Exchanges contents with `other` without copying bytes.
-    mutating func swapContents(with other: inout ByteBuffer) {
+    public mutating func swapContents(with other: inout ByteBuffer) {
         (base, other.base) = (other.base, base)
         (capacity, other.capacity) = (other.capacity, capacity)
         (readerIndex, other.readerIndex) = (other.readerIndex, readerIndex)
@@ -75,7 +83,7 @@ struct ByteBuffer: ~Copyable {
 
     /// Makes room for `n` more bytes at the back and returns where they go. Consumed space
     /// at the front is reclaimed before growing.
-    private mutating func reserve(_ n: Int) -> UnsafeMutableRawPointer {
+    @usableFromInline mutating func reserve(_ n: Int) -> UnsafeMutableRawPointer {
         if writerIndex + n <= capacity, let base { return base + writerIndex }
         let live = count
         if let base, live + n <= capacity {

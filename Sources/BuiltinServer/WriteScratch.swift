@@ -1,8 +1,0 @@
-/// One loop's shared staging buffer for outgoing bytes. A connection assembles a batch here
-/// and hands it to the kernel at once; only bytes the kernel refuses are copied into the
-/// connection's own buffers. So the thousands of connections of a loop need no output memory
-/// of their own while they keep up, and nothing is allocated per write. Safe to share because
-/// a loop runs one callback at a time and each batch is finished before the callback returns.
-final class WriteScratch {
-    var buffer = ByteBuffer()
-}
