@@ -4,6 +4,13 @@ import Histogram
 ///
 /// Wraps HdrHistogram so that callers never see its bucket layout; every histogram
 /// Barrage makes has the same layout, which is what makes `add` lossless.
+///
+/// The counts grow with the largest value recorded (HdrHistogram's auto-resize) instead of
+/// covering the whole hour up front: the layout — bucket boundaries — depends only on the
+/// lowest value and the digits, so histograms of different lengths still add losslessly, and
+/// one whose latencies stay under 2 ms holds 2,048 counts (16 KiB) instead of 23,552 (184 KiB).
+/// A coordinator keeps one per worker plus one per second of each worker's window until the
+/// cell's files are written, so this is most of its memory at hundreds of workers.
 public struct LatencyHistogram: Sendable, Equatable {
     /// Latencies above this are clamped to it (one hour): a stuck request is still counted.
     public static let highestTrackableMicroseconds: UInt64 = 3_600_000_000
@@ -12,10 +19,13 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// An empty histogram.
     public init() {
+        // 2 is the smallest range HdrHistogram takes; it still allocates its first bucket
+        // (0–2,047 µs at unit resolution). Recording clamps at the hour, so growth stops there.
         storage = Histogram<UInt64>(
             lowestDiscernibleValue: 1,
-            highestTrackableValue: Self.highestTrackableMicroseconds,
+            highestTrackableValue: 2,
             numberOfSignificantValueDigits: .three)
+        storage.autoResize = true
     }
 
     /// Records one latency. Values outside the trackable range are clamped, never dropped.
@@ -40,6 +50,9 @@ public struct LatencyHistogram: Sendable, Equatable {
     public mutating func reset() {
         storage.reset()
     }
+
+    /// Bytes this histogram's counts take (they grow with the largest value recorded).
+    public var footprintBytes: Int { storage.estimatedFootprintInBytes }
 
     /// Number of recorded values.
     public var count: UInt64 { storage.totalCount }
@@ -98,12 +111,15 @@ extension LatencyHistogram: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         let pairs = try container.decode([[UInt64]].self, forKey: .buckets)
-        for pair in pairs {
-            guard pair.count == 2 else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .buckets, in: container, debugDescription: "a bucket is [value, count]")
-            }
-            record(microseconds: pair[0], count: pair[1])
+        guard pairs.allSatisfy({ $0.count == 2 }) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .buckets, in: container, debugDescription: "a bucket is [value, count]")
+        }
+        // The largest value first, so the counts grow once rather than bucket by bucket.
+        guard let largest = pairs.indices.max(by: { pairs[$0][0] < pairs[$1][0] }) else { return }
+        record(microseconds: pairs[largest][0], count: pairs[largest][1])
+        for index in pairs.indices where index != largest {
+            record(microseconds: pairs[index][0], count: pairs[index][1])
         }
     }
 }

@@ -152,4 +152,42 @@ import Testing
         histogram.reset()
         #expect(histogram == LatencyHistogram())
     }
+    /// The counts cover the largest value recorded, not the whole hour: a coordinator holds one
+    /// histogram per worker and per second of its window, so at hundreds of workers this is
+    /// most of its memory.
+    @Test func countsGrowWithTheLargestValueOnly() {
+        var fast = LatencyHistogram()
+        for value in UInt64(1)...2_000 { fast.record(microseconds: value) }
+        var slow = fast
+        slow.record(microseconds: 3_000_000_000)
+        #expect(fast.footprintBytes < 20 * 1024, "\(fast.footprintBytes) bytes for latencies under 2 ms")
+        #expect(slow.footprintBytes > 150 * 1024, "\(slow.footprintBytes) bytes once 50 minutes was recorded")
+        // Only the range grew: every value recorded before kept its bucket and count.
+        #expect(slow.count == fast.count + 1)
+        #expect(slow.buckets.dropLast().elementsEqual(fast.buckets) { $0 == $1 })
+    }
+
+    /// A short histogram added into a long one and the other way round give the same counts,
+    /// and so does decoding a file whose buckets are not in ascending order.
+    @Test func histogramsOfDifferentLengthsAddAndDecodeLosslessly() throws {
+        var short = LatencyHistogram()
+        for value in [3, 40, 500, 1_999] as [UInt64] { short.record(microseconds: value, count: 7) }
+        var long = LatencyHistogram()
+        for value in [10, 90_000, 4_000_000, 3_600_000_000 * 2] as [UInt64] { long.record(microseconds: value) }
+        var shortThenLong = short
+        shortThenLong.add(long)
+        var longThenShort = long
+        longThenShort.add(short)
+        #expect(shortThenLong == longThenShort)
+        #expect(shortThenLong.count == 32)
+        #expect(shortThenLong.max >= LatencyHistogram.highestTrackableMicroseconds * 999 / 1000)
+        #expect(shortThenLong.value(atPercentile: 50) == 500)
+
+        let shuffled = #"{"unit":"us","significant_digits":3,"count":4,"buckets":[[500,1],[4000000,1],[3,1],[90000,1]]}"#
+        let decoded = try JSONDecoder().decode(LatencyHistogram.self, from: Data(shuffled.utf8))
+        var expected = LatencyHistogram()
+        for value in [3, 500, 90_000, 4_000_000] as [UInt64] { expected.record(microseconds: value) }
+        #expect(decoded == expected)
+        #expect(decoded.max == expected.max)
+    }
 }
