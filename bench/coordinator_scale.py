@@ -15,7 +15,9 @@ starved scheduler's — runs `barrage launch` on it and measures, from outside:
     written is the newest modification time of nodes/<cell>/*.json (converted from the wall clock
     with an offset taken at start);
   * the coordinator's CPU inside that interval (from its threads' /proc schedstat, in ns, polled),
-    its peak open fds and peak RSS (VmHWM);
+    and how that interval splits: until the last worker process exited (the coordinator waits
+    for every exit before it writes; polled every 20 ms) and from there to the files written;
+  * its peak open fds and peak RSS (VmHWM);
   * the totals: the cell's requests against the sum of every worker file's requests, connections
     established against asked, one node file per worker.
 
@@ -110,6 +112,15 @@ def peak_rss(pid):
     return 0
 
 
+def children(pid):
+    """The coordinator's direct children (its worker processes) now."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(child) for child in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
 def exited(pid):
     """True once pid has exited; it is left a zombie (WNOWAIT) so that its /proc entry stays readable."""
     info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
@@ -139,10 +150,13 @@ def measure(workers, scratch):
     proc = subprocess.Popen([BARRAGE, "launch", topology, "--out", out, "--quiet", "--format", "json",
                              "--containers", os.path.join(ROOT, "Containers")],
                             stdout=subprocess.PIPE, stderr=log, text=True)
-    samples, fds, rss = [], 0, 0
+    samples, fds, rss, last_seen = [], 0, 0, {}
     # stdout is small (one JSON summary), read after exit; the pipe buffer holds it meanwhile.
     while not exited(proc.pid):
-        samples.append((time.monotonic(), run_ns(proc.pid)))
+        now = time.monotonic()
+        samples.append((now, run_ns(proc.pid)))
+        for child in children(proc.pid):
+            last_seen[child] = now
         fds = max(fds, fd_count(proc.pid))
         rss = max(rss, peak_rss(proc.pid))
         time.sleep(POLL_S)
@@ -162,6 +176,8 @@ def measure(workers, scratch):
     last_mark_ms = max(doc["window"]["end_ms"] for doc in node_docs.values() if doc.get("window"))
     written = max(os.stat(p).st_mtime for p in files) + wall_to_mono
     teardown = written - last_mark_ms / 1000
+    # The last worker process seen alive: what the coordinator waited for before writing.
+    workers_gone = max(last_seen.values()) if last_seen else written
     row = {
         "workers": workers,
         "connections": workers * CONNS,
@@ -176,6 +192,9 @@ def measure(workers, scratch):
         "cpu": cpu,
         "teardown_ms": teardown * 1000,
         "teardown_cpu_ms": cpu_between(samples, last_mark_ms / 1000, written) * 1000,
+        "exits_ms": (workers_gone - last_mark_ms / 1000) * 1000,
+        "writing_ms": (written - workers_gone) * 1000,
+        "workers_seen": len(last_seen),
         "wall": ended - started,
         "fds": fds,
         "rss": rss,
@@ -204,13 +223,14 @@ def main():
           f"{CONNS} connections and {RATE:g} req/s per worker, 1 thread · {WARMUP_S:g} s warmup + {DURATION_S:g} s")
     print()
     header = ("workers", "conns", "req/s", "requests", "Σ workers", "conns up", "coord CPU", "CPU/worker",
-              "mark→results", "its CPU", "coord fds", "coord RSS", "node files", "wall")
+              "mark→results", "its CPU", "→ exits", "→ written", "coord fds", "coord RSS", "node files", "wall")
     table = [header]
     for r in rows:
         table.append((
             f"{r['workers']}", f"{r['connections']:,}", f"{r['rps']:,.0f}", f"{r['requests']:,}",
             f"{r['worker_requests']:,}", f"{r['established']}/{r['asked']}", f"{r['cpu']:.2f} s",
             f"{r['cpu'] / r['workers'] * 1000:.1f} ms", f"{r['teardown_ms']:,.0f} ms", f"{r['teardown_cpu_ms']:,.0f} ms",
+            f"{r['exits_ms']:,.0f} ms", f"{r['writing_ms']:,.0f} ms",
             f"{r['fds']}", f"{r['rss'] / 2**20:.1f} MiB", f"{r['node_bytes'] / 1024:,.0f} KiB", f"{r['wall']:.1f} s"))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for index, row in enumerate(table):
