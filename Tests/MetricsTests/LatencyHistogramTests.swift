@@ -152,26 +152,32 @@ import Testing
         histogram.reset()
         #expect(histogram == LatencyHistogram())
     }
-    /// The counts cover the largest value recorded, not the whole hour: a coordinator holds one
-    /// histogram per worker and per second of its window, so at hundreds of workers this is
-    /// most of its memory.
-    @Test func countsGrowWithTheLargestValueOnly() {
+    /// A decoded histogram's counts cover its largest value, not the whole hour: a coordinator
+    /// holds one per worker and per second of its window, most of its memory at hundreds of
+    /// workers. One that records covers the hour, so recording never resizes.
+    @Test func decodedCountsCoverTheLargestValueOnly() throws {
         var fast = LatencyHistogram()
         for value in UInt64(1)...2_000 { fast.record(microseconds: value) }
-        var slow = fast
+        let decoded = try Self.roundTrip(fast)
+        #expect(decoded == fast)
+        #expect(decoded.footprintBytes < 20 * 1024, "\(decoded.footprintBytes) bytes for latencies under 2 ms")
+        #expect(fast.footprintBytes > 150 * 1024, "\(fast.footprintBytes) bytes recording from the start")
+        // It grows when something larger is added, and every bucket keeps its count.
+        var grown = decoded
+        var slow = LatencyHistogram()
         slow.record(microseconds: 3_000_000_000)
-        #expect(fast.footprintBytes < 20 * 1024, "\(fast.footprintBytes) bytes for latencies under 2 ms")
-        #expect(slow.footprintBytes > 150 * 1024, "\(slow.footprintBytes) bytes once 50 minutes was recorded")
-        // Only the range grew: every value recorded before kept its bucket and count.
-        #expect(slow.count == fast.count + 1)
-        #expect(slow.buckets.dropLast().elementsEqual(fast.buckets) { $0 == $1 })
+        grown.add(slow)
+        #expect(grown.count == fast.count + 1)
+        #expect(grown.buckets.dropLast().elementsEqual(fast.buckets) { $0 == $1 })
+        #expect(grown.max == slow.max)
     }
 
     /// A short histogram added into a long one and the other way round give the same counts,
     /// and so does decoding a file whose buckets are not in ascending order.
     @Test func histogramsOfDifferentLengthsAddAndDecodeLosslessly() throws {
-        var short = LatencyHistogram()
-        for value in [3, 40, 500, 1_999] as [UInt64] { short.record(microseconds: value, count: 7) }
+        var recorded = LatencyHistogram()
+        for value in [3, 40, 500, 1_999] as [UInt64] { recorded.record(microseconds: value, count: 7) }
+        let short = try Self.roundTrip(recorded)
         var long = LatencyHistogram()
         for value in [10, 90_000, 4_000_000, 3_600_000_000 * 2] as [UInt64] { long.record(microseconds: value) }
         var shortThenLong = short
