@@ -161,6 +161,10 @@ def measure(workers, scratch):
         rss = max(rss, peak_rss(proc.pid))
         time.sleep(POLL_S)
     ended = time.monotonic()
+    with open(os.path.join(folder, "samples.csv"), "w") as trace:
+        # Kept with BENCH_KEEP=1: the coordinator's CPU over time, to see where its loop stalled.
+        trace.write("t_s,cpu_ms\n")
+        trace.writelines(f"{t - started:.3f},{ns / 1e6:.1f}\n" for t, ns in samples)
     cpu = own_cpu_seconds(proc.pid)  # the zombie's final figures
     stdout = proc.stdout.read()
     code = proc.wait()
