@@ -20,7 +20,7 @@ APT_PACKAGES := libuv1-dev libnghttp2-dev pkg-config python3 python3-venv \
 	openssh-server openssh-client iproute2 tar chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps bench clean
+.PHONY: run test unit lint format build deps bench bench-coordinator clean
 
 # Installs only what is missing, so repeated runs cost nothing.
 deps:
@@ -45,9 +45,31 @@ test: deps
 	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test --skip EndToEndTests
 	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test --filter EndToEndTests
 
+# The unit tests only: no root, no apt, no network namespaces, no `barrage` binary. Skips the
+# end-to-end tests (real processes, ssh hosts in namespaces) and the cgroup tests that write
+# /sys/fs/cgroup (CgroupsRootTests); see CONTRIBUTING.md for what each suite needs.
+unit:
+	$(SWIFT) test --skip EndToEndTests --skip 'CgroupsRootTests\.'
+
+# The formatter's rules (.swift-format; swift-format ships with the toolchain) as a check;
+# `make format` rewrites the files to them.
+FORMATTED := Package.swift Sources Tests
+lint:
+	$(SWIFT) format lint --strict --parallel --recursive $(FORMATTED)
+
+format:
+	$(SWIFT) format --in-place --parallel --recursive $(FORMATTED)
+
 # Barrage's load generator vs h2load against one grpc-go server; record the output in BENCHMARKS.md.
 bench: build
 	python3 bench/bench.py
+
+# The coordinator's own CPU, memory and end-of-cell time at 10, 50 and 200 client workers on
+# this machine (builtin server, so no recipe build); record the output in BENCHMARKS.md.
+# Not part of `make bench`: it answers another question (does the control plane scale?) and
+# needs neither h2load nor grpc-go.
+bench-coordinator: build
+	python3 bench/coordinator_scale.py
 
 clean:
 	rm -rf .build results

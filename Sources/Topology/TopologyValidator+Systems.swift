@@ -35,9 +35,11 @@ extension TopologyValidator {
                     }
                     var message = "unknown container \(Quote.quoted(scalar.text))"
                     if let guess = Spelling.suggestion(for: scalar.text, among: known) {
-                        message += "; did you mean '\(guess)'?"
+                        message += "; did you mean '\(guess)'? Known containers: "
+                    } else {
+                        message += "; known containers: "
                     }
-                    message += " Known containers: " + known.joined(separator: ", ")
+                    message += known.joined(separator: ", ")
                     sink.report(message, at: scalar.mark)
                 }
                 system.container = scalar.text

@@ -152,4 +152,48 @@ import Testing
         histogram.reset()
         #expect(histogram == LatencyHistogram())
     }
+    /// A decoded histogram's counts cover its largest value, not the whole hour: a coordinator
+    /// holds one per worker and per second of its window, most of its memory at hundreds of
+    /// workers. One that records covers the hour, so recording never resizes.
+    @Test func decodedCountsCoverTheLargestValueOnly() throws {
+        var fast = LatencyHistogram()
+        for value in UInt64(1)...2_000 { fast.record(microseconds: value) }
+        let decoded = try Self.roundTrip(fast)
+        #expect(decoded == fast)
+        #expect(decoded.footprintBytes < 20 * 1024, "\(decoded.footprintBytes) bytes for latencies under 2 ms")
+        #expect(fast.footprintBytes > 150 * 1024, "\(fast.footprintBytes) bytes recording from the start")
+        // It grows when something larger is added, and every bucket keeps its count.
+        var grown = decoded
+        var slow = LatencyHistogram()
+        slow.record(microseconds: 3_000_000_000)
+        grown.add(slow)
+        #expect(grown.count == fast.count + 1)
+        #expect(grown.buckets.dropLast().elementsEqual(fast.buckets) { $0 == $1 })
+        #expect(grown.max == slow.max)
+    }
+
+    /// A short histogram added into a long one and the other way round give the same counts,
+    /// and so does decoding a file whose buckets are not in ascending order.
+    @Test func histogramsOfDifferentLengthsAddAndDecodeLosslessly() throws {
+        var recorded = LatencyHistogram()
+        for value in [3, 40, 500, 1_999] as [UInt64] { recorded.record(microseconds: value, count: 7) }
+        let short = try Self.roundTrip(recorded)
+        var long = LatencyHistogram()
+        for value in [10, 90_000, 4_000_000, 3_600_000_000 * 2] as [UInt64] { long.record(microseconds: value) }
+        var shortThenLong = short
+        shortThenLong.add(long)
+        var longThenShort = long
+        longThenShort.add(short)
+        #expect(shortThenLong == longThenShort)
+        #expect(shortThenLong.count == 32)
+        #expect(shortThenLong.max >= LatencyHistogram.highestTrackableMicroseconds * 999 / 1000)
+        #expect(shortThenLong.value(atPercentile: 50) == 500)
+
+        let shuffled = #"{"unit":"us","significant_digits":3,"count":4,"buckets":[[500,1],[4000000,1],[3,1],[90000,1]]}"#
+        let decoded = try JSONDecoder().decode(LatencyHistogram.self, from: Data(shuffled.utf8))
+        var expected = LatencyHistogram()
+        for value in [3, 500, 90_000, 4_000_000] as [UInt64] { expected.record(microseconds: value) }
+        #expect(decoded == expected)
+        #expect(decoded.max == expected.max)
+    }
 }
