@@ -9,18 +9,20 @@ import PackageDescription
 // the Swift runtime too (`--static-swift-stdlib`, see the Makefile), so the one binary runs on
 // any x86-64 Linux host it is copied to over ssh; debug builds link the shared libraries.
 func cLibrary(_ name: String, archive: String) -> [LinkerSetting] {
-    [.linkedLibrary(name, .when(configuration: .debug)),
-     .unsafeFlags(["-Xlinker", "-l:\(archive)"], .when(configuration: .release))]
+    [
+        .linkedLibrary(name, .when(configuration: .debug)),
+        .unsafeFlags(["-Xlinker", "-l:\(archive)"], .when(configuration: .release))
+    ]
 }
 let package = Package(
     name: "barrage",
     products: [
-        .executable(name: "barrage", targets: ["barrage"]),
+        .executable(name: "barrage", targets: ["barrage"])
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0")
     ],
     targets: [
         // Headers come from /usr/include (libuv1-dev, libnghttp2-dev, installed by the Makefile); no
@@ -33,8 +35,9 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
-        .target(name: "HTTP2", dependencies: ["CNghttp2"],
-                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(
+            name: "HTTP2", dependencies: ["CNghttp2"],
+            linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
         .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2"]),
@@ -44,8 +47,9 @@ let package = Package(
         .target(name: "ProcessSampler", dependencies: ["Metrics"]),
         // The server worker's supervisor: builds, starts, probes, samples and stops a system.
         // CUV and CNghttp2 only for the builtin server's version strings.
-        .target(name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
-                linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        .target(
+            name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
+            linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
         // worker links it without Launch's ssh and deploy code.
         .target(name: "Control", dependencies: ["UV", "Wire"]),
@@ -57,12 +61,17 @@ let package = Package(
         // A run's results folder, written by the coordinator and read by `report` and `compare`,
         // which so do not link the control plane.
         .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),
-        .target(name: "Coordinator", dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
+        .target(
+            name: "Coordinator",
+            dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
         .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
-        .executableTarget(name: "barrage", dependencies: [
-            "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch", "Metrics", "Wire", "UV",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "barrage",
+            dependencies: [
+                "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch",
+                "Metrics", "Wire", "UV",
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
@@ -83,7 +92,8 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(
+            name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
+        .testTarget(name: "EndToEndTests", dependencies: [])
     ]
 )

@@ -63,8 +63,10 @@ final class ClientRunner {
     /// address would run out of ports. `firstConnection` is the worker-wide number of the
     /// thread's first connection: the thread starts its round-robin over the targets there,
     /// so the worker's connections as a whole take the targets in turn.
-    static func engineFactory(_ setup: ClientSetup, connections: Int, thread: Int,
-                              firstConnection: Int) -> (Loop) throws -> any LoadEngine {
+    static func engineFactory(
+        _ setup: ClientSetup, connections: Int, thread: Int,
+        firstConnection: Int
+    ) -> (Loop) throws -> any LoadEngine {
         let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
         let protocolKind: LoadProtocol
         switch setup.protocolKind {
@@ -79,8 +81,9 @@ final class ClientRunner {
             concurrency: protocolKind == .tcpEcho ? 1 : setup.concurrency,
             ratePerSecond: setup.ratePerSecond.map { $0 * share },
             requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
-            sourceAddresses: SourceAddresses.forTarget(setup.targets.first?.host ?? "", connections: connections,
-                                                       thread: thread),
+            sourceAddresses: SourceAddresses.forTarget(
+                setup.targets.first?.host ?? "", connections: connections,
+                thread: thread),
             path: setup.path)
         return { loop in try LoadWorker(loop: loop, parameters: parameters) }
     }
@@ -98,9 +101,11 @@ final class ClientRunner {
             // Threads answer each tick's question by the next; until then there is nothing to say.
             let reports = self.latestProgress.values
             if !reports.isEmpty {
-                progress(ProgressReport(requests: reports.reduce(0) { $0 + $1.requests },
-                                    errors: reports.reduce(0) { $0 + $1.errors },
-                                        connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
+                progress(
+                    ProgressReport(
+                        requests: reports.reduce(0) { $0 + $1.requests },
+                        errors: reports.reduce(0) { $0 + $1.errors },
+                        connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
             }
             self.broadcast(.progress)
         }
@@ -155,9 +160,10 @@ final class ClientRunner {
             guard allAnswered(index) else { return }
             pending = .none
             if established == 0 {
-                failed(LoadSummaryText.noConnection(
-                    to: setup.targetsDescription, failures: connectFailures,
-                    connectTimeoutMs: setup.connectTimeoutMs))
+                failed(
+                    LoadSummaryText.noConnection(
+                        to: setup.targetsDescription, failures: connectFailures,
+                        connectTimeoutMs: setup.connectTimeoutMs))
             } else {
                 latestProgress = [:]
                 ready(ClientReadyReport(connectionsEstablished: established, connectFailures: connectFailures))

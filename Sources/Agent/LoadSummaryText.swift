@@ -39,7 +39,8 @@ public enum LoadSummaryText {
     /// Connect failures as "ECONNREFUSED ×3, connected but no HTTP/2 SETTINGS within 10 s ×2".
     public static func reasons(_ failures: [String: UInt64], connectTimeoutMs: UInt64) -> String {
         byCount(failures).map { reason, count in
-            let name = reason == LoadWorker.noSettingsReason
+            let name =
+                reason == LoadWorker.noSettingsReason
                 ? "connected but no HTTP/2 SETTINGS within \(seconds(connectTimeoutMs))" : reason
             return "\(name) ×\(grouped(count))"
         }.joined(separator: ", ")

@@ -25,8 +25,10 @@ final class LoadThread: Sendable {
     /// Starts the thread and builds its engine there with `makeEngine`; returns once it is
     /// built, throwing what `makeEngine` threw (the thread has then ended). `reply` is called
     /// on the thread.
-    init(index: Int, makeEngine: @escaping (Loop) throws -> any LoadEngine,
-         reply: @escaping @Sendable (Int, Reply) -> Void) throws {
+    init(
+        index: Int, makeEngine: @escaping (Loop) throws -> any LoadEngine,
+        reply: @escaping @Sendable (Int, Reply) -> Void
+    ) throws {
         self.index = index
         do {
             try thread.start { context in
@@ -44,8 +46,10 @@ final class LoadThread: Sendable {
     }
 
     /// Carries out `command` on the thread.
-    private static func handle(_ command: Command, engine: any LoadEngine, index: Int,
-                               reply: @escaping @Sendable (Int, Reply) -> Void, context: LoopThread<Command>.Context) {
+    private static func handle(
+        _ command: Command, engine: any LoadEngine, index: Int,
+        reply: @escaping @Sendable (Int, Reply) -> Void, context: LoopThread<Command>.Context
+    ) {
         switch command {
         case .connect:
             engine.connect { established, failures in
@@ -57,8 +61,11 @@ final class LoadThread: Sendable {
             engine.mark(edge)
             reply(index, .marked(edge))
         case .progress:
-            reply(index, .progress(requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
-                                   connectionsUp: engine.connectionsUp))
+            reply(
+                index,
+                .progress(
+                    requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
+                    connectionsUp: engine.connectionsUp))
         case .stop:
             engine.stop()
             reply(index, .stopped(engine.counters))

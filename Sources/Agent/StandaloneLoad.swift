@@ -26,22 +26,23 @@ public enum StandaloneLoad {
             runner.shutDown()
             loop.stop()
         }
-        runner.connect(ready: { report in
-            if !report.connectFailures.isEmpty {
-                let reasons = LoadSummaryText.reasons(report.connectFailures, connectTimeoutMs: setup.connectTimeoutMs)
-                StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(reasons)\n")
-            }
-            runner.start { _ in }
-            try? timer.start(after: warmupMs) {
-                runner.mark(.open) {
-                    try? timer.start(after: durationMs) {
-                        runner.mark(.close) {
-                            runner.stop { result in finish(.success(result)) }
+        runner.connect(
+            ready: { report in
+                if !report.connectFailures.isEmpty {
+                    let reasons = LoadSummaryText.reasons(report.connectFailures, connectTimeoutMs: setup.connectTimeoutMs)
+                    StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(reasons)\n")
+                }
+                runner.start { _ in }
+                try? timer.start(after: warmupMs) {
+                    runner.mark(.open) {
+                        try? timer.start(after: durationMs) {
+                            runner.mark(.close) {
+                                runner.stop { result in finish(.success(result)) }
+                            }
                         }
                     }
                 }
-            }
-        }, failed: { reason in finish(.failure(Failure(description: reason))) })
+            }, failed: { reason in finish(.failure(Failure(description: reason))) })
         loop.run()
         loop.closeAll()
         switch outcome {

@@ -45,7 +45,9 @@ public final class WorkerAgent {
     /// Runs a worker until its control channel closes; returns the process exit code.
     public static func main(selfExecutable: String) -> Int32 {
         if isatty(0) != 0 || isatty(1) != 0 {
-            StandardError.write("barrage worker is started by `barrage launch` and speaks its control protocol on stdin/stdout; it is not meant to be run by hand\n")
+            StandardError.write(
+                "barrage worker is started by `barrage launch` and speaks its control protocol on stdin/stdout; it is not meant to be run by hand\n"
+            )
             return 2
         }
         ignoreSIGPIPE()
@@ -71,18 +73,21 @@ public final class WorkerAgent {
                 self.shutDown(reason: "no word from the coordinator for \(Self.silenceLimitMs / 1000) s")
             }
         }
-        try channel.start(onMessage: { [unowned self] message in
-                              self.lastHeardMs = self.loop.now
-                              self.receive(message)
-                          },
-                          onEnd: { [unowned self] end in
-                              switch end {
-                              case .closed: self.shutDown(reason: nil)
-                              case .broken(let why): self.shutDown(reason: why)
-                              }
-                          })
-        channel.send(.hello(version: ControlCodec.protocolVersion, pid: getpid(),
-                            cores: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))))
+        try channel.start(
+            onMessage: { [unowned self] message in
+                self.lastHeardMs = self.loop.now
+                self.receive(message)
+            },
+            onEnd: { [unowned self] end in
+                switch end {
+                case .closed: self.shutDown(reason: nil)
+                case .broken(let why): self.shutDown(reason: why)
+                }
+            })
+        channel.send(
+            .hello(
+                version: ControlCodec.protocolVersion, pid: getpid(),
+                cores: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))))
     }
 
     private func receive(_ message: CoordinatorMessage) {
@@ -129,16 +134,18 @@ public final class WorkerAgent {
     private func startServer(_ setup: ServerSetup) {
         StandardError.write("barrage worker \(getpid()): server for \(setup.system) on \(setup.host)\n")
         do {
-            let runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: selfExecutable, callbacks: .init(
-                ready: { [unowned self] report in self.channel.send(.serverReady(report)) },
-                failed: { [unowned self] reason in
-                    // What was sampled up to the failure still tells (an OOM's peak above all).
-                    if case .server(let runner, let node, let host) = self.role {
-                        self.channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
-                    }
-                    self.channel.send(.failed(reason: reason))
-                },
-                building: { [unowned self] in self.channel.send(.building(system: setup.system)) }))
+            let runner = try ServerRunner(
+                loop: loop, setup: setup, selfExecutable: selfExecutable,
+                callbacks: .init(
+                    ready: { [unowned self] report in self.channel.send(.serverReady(report)) },
+                    failed: { [unowned self] reason in
+                        // What was sampled up to the failure still tells (an OOM's peak above all).
+                        if case .server(let runner, let node, let host) = self.role {
+                            self.channel.send(.serverResult(Self.serverResult(runner, node: node, host: host)))
+                        }
+                        self.channel.send(.failed(reason: reason))
+                    },
+                    building: { [unowned self] in self.channel.send(.building(system: setup.system)) }))
             role = .server(runner, node: setup.node, host: setup.host)
             runner.start()
         } catch {
@@ -147,17 +154,23 @@ public final class WorkerAgent {
     }
 
     private func startClient(_ setup: ClientSetup) {
-        StandardError.write("barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetsDescription)\n")
+        StandardError.write(
+            "barrage worker \(getpid()): \(setup.node), \(setup.connections) connections to \(setup.targetsDescription)\n")
         let limits = ResourceLimits.raiseOpenFilesToHardLimit()
         if UInt64(setup.connections) + 64 > limits.soft {
-            channel.send(.failed(reason: "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"))
+            channel.send(
+                .failed(
+                    reason:
+                        "\(setup.connections) connections need \(setup.connections + 64) open files; the limit here is \(limits.soft) (hard \(limits.hard))"
+                ))
             return
         }
         do {
             let runner = try ClientRunner(loop: loop, setup: setup)
             role = .client(runner)
-            runner.connect(ready: { [unowned self] report in self.channel.send(.clientReady(report)) },
-                           failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) })
+            runner.connect(
+                ready: { [unowned self] report in self.channel.send(.clientReady(report)) },
+                failed: { [unowned self] reason in self.channel.send(.failed(reason: reason)) })
         } catch {
             channel.send(.failed(reason: "client setup: \(error)"))
         }

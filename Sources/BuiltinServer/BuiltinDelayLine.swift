@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import UV
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The reply delay of a known-answer server (`BARRAGE_BUILTIN_DELAY`), one per loop thread:
 /// bytes read from a connection wait here `delayNs` before the connection handles them, so

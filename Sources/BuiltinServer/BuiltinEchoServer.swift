@@ -10,8 +10,10 @@ public final class BuiltinEchoServer: LoopServer {
     /// Listens on `host:port`; `reusePort` as for `BuiltinGRPCServer`. Connections read into
     /// the loop's one buffer (a buffer each would cost 64 KiB a connection at 10,000 connections).
     /// `knobs` make it a known-answer server (replies held back, the loop stalled).
-    public init(loop: Loop, host: String, port: Int, reusePort: Bool = false,
-                knobs: BuiltinKnobs = BuiltinKnobs()) throws {
+    public init(
+        loop: Loop, host: String, port: Int, reusePort: Bool = false,
+        knobs: BuiltinKnobs = BuiltinKnobs()
+    ) throws {
         let onLoop = try BuiltinKnobsOnLoop(loop: loop, knobs: knobs)
         self.knobs = onLoop
         do {

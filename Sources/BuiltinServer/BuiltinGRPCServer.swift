@@ -14,15 +14,19 @@ public final class BuiltinGRPCServer: LoopServer {
     /// Listens on `host:port` (port 0 picks one; see `port`). With `reusePort` the socket
     /// gets SO_REUSEPORT so other loops or processes can listen on the same port.
     /// `knobs` make it a known-answer server (replies held back, the loop stalled).
-    public init(loop: Loop, host: String, port: Int, reusePort: Bool = false,
-                settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs()) throws {
+    public init(
+        loop: Loop, host: String, port: Int, reusePort: Bool = false,
+        settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs()
+    ) throws {
         let scratch = WriteScratch()
         let onLoop = try BuiltinKnobsOnLoop(loop: loop, knobs: knobs)
         self.knobs = onLoop
         do {
             listener = try ConnectionListener(loop: loop, host: host, port: port, reusePort: reusePort) { socket, listener in
-                GRPCSocketConnection(tcp: socket, settings: settings, scratch: scratch,
-                                     delayLine: onLoop.delayLine) { [weak listener] closed in
+                GRPCSocketConnection(
+                    tcp: socket, settings: settings, scratch: scratch,
+                    delayLine: onLoop.delayLine
+                ) { [weak listener] closed in
                     listener?.remove(closed)
                 }
             }

@@ -48,8 +48,12 @@ public struct BuiltinKnobs: Equatable, Sendable {
         if let text = environment[stallVariable] {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let stall = duration(parts[0]), let period = duration(parts[1]),
-                  stall > 0, period > stall else {
-                throw Problem(description: "\(stallVariable) must be STALL/PERIOD with the stall shorter than the period, such as 100ms/1s, got '\(text)'")
+                stall > 0, period > stall
+            else {
+                throw Problem(
+                    description:
+                        "\(stallVariable) must be STALL/PERIOD with the stall shorter than the period, such as 100ms/1s, got '\(text)'"
+                )
             }
             knobs.stall = (stall, period)
         }
@@ -62,7 +66,8 @@ public struct BuiltinKnobs: Equatable, Sendable {
         let units: [(suffix: String, ns: Double)] = [("us", 1e3), ("ms", 1e6), ("s", 1e9)]
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             guard let value = Double(trimmed.dropLast(unit.suffix.count)), value.isFinite, value >= 0,
-                  value * unit.ns < 1e15 else { return nil }
+                value * unit.ns < 1e15
+            else { return nil }
             return UInt64((value * unit.ns).rounded())
         }
         return nil

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import UV
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The loop stall of a known-answer server (`BARRAGE_BUILTIN_STALL`), one per loop thread:
 /// every `periodNs` the loop thread sleeps `durationNs` inside a timer callback, so nothing

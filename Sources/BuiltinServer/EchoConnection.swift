@@ -17,10 +17,11 @@ final class EchoConnection: BuiltinDelayedInput {
     func start() {
         try? tcp.setNoDelay(true)
         do {
-            try tcp.startReading(onData: { [unowned self] bytes in
-                if let delayLine = self.delayLine { delayLine.enqueue(bytes, for: self) } else { self.echo(bytes) }
-            },
-                                 onEnd: { [unowned self] _ in self.close() })
+            try tcp.startReading(
+                onData: { [unowned self] bytes in
+                    if let delayLine = self.delayLine { delayLine.enqueue(bytes, for: self) } else { self.echo(bytes) }
+                },
+                onEnd: { [unowned self] _ in self.close() })
         } catch {
             close()
         }

@@ -30,8 +30,9 @@ struct GRPCMessageReader: ~Copyable {
             switch piece {
             case .prefix(let flag, let length):
                 if length > maxMessageSize {
-                    return GRPCStatus(code: .resourceExhausted,
-                                      message: "message of \(length) bytes exceeds the limit of \(maxMessageSize) bytes")
+                    return GRPCStatus(
+                        code: .resourceExhausted,
+                        message: "message of \(length) bytes exceeds the limit of \(maxMessageSize) bytes")
                 }
                 self.flag = flag
             case .body(let bytes, let ends):

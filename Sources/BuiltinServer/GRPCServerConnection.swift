@@ -33,7 +33,7 @@ final class GRPCServerConnection: HTTP2Session {
                 value: settings.maxConcurrentStreams),
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
-                value: UInt32(settings.streamWindow)),
+                value: UInt32(settings.streamWindow))
         ]
         nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), entries, entries.count)
         nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, settings.connectionWindow)
@@ -57,7 +57,8 @@ final class GRPCServerConnection: HTTP2Session {
 
     override func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         guard frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
-              frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
+            frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST
+        else { return 0 }
         let id = frame.pointee.hd.stream_id
         let stream = spares.popLast() ?? GRPCStream()
         stream.reset(id: id, keeping: settings.keptStreamBuffer)
@@ -66,8 +67,10 @@ final class GRPCServerConnection: HTTP2Session {
         return 0
     }
 
-    override func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                         value: UnsafeRawBufferPointer) -> Int32 {
+    override func header(
+        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer
+    ) -> Int32 {
         // Only request headers matter; a client's trailers (rare in gRPC) are ignored.
         guard let stream = stream(frame.pointee.hd.stream_id), case .headers = stream.phase else { return 0 }
         if name.equals(GRPCHeader.path) {
@@ -84,7 +87,8 @@ final class GRPCServerConnection: HTTP2Session {
         } else if name.equals(GRPCHeader.contentType) {
             // "application/grpc" alone or with a "+proto"-style suffix or parameters.
             let base = GRPCHeader.grpcContentType.utf8CodeUnitCount
-            stream.hasGRPCContentType = value.hasPrefix(GRPCHeader.grpcContentType)
+            stream.hasGRPCContentType =
+                value.hasPrefix(GRPCHeader.grpcContentType)
                 && (value.count == base || value[base] == UInt8(ascii: "+") || value[base] == UInt8(ascii: ";"))
         } else if name.equals(GRPCHeader.encoding) {
             stream.encoding = value.equals(GRPCHeader.identity) ? .identity : .other
@@ -96,7 +100,8 @@ final class GRPCServerConnection: HTTP2Session {
         let header = frame.pointee.hd
         let isHeaders = header.type == UInt8(NGHTTP2_HEADERS.rawValue)
         guard isHeaders || header.type == UInt8(NGHTTP2_DATA.rawValue),
-              let stream = stream(header.stream_id) else { return 0 }
+            let stream = stream(header.stream_id)
+        else { return 0 }
         if isHeaders, case .headers = stream.phase { startCall(stream) }
         if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 { clientEnded(stream) }
         return 0
@@ -128,7 +133,8 @@ final class GRPCServerConnection: HTTP2Session {
     override func frameSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         let header = frame.pointee.hd
         guard header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
-              let stream = stream(header.stream_id), !stream.clientEnded else { return 0 }
+            let stream = stream(header.stream_id), !stream.clientEnded
+        else { return 0 }
         // We answered before the client finished sending (an early error): per RFC 9113 §8.1
         // and gRPC's "early server closure", tell it to stop with RST_STREAM(NO_ERROR).
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), header.stream_id, NGHTTP2_NO_ERROR.rawValue)

@@ -35,8 +35,10 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     /// Known-answer server: holds every read back by the reply delay.
     private let delayLine: BuiltinDelayLine?
 
-    init(tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch, delayLine: BuiltinDelayLine? = nil,
-         onClose: @escaping (GRPCSocketConnection) -> Void) {
+    init(
+        tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch, delayLine: BuiltinDelayLine? = nil,
+        onClose: @escaping (GRPCSocketConnection) -> Void
+    ) {
         self.tcp = tcp
         self.delayLine = delayLine
         self.session = GRPCServerConnection(settings: settings)

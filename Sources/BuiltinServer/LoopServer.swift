@@ -5,4 +5,3 @@ public protocol LoopServer: AnyObject {
     /// Stops listening and closes every connection.
     func close()
 }
-

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import UV
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One thread of `ServerThreads`: a `LoopThread` with one `LoopServer` on its loop.
 ///

@@ -50,7 +50,8 @@ public struct CPUList: Sendable, Equatable, CustomStringConvertible {
 
     private static func number(_ text: Substring) -> Int? {
         guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = Int(text), value <= maximumCPU else { return nil }
+            let value = Int(text), value <= maximumCPU
+        else { return nil }
         return value
     }
 }

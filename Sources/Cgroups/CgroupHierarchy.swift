@@ -20,8 +20,10 @@ public struct CgroupHierarchy: Sendable, Equatable {
     /// v1 `noprefix` mount: files lack the `<controller>.` prefix.
     let noPrefix: Bool
 
-    init(version: CgroupVersion, mountPoint: String, controllers: Set<CgroupController>,
-         enforcing: Set<CgroupController>, mountControllers: Set<CgroupController>, noPrefix: Bool) {
+    init(
+        version: CgroupVersion, mountPoint: String, controllers: Set<CgroupController>,
+        enforcing: Set<CgroupController>, mountControllers: Set<CgroupController>, noPrefix: Bool
+    ) {
         self.version = version
         self.mountPoint = mountPoint
         self.parent = mountPoint + "/" + CgroupPlanner.parentName
@@ -33,8 +35,9 @@ public struct CgroupHierarchy: Sendable, Equatable {
 
     /// The same hierarchy using fewer controllers.
     func keeping(_ kept: Set<CgroupController>) -> CgroupHierarchy {
-        CgroupHierarchy(version: version, mountPoint: mountPoint, controllers: controllers.intersection(kept),
-                        enforcing: enforcing.intersection(kept), mountControllers: mountControllers, noPrefix: noPrefix)
+        CgroupHierarchy(
+            version: version, mountPoint: mountPoint, controllers: controllers.intersection(kept),
+            enforcing: enforcing.intersection(kept), mountControllers: mountControllers, noPrefix: noPrefix)
     }
 
     /// Path of a controller file (`cpuset.cpus`) in `directory`, honouring `noprefix`.

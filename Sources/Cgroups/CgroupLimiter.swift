@@ -117,8 +117,9 @@ public final class CgroupLimiter: Sendable {
             parentCPUs = CgroupFiles.readLine(hierarchy.file(hierarchy.parent, "cpuset.cpus"))
             parentMems = CgroupFiles.readLine(hierarchy.file(hierarchy.parent, "cpuset.mems"))
         }
-        let settings = CgroupSetting.settings(for: limits, version: hierarchy.version, controllers: controllers,
-                                              parentCPUs: parentCPUs, parentMems: parentMems)
+        let settings = CgroupSetting.settings(
+            for: limits, version: hierarchy.version, controllers: controllers,
+            parentCPUs: parentCPUs, parentMems: parentMems)
         for setting in settings {
             let path = hierarchy.file(directory, setting.file)
             if setting.onlyIfPresent, !CgroupFiles.exists(path) { continue }
@@ -129,9 +130,10 @@ public final class CgroupLimiter: Sendable {
     /// `<cellID>-<pid>`, the cell ID reduced to letters, digits, `_`, `.` and `-` (a cgroup is
     /// a directory: no `/`, and nothing a shell or a log would trip on).
     static func directoryName(cellID: String, pid: Int32) -> String {
-        var safe = String(cellID.prefix(100).map { character -> Character in
-            character.isASCII && (character.isLetter || character.isNumber || "_.-".contains(character)) ? character : "_"
-        })
+        var safe = String(
+            cellID.prefix(100).map { character -> Character in
+                character.isASCII && (character.isLetter || character.isNumber || "_.-".contains(character)) ? character : "_"
+            })
         if safe.isEmpty || safe.allSatisfy({ $0 == "." }) { safe = "cell" }
         return "\(safe)-\(pid)"
     }

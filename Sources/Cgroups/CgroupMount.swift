@@ -28,7 +28,8 @@ struct CgroupMount: Sendable, Equatable {
         text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count >= 7, let dash = fields.firstIndex(of: "-"), dash >= 6,
-                  dash + 1 < fields.count else { return nil }
+                dash + 1 < fields.count
+            else { return nil }
             let superOptions = dash + 3 < fields.count ? fields[dash + 3] : ""
             return mount(type: fields[dash + 1], point: fields[4], options: fields[5] + "," + superOptions)
         }
@@ -52,8 +53,9 @@ struct CgroupMount: Sendable, Equatable {
         }
         let words = Set(options.split(separator: ",").map(String.init))
         let controllers = version == .v1 ? Set(CgroupController.allCases.filter { words.contains($0.rawValue) }) : []
-        return CgroupMount(mountPoint: unescape(point), version: version, controllers: controllers,
-                           noPrefix: words.contains("noprefix"))
+        return CgroupMount(
+            mountPoint: unescape(point), version: version, controllers: controllers,
+            noPrefix: words.contains("noprefix"))
     }
 
     /// The kernel writes blanks and backslashes in paths as three-digit octal escapes (`\040`).
@@ -63,7 +65,8 @@ struct CgroupMount: Sendable, Equatable {
         var index = 0
         while index < utf8.count {
             if utf8[index] == UInt8(ascii: "\\"),
-               let value = octal(utf8[(index + 1)..<min(index + 4, utf8.count)]) {
+                let value = octal(utf8[(index + 1)..<min(index + 4, utf8.count)])
+            {
                 bytes.append(value)
                 index += 4
             } else {

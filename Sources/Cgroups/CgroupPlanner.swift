@@ -41,9 +41,12 @@ enum CgroupPlanner {
     /// Values the kernel would refuse, said in the topology's terms.
     static func validate(_ limits: Limits) throws(CgroupError) {
         if let cpus = limits.cpus {
-            guard cpus.isFinite, cpus > 0 else { throw CgroupError("cpus must be a number of cores greater than 0, found \(cpus)") }
+            guard cpus.isFinite, cpus > 0 else {
+                throw CgroupError("cpus must be a number of cores greater than 0, found \(cpus)")
+            }
             guard CgroupSetting.quotaMicroseconds(cpus: cpus) >= CgroupSetting.minimumQuotaMicroseconds else {
-                throw CgroupError("cpus \(cpus) is below the smallest CPU quota the kernel accepts (0.01 of a core: 1 ms per 100 ms)")
+                throw CgroupError(
+                    "cpus \(cpus) is below the smallest CPU quota the kernel accepts (0.01 of a core: 1 ms per 100 ms)")
             }
         }
         if let bytes = limits.memoryBytes, bytes == 0 {
@@ -58,7 +61,9 @@ enum CgroupPlanner {
 
     /// The version and hierarchies to use for `required` controllers, plus the memory and
     /// (v1) cpuacct controllers where available, read for figures only.
-    static func choose(_ required: [CgroupController], mounts: [CgroupMount]) throws(CgroupError) -> (CgroupVersion, [CgroupHierarchy]) {
+    static func choose(_ required: [CgroupController], mounts: [CgroupMount]) throws(CgroupError) -> (
+        CgroupVersion, [CgroupHierarchy]
+    ) {
         guard !mounts.isEmpty else {
             throw CgroupError("no cgroup filesystem is mounted (none in /proc/self/mountinfo), so limits cannot be enforced")
         }
@@ -69,13 +74,20 @@ enum CgroupPlanner {
 
         // With nothing to enforce the choice only decides where figures come from: prefer
         // wherever memory is (usage, peak, OOM kills).
-        let preferV2 = needed.isEmpty
+        let preferV2 =
+            needed.isEmpty
             ? unified != nil && (unifiedControllers.contains(.memory) || !v1Mounts.contains { $0.controllers.contains(.memory) })
             : needed.isSubset(of: unifiedControllers)
         if let unified, preferV2 {
             let controllers = needed.union(unifiedControllers.intersection([.memory]))
-            return (.v2, [CgroupHierarchy(version: .v2, mountPoint: unified.mountPoint, controllers: controllers,
-                                          enforcing: needed, mountControllers: unifiedControllers, noPrefix: false)])
+            return (
+                .v2,
+                [
+                    CgroupHierarchy(
+                        version: .v2, mountPoint: unified.mountPoint, controllers: controllers,
+                        enforcing: needed, mountControllers: unifiedControllers, noPrefix: false)
+                ]
+            )
         }
 
         var missing: [CgroupController] = []
@@ -94,17 +106,23 @@ enum CgroupPlanner {
                     enforcing: enforces ? old.enforcing.union([controller]) : old.enforcing,
                     mountControllers: old.mountControllers, noPrefix: old.noPrefix)
             } else {
-                hierarchies.append(CgroupHierarchy(
-                    version: .v1, mountPoint: mount.mountPoint, controllers: [controller],
-                    enforcing: enforces ? [controller] : [], mountControllers: mount.controllers, noPrefix: mount.noPrefix))
+                hierarchies.append(
+                    CgroupHierarchy(
+                        version: .v1, mountPoint: mount.mountPoint, controllers: [controller],
+                        enforcing: enforces ? [controller] : [], mountControllers: mount.controllers, noPrefix: mount.noPrefix))
             }
         }
         guard missing.isEmpty else {
             let names = missing.map(\.rawValue).joined(separator: ", ")
-            let v2Text = unified.map { mount in
-                "cgroup v2 at \(mount.mountPoint) offers " + (unifiedControllers.isEmpty ? "none" : unifiedControllers.sorted().map(\.rawValue).joined(separator: ","))
-            } ?? "no cgroup v2 is mounted"
-            throw CgroupError("cannot enforce the limits: the \(names) controller\(missing.count > 1 ? "s are" : " is") not available (\(v2Text); not mounted as cgroup v1 either)")
+            let v2Text =
+                unified.map { mount in
+                    "cgroup v2 at \(mount.mountPoint) offers "
+                        + (unifiedControllers.isEmpty
+                            ? "none" : unifiedControllers.sorted().map(\.rawValue).joined(separator: ","))
+                } ?? "no cgroup v2 is mounted"
+            throw CgroupError(
+                "cannot enforce the limits: the \(names) controller\(missing.count > 1 ? "s are" : " is") not available (\(v2Text); not mounted as cgroup v1 either)"
+            )
         }
         return (.v1, hierarchies)
     }
@@ -174,7 +192,10 @@ enum CgroupPlanner {
         } catch {
             // EBUSY here is v2's "no internal processes" rule: a non-root cgroup that holds
             // processes cannot hand controllers to its children.
-            let hint = error.code == EBUSY ? " (that cgroup holds processes; cgroup v2 enables controllers only below a cgroup without any: run barrage in a delegated, empty parent)" : ""
+            let hint =
+                error.code == EBUSY
+                ? " (that cgroup holds processes; cgroup v2 enables controllers only below a cgroup without any: run barrage in a delegated, empty parent)"
+                : ""
             throw CgroupError("cannot enable the \(controller.rawValue) controller: \(error.message)\(hint)", code: error.code)
         }
     }
@@ -184,21 +205,25 @@ enum CgroupPlanner {
     static func checkCpuset(_ asked: String, in hierarchy: CgroupHierarchy) throws(CgroupError) {
         let effective = hierarchy.version == .v1 ? "cpuset.effective_cpus" : "cpuset.cpus.effective"
         guard let askedList = CPUList(asked),
-              let allowedText = CgroupFiles.readLine(hierarchy.file(hierarchy.parent, effective))
+            let allowedText = CgroupFiles.readLine(hierarchy.file(hierarchy.parent, effective))
                 ?? CgroupFiles.readLine(hierarchy.file(hierarchy.parent, "cpuset.cpus")),
-              let allowed = CPUList(allowedText) else {
+            let allowed = CPUList(allowedText)
+        else {
             throw CgroupError("cannot read the CPUs allowed in \(hierarchy.parent)")
         }
         let outside = askedList.subtracting(allowed)
         guard outside.cpus.isEmpty else {
-            throw CgroupError("cpuset \(asked) asks for CPU\(outside.cpus.count > 1 ? "s" : "") \(outside), which this machine does not offer here (allowed: \(allowed))")
+            throw CgroupError(
+                "cpuset \(asked) asks for CPU\(outside.cpus.count > 1 ? "s" : "") \(outside), which this machine does not offer here (allowed: \(allowed))"
+            )
         }
     }
 
     /// Adds which hierarchy failed and, when it is about permissions, what would help.
     static func explained(_ error: CgroupError, _ hierarchy: CgroupHierarchy) -> CgroupError {
         let names = hierarchy.enforcing.sorted().map(\.rawValue).joined(separator: ",")
-        var text = "cannot enforce the \(names) limit\(hierarchy.enforcing.count > 1 ? "s" : "") with cgroup \(hierarchy.version.rawValue): \(error.message)"
+        var text =
+            "cannot enforce the \(names) limit\(hierarchy.enforcing.count > 1 ? "s" : "") with cgroup \(hierarchy.version.rawValue): \(error.message)"
         if geteuid() != 0, error.code == EACCES || error.code == EPERM {
             text += " (not running as root; cgroup limits need root or a cgroup delegated to this user)"
         }

@@ -25,8 +25,10 @@ struct CgroupSetting: Sendable, Equatable {
     /// The settings of a cell cgroup in a hierarchy with `controllers`, in the order they must
     /// be written. `parentCPUs` and `parentMems` are the v1 parent's cpuset values (a v1
     /// cpuset cgroup starts empty and rejects tasks until both are set).
-    static func settings(for limits: Limits, version: CgroupVersion, controllers: Set<CgroupController>,
-                         parentCPUs: String?, parentMems: String?) -> [CgroupSetting] {
+    static func settings(
+        for limits: Limits, version: CgroupVersion, controllers: Set<CgroupController>,
+        parentCPUs: String?, parentMems: String?
+    ) -> [CgroupSetting] {
         var result: [CgroupSetting] = []
         switch version {
         case .v1:

@@ -20,7 +20,9 @@ enum CgroupTeardown {
             if inside.isEmpty {
                 if rmdir(directory) == 0 || errno == ENOENT { return }
                 // EBUSY: the last process is still leaving; anything else will not get better.
-                guard errno == EBUSY else { throw CgroupError("cannot remove \(directory): \(CgroupFiles.lastError())", code: errno) }
+                guard errno == EBUSY else {
+                    throw CgroupError("cannot remove \(directory): \(CgroupFiles.lastError())", code: errno)
+                }
             }
             for pid in inside { kill(pid, SIGKILL) }
             guard monotonicSeconds() < deadline else {

@@ -24,23 +24,25 @@ public final class ControlChannel<Incoming: ControlMessage, Outgoing: ControlMes
 
     /// Starts reading; `onMessage` gets each message in order, `onEnd` once at the end.
     public func start(onMessage: @escaping (Incoming) -> Void, onEnd: @escaping (ControlChannelEnd) -> Void) throws {
-        try input.startReading(onData: { [unowned self] bytes in
-            guard !self.ended else { return }
-            do {
-                for frame in try self.decoder.feed(bytes) {
-                    onMessage(try ControlCodec.decode(Incoming.self, from: frame))
-                    if self.ended { return }
+        try input.startReading(
+            onData: { [unowned self] bytes in
+                guard !self.ended else { return }
+                do {
+                    for frame in try self.decoder.feed(bytes) {
+                        onMessage(try ControlCodec.decode(Incoming.self, from: frame))
+                        if self.ended { return }
+                    }
+                } catch {
+                    self.ended = true
+                    self.input.stopReading()
+                    onEnd(.broken("unreadable control message: \(error)"))
                 }
-            } catch {
+            },
+            onEnd: { [unowned self] error in
+                guard !self.ended else { return }
                 self.ended = true
-                self.input.stopReading()
-                onEnd(.broken("unreadable control message: \(error)"))
-            }
-        }, onEnd: { [unowned self] error in
-            guard !self.ended else { return }
-            self.ended = true
-            onEnd(error.map { .broken("\($0)") } ?? .closed)
-        })
+                onEnd(error.map { .broken("\($0)") } ?? .closed)
+            })
     }
 
     /// Sends one message; a failed write surfaces as the channel's end on the reading side.

@@ -52,8 +52,10 @@ public struct CapacitySearch: Sendable {
         /// A client worker used ≥ 90 % of its threads' CPU.
         public var clientSaturated: Bool
 
-        public init(met: Bool, valid: Bool, p99Microseconds: UInt64, errors: UInt64, sentPerSecond: Double,
-                    lateSends: UInt64 = 0, sends: UInt64 = 0, clientSaturated: Bool = false) {
+        public init(
+            met: Bool, valid: Bool, p99Microseconds: UInt64, errors: UInt64, sentPerSecond: Double,
+            lateSends: UInt64 = 0, sends: UInt64 = 0, clientSaturated: Bool = false
+        ) {
             self.met = met
             self.valid = valid
             self.p99Microseconds = p99Microseconds
@@ -69,11 +71,12 @@ public struct CapacitySearch: Sendable {
         public init(_ cell: CellSummary, slo: SLO) {
             let verdict = SLOVerdict.evaluate(slo, latency: cell.latency, requests: cell.requests, errors: cell.errors)
             let sent = cell.requests + cell.errors
-            self.init(met: verdict.isMet && cell.status == .ok,
-                      valid: !cell.generatorFellBehind && !cell.clients.saturated,
-                      p99Microseconds: cell.latency.p99, errors: cell.errors,
-                      sentPerSecond: cell.durationSeconds > 0 ? Double(sent) / cell.durationSeconds : 0,
-                      lateSends: cell.clients.lateSends, sends: sent, clientSaturated: cell.clients.saturated)
+            self.init(
+                met: verdict.isMet && cell.status == .ok,
+                valid: !cell.generatorFellBehind && !cell.clients.saturated,
+                p99Microseconds: cell.latency.p99, errors: cell.errors,
+                sentPerSecond: cell.durationSeconds > 0 ? Double(sent) / cell.durationSeconds : 0,
+                lateSends: cell.clients.lateSends, sends: sent, clientSaturated: cell.clients.saturated)
         }
     }
 
@@ -137,9 +140,11 @@ public struct CapacitySearch: Sendable {
     public mutating func record(_ outcome: TrialOutcome) -> Action {
         var isConfirm = false
         if case .confirming = state { isConfirm = true }
-        trials.append(CapacityTrial(ratePerSecond: current, p99Microseconds: outcome.p99Microseconds, errors: outcome.errors,
-                                    met: outcome.met && outcome.valid, valid: outcome.valid, confirm: isConfirm,
-                                    lateSends: outcome.lateSends))
+        trials.append(
+            CapacityTrial(
+                ratePerSecond: current, p99Microseconds: outcome.p99Microseconds, errors: outcome.errors,
+                met: outcome.met && outcome.valid, valid: outcome.valid, confirm: isConfirm,
+                lateSends: outcome.lateSends))
         if outcome.met, outcome.valid { bestMet = max(bestMet ?? 0, current) }
         if outcome.valid {
             voidedInARow = 0
@@ -166,8 +171,10 @@ public struct CapacitySearch: Sendable {
                 return finish(result(rate: rate, confirmed: true, limited: false, note: nil))
             }
             guard attempt <= Self.maximumConfirms else {
-                return finish(result(rate: rate, confirmed: false, limited: false,
-                                     note: "no confirm run met the SLO; the last tried was \(Self.rateText(rate))/s"))
+                return finish(
+                    result(
+                        rate: rate, confirmed: false, limited: false,
+                        note: "no confirm run met the SLO; the last tried was \(Self.rateText(rate))/s"))
             }
             let lower = Self.rounded(rate * (1 - settings.precision))
             guard lower >= 1, lower < rate else {
@@ -194,8 +201,10 @@ public struct CapacitySearch: Sendable {
             return confirmOrGiveUp(met)
         }
         if met == nil, missed < settings.startPerSecond * Self.floorShareOfStart {
-            return finish(result(rate: 0, confirmed: false, limited: false,
-                                 note: "no rate down to \(Self.rateText(missed))/s met the SLO"))
+            return finish(
+                result(
+                    rate: 0, confirmed: false, limited: false,
+                    note: "no rate down to \(Self.rateText(missed))/s met the SLO"))
         }
         state = .bisecting(met: low, missed: missed)
         return trial(at: middle)
@@ -211,7 +220,8 @@ public struct CapacitySearch: Sendable {
     }
 
     private mutating func limited(_ outcome: TrialOutcome) -> Action {
-        let note = "the load generator could not drive more than \(Self.rateText(outcome.sentPerSecond.rounded(.down)))/s: "
+        let note =
+            "the load generator could not drive more than \(Self.rateText(outcome.sentPerSecond.rounded(.down)))/s: "
             + "add client threads or hosts"
         return finish(result(rate: bestMet ?? 0, confirmed: false, limited: true, note: note))
     }

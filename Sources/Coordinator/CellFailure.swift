@@ -34,7 +34,8 @@ public enum CellFailure: Equatable, Sendable, CustomStringConvertible {
         case .workerFailed(let node, let phase, let reason):
             return "\(node) failed during \(phase): \(reason)"
         case .protocolMismatch(let node, let worker, let coordinator):
-            return "\(node) speaks control protocol \(worker), this coordinator \(coordinator): deploy the same barrage build everywhere"
+            return
+                "\(node) speaks control protocol \(worker), this coordinator \(coordinator): deploy the same barrage build everywhere"
         case .unexpectedMessage(let node, let message, let phase):
             return "\(node) sent an unexpected '\(message)' during \(phase)"
         case .serversNotReady(let nodes, let milliseconds):

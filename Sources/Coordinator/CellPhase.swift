@@ -55,7 +55,7 @@ public enum CellPhase: Equatable, Sendable {
         switch self {
         case .finishing(let outcome), .killing(let outcome), .done(let outcome): return outcome
         case .idle, .startingServer, .startingClients, .warmup, .openingWindow, .measuring, .closingWindow,
-             .collectingClients, .betweenTrials, .collectingServer:
+            .collectingClients, .betweenTrials, .collectingServer:
             return nil
         }
     }

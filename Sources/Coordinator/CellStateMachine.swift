@@ -34,8 +34,10 @@ public struct CellStateMachine: Sendable {
     private var timerGeneration = 0
 
     /// A cell with the named server workers (one per replica) and client workers.
-    public init(servers: [(node: String, host: String)], clients: [(node: String, host: String)],
-                timeouts: CellTimeouts, mode: CellMode = .single) {
+    public init(
+        servers: [(node: String, host: String)], clients: [(node: String, host: String)],
+        timeouts: CellTimeouts, mode: CellMode = .single
+    ) {
         self.mode = mode
         self.measureMs = timeouts.measureMs
         var hosts: [String: String] = [:]
@@ -48,8 +50,10 @@ public struct CellStateMachine: Sendable {
     }
 
     /// A cell with one server worker (`serverNode`) on `serverHost`.
-    public init(serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
-                mode: CellMode = .single) {
+    public init(
+        serverHost: String, clients: [(node: String, host: String)], timeouts: CellTimeouts,
+        mode: CellMode = .single
+    ) {
         self.init(servers: [(Self.serverNode, serverHost)], clients: clients, timeouts: timeouts, mode: mode)
     }
 
@@ -244,7 +248,7 @@ public struct CellStateMachine: Sendable {
             let late = clientNodes.filter { workers[$0] != .exited }.map(worker)
             return fail(.didNotExit(late, trial: trialNumber))
         case .openingWindow(let awaiting), .closingWindow(let awaiting), .collectingClients(let awaiting),
-             .collectingServer(let awaiting):
+            .collectingServer(let awaiting):
             let late = awaiting.sorted().map(worker)
             return fail(.noAnswer(late, withinMs: timeouts.exchangeMs, during: phase.label))
         case .finishing(let outcome):

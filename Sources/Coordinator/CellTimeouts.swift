@@ -15,9 +15,11 @@ public struct CellTimeouts: Equatable, Sendable {
     /// After SIGKILL, how long to wait for the exits before giving up on them.
     public var killMs: UInt64
 
-    public init(warmupMs: UInt64, measureMs: UInt64, serverReadyMs: UInt64 = 120_000,
-                clientsReadyMs: UInt64 = 60_000, exchangeMs: UInt64 = 10_000,
-                gracefulExitMs: UInt64 = 2_000, killMs: UInt64 = 1_000) {
+    public init(
+        warmupMs: UInt64, measureMs: UInt64, serverReadyMs: UInt64 = 120_000,
+        clientsReadyMs: UInt64 = 60_000, exchangeMs: UInt64 = 10_000,
+        gracefulExitMs: UInt64 = 2_000, killMs: UInt64 = 1_000
+    ) {
         self.warmupMs = warmupMs
         self.measureMs = measureMs
         self.serverReadyMs = serverReadyMs

@@ -25,9 +25,10 @@ public final class ProcessLauncher: WorkerLauncher {
             executable = sshExecutable
             arguments = remote.workerArguments
         }
-        return try WorkerProcess(loop: loop, node: node, executable: executable, arguments: arguments, logPath: logPath,
-                                 onMessage: events.message, onChannelEnd: events.channelEnded,
-                                 onExit: events.exited)
+        return try WorkerProcess(
+            loop: loop, node: node, executable: executable, arguments: arguments, logPath: logPath,
+            onMessage: events.message, onChannelEnd: events.channelEnded,
+            onExit: events.exited)
     }
 }
 

@@ -13,9 +13,11 @@ public struct ProgressLine: Equatable, Sendable {
     public var connectionsPlanned: Int
     public var errors: UInt64
 
-    public init(cellNumber: Int, cellCount: Int, cellLabel: String, phase: String, elapsedSeconds: Double,
-                plannedSeconds: Double?, requestsPerSecond: Double?, connectionsUp: Int?, connectionsPlanned: Int,
-                errors: UInt64) {
+    public init(
+        cellNumber: Int, cellCount: Int, cellLabel: String, phase: String, elapsedSeconds: Double,
+        plannedSeconds: Double?, requestsPerSecond: Double?, connectionsUp: Int?, connectionsPlanned: Int,
+        errors: UInt64
+    ) {
         self.cellNumber = cellNumber
         self.cellCount = cellCount
         self.cellLabel = cellLabel

@@ -57,15 +57,18 @@ public final class RunDriver {
 
     /// A driver for `plan`. `launcher` and `clock` default to the real ones on the driver's
     /// loop (workers as processes, libuv timers); tests give fakes. The clock is made first.
-    public init(plan: Plan, options: RunOptions, launcher: ((Loop) -> any WorkerLauncher)? = nil,
-                clock: ((Loop) -> any RunClock)? = nil) throws {
+    public init(
+        plan: Plan, options: RunOptions, launcher: ((Loop) -> any WorkerLauncher)? = nil,
+        clock: ((Loop) -> any RunClock)? = nil
+    ) throws {
         self.plan = plan
         self.options = options
         loop = try Loop()
         results = try ResultsDirectory(path: options.resultsPath, topologyText: options.topologyText)
-        builder = SetupBuilder(containersDirectory: options.containersDirectory,
-                               buildCacheDirectory: options.buildCacheDirectory,
-                               remoteRecipes: options.remoteHosts.mapValues(\.recipes))
+        builder = SetupBuilder(
+            containersDirectory: options.containersDirectory,
+            buildCacheDirectory: options.buildCacheDirectory,
+            remoteRecipes: options.remoteHosts.mapValues(\.recipes))
         self.clock = clock?(loop) ?? LoopClock(loop: loop)
         self.launcher = launcher?(loop) ?? ProcessLauncher(loop: loop, options: options)
         cellTimer = try self.clock.makeTimer()
@@ -74,11 +77,12 @@ public final class RunDriver {
         interruptSignal = try Signal(loop: loop)
         terminateSignal = try Signal(loop: loop)
         progress = ProgressPrinter(quiet: options.quiet, cellCount: plan.cells.count)
-        summary = RunSummary(barrage: BarrageVersion.current, topology: plan.topology.name,
-                             started: UTCTimestamp.text(secondsSinceEpoch: self.clock.secondsSinceEpoch()),
-                             status: .ok, cells: [],
-                             barrageCommit: SourceCommit.of(executable: options.selfExecutable),
-                             topologySHA256: SHA256.hex(Array(options.topologyText.utf8)))
+        summary = RunSummary(
+            barrage: BarrageVersion.current, topology: plan.topology.name,
+            started: UTCTimestamp.text(secondsSinceEpoch: self.clock.secondsSinceEpoch()),
+            status: .ok, cells: [],
+            barrageCommit: SourceCommit.of(executable: options.selfExecutable),
+            topologySHA256: SHA256.hex(Array(options.topologyText.utf8)))
         summary.decisionLoadPerSecond = plan.topology.decision?.loadPerSecond
     }
 
@@ -86,7 +90,9 @@ public final class RunDriver {
     public func run() -> RunSummary {
         ignoreSIGPIPE()
         for (watcher, signal) in [(interruptSignal, SIGINT), (terminateSignal, SIGTERM)] {
-            try? watcher.start(signal) { [unowned self] _ in self.interrupt("interrupted by \(PreparationInterrupt.describe(signal))") }
+            try? watcher.start(signal) { [unowned self] _ in
+                self.interrupt("interrupted by \(PreparationInterrupt.describe(signal))")
+            }
         }
         // One that came after preparation's last look and before these watchers.
         if let signal = PreparationInterrupt.caughtName { interrupt("interrupted by \(signal)") }
@@ -117,14 +123,16 @@ public final class RunDriver {
             if case .trial(let rate) = capacitySearch.start() { currentRate = rate }
             search = capacitySearch
         }
-        machine = CellStateMachine(servers: cell.servers.map { ($0.name, $0.host.name) },
-                                   clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts, mode: mode)
+        machine = CellStateMachine(
+            servers: cell.servers.map { ($0.name, $0.host.name) },
+            clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts, mode: mode)
         workers = [:]
         serverProcessGroups = [:]
         hostCores = [:]
         buildingSystem = nil
-        progress.cellStarted(number: cellIndex + 1, label: cell.label, connections: cell.connections,
-                             warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
+        progress.cellStarted(
+            number: cellIndex + 1, label: cell.label, connections: cell.connections,
+            warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
         post(.begin)
     }
 
@@ -159,7 +167,9 @@ public final class RunDriver {
         case .send(let node, let message):
             workers[node]?.send(message)
         case .startTimer(let generation, let milliseconds):
-            try? cellTimer.start(after: milliseconds, repeat: 0) { [unowned self] in self.post(.timerFired(generation: generation)) }
+            try? cellTimer.start(after: milliseconds, repeat: 0) { [unowned self] in
+                self.post(.timerFired(generation: generation))
+            }
         case .closeControl(let node):
             workers[node]?.closeControl()
         case .kill(let node):
@@ -181,19 +191,21 @@ public final class RunDriver {
             let isServer = cell.servers.contains { $0.name == node }
             let logName = search != nil && !isServer && trial > 1 ? "\(node)-trial\(trial)" : node
             let log = try results.logPath(cell: cell.id, node: logName)
-            workers[node] = try launcher.launch(node: node, host: host, logPath: log, events: WorkerEvents(
-                message: { [unowned self] message in
-                    guard self.cellIndex == index else { return }
-                    self.received(message, from: node)
-                },
-                channelEnded: { [unowned self] end in
-                    guard self.cellIndex == index, case .broken(let reason) = end else { return }
-                    self.post(.channelBroken(node: node, reason: reason))
-                },
-                exited: { [unowned self] status in
-                    guard self.cellIndex == index else { return }
-                    self.post(.exited(node: node, status: status))
-                }))
+            workers[node] = try launcher.launch(
+                node: node, host: host, logPath: log,
+                events: WorkerEvents(
+                    message: { [unowned self] message in
+                        guard self.cellIndex == index else { return }
+                        self.received(message, from: node)
+                    },
+                    channelEnded: { [unowned self] end in
+                        guard self.cellIndex == index, case .broken(let reason) = end else { return }
+                        self.post(.channelBroken(node: node, reason: reason))
+                    },
+                    exited: { [unowned self] status in
+                        guard self.cellIndex == index else { return }
+                        self.post(.exited(node: node, status: status))
+                    }))
         } catch {
             post(.spawnFailed(node: node, reason: "\(error)"))
         }
@@ -213,7 +225,8 @@ public final class RunDriver {
             serverProcessGroups[node] = report.serverProcessGroup
             post(.message(node: node, message))
         case .clientReady(let report):
-            progress.clientReported(node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
+            progress.clientReported(
+                node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
             post(.message(node: node, message))
         case .marked, .clientResult, .serverResult, .failed:
             post(.message(node: node, message))
@@ -242,9 +255,10 @@ public final class RunDriver {
     /// only; a remote one is its worker's to kill when the ssh session ends.
     private func killServerGroup(of node: String) {
         guard cellIndex < plan.cells.count,
-              let server = plan.cells[cellIndex].servers.first(where: { $0.name == node }),
-              options.remoteHosts[server.host.name] == nil,
-              let group = serverProcessGroups[node], group > 0 else { return }
+            let server = plan.cells[cellIndex].servers.first(where: { $0.name == node }),
+            options.remoteHosts[server.host.name] == nil,
+            let group = serverProcessGroups[node], group > 0
+        else { return }
         Glibc.kill(-group, SIGKILL)
     }
 
@@ -266,11 +280,14 @@ public final class RunDriver {
         case .interrupted(let reason): (status, error) = (.interrupted, reason)
         }
         let capacity = searchResult.map { capacityEntry(cell, $0) }
-        let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
-                                repeatIndex: cell.repeatIndex, status: status, error: error,
-                                clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads)
-            .with(scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
-                  capacity: capacity, replicas: cell.replicas)
+        let record = CellRecord(
+            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
+            repeatIndex: cell.repeatIndex, status: status, error: error,
+            clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads
+        )
+        .with(
+            scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
+            capacity: capacity, replicas: cell.replicas)
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
         let servers = cell.servers.compactMap { machine?.serverResults[$0.name] }
@@ -298,8 +315,9 @@ public final class RunDriver {
             post(.endTrials)
             return
         }
-        let record = CellRecord(id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
-                                repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
+        let record = CellRecord(
+            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
+            repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
         let clients = cell.clients.compactMap { machine.clientResults[$0.name] }
         let trial = CellAggregator.summarize(record: record, servers: [], clients: clients)
         let outcome = CapacitySearch.TrialOutcome(trial, slo: slo)
@@ -320,9 +338,10 @@ public final class RunDriver {
     }
 
     private func capacityEntry(_ cell: CellPlan, _ result: CapacitySearch.Result) -> CapacityEntry {
-        CapacityEntry(cell: cell.id, scenario: cell.scenario, system: cell.system.name, replicas: cell.replicas, cpus: cell.cpus,
-                      connections: cell.connections, ratePerSecond: result.ratePerSecond, confirmed: result.confirmed,
-                      limitedByGenerator: result.limitedByGenerator, note: result.note, trials: result.trials)
+        CapacityEntry(
+            cell: cell.id, scenario: cell.scenario, system: cell.system.name, replicas: cell.replicas, cpus: cell.cpus,
+            connections: cell.connections, ratePerSecond: result.ratePerSecond, confirmed: result.confirmed,
+            limitedByGenerator: result.limitedByGenerator, note: result.note, trials: result.trials)
     }
 
     private func finishRun() {

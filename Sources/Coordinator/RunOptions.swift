@@ -17,9 +17,11 @@ public struct RunOptions: Sendable {
     /// The `ssh` client to run.
     public var sshExecutable: String
 
-    public init(resultsPath: String, containersDirectory: String, selfExecutable: String,
-                topologyText: String, buildCacheDirectory: String, quiet: Bool,
-                remoteHosts: [String: RemoteHost] = [:], sshExecutable: String = "ssh") {
+    public init(
+        resultsPath: String, containersDirectory: String, selfExecutable: String,
+        topologyText: String, buildCacheDirectory: String, quiet: Bool,
+        remoteHosts: [String: RemoteHost] = [:], sshExecutable: String = "ssh"
+    ) {
         self.remoteHosts = remoteHosts
         self.sshExecutable = sshExecutable
         self.resultsPath = resultsPath

@@ -8,8 +8,10 @@ enum TrialLine {
         if let cpus = cell.cpus { name.append("cpus\(cpus.plainNumber)") }
         name.append("c\(cell.connections)")
         let mark = !outcome.valid ? "✗ (void: \(voidReason(outcome)))" : outcome.met ? "✓" : "✗"
-        var parts = [name.joined(separator: " "), "trial \(trial)", "\(CapacitySearch.rateText(ratePerSecond))/s",
-                     "p99 \(latency(outcome.p99Microseconds)) \(mark)"]
+        var parts = [
+            name.joined(separator: " "), "trial \(trial)", "\(CapacitySearch.rateText(ratePerSecond))/s",
+            "p99 \(latency(outcome.p99Microseconds)) \(mark)"
+        ]
         if outcome.errors > 0 { parts.append("\(outcome.errors) errors") }
         return parts.joined(separator: " · ")
     }
@@ -19,8 +21,9 @@ enum TrialLine {
         var reasons: [String] = []
         if outcome.clientSaturated { reasons.append("a client worker saturated") }
         if outcome.lateSends > 0 || reasons.isEmpty {
-            reasons.append("generator fell behind: \(CapacitySearch.rateText(Double(outcome.lateSends))) of "
-                + "\(CapacitySearch.rateText(Double(outcome.sends))) sends late")
+            reasons.append(
+                "generator fell behind: \(CapacitySearch.rateText(Double(outcome.lateSends))) of "
+                    + "\(CapacitySearch.rateText(Double(outcome.sends))) sends late")
         }
         return reasons.joined(separator: "; ")
     }

@@ -33,8 +33,10 @@ public struct WorkerEvents {
     public var exited: (ExitStatus) -> Void
 
     /// Bundles the three callbacks.
-    public init(message: @escaping (WorkerMessage) -> Void, channelEnded: @escaping (ControlChannelEnd) -> Void,
-                exited: @escaping (ExitStatus) -> Void) {
+    public init(
+        message: @escaping (WorkerMessage) -> Void, channelEnded: @escaping (ControlChannelEnd) -> Void,
+        exited: @escaping (ExitStatus) -> Void
+    ) {
         self.message = message
         self.channelEnded = channelEnded
         self.exited = exited

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A growable FIFO of bytes on raw memory: append at the back, consume from the front. The one
@@ -43,7 +43,8 @@ public struct ByteBuffer: ~Copyable {
     /// Appends a copy of `bytes`.
     @inlinable public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        let target = writerIndex + bytes.count <= capacity && base != nil
+        let target =
+            writerIndex + bytes.count <= capacity && base != nil
             ? base! + writerIndex : reserve(bytes.count)
         target.copyMemory(from: source, byteCount: bytes.count)
         writerIndex += bytes.count

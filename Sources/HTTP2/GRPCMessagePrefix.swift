@@ -18,7 +18,8 @@ public enum GRPCMessagePrefix {
         let length = UInt32(bodyLength)
         var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8) = (
             0, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-            UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length))
+            UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)
+        )
         return try withUnsafeBytes(of: &bytes) { try body($0) }
     }
 

@@ -26,7 +26,8 @@ public final class HTTP2Callbacks: @unchecked Sendable {
             }
         }
         if events.contains(.header) {
-            nghttp2_session_callbacks_set_on_header_callback(table) { _, frame, name, nameLength, value, valueLength, _, userData in
+            nghttp2_session_callbacks_set_on_header_callback(table) {
+                _, frame, name, nameLength, value, valueLength, _, userData in
                 HTTP2Session.owner(of: userData).header(
                     frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
                     value: UnsafeRawBufferPointer(start: value, count: valueLength))

@@ -18,8 +18,10 @@ open class HTTP2Session {
     /// (`nghttp2_option *`, or nil). `memory` (`nghttp2_mem *`, nil for malloc) must stay valid
     /// while the session lives: pass what holds it as `memoryOwner`. Nil if nghttp2 is out of
     /// memory.
-    public init?(role: HTTP2Role, callbacks: HTTP2Callbacks, options: OpaquePointer?,
-                 memory: UnsafeMutablePointer<nghttp2_mem>? = nil, memoryOwner: AnyObject? = nil) {
+    public init?(
+        role: HTTP2Role, callbacks: HTTP2Callbacks, options: OpaquePointer?,
+        memory: UnsafeMutablePointer<nghttp2_mem>? = nil, memoryOwner: AnyObject? = nil
+    ) {
         self.memoryOwner = memoryOwner
         var session: OpaquePointer?
         let userData = Unmanaged.passUnretained(self).toOpaque()
@@ -95,8 +97,10 @@ open class HTTP2Session {
     open func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { 0 }
 
     /// One header field of the block in `frame` (`on_header`).
-    open func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                     value: UnsafeRawBufferPointer) -> Int32 { 0 }
+    open func header(
+        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer
+    ) -> Int32 { 0 }
 
     /// A whole frame arrived (`on_frame_recv`).
     open func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { 0 }
@@ -116,8 +120,10 @@ open class HTTP2Session {
     /// Fills nghttp2's `buffer` (up to `length` bytes) with the next body bytes of `streamID`,
     /// whose data provider carries `tag`; returns the count, or an nghttp2 error code
     /// (`NGHTTP2_ERR_DEFERRED` to pause the stream). Sets EOF flags in `flags`.
-    open func readData(streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
-                       length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+    open func readData(
+        streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
+        length: Int, flags: UnsafeMutablePointer<UInt32>
+    ) -> Int {
         Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
 }

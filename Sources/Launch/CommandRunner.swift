@@ -37,9 +37,11 @@ public enum CommandRunner {
     /// Runs `executable arguments`; `stdin` is written in chunks (`progress` gets bytes written
     /// so far), then closed. Kills the command after `timeoutMs`, and sends it SIGTERM as soon
     /// as `stopWhen` (asked every 50 ms) says so.
-    public static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [],
-                           timeoutMs: UInt64, stopWhen: (() -> Bool)? = nil,
-                           progress: ((Int) -> Void)? = nil) throws -> Outcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: [UInt8] = [],
+        timeoutMs: UInt64, stopWhen: (() -> Bool)? = nil,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> Outcome {
         // A command that exits before reading all its stdin (ssh that lost its host) must fail
         // the write, not kill this process.
         ignoreSIGPIPE()
@@ -65,12 +67,14 @@ public enum CommandRunner {
             stopCheck.close()
         }
         for (stream, isError) in [(output, false), (errors, true)] {
-            try stream.startReading(onData: { bytes in
-                if isError { stderrBytes += bytes } else { stdoutBytes += bytes }
-            }, onEnd: { _ in
-                stream.close()
-                openStreams -= 1
-            })
+            try stream.startReading(
+                onData: { bytes in
+                    if isError { stderrBytes += bytes } else { stdoutBytes += bytes }
+                },
+                onEnd: { _ in
+                    stream.close()
+                    openStreams -= 1
+                })
         }
         // Feed stdin a chunk at a time, so progress can be shown and memory stays flat.
         let chunk = 1 << 20
@@ -116,7 +120,8 @@ public enum CommandRunner {
             usleep(1000)
         }
         for stream in [output, errors, input] { stream.close() }
-        return Outcome(status: status ?? .signaled(SIGKILL), stdoutBytes: stdoutBytes,
-                       stderr: String(decoding: stderrBytes, as: UTF8.self), ending: ending)
+        return Outcome(
+            status: status ?? .signaled(SIGKILL), stdoutBytes: stdoutBytes,
+            stderr: String(decoding: stderrBytes, as: UTF8.self), ending: ending)
     }
 }

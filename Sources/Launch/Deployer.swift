@@ -28,8 +28,10 @@ public struct Deployer {
 
     /// `stopWhen` is asked while every step runs (not `disconnect`, which must run after an
     /// interruption); when it says so, the step is stopped and throws `Stopped`.
-    public init(host: String, ssh: SSHCommand, sshExecutable: String = "ssh",
-                stopWhen: (() -> Bool)? = nil, say: @escaping (String) -> Void) {
+    public init(
+        host: String, ssh: SSHCommand, sshExecutable: String = "ssh",
+        stopWhen: (() -> Bool)? = nil, say: @escaping (String) -> Void
+    ) {
         self.host = host
         self.ssh = ssh
         self.sshExecutable = sshExecutable
@@ -66,7 +68,8 @@ public struct Deployer {
         // Installed only once its hash checks out: a copy cut short (Ctrl-C, a dropped
         // connection) ends `cat` as if complete, and a truncated binary at this path would be
         // taken for deployed by every later run.
-        let install = "mkdir -p \(folder) && cd \(folder) && cat > barrage.partial && "
+        let install =
+            "mkdir -p \(folder) && cd \(folder) && cat > barrage.partial && "
             + Self.verify(file: "barrage.partial", hash: hash) + " && chmod 755 barrage.partial && mv barrage.partial barrage"
         var shown = -1
         let outcome = try execute(ssh.arguments(remoteCommand: install), stdin: bytes, timeoutMs: 300_000) { written in
@@ -87,7 +90,8 @@ public struct Deployer {
         if check.stdout.contains("present") { return .alreadyThere }
         // The archive is checked before it is unpacked: tar takes a stream cut at a member
         // boundary for a whole one.
-        let unpack = "rm -rf \(folder).partial && mkdir -p \(folder).partial && cd \(folder).partial && cat > recipe.tar && "
+        let unpack =
+            "rm -rf \(folder).partial && mkdir -p \(folder).partial && cd \(folder).partial && cat > recipe.tar && "
             + Self.verify(file: "recipe.tar", hash: hash) + " && tar -xf recipe.tar && rm recipe.tar && cd .. "
             + "&& rm -rf \(folder) && mv \(folder).partial \(folder)"
         let outcome = try execute(ssh.arguments(remoteCommand: unpack), stdin: tar, timeoutMs: 120_000)
@@ -103,11 +107,14 @@ public struct Deployer {
     }
 
     /// Runs ssh with `arguments`; throws `Stopped` if `stopWhen` stopped it.
-    func execute(_ arguments: [String], stdin: [UInt8] = [], timeoutMs: UInt64,
-                 progress: ((Int) -> Void)? = nil) throws -> CommandRunner.Outcome {
+    func execute(
+        _ arguments: [String], stdin: [UInt8] = [], timeoutMs: UInt64,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> CommandRunner.Outcome {
         if stopWhen?() == true { throw Stopped() }
-        let outcome = try CommandRunner.run(sshExecutable, arguments, stdin: stdin, timeoutMs: timeoutMs,
-                                            stopWhen: stopWhen, progress: progress)
+        let outcome = try CommandRunner.run(
+            sshExecutable, arguments, stdin: stdin, timeoutMs: timeoutMs,
+            stopWhen: stopWhen, progress: progress)
         if outcome.stopped { throw Stopped() }
         return outcome
     }
@@ -129,11 +136,15 @@ public struct Deployer {
     func explain(_ outcome: CommandRunner.Outcome) -> String {
         if outcome.timedOut { return "\(host) (\(ssh.target.host):\(ssh.target.port)): ssh did not finish in time" }
         let said = outcome.lastErrorLine
-        var text = "\(host) (\(ssh.target.user)@\(ssh.target.host):\(ssh.target.port)): " + (said.isEmpty ? "ssh failed (\(outcome.status))" : said)
+        var text =
+            "\(host) (\(ssh.target.user)@\(ssh.target.host):\(ssh.target.port)): "
+            + (said.isEmpty ? "ssh failed (\(outcome.status))" : said)
         if said.contains("Host key verification failed") || said.contains("No ED25519 host key is known")
-            || said.contains("host key is known") || said.contains("No") && said.contains("host key") {
+            || said.contains("host key is known") || said.contains("No") && said.contains("host key")
+        {
             let file = ssh.knownHosts ?? "~/.ssh/known_hosts"
-            text += ". The host key of \(ssh.target.host) is not in \(file); after checking its fingerprint, accept it with: "
+            text +=
+                ". The host key of \(ssh.target.host) is not in \(file); after checking its fingerprint, accept it with: "
                 + "ssh-keyscan -p \(ssh.target.port) \(ssh.target.host) >> \(file)"
         }
         return text

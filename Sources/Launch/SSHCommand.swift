@@ -26,8 +26,9 @@ public struct SSHCommand: Sendable, Equatable {
             guard let path else { return nil }
             return path.hasPrefix("~/") ? home + path.dropFirst(1) : path
         }
-        self.init(target: ssh, identity: expand(host.identity), knownHosts: expand(host.knownHosts),
-                  controlPath: "\(controlDirectory)/\(host.name)")
+        self.init(
+            target: ssh, identity: expand(host.identity), knownHosts: expand(host.knownHosts),
+            controlPath: "\(controlDirectory)/\(host.name)")
     }
 
     /// Arguments of `ssh` (without the program name) running `remoteCommand` — a command line
@@ -44,7 +45,7 @@ public struct SSHCommand: Sendable, Equatable {
             "-o", "ServerAliveCountMax=3",
             "-o", "LogLevel=ERROR",
             "-p", String(target.port),
-            "-l", target.user,
+            "-l", target.user
         ]
         if let identity { arguments += ["-i", identity, "-o", "IdentitiesOnly=yes"] }
         if let knownHosts { arguments += ["-o", "UserKnownHostsFile=\(knownHosts)"] }

@@ -15,10 +15,12 @@ public final class WorkerProcess {
 
     /// Spawns the worker in its own session, so a Ctrl-C at the terminal reaches only the
     /// coordinator, which then stops workers in order.
-    public init(loop: Loop, node: String, executable: String, arguments: [String] = ["worker"], logPath: String,
-                onMessage: @escaping (WorkerMessage) -> Void,
-                onChannelEnd: @escaping (ControlChannelEnd) -> Void,
-                onExit: @escaping (ExitStatus) -> Void) throws {
+    public init(
+        loop: Loop, node: String, executable: String, arguments: [String] = ["worker"], logPath: String,
+        onMessage: @escaping (WorkerMessage) -> Void,
+        onChannelEnd: @escaping (ControlChannelEnd) -> Void,
+        onExit: @escaping (ExitStatus) -> Void
+    ) throws {
         self.node = node
         let logFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard logFD >= 0 else {

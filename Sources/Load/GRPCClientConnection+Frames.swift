@@ -36,13 +36,16 @@ extension GRPCClientConnection {
         return 0
     }
 
-    func onHeader(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                  value: UnsafeRawBufferPointer) -> Int32 {
+    func onHeader(
+        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer
+    ) -> Int32 {
         guard let slot = slot(of: frame.pointee.hd.stream_id) else { return 0 }
         if name.equals(GRPCHeader.status) {
             slots[slot].httpStatus = Self.parseStatus(value)
         } else if name.equals(GRPCHeader.grpcStatus),
-                  frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
+            frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+        {
             // Only a block that ends the stream carries the call's status: the trailers, or a
             // trailers-only response.
             slots[slot].grpcStatus = Self.parseStatus(value)
@@ -94,8 +97,9 @@ extension GRPCClientConnection {
         // A stream call's request never ends by itself (and a unary one may still be sending):
         // close our side too so nghttp2 closes the stream and frees the slot.
         if let session, nghttp2_session_get_stream_local_close(session, slots[slot].streamID) == 0 {
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                                      NGHTTP2_NO_ERROR.rawValue)
+            nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
+                NGHTTP2_NO_ERROR.rawValue)
         }
     }
 

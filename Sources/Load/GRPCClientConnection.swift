@@ -61,8 +61,10 @@ final class GRPCClientConnection: HTTP2Session {
 
     /// A client session with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
-    init?(index: Int, template: GRPCRequestTemplate, options: GRPCClientSessionOptions, concurrency: Int,
-          delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic) {
+    init?(
+        index: Int, template: GRPCRequestTemplate, options: GRPCClientSessionOptions, concurrency: Int,
+        delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic
+    ) {
         self.index = index
         self.template = template
         self.clock = clock
@@ -80,21 +82,24 @@ final class GRPCClientConnection: HTTP2Session {
         }
         // The options hold the memory functions and frame buffer the session uses: the base
         // keeps them until the session is deleted.
-        super.init(role: .client, callbacks: Self.callbacks, options: options.option,
-                   memory: options.memory, memoryOwner: options)
+        super.init(
+            role: .client, callbacks: Self.callbacks, options: options.option,
+            memory: options.memory, memoryOwner: options)
         guard let session else { return nil }
         var settings = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
-                                   value: GRPCClientSessionOptions.streamWindow),
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                value: GRPCClientSessionOptions.streamWindow),
             // No HPACK dynamic table for responses: the server's few response headers cost it
             // nothing to send literally, and each connection's table would hold their copies
             // (≈ 0.5 KiB a connection, 5 MB at 10,000).
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_HEADER_TABLE_SIZE.rawValue), value: 0),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_HEADER_TABLE_SIZE.rawValue), value: 0)
         ]
         guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0,
-              nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
-                                                    GRPCClientSessionOptions.connectionWindow) == 0
+            nghttp2_session_set_local_window_size(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
+                GRPCClientSessionOptions.connectionWindow) == 0
         else { return nil }
     }
 
@@ -151,8 +156,10 @@ final class GRPCClientConnection: HTTP2Session {
 
     override func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { onFrame(frame) }
 
-    override func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                         value: UnsafeRawBufferPointer) -> Int32 {
+    override func header(
+        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer
+    ) -> Int32 {
         onHeader(frame, name: name, value: value)
     }
 
@@ -222,8 +229,10 @@ final class GRPCClientConnection: HTTP2Session {
 
     /// Fills nghttp2's buffer with the next request body bytes of the stream of the slot in
     /// `tag` (its number plus one, so no lookup is needed).
-    override func readData(streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
-                           length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+    override func readData(
+        streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
+        length: Int, flags: UnsafeMutablePointer<UInt32>
+    ) -> Int {
         let slot = Int(bitPattern: tag) - 1
         guard slot >= 0, slot < slotCount, slots[slot].streamID == streamID else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
@@ -256,8 +265,9 @@ final class GRPCClientConnection: HTTP2Session {
         for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].sentNs < deadlineNs {
             conclude(slot, .timeout, nowNs: now)
             setPhase(slot, .finishing)
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                                      NGHTTP2_CANCEL.rawValue)
+            nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
+                NGHTTP2_CANCEL.rawValue)
         }
         return false
     }
@@ -268,8 +278,9 @@ final class GRPCClientConnection: HTTP2Session {
         guard let session else { return }
         state = .terminated
         for slot in 0..<slotCount where slots[slot].phase != .idle && slots[slot].streamID != 0 {
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                                      NGHTTP2_CANCEL.rawValue)
+            nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
+                NGHTTP2_CANCEL.rawValue)
         }
         nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, NGHTTP2_NO_ERROR.rawValue, nil, 0)
     }
@@ -298,8 +309,9 @@ final class GRPCClientConnection: HTTP2Session {
         }
         for slot in 0..<slotCount where slots[slot].phase == .open {
             setPhase(slot, .finishing)
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                                      NGHTTP2_NO_ERROR.rawValue)
+            nghttp2_submit_rst_stream(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
+                NGHTTP2_NO_ERROR.rawValue)
         }
     }
 

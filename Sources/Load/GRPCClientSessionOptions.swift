@@ -31,25 +31,26 @@ final class GRPCClientSessionOptions {
     init(concurrency: Int) {
         frameBuffer = .allocate(byteCount: Self.frameBufferBytes, alignment: 16)
         memory = .allocate(capacity: 1)
-        memory.initialize(to: nghttp2_mem(
-            mem_user_data: frameBuffer,
-            malloc: { size, _ in malloc(size) },
-            free: { pointer, shared in
-                if pointer != shared { free(pointer) }
-            },
-            calloc: { count, size, _ in calloc(count, size) },
-            realloc: { pointer, size, shared in
-                // A session's frame buffer: the shared one.
-                if pointer == nil, size == GRPCClientSessionOptions.frameBufferBytes { return shared }
-                if let pointer, pointer == shared {
-                    // Never asked for (frames stay within one buffer), but if nghttp2 grew it the
-                    // session must get a buffer of its own, keeping what it holds.
-                    guard let own = malloc(size) else { return nil }
-                    own.copyMemory(from: pointer, byteCount: min(size, GRPCClientSessionOptions.frameBufferBytes))
-                    return own
-                }
-                return realloc(pointer, size)
-            }))
+        memory.initialize(
+            to: nghttp2_mem(
+                mem_user_data: frameBuffer,
+                malloc: { size, _ in malloc(size) },
+                free: { pointer, shared in
+                    if pointer != shared { free(pointer) }
+                },
+                calloc: { count, size, _ in calloc(count, size) },
+                realloc: { pointer, size, shared in
+                    // A session's frame buffer: the shared one.
+                    if pointer == nil, size == GRPCClientSessionOptions.frameBufferBytes { return shared }
+                    if let pointer, pointer == shared {
+                        // Never asked for (frames stay within one buffer), but if nghttp2 grew it the
+                        // session must get a buffer of its own, keeping what it holds.
+                        guard let own = malloc(size) else { return nil }
+                        own.copyMemory(from: pointer, byteCount: min(size, GRPCClientSessionOptions.frameBufferBytes))
+                        return own
+                    }
+                    return realloc(pointer, size)
+                }))
         var option: OpaquePointer?
         precondition(nghttp2_option_new(&option) == 0, "nghttp2_option_new: out of memory")
         self.option = option!

@@ -30,7 +30,7 @@ final class GRPCRequestTemplate {
             (GRPCHeader.authority.description, authority),
             (GRPCHeader.contentType.description, GRPCHeader.grpcContentType.description),
             (GRPCHeader.te.description, GRPCHeader.trailers.description),
-            (GRPCHeader.userAgent.description, "barrage/0.1"),
+            (GRPCHeader.userAgent.description, "barrage/0.1")
         ]
         let total = fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
         stringStorage = .allocate(byteCount: max(total, 1), alignment: 1)
@@ -44,9 +44,10 @@ final class GRPCRequestTemplate {
             for byte in value.utf8 { stringStorage[offset] = byte; offset += 1 }
             // NO_COPY: names are already lower-case and the bytes outlive the sessions.
             let flags = UInt8(NGHTTP2_NV_FLAG_NO_COPY_NAME.rawValue | NGHTTP2_NV_FLAG_NO_COPY_VALUE.rawValue)
-            (headerStorage.baseAddress! + index).initialize(to: nghttp2_nv(
-                name: namePointer, value: valuePointer,
-                namelen: name.utf8.count, valuelen: value.utf8.count, flags: flags))
+            (headerStorage.baseAddress! + index).initialize(
+                to: nghttp2_nv(
+                    name: namePointer, value: valuePointer,
+                    namelen: name.utf8.count, valuelen: value.utf8.count, flags: flags))
         }
         headers = UnsafeBufferPointer(headerStorage)
 

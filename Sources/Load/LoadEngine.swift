@@ -18,5 +18,3 @@ public protocol LoadEngine: AnyObject {
     /// Connections up right now.
     var connectionsUp: Int { get }
 }
-
-

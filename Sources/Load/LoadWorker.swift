@@ -59,10 +59,12 @@ public final class LoadWorker: LoadEngine {
 
         /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
         /// connection from the kernel's choice of address.
-        public init(targets: [Target], connections: Int, payloadBytes: Int,
-                    protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
-                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
-                    path: String? = nil, clock: LoadClock = .monotonic) {
+        public init(
+            targets: [Target], connections: Int, payloadBytes: Int,
+            protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
+            requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
+            path: String? = nil, clock: LoadClock = .monotonic
+        ) {
             self.targets = targets
             self.connections = connections
             self.payloadBytes = payloadBytes
@@ -77,14 +79,17 @@ public final class LoadWorker: LoadEngine {
         }
 
         /// Everything to drive against one server.
-        public init(targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
-                    protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
-                    requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
-                    path: String? = nil, clock: LoadClock = .monotonic) {
-            self.init(targets: [Target(host: targetHost, port: targetPort)], connections: connections,
-                      payloadBytes: payloadBytes, protocolKind: protocolKind, concurrency: concurrency,
-                      ratePerSecond: ratePerSecond, requestTimeoutMs: requestTimeoutMs,
-                      connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses, path: path, clock: clock)
+        public init(
+            targetHost: String, targetPort: Int, connections: Int, payloadBytes: Int,
+            protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
+            requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
+            path: String? = nil, clock: LoadClock = .monotonic
+        ) {
+            self.init(
+                targets: [Target(host: targetHost, port: targetPort)], connections: connections,
+                payloadBytes: payloadBytes, protocolKind: protocolKind, concurrency: concurrency,
+                ratePerSecond: ratePerSecond, requestTimeoutMs: requestTimeoutMs,
+                connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses, path: path, clock: clock)
         }
     }
 
@@ -170,20 +175,23 @@ public final class LoadWorker: LoadEngine {
             // first (servers under test answer whatever it says; a per-target copy would cost
             // a template per replica for nothing).
             let host = first.host.contains(":") && !first.host.hasPrefix("[") ? "[\(first.host)]" : first.host
-            let template = GRPCRequestTemplate(call: call, path: parameters.path,
-                                               authority: "\(host):\(first.port)",
-                                               payloadBytes: parameters.payloadBytes)
-            kind = .grpc(template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
-                         concurrency: parameters.concurrency)
+            let template = GRPCRequestTemplate(
+                call: call, path: parameters.path,
+                authority: "\(host):\(first.port)",
+                payloadBytes: parameters.payloadBytes)
+            kind = .grpc(
+                template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
+                concurrency: parameters.concurrency)
         }
         ticker = try Timer(loop: loop)
         scheduleTimer = try Timer(loop: loop)
         connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
         connections.reserveCapacity(parameters.connections)
         for index in 0..<parameters.connections {
-            connections.append(LoadConnection(index: index) { [unowned self] connection, error in
-                self.written(connection, error: error)
-            })
+            connections.append(
+                LoadConnection(index: index) { [unowned self] connection, error in
+                    self.written(connection, error: error)
+                })
         }
         dirty.reserveCapacity(parameters.connections)
     }
@@ -233,7 +241,8 @@ public final class LoadWorker: LoadEngine {
 
     private func tcpConnected(_ connection: LoadConnection, generation: UInt32, error: UVError?) {
         guard connection.generation == generation, case .connecting(let since) = connection.phase,
-              let tcp = connection.tcp else { return }
+            let tcp = connection.tcp
+        else { return }
         if let error {
             connectFailed(connection, reason: error.name)
             return
@@ -311,8 +320,9 @@ public final class LoadWorker: LoadEngine {
         if let rate = parameters.ratePerSecond {
             let targets = connections.filter { if case .up = $0.phase { true } else { false } }.map { Int32($0.index) }
             guard !targets.isEmpty else { return }
-            openLoop = OpenLoopDriver(startNs: clock.now(), ratePerSecond: rate, targets: targets,
-                                      connectionCount: connections.count, horizonNs: Self.dispatchHorizonNs)
+            openLoop = OpenLoopDriver(
+                startNs: clock.now(), ratePerSecond: rate, targets: targets,
+                connectionCount: connections.count, horizonNs: Self.dispatchHorizonNs)
             onScheduleTimer = { [unowned self] in self.dispatchDue() }
             dispatchDue()
         } else {
@@ -354,7 +364,8 @@ public final class LoadWorker: LoadEngine {
                 return
             }
             guard pass == 0, running, session.freeSlots > 0,
-                  openLoop.map({ $0.backlogCount(of: connection.index) > 0 }) ?? true else { return }
+                openLoop.map({ $0.backlogCount(of: connection.index) > 0 }) ?? true
+            else { return }
         }
     }
 
@@ -454,7 +465,8 @@ public final class LoadWorker: LoadEngine {
                 } else {
                     service(connection)
                 }
-            case .down(let since) where running && Self.elapsed(since, now) >= Self.reconnectDelayNs
+            case .down(let since)
+            where running && Self.elapsed(since, now) >= Self.reconnectDelayNs
                 && connectWindow.hasRoom:
                 open(connection)
             default:

@@ -31,8 +31,10 @@ final class OpenLoopDriver {
 
     /// A schedule starting at `startNs` at `ratePerSecond`, dealt over `targets` (indices
     /// below `connectionCount`), sending up to `horizonNs` early.
-    init(startNs: UInt64, ratePerSecond: Double, targets: [Int32], connectionCount: Int,
-         horizonNs: UInt64 = OpenLoopDriver.dispatchHorizonNs) {
+    init(
+        startNs: UInt64, ratePerSecond: Double, targets: [Int32], connectionCount: Int,
+        horizonNs: UInt64 = OpenLoopDriver.dispatchHorizonNs
+    ) {
         self.horizonNs = horizonNs
         schedule = OpenLoopSchedule(startNs: startNs, ratePerSecond: ratePerSecond)
         self.targets = targets
@@ -83,7 +85,8 @@ final class OpenLoopDriver {
     /// from its due time (the oldest is never later than now: it waited).
     func drain(_ connection: Int, nowNs: UInt64, to port: some OpenLoopPort) {
         while let due = backlogs[connection].oldestIntendedNs, port.availability(of: connection) == .free,
-              port.send(on: connection, startNs: min(due, nowNs), nowNs: nowNs, late: false) {
+            port.send(on: connection, startNs: min(due, nowNs), nowNs: nowNs, late: false)
+        {
             _ = backlogs[connection].pop()
         }
     }

@@ -14,8 +14,9 @@ enum SessionKind {
         case .echo(let payload):
             return EchoSession(payload: payload, clock: clock, delegate: delegate)
         case .grpc(let template, let options, let concurrency):
-            return GRPCClientConnection(index: index, template: template, options: options,
-                                        concurrency: concurrency, delegate: delegate, clock: clock)
+            return GRPCClientConnection(
+                index: index, template: template, options: options,
+                concurrency: concurrency, delegate: delegate, clock: clock)
         }
     }
 }

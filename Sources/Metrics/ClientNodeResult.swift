@@ -39,11 +39,13 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     /// The host the worker ran on; nil in files written before it was reported.
     public var hostFacts: HostFacts?
 
-    public init(node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
-                connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
-                requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
-                cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
-                intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil) {
+    public init(
+        node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
+        connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
+        requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
+        cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
+        intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil
+    ) {
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked

@@ -19,10 +19,11 @@ extension ResourceFigures {
             self.init(cpuPercent: 0, rssPeakBytes: rssPeak, rssSustainedBytes: 0, threadsPeak: threadsPeak)
             return
         }
-        self.init(cpuPercent: Self.cpuPercent(series, window),
-                  rssPeakBytes: rssPeak,
-                  rssSustainedBytes: Self.sustainedRSS(series.samples, window),
-                  threadsPeak: threadsPeak)
+        self.init(
+            cpuPercent: Self.cpuPercent(series, window),
+            rssPeakBytes: rssPeak,
+            rssSustainedBytes: Self.sustainedRSS(series.samples, window),
+            threadsPeak: threadsPeak)
     }
 
     /// CPU % of one core over `window`.
@@ -33,7 +34,8 @@ extension ResourceFigures {
 
     /// Median RSS inside `window`, else the RSS of the sample nearest to it.
     private static func sustainedRSS(_ series: [ResourceSample], _ window: MeasurementWindow) -> UInt64 {
-        let inside = series
+        let inside =
+            series
             .filter { $0.timeMs >= window.startMs && $0.timeMs <= window.endMs }
             .map(\.rssBytes)
             .sorted()

@@ -22,9 +22,11 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
     /// The host the server ran on; nil in older files.
     public var hostFacts: HostFacts?
 
-    public init(node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?,
-                idleRssBytes: UInt64? = nil, cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
-                systemVersions: SystemVersions? = nil, hostFacts: HostFacts? = nil) {
+    public init(
+        node: String, host: String, samples: [ResourceSample], window: MeasurementWindow?,
+        idleRssBytes: UInt64? = nil, cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
+        systemVersions: SystemVersions? = nil, hostFacts: HostFacts? = nil
+    ) {
         self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
         self.cpuAllowanceCores = cpuAllowanceCores
         self.systemVersions = systemVersions

@@ -31,7 +31,8 @@ public struct SystemVersions: Codable, Sendable, Equatable {
             let name = String(parts[0])
             var version = parts[1].trimmingBlanks[...]
             if version.lowercased().hasPrefix(name.lowercased()), version.count > name.count,
-               version.dropFirst(name.count).first?.isNumber == true {
+                version.dropFirst(name.count).first?.isNumber == true
+            {
                 version = version.dropFirst(name.count)
             }
             if version.first == "v", version.dropFirst().first?.isNumber == true { version = version.dropFirst() }
@@ -42,8 +43,10 @@ public struct SystemVersions: Codable, Sendable, Equatable {
 
     /// `systems` as summary.json lists them: one per system name, the first report kept,
     /// in the order `order` gives (the topology's), unknown names after them by name.
-    public static func merged(_ existing: [SystemVersions], adding more: [SystemVersions],
-                              order: [String]) -> [SystemVersions] {
+    public static func merged(
+        _ existing: [SystemVersions], adding more: [SystemVersions],
+        order: [String]
+    ) -> [SystemVersions] {
         var byName: [String: SystemVersions] = [:]
         for system in existing + more where byName[system.name] == nil { byName[system.name] = system }
         let rank = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })

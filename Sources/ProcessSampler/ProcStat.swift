@@ -16,14 +16,16 @@ public struct ProcStat: Equatable, Sendable {
     /// Parses one stat line; nil if it is not one.
     public init?(_ line: Substring) {
         guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")"), open < close,
-              let pid = Int32(line[..<open].trimmingSpaces) else { return nil }
+            let pid = Int32(line[..<open].trimmingSpaces)
+        else { return nil }
         // Fields after the name, numbered as in proc(5): index 0 here is field 3 (state).
         let fields = line[line.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 22,
-              let ppid = Int32(fields[1]), let pgrp = Int32(fields[2]), let session = Int32(fields[3]),
-              let utime = UInt64(fields[11]), let stime = UInt64(fields[12]),
-              let cutime = Int64(fields[13]), let cstime = Int64(fields[14]),
-              let threads = Int(fields[17]), let rss = Int64(fields[21]) else { return nil }
+            let ppid = Int32(fields[1]), let pgrp = Int32(fields[2]), let session = Int32(fields[3]),
+            let utime = UInt64(fields[11]), let stime = UInt64(fields[12]),
+            let cutime = Int64(fields[13]), let cstime = Int64(fields[14]),
+            let threads = Int(fields[17]), let rss = Int64(fields[21])
+        else { return nil }
         self.pid = pid
         self.parentPid = ppid
         self.processGroup = pgrp

@@ -27,8 +27,9 @@ public struct ProcessTreeSampler {
             rssPages += member.residentPages
             threads += member.threads
         }
-        return ResourceSample(timeMs: timeMs, cpuSeconds: Double(ticks) / ticksPerSecond,
-                              rssBytes: rssPages * pageSize, threads: threads)
+        return ResourceSample(
+            timeMs: timeMs, cpuSeconds: Double(ticks) / ticksPerSecond,
+            rssBytes: rssPages * pageSize, threads: threads)
     }
 
     /// Every process's stat line that could be read (processes come and go while we look).

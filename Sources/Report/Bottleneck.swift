@@ -25,8 +25,10 @@ public enum Bottleneck: String, Codable, Sendable, Equatable {
     ///   - serverAllowanceCores: the cores it could use; nil when unknown (no server verdict).
     ///   - clientSaturated: some client worker used ≥ 90 % of its threads.
     ///   - hostIdleFractions: each client host's idle share of CPU over the window (0…1).
-    public static func judge(serverCPUPercent: Double, serverAllowanceCores: Double?, clientSaturated: Bool,
-                             hostIdleFractions: [Double]) -> Bottleneck {
+    public static func judge(
+        serverCPUPercent: Double, serverAllowanceCores: Double?, clientSaturated: Bool,
+        hostIdleFractions: [Double]
+    ) -> Bottleneck {
         if let cores = serverAllowanceCores, cores > 0, serverCPUPercent >= serverShare * cores * 100 {
             return .serverCPU
         }

@@ -24,8 +24,10 @@ public struct CapacityEntry: Codable, Sendable, Equatable {
     public var trials: [CapacityTrial]
 
     /// Creates an entry.
-    public init(cell: String, scenario: String?, system: String, replicas: Int = 1, cpus: Double?, connections: Int,
-                ratePerSecond: Double, confirmed: Bool, limitedByGenerator: Bool, note: String?, trials: [CapacityTrial]) {
+    public init(
+        cell: String, scenario: String?, system: String, replicas: Int = 1, cpus: Double?, connections: Int,
+        ratePerSecond: Double, confirmed: Bool, limitedByGenerator: Bool, note: String?, trials: [CapacityTrial]
+    ) {
         self.cell = cell
         self.scenario = scenario
         self.system = system

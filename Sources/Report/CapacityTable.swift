@@ -22,7 +22,7 @@ enum CapacityTable {
                 entry.perCoreRatePerSecond.map { FigureFormat.decimal($0, decimals: 0) } ?? "-",
                 usable && (cell?.requests ?? 0) > 0 ? FigureFormat.latency(microseconds: cell?.latency.p99 ?? 0) : "-",
                 usable ? FigureFormat.bytes(cell?.server.rssSustainedBytes ?? 0) : "-",
-                mark,
+                mark
             ])
             scenarioOfRow.append(entry.scenario)
         }
@@ -36,11 +36,15 @@ enum CapacityTable {
         for row in rows { for (index, value) in row.enumerated() { widths[index] = max(widths[index], value.count) } }
         let left: Set<Int> = Set([0, 1, 8].map { $0 - offset }.filter { $0 >= 0 }).union(offset == 1 ? [0] : [])
         func line(_ values: [String]) -> String {
-            TextTable.trimmingTrailingSpaces(values.enumerated().map { index, value in
-                TextTable.pad(value, to: widths[index], left.contains(index) ? .left : .right)
-            }.joined(separator: TextTable.gap))
+            TextTable.trimmingTrailingSpaces(
+                values.enumerated().map { index, value in
+                    TextTable.pad(value, to: widths[index], left.contains(index) ? .left : .right)
+                }.joined(separator: TextTable.gap))
         }
-        var lines = [title, line(headings), line(widths.enumerated().map { String(repeating: $0.offset == headings.count - 1 ? " " : "-", count: $0.element) })]
+        var lines = [
+            title, line(headings),
+            line(widths.enumerated().map { String(repeating: $0.offset == headings.count - 1 ? " " : "-", count: $0.element) })
+        ]
         for (index, row) in rows.enumerated() {
             if index > 0, scenarioOfRow[index] != scenarioOfRow[index - 1] { lines.append("") }
             lines.append(line(row))

@@ -18,8 +18,10 @@ public struct CapacityTrial: Codable, Sendable, Equatable {
     public var lateSends: UInt64
 
     /// Creates a trial record.
-    public init(ratePerSecond: Double, p99Microseconds: UInt64, errors: UInt64, met: Bool, valid: Bool, confirm: Bool = false,
-                lateSends: UInt64 = 0) {
+    public init(
+        ratePerSecond: Double, p99Microseconds: UInt64, errors: UInt64, met: Bool, valid: Bool, confirm: Bool = false,
+        lateSends: UInt64 = 0
+    ) {
         self.ratePerSecond = ratePerSecond
         self.p99Microseconds = p99Microseconds
         self.errors = errors

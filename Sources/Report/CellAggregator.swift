@@ -80,10 +80,13 @@ public enum CellAggregator {
     /// window (its sustained RSS would then be a 0 placeholder), or no connection up. Clamped
     /// at 0 because the allocator may return memory between the first accept and the window;
     /// a negative cost per connection would be noise, not a saving.
-    static func memoryPerConnection(_ servers: [ServerNodeResult], sustainedBytes: UInt64,
-                                    established: Int) -> UInt64? {
+    static func memoryPerConnection(
+        _ servers: [ServerNodeResult], sustainedBytes: UInt64,
+        established: Int
+    ) -> UInt64? {
         guard !servers.isEmpty, established > 0, servers.allSatisfy({ $0.window != nil }),
-              let idle = sum(servers.map(\.idleRssBytes)) else { return nil }
+            let idle = sum(servers.map(\.idleRssBytes))
+        else { return nil }
         let grown = sustainedBytes > idle ? sustainedBytes - idle : 0
         let connections = UInt64(established)
         return (grown + connections / 2) / connections
@@ -93,15 +96,18 @@ public enum CellAggregator {
     /// threads, idle RSS, cgroup peak, CPU allowance). A sum that some replica cannot give
     /// (its idle RSS or allowance unknown) is nil rather than a sum of the rest, which would
     /// pass for the whole. No replica gives zero figures.
-    static func serverFigures(_ servers: [ServerNodeResult], _ replicas: [ReplicaFigures],
-                              established: Int) -> ServerFigures {
+    static func serverFigures(
+        _ servers: [ServerNodeResult], _ replicas: [ReplicaFigures],
+        established: Int
+    ) -> ServerFigures {
         let resources = servers.map { ResourceFigures(samples: $0.samples, window: $0.window) }
         let sustained = replicas.map(\.rssSustainedBytes).reduce(0, +)
         let readings = resources.map(\.cpuPercent)
         let clamped = replicas.map(\.cpuPercent)
         return ServerFigures(
-            ResourceFigures(cpuPercent: clamped.reduce(0, +), rssPeakBytes: replicas.map(\.rssPeakBytes).reduce(0, +),
-                            rssSustainedBytes: sustained, threadsPeak: resources.map(\.threadsPeak).reduce(0, +)),
+            ResourceFigures(
+                cpuPercent: clamped.reduce(0, +), rssPeakBytes: replicas.map(\.rssPeakBytes).reduce(0, +),
+                rssSustainedBytes: sustained, threadsPeak: resources.map(\.threadsPeak).reduce(0, +)),
             idleRssBytes: servers.isEmpty ? nil : sum(servers.map(\.idleRssBytes)),
             memoryPerConnectionBytes: memoryPerConnection(servers, sustainedBytes: sustained, established: established),
             cgroupMemoryPeakBytes: servers.isEmpty ? nil : sum(servers.map(\.cgroupMemoryPeakBytes)),

@@ -22,7 +22,8 @@ public struct CellFields: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = ReportRenderer.nonConformingFloats
         if let data = try? encoder.encode(cell), let value = try? JSONDecoder().decode(JSONValue.self, from: data),
-           case .object(let object) = value {
+            case .object(let object) = value
+        {
             Self.flatten(object, prefix: nil, unit: nil, into: &texts, &numbers)
         }
         self.texts = texts
@@ -35,8 +36,10 @@ public struct CellFields: Sendable, Equatable {
     /// Unit suffixes that move from an object's name to the end of its fields' names.
     static let units = ["_us", "_bytes", "_s"]
 
-    static func flatten(_ object: [String: JSONValue], prefix: String?, unit: String?,
-                        into texts: inout [String: String], _ numbers: inout [String: Double]) {
+    static func flatten(
+        _ object: [String: JSONValue], prefix: String?, unit: String?,
+        into texts: inout [String: String], _ numbers: inout [String: Double]
+    ) {
         for (key, value) in object {
             var name = prefix.map { "\($0)_\(key)" } ?? key
             if case .object(let child) = value {
@@ -64,8 +67,10 @@ public struct CellFields: Sendable, Equatable {
     }
 
     /// The leading columns, in this order when present: what names a cell, then how it ended.
-    static let leading = ["id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second", "repeat",
-                          "status", "error"]
+    static let leading = [
+        "id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second", "repeat",
+        "status", "error"
+    ]
 
     /// The union of `cells`' field names: `leading` first, then the rest alphabetically.
     static func columns(_ cells: [CellFields]) -> [String] {

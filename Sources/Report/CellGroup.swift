@@ -87,7 +87,8 @@ public struct CellGroup: Sendable, Equatable {
         }
         for cell in cells {
             // Numbers and separators that no number contains, the name last: names may hold anything.
-            let key = "\(cell.scenario ?? "") \(cell.replicas) \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
+            let key =
+                "\(cell.scenario ?? "") \(cell.replicas) \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
             if let position = index[key] {
                 groups[position].cells.append(cell)
             } else {
@@ -97,8 +98,10 @@ public struct CellGroup: Sendable, Equatable {
         }
         // Sort by (connections, first run) explicitly: `sort` does not promise stability.
         func order(_ group: CellGroup) -> (Int, Int, Double, Int, Double) {
-            (scenarioOrder[group.scenario ?? ""] ?? 0, group.replicas, group.cpus ?? 0, group.connections,
-             group.ratePerSecond ?? 0)
+            (
+                scenarioOrder[group.scenario ?? ""] ?? 0, group.replicas, group.cpus ?? 0, group.connections,
+                group.ratePerSecond ?? 0
+            )
         }
         return groups.enumerated()
             .sorted { lhs, rhs in

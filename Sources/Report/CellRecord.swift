@@ -38,8 +38,10 @@ public struct CellRecord: Codable, Sendable, Equatable {
     public var replicas: Int?
 
     /// Creates a record; see each property.
-    public init(id: String, index: Int, system: String, connections: Int, repeatIndex: Int,
-                status: CellStatus, error: String? = nil, clientWorkers: Int, threadsPerWorker: Int? = nil) {
+    public init(
+        id: String, index: Int, system: String, connections: Int, repeatIndex: Int,
+        status: CellStatus, error: String? = nil, clientWorkers: Int, threadsPerWorker: Int? = nil
+    ) {
         self.id = id
         self.index = index
         self.system = system
@@ -52,8 +54,10 @@ public struct CellRecord: Codable, Sendable, Equatable {
     }
 
     /// The same record with the second part's dimensions set.
-    public func with(scenario: String?, cpus: Double?, ratePerSecond: Double?, slo: SLO?,
-                     capacity: CapacityEntry? = nil, replicas: Int? = nil) -> CellRecord {
+    public func with(
+        scenario: String?, cpus: Double?, ratePerSecond: Double?, slo: SLO?,
+        capacity: CapacityEntry? = nil, replicas: Int? = nil
+    ) -> CellRecord {
         var record = self
         record.replicas = replicas
         record.scenario = scenario

@@ -55,11 +55,13 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var sloMisses: [String] = []
 
     /// Creates a cell summary; see each property.
-    public init(id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
-                error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
-                errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
-                server: ServerFigures, clients: ClientFigures, bottleneck: Bottleneck = .none,
-                timeseries: [TimeSeriesPoint] = []) {
+    public init(
+        id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
+        error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
+        errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
+        server: ServerFigures, clients: ClientFigures, bottleneck: Bottleneck = .none,
+        timeseries: [TimeSeriesPoint] = []
+    ) {
         self.id = id
         self.system = system
         self.connections = connections

@@ -16,8 +16,10 @@ public struct ChartAxis: Sendable {
     public var format: @Sendable (Double) -> String
 
     /// An axis; see each property.
-    public init(label: String, scale: AxisScale = .linear, fromZero: Bool = true, divisor: Double = 1,
-                wholeUnits: Bool = false, format: @escaping @Sendable (Double) -> String) {
+    public init(
+        label: String, scale: AxisScale = .linear, fromZero: Bool = true, divisor: Double = 1,
+        wholeUnits: Bool = false, format: @escaping @Sendable (Double) -> String
+    ) {
         self.label = label
         self.scale = scale
         self.fromZero = fromZero

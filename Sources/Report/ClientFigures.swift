@@ -20,8 +20,10 @@ public struct ClientFigures: Codable, Sendable, Equatable {
     public var hosts: [ClientHostFigures]
 
     /// Creates client figures; see each property.
-    public init(workers: Int, connectionsEstablished: Int, cpuPercent: Double, rssPeakBytes: UInt64,
-                saturated: Bool, hosts: [ClientHostFigures], lateSends: UInt64 = 0, queuedSends: UInt64 = 0) {
+    public init(
+        workers: Int, connectionsEstablished: Int, cpuPercent: Double, rssPeakBytes: UInt64,
+        saturated: Bool, hosts: [ClientHostFigures], lateSends: UInt64 = 0, queuedSends: UInt64 = 0
+    ) {
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished
         self.cpuPercent = cpuPercent

@@ -24,9 +24,11 @@ public struct ClientHostFigures: Codable, Sendable, Equatable {
     public var cpuIdlePercent: Double?
 
     /// Creates host figures; see each property.
-    public init(host: String, workers: Int, connectionsEstablished: Int, requests: UInt64,
-                cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool, lateSends: UInt64 = 0,
-                queuedSends: UInt64 = 0, cpuIdlePercent: Double? = nil) {
+    public init(
+        host: String, workers: Int, connectionsEstablished: Int, requests: UInt64,
+        cpuPercent: Double, rssPeakBytes: UInt64, saturated: Bool, lateSends: UInt64 = 0,
+        queuedSends: UInt64 = 0, cpuIdlePercent: Double? = nil
+    ) {
         self.host = host
         self.workers = workers
         self.connectionsEstablished = connectionsEstablished

@@ -30,7 +30,8 @@ struct Comparison {
     let decision: [String]
 
     init(_ summary: RunSummary) {
-        heading = "topology \(summary.topology), started \(summary.started), status \(summary.status.rawValue)"
+        heading =
+            "topology \(summary.topology), started \(summary.started), status \(summary.status.rawValue)"
             + " (barrage \(summary.barrage))"
         versions = VersionsLine.line(summary.systems)
         let rows = summary.groups
@@ -72,9 +73,9 @@ struct Comparison {
         decision = DecisionBlock.lines(summary)
     }
 
-
     /// How rows with repeats read; see `Spread` and `ComparisonColumn.columns(for:)`.
-    static let repeatsFootnote = "figures are the median of a row's ok repeats (the lower middle one for an even count);"
+    static let repeatsFootnote =
+        "figures are the median of a row's ok repeats (the lower middle one for an even count);"
         + " req/s, p50, p99 and mem/conn add (min–max)"
 
     /// What the late mark means, with how many sends were late in the marked cells; nil when

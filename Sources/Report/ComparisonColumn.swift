@@ -18,16 +18,19 @@ struct ComparisonColumn {
     /// Heading of the column that names each row's `bottleneck`, explained by `limitFootnote`.
     static let limitHeading = "limit"
     /// What the limit column's words mean.
-    static let limitFootnote = "limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when"
+    static let limitFootnote =
+        "limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when"
         + " unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator,"
         + " not the server, may be the limit; server-cpu wins when both hold"
     /// Heading of the column of server replicas, shown when some row ran more than one.
     static let replicasHeading = "replicas"
     /// How the server columns read with replicas, shown when some row ran more than one.
-    static let replicasFootnote = "replicas: srv CPU%, srv RSS and mem/conn are the sums over a cell's server replicas;"
+    static let replicasFootnote =
+        "replicas: srv CPU%, srv RSS and mem/conn are the sums over a cell's server replicas;"
         + " srv CPU% adds (lowest–highest replica), the spread between them"
     /// What a clamped server CPU figure means, shown when some cell's was clamped.
-    static let clampFootnote = "srv CPU%: % of one core; a reading at most 2 % above the server's CPU allowance"
+    static let clampFootnote =
+        "srv CPU%: % of one core; a reading at most 2 % above the server's CPU allowance"
         + " (its limit, or its host's cores) is shown at the allowance: sampling error, a cgroup grants no more"
     /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
     static let lateMark = "late"
@@ -51,12 +54,16 @@ struct ComparisonColumn {
             columns.append(ComparisonColumn(heading: replicasHeading, alignment: .right) { "\($0.replicas)" })
         }
         if rows.contains(where: { $0.cpus != nil }) {
-            columns.append(ComparisonColumn(heading: "cpus", alignment: .right) { $0.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-" })
+            columns.append(
+                ComparisonColumn(heading: "cpus", alignment: .right) {
+                    $0.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-"
+                })
         }
         if rows.contains(where: { $0.ratePerSecond != nil }) {
-            columns.append(ComparisonColumn(heading: "offered/s", alignment: .right) {
-                $0.ratePerSecond.map { FigureFormat.decimal($0, decimals: 0) } ?? "max"
-            })
+            columns.append(
+                ComparisonColumn(heading: "offered/s", alignment: .right) {
+                    $0.ratePerSecond.map { FigureFormat.decimal($0, decimals: 0) } ?? "max"
+                })
         }
         columns += [
             ComparisonColumn(heading: "conns", alignment: .right) { FigureFormat.count($0.connections) },
@@ -83,7 +90,7 @@ struct ComparisonColumn {
             ComparisonColumn(heading: "cli CPU%", alignment: .right) {
                 median($0.spread(of: \.clients.cpuPercent), FigureFormat.percent)
             },
-            ComparisonColumn(heading: limitHeading, alignment: .left, value: limitText),
+            ComparisonColumn(heading: limitHeading, alignment: .left, value: limitText)
         ]
         if rows.contains(where: { !marks($0).isEmpty }) {
             columns.append(ComparisonColumn(heading: "", alignment: .left, value: marks))

@@ -31,15 +31,18 @@ enum DecisionBlock {
             let entries = summary.capacity.filter { $0.system == system && $0.ratePerSecond > 0 }
             let limited = entries.filter { $0.cpus != nil }
             if let enough = limited.filter({ $0.ratePerSecond >= load }).min(by: { ($0.cpus ?? 0) < ($1.cpus ?? 0) }),
-               let cpus = enough.cpus {
+                let cpus = enough.cpus
+            {
                 return "cores for \(loadText) at the SLO, \(system): \(SLOVerdict.trimmed(cpus, decimals: 3)) "
                     + "(capacity \(FigureFormat.decimal(enough.ratePerSecond, decimals: 0))/s at \(enough.connections) connections)"
                     + (enough.limitedByGenerator ? ", a lower bound" : "")
             }
             if let best = limited.max(by: { ($0.perCoreRatePerSecond ?? 0) < ($1.perCoreRatePerSecond ?? 0) }),
-               let perCore = best.perCoreRatePerSecond, perCore > 0, let cpus = best.cpus {
+                let perCore = best.perCoreRatePerSecond, perCore > 0, let cpus = best.cpus
+            {
                 let needed = load / perCore
-                return "cores for \(loadText) at the SLO, \(system): about \(SLOVerdict.trimmed(needed, decimals: 1)), extrapolated "
+                return
+                    "cores for \(loadText) at the SLO, \(system): about \(SLOVerdict.trimmed(needed, decimals: 1)), extrapolated "
                     + "from \(FigureFormat.decimal(perCore, decimals: 0))/s per core at cpus \(SLOVerdict.trimmed(cpus, decimals: 3)) "
                     + "(no measured cpus value reached it; scaling across cores is assumed, not measured)"
             }
@@ -54,7 +57,8 @@ enum DecisionBlock {
 
     /// Per system: the largest connection count's server memory, or that it did not hold it.
     static func memory(_ summary: RunSummary) -> [String] {
-        guard let largest = summary.cells.map(\.connections).max(), summary.cells.map(\.connections).min() != largest
+        guard let largest = summary.cells.map(\.connections).max(),
+            summary.cells.map(\.connections).min() != largest
                 || summary.capacity.isEmpty == false
         else { return [] }
         var systems: [String] = []

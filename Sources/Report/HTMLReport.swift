@@ -15,33 +15,45 @@ public enum HTMLReport {
         body += section(id: "comparison", title: "Comparison", content: table(comparison, palette))
         let capacity = ReportCharts.capacity(summary.capacity, palette: palette)
         if !capacity.isEmpty {
-            body += section(id: "capacity", title: "Capacity", content:
-                paragraph("Each trial of a search, p99 against the rate it offered; the capacity found is in the"
-                          + " comparison's capacity table.") + charts(capacity, empty: ""))
+            body += section(
+                id: "capacity", title: "Capacity",
+                content:
+                    paragraph(
+                        "Each trial of a search, p99 against the rate it offered; the capacity found is in the"
+                            + " comparison's capacity table.") + charts(capacity, empty: ""))
         }
         let problems = summary.cells.filter { $0.status != .ok || $0.error != nil }
         if !problems.isEmpty {
             body += section(id: "failed", title: "Cells that did not end ok", content: failedCells(problems))
         }
         let spectra = ReportCharts.spectra(summary.cells, histograms: histograms, palette: palette)
-        body += section(id: "spectrum", title: "Latency percentile spectrum", content:
-            paragraph("Latency at each percentile of the successful requests in the measurement window, from every"
-                      + " client's histogram added (repeats of a cell added too). The x axis is log-scaled in 1/(1−q),"
-                      + " so each step right adds a nine: 90 %, 99 %, 99.9 %, …; a line ends where its request count"
-                      + " can tell percentiles apart, at the largest latency seen.")
-            + charts(spectra, empty: "No latency histograms in nodes/: no cell completed a request."))
+        body += section(
+            id: "spectrum", title: "Latency percentile spectrum",
+            content:
+                paragraph(
+                    "Latency at each percentile of the successful requests in the measurement window, from every"
+                        + " client's histogram added (repeats of a cell added too). The x axis is log-scaled in 1/(1−q),"
+                        + " so each step right adds a nine: 90 %, 99 %, 99.9 %, …; a line ends where its request count"
+                        + " can tell percentiles apart, at the largest latency seen.")
+                + charts(spectra, empty: "No latency histograms in nodes/: no cell completed a request."))
         let scaling = ReportCharts.scaling(ScalingSeries.all(summary.cells), palette: palette)
         if !scaling.isEmpty {
-            body += section(id: "scaling", title: "Scaling", content:
-                paragraph("Median of the ok repeats at each value of the swept dimension; a value where a system had"
-                          + " no ok repeat has no point.") + charts(scaling, empty: ""))
+            body += section(
+                id: "scaling", title: "Scaling",
+                content:
+                    paragraph(
+                        "Median of the ok repeats at each value of the swept dimension; a value where a system had"
+                            + " no ok repeat has no point.") + charts(scaling, empty: ""))
         }
         let series = ReportCharts.timeSeries(summary.cells, palette: palette)
-        body += section(id: "timeseries", title: "Time series", content: series.isEmpty
-            ? paragraph("This run's summary has no per-second figures (timeseries is empty in summary.json).")
-            : paragraph("Each second of the measurement window, every client added; server CPU and RSS from its"
+        body += section(
+            id: "timeseries", title: "Time series",
+            content: series.isEmpty
+                ? paragraph("This run's summary has no per-second figures (timeseries is empty in summary.json).")
+                : paragraph(
+                    "Each second of the measurement window, every client added; server CPU and RSS from its"
                         + " samples in that second. A stall, a GC pause or memory growth shows here.")
-                + charts(series, empty: ""))
+                    + charts(series, empty: ""))
         return page(title: "Barrage report: \(summary.topology)", body: body)
     }
 
@@ -122,7 +134,7 @@ public enum HTMLReport {
             ("started", HTMLText.escape(summary.started.isEmpty ? "unknown" : summary.started)),
             ("status", "<span class=\"status-\(summary.status.rawValue)\">\(summary.status.rawValue)</span>"),
             ("barrage", HTMLText.escape(summary.barrage + (summary.barrageCommit.map { " (commit \($0))" } ?? ""))),
-            ("cells", "\(summary.cells.count) (\(summary.cells.filter { $0.status == .ok }.count) ok)"),
+            ("cells", "\(summary.cells.count) (\(summary.cells.filter { $0.status == .ok }.count) ok)")
         ]
         if let sha = summary.topologySHA256 { rows.append(("topology sha256", "<code>\(HTMLText.escape(sha))</code>")) }
         var html = "<header><h1>Barrage report: \(HTMLText.escape(summary.topology))</h1><dl class=\"meta\">"
@@ -130,22 +142,27 @@ public enum HTMLReport {
         // A fact a host could not report is empty: a dash, as in the terminal.
         func known(_ text: String) -> String { text.isEmpty ? "-" : text }
         if !summary.hosts.isEmpty {
-            html += "<h3>Hosts</h3><div class=\"wide\"><table><thead><tr>"
+            html +=
+                "<h3>Hosts</h3><div class=\"wide\"><table><thead><tr>"
                 + ["host", "hostname", "CPU", "cores", "memory", "kernel"].map { "<th class=\"left\">\($0)</th>" }.joined()
                 + "</tr></thead><tbody>"
             for host in summary.hosts {
-                let cells = [host.name, known(host.hostname), known(host.cpuModel), host.cores > 0 ? String(host.cores) : "-",
-                             host.memoryBytes > 0 ? FigureFormat.bytes(host.memoryBytes) : "-", known(host.kernel)]
+                let cells = [
+                    host.name, known(host.hostname), known(host.cpuModel), host.cores > 0 ? String(host.cores) : "-",
+                    host.memoryBytes > 0 ? FigureFormat.bytes(host.memoryBytes) : "-", known(host.kernel)
+                ]
                 html += "<tr>" + cells.map { "<td class=\"left\">\(HTMLText.escape($0))</td>" }.joined() + "</tr>"
             }
             html += "</tbody></table></div>"
         }
         if !summary.systems.isEmpty {
-            html += "<h3>Systems</h3><div class=\"wide\"><table><thead><tr><th class=\"left\">system</th>"
+            html +=
+                "<h3>Systems</h3><div class=\"wide\"><table><thead><tr><th class=\"left\">system</th>"
                 + "<th class=\"left\">container</th><th class=\"left\">versions</th></tr></thead><tbody>"
             for system in summary.systems {
                 let versions = system.versions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                html += "<tr><td class=\"left\">\(HTMLText.escape(system.name))</td>"
+                html +=
+                    "<tr><td class=\"left\">\(HTMLText.escape(system.name))</td>"
                     + "<td class=\"left\">\(HTMLText.escape(known(system.container)))</td>"
                     + "<td class=\"left\">\(HTMLText.escape(versions.isEmpty ? "-" : versions.joined(separator: ", ")))</td></tr>"
             }
@@ -170,7 +187,8 @@ public enum HTMLReport {
                 for (index, column) in columns.enumerated() {
                     let text = HTMLText.escape(column.value(row))
                     if index == 0 {
-                        html += "<td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(row.system))\">"
+                        html +=
+                            "<td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(row.system))\">"
                             + "</span>\(text)</td>"
                     } else if column.heading.isEmpty {
                         html += "<td class=\"left mark\">\(text)</td>"
@@ -184,16 +202,19 @@ public enum HTMLReport {
         }
         html += "</table></div>"
         if !comparison.scaling.isEmpty {
-            html += "<p class=\"note\">\(HTMLText.escape(ScalingLines.title))</p><ul>"
+            html +=
+                "<p class=\"note\">\(HTMLText.escape(ScalingLines.title))</p><ul>"
                 + comparison.scaling.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
         if !comparison.replicaScaling.isEmpty {
-            html += "<ul class=\"replica-scaling\">"
+            html +=
+                "<ul class=\"replica-scaling\">"
                 + comparison.replicaScaling.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
         html += comparison.footnotes.map { paragraph($0) }.joined()
         if !comparison.sloMisses.isEmpty {
-            html += "<p class=\"slo-missed\">\(HTMLText.escape(comparison.sloTitle))</p><ul class=\"slo-misses\">"
+            html +=
+                "<p class=\"slo-missed\">\(HTMLText.escape(comparison.sloTitle))</p><ul class=\"slo-misses\">"
                 + comparison.sloMisses.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"
         }
         // Aligned text, as the terminal prints it: its columns hold in a <pre>.
@@ -205,11 +226,12 @@ public enum HTMLReport {
 
     /// Each cell that failed or was interrupted, with its reason.
     static func failedCells(_ cells: [CellSummary]) -> String {
-        "<ul class=\"problems\">" + cells.map { cell in
-            "<li><strong>\(HTMLText.escape(cell.label))</strong> "
-                + "<span class=\"status-\(cell.status.rawValue)\">\(cell.status.rawValue)</span>: "
-                + "<code>\(HTMLText.escape(Comparison.oneLine(cell.error ?? cell.status.rawValue)))</code></li>"
-        }.joined() + "</ul>"
+        "<ul class=\"problems\">"
+            + cells.map { cell in
+                "<li><strong>\(HTMLText.escape(cell.label))</strong> "
+                    + "<span class=\"status-\(cell.status.rawValue)\">\(cell.status.rawValue)</span>: "
+                    + "<code>\(HTMLText.escape(Comparison.oneLine(cell.error ?? cell.status.rawValue)))</code></li>"
+            }.joined() + "</ul>"
     }
 
     /// Charts in a grid, a heading above each new group; `empty` when there are none.

@@ -8,7 +8,8 @@ enum MarkdownTable {
     static func render(_ comparison: Comparison) -> String {
         let columns = comparison.columns
         // The versions line its own paragraph: two adjacent lines would run together.
-        var lines = ["# Barrage comparison", "", comparison.heading, ""]
+        var lines =
+            ["# Barrage comparison", "", comparison.heading, ""]
             + (comparison.versions.map { [escape($0), ""] } ?? [])
         lines.append(row(columns.map(\.heading)))
         lines.append(row(columns.map { $0.alignment == .right ? "---:" : ":---" }))

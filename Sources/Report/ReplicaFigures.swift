@@ -17,8 +17,10 @@ public struct ReplicaFigures: Codable, Sendable, Equatable {
     public var cpuAllowanceCores: Double?
 
     /// Creates a replica's figures; see each property.
-    public init(node: String, host: String, cpuPercent: Double, rssPeakBytes: UInt64, rssSustainedBytes: UInt64,
-                cpuAllowanceCores: Double? = nil) {
+    public init(
+        node: String, host: String, cpuPercent: Double, rssPeakBytes: UInt64, rssSustainedBytes: UInt64,
+        cpuAllowanceCores: Double? = nil
+    ) {
         self.node = node
         self.host = host
         self.cpuPercent = cpuPercent

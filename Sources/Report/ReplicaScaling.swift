@@ -44,9 +44,10 @@ public struct ReplicaScaling: Sendable, Equatable {
     static func lines(of set: ScalingSeries, cells: [CellSummary] = []) -> [ReplicaScaling] {
         set.lines.compactMap { line -> ReplicaScaling? in
             guard line.points.count > 1 else { return nil }
-            let ran = Set(cells.filter {
-                $0.system == line.system && CellKey($0).without(["replicas", "system"]) == set.fixed
-            }.map(\.replicas))
+            let ran = Set(
+                cells.filter {
+                    $0.system == line.system && CellKey($0).without(["replicas", "system"]) == set.fixed
+                }.map(\.replicas))
             let points = line.points.compactMap { point -> (Int, Double, UInt64?)? in
                 guard let rate = point.cells.spread(of: \.requestsPerSecond)?.median else { return nil }
                 return (Int(point.x), rate, point.cells.latency(\.p99)?.median)
@@ -56,8 +57,9 @@ public struct ReplicaScaling: Sendable, Equatable {
             return ReplicaScaling(
                 system: line.system, fixed: set.fixed,
                 points: points.map { replicas, rate, p99 in
-                    Point(replicas: replicas, requestsPerSecond: rate, p99Microseconds: p99,
-                          efficiency: basePerReplica > 0 ? rate / Double(replicas) / basePerReplica : nil)
+                    Point(
+                        replicas: replicas, requestsPerSecond: rate, p99Microseconds: p99,
+                        efficiency: basePerReplica > 0 ? rate / Double(replicas) / basePerReplica : nil)
                 },
                 missing: ran.subtracting(points.map(\.0)).sorted())
         }

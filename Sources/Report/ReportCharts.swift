@@ -34,8 +34,10 @@ public enum ReportCharts {
     /// One spectrum per cell group: each system's line from the sum of the histograms of
     /// its ok repeats (`histograms` by cell id: every client of the cell added). A group
     /// where no system has a histogram gets no chart.
-    public static func spectra(_ cells: [CellSummary], histograms: [String: LatencyHistogram],
-                               palette: SystemPalette) -> [Entry] {
+    public static func spectra(
+        _ cells: [CellSummary], histograms: [String: LatencyHistogram],
+        palette: SystemPalette
+    ) -> [Entry] {
         groups(cells).compactMap { group in
             let series = group.systems.compactMap { system, cells -> ChartSeries? in
                 var merged = LatencyHistogram()
@@ -44,18 +46,21 @@ public enum ReportCharts {
                 guard !spectrum.points.isEmpty else { return nil }
                 // The table's marks, so a line measured by a saturated generator is read as such.
                 let marks = ComparisonColumn.marks(CellGroup(system: system, connections: cells[0].connections, cells: cells))
-                return ChartSeries(name: system, colour: palette.colour(system), marks: marks.isEmpty ? nil : marks,
-                                   points: spectrum.points.map { point in
-                    ChartPoint(x: point.position, y: Double(point.microseconds),
-                               note: "\(system): p\(PercentileSpectrum.percentileLabel(position: point.position).dropLast())"
-                                   + " \(FigureFormat.latency(microseconds: point.microseconds))")
-                })
+                return ChartSeries(
+                    name: system, colour: palette.colour(system), marks: marks.isEmpty ? nil : marks,
+                    points: spectrum.points.map { point in
+                        ChartPoint(
+                            x: point.position, y: Double(point.microseconds),
+                            note: "\(system): p\(PercentileSpectrum.percentileLabel(position: point.position).dropLast())"
+                                + " \(FigureFormat.latency(microseconds: point.microseconds))")
+                    })
             }
             guard !series.isEmpty else { return nil }
             let chart = SVGLineChart(
                 title: "Latency by percentile — \(group.key.heading)",
-                xAxis: ChartAxis(label: "percentile (log scale of 1/(1−q))", scale: .log,
-                                 format: PercentileSpectrum.percentileLabel(position:)),
+                xAxis: ChartAxis(
+                    label: "percentile (log scale of 1/(1−q))", scale: .log,
+                    format: PercentileSpectrum.percentileLabel(position:)),
                 yAxis: latencyAxis("latency", series), series: series)
             return Entry(kind: "spectrum", group: group.key.heading, chart: chart)
         }
@@ -66,42 +71,59 @@ public enum ReportCharts {
     /// scaling efficiency, after p99.
     public static func scaling(_ sets: [ScalingSeries], palette: SystemPalette) -> [Entry] {
         sets.flatMap { set -> [Entry] in
-            let group = set.fixed.heading == "all cells" ? "against \(set.dimension.axisLabel)"
+            let group =
+                set.fixed.heading == "all cells"
+                ? "against \(set.dimension.axisLabel)"
                 : "\(set.fixed.heading), against \(set.dimension.axisLabel)"
-            let xAxis = ChartAxis(label: set.dimension.axisLabel, scale: set.dimension.scale,
-                                  format: set.dimension.format)
+            let xAxis = ChartAxis(
+                label: set.dimension.axisLabel, scale: set.dimension.scale,
+                format: set.dimension.format)
             func series(_ figure: (CellGroup) -> Double?, _ describe: @escaping (Double) -> String) -> [ChartSeries] {
                 set.lines.map { line in
-                    ChartSeries(name: line.system, colour: palette.colour(line.system), points: line.points.compactMap { point in
-                        figure(point.cells).map { value in
-                            ChartPoint(x: point.x, y: value,
-                                       note: "\(line.system) at \(set.dimension.format(point.x)): \(describe(value))")
-                        }
-                    })
+                    ChartSeries(
+                        name: line.system, colour: palette.colour(line.system),
+                        points: line.points.compactMap { point in
+                            figure(point.cells).map { value in
+                                ChartPoint(
+                                    x: point.x, y: value,
+                                    note: "\(line.system) at \(set.dimension.format(point.x)): \(describe(value))")
+                            }
+                        })
                 }
             }
             let rate = series({ $0.spread(of: \.requestsPerSecond)?.median }, { FigureFormat.rate($0) + " req/s" })
             let p99 = series({ $0.latency(\.p99).map { Double($0.median) } }, { FigureFormat.latency(microseconds: UInt64($0)) })
-            let memory = series({ $0.spread(ofKnown: \.server.memoryPerConnectionBytes).map { Double($0.median) } },
-                                { FigureFormat.bytes(UInt64($0)) })
+            let memory = series(
+                { $0.spread(ofKnown: \.server.memoryPerConnectionBytes).map { Double($0.median) } },
+                { FigureFormat.bytes(UInt64($0)) })
             var entries = [
-                Entry(kind: "scaling", group: group, chart: SVGLineChart(
-                    title: "Throughput — \(group)", xAxis: xAxis,
-                    yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number), series: rate)),
-                Entry(kind: "scaling", group: group, chart: SVGLineChart(
-                    title: (set.dimension == .rate ? "p99 latency against offered rate" : "p99 latency") + " — \(group)",
-                    xAxis: xAxis, yAxis: latencyAxis("p99 latency", p99), series: p99)),
+                Entry(
+                    kind: "scaling", group: group,
+                    chart: SVGLineChart(
+                        title: "Throughput — \(group)", xAxis: xAxis,
+                        yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number), series: rate)),
+                Entry(
+                    kind: "scaling", group: group,
+                    chart: SVGLineChart(
+                        title: (set.dimension == .rate ? "p99 latency against offered rate" : "p99 latency") + " — \(group)",
+                        xAxis: xAxis, yAxis: latencyAxis("p99 latency", p99), series: p99))
             ]
             if set.dimension == .replicas {
-                entries.append(Entry(kind: "scaling", group: group, chart: SVGLineChart(
-                    title: "Scaling efficiency — \(group)", xAxis: xAxis,
-                    yAxis: ChartAxis(label: "efficiency (%, 100 = linear)", format: ChartLabels.number),
-                    series: efficiency(set, palette: palette))))
+                entries.append(
+                    Entry(
+                        kind: "scaling", group: group,
+                        chart: SVGLineChart(
+                            title: "Scaling efficiency — \(group)", xAxis: xAxis,
+                            yAxis: ChartAxis(label: "efficiency (%, 100 = linear)", format: ChartLabels.number),
+                            series: efficiency(set, palette: palette))))
             }
             if memory.contains(where: { !$0.points.isEmpty }) {
-                entries.append(Entry(kind: "scaling", group: group, chart: SVGLineChart(
-                    title: "Server memory per connection — \(group)", xAxis: xAxis,
-                    yAxis: bytesAxis("memory per connection", memory), series: memory)))
+                entries.append(
+                    Entry(
+                        kind: "scaling", group: group,
+                        chart: SVGLineChart(
+                            title: "Server memory per connection — \(group)", xAxis: xAxis,
+                            yAxis: bytesAxis("memory per connection", memory), series: memory)))
             }
             return entries
         }
@@ -113,12 +135,17 @@ public enum ReportCharts {
         let lines = ReplicaScaling.lines(of: set)
         return set.lines.map { line in
             let own = lines.first { $0.system == line.system }?.points ?? []
-            return ChartSeries(name: line.system, colour: palette.colour(line.system), points: own.compactMap { point in
-                point.efficiency.map { value in
-                    ChartPoint(x: Double(point.replicas), y: value * 100,
-                               note: "\(line.system) at \(point.replicas): \(FigureFormat.decimal(value * 100, decimals: 0)) % efficient")
-                }
-            })
+            return ChartSeries(
+                name: line.system, colour: palette.colour(line.system),
+                points: own.compactMap { point in
+                    point.efficiency.map { value in
+                        ChartPoint(
+                            x: Double(point.replicas), y: value * 100,
+                            note:
+                                "\(line.system) at \(point.replicas): \(FigureFormat.decimal(value * 100, decimals: 0)) % efficient"
+                        )
+                    }
+                })
         }
     }
 
@@ -129,41 +156,57 @@ public enum ReportCharts {
         groups(cells).flatMap { group -> [Entry] in
             let runs = group.systems.flatMap { system, cells in
                 cells.filter { $0.status == .ok && !$0.timeseries.isEmpty }.enumerated().map { index, cell in
-                    (system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)",
-                     dash: index == 0 ? nil : ChartSeries.dashes[(index - 1) % ChartSeries.dashes.count],
-                     points: cell.timeseries)
+                    (
+                        system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)",
+                        dash: index == 0 ? nil : ChartSeries.dashes[(index - 1) % ChartSeries.dashes.count],
+                        points: cell.timeseries
+                    )
                 }
             }
             guard !runs.isEmpty else { return [] }
             func series(_ figure: (TimeSeriesPoint) -> Double?, _ describe: @escaping (Double) -> String) -> [ChartSeries] {
                 runs.map { run in
-                    ChartSeries(name: run.name, colour: palette.colour(run.system), dash: run.dash,
-                                points: run.points.compactMap { point in
-                                    figure(point).map { ChartPoint(x: Double(point.tSeconds), y: $0,
-                                                                   note: "\(run.name) at \(point.tSeconds) s: \(describe($0))") }
-                                })
+                    ChartSeries(
+                        name: run.name, colour: palette.colour(run.system), dash: run.dash,
+                        points: run.points.compactMap { point in
+                            figure(point).map {
+                                ChartPoint(
+                                    x: Double(point.tSeconds), y: $0,
+                                    note: "\(run.name) at \(point.tSeconds) s: \(describe($0))")
+                            }
+                        })
                 }
             }
-            let xAxis = ChartAxis(label: "seconds into the measurement window", wholeUnits: true,
-                                  format: ChartLabels.number)
+            let xAxis = ChartAxis(
+                label: "seconds into the measurement window", wholeUnits: true,
+                format: ChartLabels.number)
             let heading = group.key.heading
-            let p99 = series({ $0.requests > 0 ? Double($0.p99Microseconds) : nil },
-                             { FigureFormat.latency(microseconds: UInt64($0)) })
+            let p99 = series(
+                { $0.requests > 0 ? Double($0.p99Microseconds) : nil },
+                { FigureFormat.latency(microseconds: UInt64($0)) })
             let rss = series({ $0.serverRSSBytes.map { Double($0) } }, { FigureFormat.bytes(UInt64($0)) })
             return [
-                Entry(kind: "timeseries", group: heading, chart: SVGLineChart(
-                    title: "Requests per second — \(heading)", xAxis: xAxis,
-                    yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
-                    series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }))),
-                Entry(kind: "timeseries", group: heading, chart: SVGLineChart(
-                    title: "p99 latency per second — \(heading)", xAxis: xAxis,
-                    yAxis: latencyAxis("p99 latency", p99), series: p99)),
-                Entry(kind: "timeseries", group: heading, chart: SVGLineChart(
-                    title: "Server CPU — \(heading)", xAxis: xAxis,
-                    yAxis: ChartAxis(label: "server CPU (% of one core)", format: ChartLabels.number),
-                    series: series(\.serverCPUPercent, { FigureFormat.percent($0) + " %" }))),
-                Entry(kind: "timeseries", group: heading, chart: SVGLineChart(
-                    title: "Server RSS — \(heading)", xAxis: xAxis, yAxis: bytesAxis("server RSS", rss), series: rss)),
+                Entry(
+                    kind: "timeseries", group: heading,
+                    chart: SVGLineChart(
+                        title: "Requests per second — \(heading)", xAxis: xAxis,
+                        yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
+                        series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }))),
+                Entry(
+                    kind: "timeseries", group: heading,
+                    chart: SVGLineChart(
+                        title: "p99 latency per second — \(heading)", xAxis: xAxis,
+                        yAxis: latencyAxis("p99 latency", p99), series: p99)),
+                Entry(
+                    kind: "timeseries", group: heading,
+                    chart: SVGLineChart(
+                        title: "Server CPU — \(heading)", xAxis: xAxis,
+                        yAxis: ChartAxis(label: "server CPU (% of one core)", format: ChartLabels.number),
+                        series: series(\.serverCPUPercent, { FigureFormat.percent($0) + " %" }))),
+                Entry(
+                    kind: "timeseries", group: heading,
+                    chart: SVGLineChart(
+                        title: "Server RSS — \(heading)", xAxis: xAxis, yAxis: bytesAxis("server RSS", rss), series: rss))
             ]
         }
     }
@@ -179,20 +222,25 @@ public enum ReportCharts {
         }
         return order.compactMap { heading in
             let series = (byHeading[heading] ?? []).map { entry in
-                ChartSeries(name: entry.system, colour: palette.colour(entry.system), points: entry.trials
-                    .sorted { $0.ratePerSecond < $1.ratePerSecond }
-                    .map { trial in
-                        let verdict = !trial.valid ? "invalid (generator fell behind)" : trial.met ? "met" : "missed"
-                        return ChartPoint(x: trial.ratePerSecond, y: Double(trial.p99Microseconds),
-                                          note: "\(entry.system) at \(FigureFormat.rate(trial.ratePerSecond)) req/s: p99 "
-                                              + "\(FigureFormat.latency(microseconds: trial.p99Microseconds)), \(verdict)")
-                    })
+                ChartSeries(
+                    name: entry.system, colour: palette.colour(entry.system),
+                    points: entry.trials
+                        .sorted { $0.ratePerSecond < $1.ratePerSecond }
+                        .map { trial in
+                            let verdict = !trial.valid ? "invalid (generator fell behind)" : trial.met ? "met" : "missed"
+                            return ChartPoint(
+                                x: trial.ratePerSecond, y: Double(trial.p99Microseconds),
+                                note: "\(entry.system) at \(FigureFormat.rate(trial.ratePerSecond)) req/s: p99 "
+                                    + "\(FigureFormat.latency(microseconds: trial.p99Microseconds)), \(verdict)")
+                        })
             }
             guard series.contains(where: { !$0.points.isEmpty }) else { return nil }
-            return Entry(kind: "capacity", group: heading, chart: SVGLineChart(
-                title: "Capacity search: p99 against offered rate — \(heading)",
-                xAxis: ChartAxis(label: "offered rate (req/s)", scale: .log, format: ChartLabels.number),
-                yAxis: latencyAxis("p99 latency", series), series: series))
+            return Entry(
+                kind: "capacity", group: heading,
+                chart: SVGLineChart(
+                    title: "Capacity search: p99 against offered rate — \(heading)",
+                    xAxis: ChartAxis(label: "offered rate (req/s)", scale: .log, format: ChartLabels.number),
+                    yAxis: latencyAxis("p99 latency", series), series: series))
         }
     }
 
@@ -203,8 +251,9 @@ public enum ReportCharts {
         let values = series.flatMap(\.points).map(\.y).filter { $0 > 0 }
         let spread = (values.max() ?? 1) / (values.min() ?? 1)
         let (unit, divisor) = ChartLabels.latencyUnit(largest: values.max() ?? 0)
-        return ChartAxis(label: "\(name) (\(unit))", scale: spread > 20 ? .log : .linear, divisor: divisor,
-                         format: ChartLabels.number)
+        return ChartAxis(
+            label: "\(name) (\(unit))", scale: spread > 20 ? .log : .linear, divisor: divisor,
+            format: ChartLabels.number)
     }
 
     /// A size axis from 0 in the binary unit that suits its largest value.

@@ -6,8 +6,10 @@ public enum ReportRenderer {
     /// The comparison in `format`, ending in a newline, ready to print or write.
     /// `histograms` (cell id → its clients' histograms added) feed the HTML spectra; the
     /// other formats do not use them.
-    public static func render(_ summary: RunSummary, format: ReportFormat,
-                              histograms: [String: LatencyHistogram] = [:]) -> String {
+    public static func render(
+        _ summary: RunSummary, format: ReportFormat,
+        histograms: [String: LatencyHistogram] = [:]
+    ) -> String {
         switch format {
         case .table: TextTable.render(Comparison(summary))
         case .markdown: MarkdownTable.render(Comparison(summary))

@@ -144,8 +144,10 @@ public struct RunComparison: Sendable {
 
     /// Footnotes on how to read the ratios.
     public var footnotes: [String] {
-        var notes = ["ratios are each run's median ÷ run A's; ~: the difference is not significant"
-                     + " (Mann–Whitney U, p ≥ \(FigureFormat.decimal(Self.significance, decimals: 2)))"]
+        var notes = [
+            "ratios are each run's median ÷ run A's; ~: the difference is not significant"
+                + " (Mann–Whitney U, p ≥ \(FigureFormat.decimal(Self.significance, decimals: 2)))"
+        ]
         let untested = rows.contains { row in zip(row.ratios, row.tests).contains { $0 != nil && $1 == nil } }
         if untested {
             notes.append("ratios without p were not tested: fewer than \(Self.minimumRepeats) ok repeats on a side")
@@ -159,9 +161,10 @@ public struct RunComparison: Sendable {
             }
         }
         if let (n1, n2) = sizes.first(where: { MannWhitneyU.smallestP($0.0, $0.1) >= Self.significance }) {
-            notes.append("with \(n1) and \(n2) ok repeats the smallest possible p is "
-                         + FigureFormat.decimal(MannWhitneyU.smallestP(n1, n2), decimals: 3)
-                         + ", so no difference can be significant: use repeat: 4 or more")
+            notes.append(
+                "with \(n1) and \(n2) ok repeats the smallest possible p is "
+                    + FigureFormat.decimal(MannWhitneyU.smallestP(n1, n2), decimals: 3)
+                    + ", so no difference can be significant: use repeat: 4 or more")
         }
         return notes
     }

@@ -54,14 +54,18 @@ struct RunComparisonDocument: Encodable {
 
     init(_ comparison: RunComparison) {
         runs = comparison.runs.map {
-            Run(label: $0.label, directory: $0.directory, topology: $0.summary.topology, started: $0.summary.started,
+            Run(
+                label: $0.label, directory: $0.directory, topology: $0.summary.topology, started: $0.summary.started,
                 status: $0.summary.status.rawValue)
         }
         rows = comparison.rows.map { row in
-            Row(cell: row.key.values, label: row.key.label, figure: row.figure.rawValue, samples: row.samples,
+            Row(
+                cell: row.key.values, label: row.key.label, figure: row.figure.rawValue, samples: row.samples,
                 medians: row.medians, ratios: row.ratios,
                 tests: row.tests.map { test in
-                    test.map { Test(u: $0.u, p: $0.p, method: $0.method.rawValue, significant: $0.p < RunComparison.significance) }
+                    test.map {
+                        Test(u: $0.u, p: $0.p, method: $0.method.rawValue, significant: $0.p < RunComparison.significance)
+                    }
                 })
         }
         onlyInOneRun = comparison.unmatched.map { Unmatched(cell: $0.key.values, label: $0.key.label, run: $0.run) }

@@ -36,13 +36,15 @@ enum RunComparisonPage {
                 return entry
             }
         }
-        var body = "<header><h1>Barrage compare</h1><ul>"
+        var body =
+            "<header><h1>Barrage compare</h1><ul>"
             + RunComparisonRenderer.runLines(comparison).map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul></header>\n"
         body += HTMLReport.section(id: "comparison", title: "Figures side by side", content: tables(comparison, systems))
         let spectra = restyled(ReportCharts.spectra(cells, histograms: merged, palette: names))
         if !spectra.isEmpty {
-            body += HTMLReport.section(id: "spectrum", title: "Latency percentile spectrum",
-                                       content: HTMLReport.charts(spectra, empty: ""))
+            body += HTMLReport.section(
+                id: "spectrum", title: "Latency percentile spectrum",
+                content: HTMLReport.charts(spectra, empty: ""))
         }
         let scaling = restyled(ReportCharts.scaling(ScalingSeries.all(cells), palette: names))
         if !scaling.isEmpty {
@@ -60,18 +62,21 @@ enum RunComparisonPage {
         var html = ""
         for block in RunComparisonRenderer.blocks(comparison) {
             html += "<h3>\(HTMLText.escape(block.figure.title))</h3><div class=\"wide\"><table><thead><tr>"
-            html += block.header.enumerated().map { index, text in
-                "<th\(index == 0 ? " class=\"left\"" : "")>\(HTMLText.escape(text))</th>"
-            }.joined() + "</tr></thead><tbody>"
+            html +=
+                block.header.enumerated().map { index, text in
+                    "<th\(index == 0 ? " class=\"left\"" : "")>\(HTMLText.escape(text))</th>"
+                }.joined() + "</tr></thead><tbody>"
             for (row, entry) in zip(block.rows, comparison.rows.filter { $0.figure == block.figure }) {
-                html += "<tr><td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(entry.key.system))\">"
+                html +=
+                    "<tr><td class=\"left\"><span class=\"swatch\" style=\"background:\(palette.colour(entry.key.system))\">"
                     + "</span>\(HTMLText.escape(row[0]))</td>"
                 html += row.dropFirst().map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>"
             }
             html += "</tbody></table></div>"
         }
         if !comparison.unmatched.isEmpty {
-            html += "<h3>In one run only</h3><ul>"
+            html +=
+                "<h3>In one run only</h3><ul>"
                 + comparison.unmatched.map { "<li>\(HTMLText.escape($0.key.label)): only in \($0.run)</li>" }.joined() + "</ul>"
         }
         return html + comparison.footnotes.map(HTMLReport.paragraph).joined()

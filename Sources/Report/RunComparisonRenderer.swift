@@ -5,8 +5,10 @@ import Metrics
 public enum RunComparisonRenderer {
     /// The comparison in `format`, ending in a newline. `histograms` holds, per run (in run
     /// order), each cell's merged histogram by cell id, for the HTML spectra.
-    public static func render(_ comparison: RunComparison, format: ReportFormat,
-                              histograms: [[String: LatencyHistogram]] = []) -> String {
+    public static func render(
+        _ comparison: RunComparison, format: ReportFormat,
+        histograms: [[String: LatencyHistogram]] = []
+    ) -> String {
         switch format {
         case .table: text(comparison, markdown: false)
         case .markdown: text(comparison, markdown: true)
@@ -32,10 +34,13 @@ public enum RunComparisonRenderer {
         return ComparedFigure.allCases.compactMap { figure in
             let rows = comparison.rows.filter { $0.figure == figure }
             guard !rows.isEmpty else { return nil }
-            return (figure, header, rows.map { row in
-                [row.key.label] + row.samples.map { RunComparison.valueText($0, figure) }
-                    + zip(row.ratios, row.tests).map { RunComparison.ratioText($0, $1) }
-            })
+            return (
+                figure, header,
+                rows.map { row in
+                    [row.key.label] + row.samples.map { RunComparison.valueText($0, figure) }
+                        + zip(row.ratios, row.tests).map { RunComparison.ratioText($0, $1) }
+                }
+            )
         }
     }
 
@@ -56,9 +61,10 @@ public enum RunComparisonRenderer {
             for row in block.rows { for (index, value) in row.enumerated() { widths[index] = max(widths[index], value.count) } }
             widths[0] = max(widths[0], block.figure.title.count)
             func line(_ values: [String]) -> String {
-                TextTable.trimmingTrailingSpaces(values.enumerated().map { index, value in
-                    TextTable.pad(value, to: widths[index], index == 0 ? .left : .right)
-                }.joined(separator: TextTable.gap))
+                TextTable.trimmingTrailingSpaces(
+                    values.enumerated().map { index, value in
+                        TextTable.pad(value, to: widths[index], index == 0 ? .left : .right)
+                    }.joined(separator: TextTable.gap))
             }
             var heading = block.header
             heading[0] = block.figure.title
@@ -82,7 +88,8 @@ public enum RunComparisonRenderer {
         for row in comparison.rows where !keys.contains(row.key) { keys.append(row.key) }
         let dimensions = CellKey.dimensions.filter { dimension in keys.contains { $0.values[dimension] != nil } }
         let figures = ComparedFigure.allCases
-        let header = ["run", "directory"] + dimensions + ["ok_repeats"]
+        let header =
+            ["run", "directory"] + dimensions + ["ok_repeats"]
             + figures.flatMap { [$0.rawValue, "\($0.rawValue)_ratio", "\($0.rawValue)_p"] }
         var rows: [[String]] = []
         for key in keys {

@@ -29,9 +29,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var decisionLoadPerSecond: Double?
 
     /// Creates a summary; see each property.
-    public init(barrage: String, topology: String, started: String, status: RunStatus, cells: [CellSummary],
-                hosts: [HostFacts] = [], barrageCommit: String? = nil, topologySHA256: String? = nil,
-                systems: [SystemVersions] = []) {
+    public init(
+        barrage: String, topology: String, started: String, status: RunStatus, cells: [CellSummary],
+        hosts: [HostFacts] = [], barrageCommit: String? = nil, topologySHA256: String? = nil,
+        systems: [SystemVersions] = []
+    ) {
         self.barrage = barrage
         self.topology = topology
         self.started = started

@@ -66,7 +66,8 @@ public struct SVGLineChart: Sendable {
     func titleText() -> String {
         let estimated = Double(title.count) * Self.titleCharacterWidth
         let x = estimated <= width - Self.left - Self.right ? Self.left : 8
-        let fit = estimated > width - x - 8
+        let fit =
+            estimated > width - x - 8
             ? " textLength=\"\(Int(width - x - 8))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
         return "<text class=\"chart-title\" x=\"\(Int(x))\" y=\"20\"\(fit)>\(HTMLText.escape(title))</text>"
     }
@@ -94,7 +95,8 @@ public struct SVGLineChart: Sendable {
         let plotRight = HTMLText.coordinate(Self.left + plotWidth)
         let plotBottom = HTMLText.coordinate(top + plotHeight)
 
-        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\""
+        var svg =
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\""
             + " role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
         svg += "<title>\(HTMLText.escape(title))</title>"
         svg += titleText()
@@ -103,10 +105,12 @@ public struct SVGLineChart: Sendable {
             for entry in row {
                 let item = series[entry.index]
                 svg += "<g class=\"legend-item\">"
-                svg += "<line x1=\"\(HTMLText.coordinate(entry.x))\" y1=\"\(HTMLText.coordinate(y - 4))\""
+                svg +=
+                    "<line x1=\"\(HTMLText.coordinate(entry.x))\" y1=\"\(HTMLText.coordinate(y - 4))\""
                     + " x2=\"\(HTMLText.coordinate(entry.x + 24))\" y2=\"\(HTMLText.coordinate(y - 4))\""
                     + " stroke=\"\(item.colour)\" stroke-width=\"3\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
-                svg += "<text x=\"\(HTMLText.coordinate(entry.x + 30))\" y=\"\(HTMLText.coordinate(y))\">"
+                svg +=
+                    "<text x=\"\(HTMLText.coordinate(entry.x + 30))\" y=\"\(HTMLText.coordinate(y))\">"
                     + "\(HTMLText.escape(item.legendText))</text></g>"
             }
         }
@@ -122,17 +126,21 @@ public struct SVGLineChart: Sendable {
         svg += "<line x1=\"\(Int(Self.left))\" y1=\"\(plotBottom)\" x2=\"\(plotRight)\" y2=\"\(plotBottom)\"/>"
         svg += "<line x1=\"\(Int(Self.left))\" y1=\"\(HTMLText.coordinate(top))\" x2=\"\(Int(Self.left))\" y2=\"\(plotBottom)\"/>"
         for tick in yTicks.values {
-            svg += "<text class=\"tick y\" x=\"\(Int(Self.left - 6))\" y=\"\(py(tick))\" dy=\"4\" text-anchor=\"end\">"
+            svg +=
+                "<text class=\"tick y\" x=\"\(Int(Self.left - 6))\" y=\"\(py(tick))\" dy=\"4\" text-anchor=\"end\">"
                 + "\(HTMLText.escape(yAxis.label(at: tick)))</text>"
         }
         for tick in xTicks.values {
-            svg += "<text class=\"tick x\" x=\"\(px(tick))\" y=\"\(HTMLText.coordinate(top + plotHeight + 16))\""
+            svg +=
+                "<text class=\"tick x\" x=\"\(px(tick))\" y=\"\(HTMLText.coordinate(top + plotHeight + 16))\""
                 + " text-anchor=\"middle\">\(HTMLText.escape(xAxis.label(at: tick)))</text>"
         }
-        svg += "<text class=\"axis-label\" x=\"\(HTMLText.coordinate(Self.left + plotWidth / 2))\""
+        svg +=
+            "<text class=\"axis-label\" x=\"\(HTMLText.coordinate(Self.left + plotWidth / 2))\""
             + " y=\"\(HTMLText.coordinate(height - 8))\" text-anchor=\"middle\">\(HTMLText.escape(xAxis.label))</text>"
         let middle = HTMLText.coordinate(top + plotHeight / 2)
-        svg += "<text class=\"axis-label\" x=\"14\" y=\"\(middle)\" text-anchor=\"middle\""
+        svg +=
+            "<text class=\"axis-label\" x=\"14\" y=\"\(middle)\" text-anchor=\"middle\""
             + " transform=\"rotate(-90 14 \(middle))\">\(HTMLText.escape(yAxis.label))</text></g>"
         // The lines last, over the grid.
         for item in series {
@@ -140,7 +148,8 @@ public struct SVGLineChart: Sendable {
             let path = shown.enumerated().map { index, point in (index == 0 ? "M" : "L") + px(point.x) + " " + py(point.y) }
                 .joined(separator: " ")
             svg += "<g class=\"series-group\">"
-            svg += "<path class=\"series\" data-series=\"\(HTMLText.escape(item.name))\" d=\"\(path)\" fill=\"none\""
+            svg +=
+                "<path class=\"series\" data-series=\"\(HTMLText.escape(item.name))\" d=\"\(path)\" fill=\"none\""
                 + " stroke=\"\(item.colour)\" stroke-width=\"2\"\(item.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
             // Markers only where they stay apart: a dense series reads as a line.
             if shown.count <= Self.markerLimit {
@@ -153,7 +162,8 @@ public struct SVGLineChart: Sendable {
             svg += "</g>"
         }
         if points.isEmpty {
-            svg += "<text class=\"empty\" x=\"\(HTMLText.coordinate(Self.left + plotWidth / 2))\" y=\"\(middle)\""
+            svg +=
+                "<text class=\"empty\" x=\"\(HTMLText.coordinate(Self.left + plotWidth / 2))\" y=\"\(middle)\""
                 + " text-anchor=\"middle\">no data</text>"
         }
         return svg + "</svg>"

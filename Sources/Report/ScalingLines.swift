@@ -48,14 +48,18 @@ enum ScalingLines {
         let ok = rows.map { $0.okCount > 0 ? $0 : nil }
         let rates = ok.map { $0?.spread(of: \.requestsPerSecond)?.median }
         var parts = [rows.map { FigureFormat.count($0.connections) }.joined(separator: " → ") + " conns"]
-        parts.append("req/s " + rates.indices.map { index in
-            let rate = rates[index].map { FigureFormat.decimal($0, decimals: 0) } ?? "-"
-            guard index > 0, let now = rates[index], let before = rates[index - 1], before > 0 else { return rate }
-            return rate + " (×" + FigureFormat.decimal(now / before, decimals: 2) + ")"
-        }.joined(separator: " → "))
-        parts.append("p99 " + ok.map { row in
-            row?.latency(\.p99).map { FigureFormat.latency(microseconds: $0.median) } ?? "-"
-        }.joined(separator: " → "))
+        parts.append(
+            "req/s "
+                + rates.indices.map { index in
+                    let rate = rates[index].map { FigureFormat.decimal($0, decimals: 0) } ?? "-"
+                    guard index > 0, let now = rates[index], let before = rates[index - 1], before > 0 else { return rate }
+                    return rate + " (×" + FigureFormat.decimal(now / before, decimals: 2) + ")"
+                }.joined(separator: " → "))
+        parts.append(
+            "p99 "
+                + ok.map { row in
+                    row?.latency(\.p99).map { FigureFormat.latency(microseconds: $0.median) } ?? "-"
+                }.joined(separator: " → "))
         let memory = ok.map { $0?.spread(ofKnown: \.server.memoryPerConnectionBytes)?.median }
         if memory.contains(where: { $0 != nil }) {
             parts.append("mem/conn " + memory.map { $0.map(FigureFormat.bytes) ?? "-" }.joined(separator: " → "))

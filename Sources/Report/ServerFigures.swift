@@ -33,9 +33,11 @@ public struct ServerFigures: Codable, Sendable, Equatable {
     public var cpuPercentUnclamped: Double?
 
     /// Creates server figures from the sampled `resources` and the memory figures.
-    public init(_ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil,
-                cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
-                cpuPercentUnclamped: Double? = nil) {
+    public init(
+        _ resources: ResourceFigures, idleRssBytes: UInt64? = nil, memoryPerConnectionBytes: UInt64? = nil,
+        cgroupMemoryPeakBytes: UInt64? = nil, cpuAllowanceCores: Double? = nil,
+        cpuPercentUnclamped: Double? = nil
+    ) {
         self.cpuPercentUnclamped = cpuPercentUnclamped
         self.cgroupMemoryPeakBytes = cgroupMemoryPeakBytes
         self.cpuAllowanceCores = cpuAllowanceCores
@@ -49,8 +51,9 @@ public struct ServerFigures: Codable, Sendable, Equatable {
 
     /// The four figures SPEC.md defines, without the memory-per-connection additions.
     public var resources: ResourceFigures {
-        ResourceFigures(cpuPercent: cpuPercent, rssPeakBytes: rssPeakBytes,
-                        rssSustainedBytes: rssSustainedBytes, threadsPeak: threadsPeak)
+        ResourceFigures(
+            cpuPercent: cpuPercent, rssPeakBytes: rssPeakBytes,
+            rssSustainedBytes: rssSustainedBytes, threadsPeak: threadsPeak)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -14,27 +14,33 @@ enum TextTable {
             for (index, value) in row.enumerated() { widths[index] = max(widths[index], value.count) }
         }
         func line(_ values: [String]) -> String {
-            trimmingTrailingSpaces(zip(columns, zip(values, widths)).map { column, entry in
-                pad(entry.0, to: entry.1, column.alignment)
-            }.joined(separator: gap))
+            trimmingTrailingSpaces(
+                zip(columns, zip(values, widths)).map { column, entry in
+                    pad(entry.0, to: entry.1, column.alignment)
+                }.joined(separator: gap))
         }
 
         var lines = [comparison.heading] + (comparison.versions.map { [$0] } ?? []) + [""]
         lines.append(line(columns.map(\.heading)))
         // No rule under a column without a heading (the marks): it would look like a value.
-        lines.append(line(zip(columns, widths).map { column, width in
-            String(repeating: column.heading.isEmpty ? " " : "-", count: width)
-        }))
+        lines.append(
+            line(
+                zip(columns, widths).map { column, width in
+                    String(repeating: column.heading.isEmpty ? " " : "-", count: width)
+                }))
         for (index, group) in rows.enumerated() {
             if index > 0 { lines.append("") }
             lines += group.map(line)
         }
         // Problems, scaling, footnotes: the order markdown needs (see `MarkdownTable`), kept here
         // so both read alike. Without scaling, problems and footnotes stay one block.
-        let blocks = comparison.scaling.isEmpty && comparison.replicaScaling.isEmpty
+        let blocks =
+            comparison.scaling.isEmpty && comparison.replicaScaling.isEmpty
             ? [comparison.problems + comparison.footnotes]
-            : [comparison.problems, comparison.scaling.isEmpty ? [] : [ScalingLines.title] + comparison.scaling,
-               comparison.replicaScaling, comparison.footnotes]
+            : [
+                comparison.problems, comparison.scaling.isEmpty ? [] : [ScalingLines.title] + comparison.scaling,
+                comparison.replicaScaling, comparison.footnotes
+            ]
         for block in blocks where !block.isEmpty { lines += [""] + block }
         if !comparison.sloMisses.isEmpty { lines += ["", comparison.sloTitle] + comparison.sloMisses.map { "  " + $0 } }
         for block in [comparison.capacity, comparison.decision] where !block.isEmpty { lines += [""] + block }

@@ -19,8 +19,10 @@ public struct TimeSeriesPoint: Codable, Sendable, Equatable {
     public var serverRSSBytes: UInt64?
 
     /// One point; see each property.
-    public init(tSeconds: Int, requests: UInt64, errors: UInt64, p50Microseconds: UInt64, p99Microseconds: UInt64,
-                serverCPUPercent: Double?, serverRSSBytes: UInt64?) {
+    public init(
+        tSeconds: Int, requests: UInt64, errors: UInt64, p50Microseconds: UInt64, p99Microseconds: UInt64,
+        serverCPUPercent: Double?, serverRSSBytes: UInt64?
+    ) {
         self.tSeconds = tSeconds
         self.requests = requests
         self.errors = errors

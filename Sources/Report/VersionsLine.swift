@@ -5,8 +5,10 @@ import Metrics
 enum VersionsLine {
     /// Components named as a language runtime or compiler, shown next to a system's own
     /// version; matched without regard to case (grpc-python's file says `Python`).
-    static let runtimes: Set<String> = ["go", "python", "rustc", "rust", "swift", "java", "openjdk", "jvm",
-                                        "gcc", "g++", "clang", "node", "dotnet"]
+    static let runtimes: Set<String> = [
+        "go", "python", "rustc", "rust", "swift", "java", "openjdk", "jvm",
+        "gcc", "g++", "clang", "node", "dotnet"
+    ]
     /// Components (runtimes aside) shown when a system has no entry named after its recipe.
     static let fallbackCount = 3
 
@@ -28,7 +30,8 @@ enum VersionsLine {
         let sorted = system.versions.sorted { $0.key.lowercased() < $1.key.lowercased() }
         if let own = system.versions[system.container] {
             let extras = sorted.filter { runtimes.contains($0.key.lowercased()) && $0.key != system.container }
-            let head = system.name == system.container
+            let head =
+                system.name == system.container
                 ? "\(system.name) \(own)" : "\(system.name): \(system.container) \(own)"
             return extras.isEmpty ? head : "\(head) (\(list(extras)))"
         }

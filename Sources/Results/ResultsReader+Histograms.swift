@@ -13,8 +13,10 @@ extension ResultsReader {
         var histograms: [String: LatencyHistogram] = [:]
         for folder in ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted() {
             let path = "\(nodes)/\(folder)"
-            guard let record = manager.contents(atPath: path + "/cell.json")
-                .flatMap({ try? decoder.decode(CellRecord.self, from: $0) }) else { continue }
+            guard
+                let record = manager.contents(atPath: path + "/cell.json")
+                    .flatMap({ try? decoder.decode(CellRecord.self, from: $0) })
+            else { continue }
             let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 .filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }
             let clients = files.compactMap { file in

@@ -31,7 +31,8 @@ public enum ResultsReader {
         for folder in cellFolders {
             let path = "\(nodes)/\(folder)"
             guard let recordData = manager.contents(atPath: path + "/cell.json"),
-                  let record = try? decoder.decode(CellRecord.self, from: recordData) else { continue }
+                let record = try? decoder.decode(CellRecord.self, from: recordData)
+            else { continue }
             let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
             // One file per server replica: `server.json`, or `server-1.json` … with replicas.
             let servers = files.filter { $0 == "server.json" || ($0.hasPrefix("server-") && $0.hasSuffix(".json")) }.compactMap {
@@ -40,8 +41,11 @@ public enum ResultsReader {
             let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            indexed.append((record.index, CellAggregator.summarize(record: record, servers: servers, clients: clients),
-                            servers, clients))
+            indexed.append(
+                (
+                    record.index, CellAggregator.summarize(record: record, servers: servers, clients: clients),
+                    servers, clients
+                ))
             if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         indexed.sort { $0.index < $1.index }
@@ -51,12 +55,13 @@ public enum ResultsReader {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
         let status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
-        var summary = RunSummary(barrage: stored?.barrage ?? BarrageVersion.current,
-                                 topology: stored?.topology ?? topologyName(directory: directory),
-                                 started: stored?.started ?? "", status: status, cells: cells,
-                                 hosts: stored?.hosts ?? [], barrageCommit: stored?.barrageCommit,
-                                 topologySHA256: topologyHash(directory: directory) ?? stored?.topologySHA256,
-                                 systems: stored?.systems ?? [])
+        var summary = RunSummary(
+            barrage: stored?.barrage ?? BarrageVersion.current,
+            topology: stored?.topology ?? topologyName(directory: directory),
+            started: stored?.started ?? "", status: status, cells: cells,
+            hosts: stored?.hosts ?? [], barrageCommit: stored?.barrageCommit,
+            topologySHA256: topologyHash(directory: directory) ?? stored?.topologySHA256,
+            systems: stored?.systems ?? [])
         // The node files say which hosts and versions each cell had; summary.json's lists
         // (kept above) come first, so a node file never overrides what the run recorded.
         var order: [String] = []

@@ -30,9 +30,12 @@ struct LastLine {
         let bytes = Self.isBlank(partial) ? complete : partial
         let text = String(decoding: bytes.suffix(Self.limit), as: UTF8.self)
         // Control characters (colour escapes, a stray \r) would garble a one-line message.
-        var kept = Substring(String(String.UnicodeScalarView(text.unicodeScalars.filter {
-            ($0.value >= 0x20 && $0.value != 0x7F) || $0 == "\t"
-        })))
+        var kept = Substring(
+            String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.filter {
+                        ($0.value >= 0x20 && $0.value != 0x7F) || $0 == "\t"
+                    })))
         while let first = kept.first, first == " " || first == "\t" { kept.removeFirst() }
         while let last = kept.last, last == " " || last == "\t" { kept.removeLast() }
         return kept.isEmpty ? nil : String(kept)

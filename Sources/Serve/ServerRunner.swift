@@ -17,8 +17,10 @@ public final class ServerRunner {
         public var failed: (String) -> Void
         /// The recipe's `build` started.
         public var building: () -> Void
-        public init(ready: @escaping (ServerReadyReport) -> Void, failed: @escaping (String) -> Void,
-                    building: @escaping () -> Void = {}) {
+        public init(
+            ready: @escaping (ServerReadyReport) -> Void, failed: @escaping (String) -> Void,
+            building: @escaping () -> Void = {}
+        ) {
             self.ready = ready
             self.failed = failed
             self.building = building
@@ -46,8 +48,10 @@ public final class ServerRunner {
 
     /// `clock` gives the milliseconds that sample times and window edges are in; tests pass
     /// their own.
-    public init(loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks,
-                clock: @escaping () -> UInt64 = { Loop.hrtime() / 1_000_000 }) throws {
+    public init(
+        loop: Loop, setup: ServerSetup, selfExecutable: String, callbacks: Callbacks,
+        clock: @escaping () -> UInt64 = { Loop.hrtime() / 1_000_000 }
+    ) throws {
         self.loop = loop
         self.clock = clock
         // A remote coordinator names recipe and build folders relative to this worker's
@@ -152,17 +156,22 @@ public final class ServerRunner {
         let arguments: [String]
         if setup.isBuiltin {
             executable = selfExecutable
-            arguments = ["serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port),
-                         "--threads", String(setup.threads)]
+            arguments = [
+                "serve", "--protocol", setup.protocolKind.rawValue, "--host", setup.bindHost, "--port", String(port),
+                "--threads", String(setup.threads)
+            ]
         } else {
             executable = setup.container + "/run"
             arguments = []
         }
-        StandardError.write("barrage: starting \(setup.system): \(([executable] + arguments).joined(separator: " ")) on port \(port)\n")
+        StandardError.write(
+            "barrage: starting \(setup.system): \(([executable] + arguments).joined(separator: " ")) on port \(port)\n")
         var command = (executable: executable, arguments: arguments)
         if let limiter = cgroup.limiter {
             // cgexec joins the cgroup and then execs, so the whole tree runs limited from its first instruction.
-            command = (selfExecutable, ["cgexec"] + limiter.directories.flatMap { ["--cgroup", $0] } + ["--", executable] + arguments)
+            command = (
+                selfExecutable, ["cgexec"] + limiter.directories.flatMap { ["--cgroup", $0] } + ["--", executable] + arguments
+            )
         }
         do {
             let stderr = try StderrRelay(loop: loop)
@@ -180,7 +189,8 @@ public final class ServerRunner {
                 throw error
             }
             stderr.spawned()
-            let server = ServerProcess(process: process, port: port, sampler: ProcessTreeSampler(root: process.pid), stderr: stderr)
+            let server = ServerProcess(
+                process: process, port: port, sampler: ProcessTreeSampler(root: process.pid), stderr: stderr)
             state = .starting(server, probe: nil, deadlineMs: loop.now + setup.readyTimeoutMs)
         } catch {
             state = .stopped(.none)
@@ -189,7 +199,8 @@ public final class ServerRunner {
             return
         }
         takeSample()
-        try? sampleTimer.start(after: setup.sampleIntervalMs, repeat: setup.sampleIntervalMs) { [weak self] in self?.takeSample() }
+        try? sampleTimer.start(after: setup.sampleIntervalMs, repeat: setup.sampleIntervalMs) { [weak self] in self?.takeSample()
+        }
         probeAccepts()
     }
 
@@ -198,7 +209,9 @@ public final class ServerRunner {
         guard case .starting(let server, _, let deadlineMs) = state else { return }
         guard loop.now < deadlineMs else {
             // It stays up, unprobed: the coordinator stops the cell on this failure.
-            callbacks.failed("\(setup.system) did not accept TCP connections on \(probeHost):\(server.port) within \(setup.readyTimeoutMs / 1000) s")
+            callbacks.failed(
+                "\(setup.system) did not accept TCP connections on \(probeHost):\(server.port) within \(setup.readyTimeoutMs / 1000) s"
+            )
             return
         }
         do {
@@ -262,10 +275,13 @@ public final class ServerRunner {
         if case .serving(_, let served) = state { record = served } else { record = .none }
         state = .stopped(record)
         if case .signaled(SIGKILL) = status, let limiter = cgroup.limiter, (limiter.oomKills() ?? 0) > 0 {
-            callbacks.failed("\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? Limits()))): "
-                             + "the kernel killed it (\(status))")
+            callbacks.failed(
+                "\(setup.system) ran out of memory (limit \(Self.describe(setup.limits ?? Limits()))): "
+                    + "the kernel killed it (\(status))")
         } else {
-            callbacks.failed("\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)\(Self.lastLine(server.stderr))")
+            callbacks.failed(
+                "\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)\(Self.lastLine(server.stderr))"
+            )
         }
         releaseCgroup()
     }
@@ -307,9 +323,10 @@ public final class ServerRunner {
         case .idle, .building, .starting: record = .none
         }
         let system = SystemVersions(name: setup.system, container: containerName, versions: versions)
-        return ServerNodeResult(node: node, host: host, samples: samples, window: record.window.measured,
-                                idleRssBytes: record.idleRssBytes, cgroupMemoryPeakBytes: cgroup.memoryPeakBytes,
-                                cpuAllowanceCores: allowance.cores, systemVersions: system)
+        return ServerNodeResult(
+            node: node, host: host, samples: samples, window: record.window.measured,
+            idleRssBytes: record.idleRssBytes, cgroupMemoryPeakBytes: cgroup.memoryPeakBytes,
+            cpuAllowanceCores: allowance.cores, systemVersions: system)
     }
 
     /// The recipe's folder name (`Containers/<name>`, or its copy on an ssh host), or "builtin".
@@ -319,8 +336,9 @@ public final class ServerRunner {
 
     /// This host's cores under `limits`: the coordinator's cores say nothing about this host.
     static func allowance(_ limits: Limits?) -> CPUAllowance {
-        CPUAllowance(hostCores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), cpus: limits?.cpus,
-                     cpusetSize: limits?.cpuset.flatMap { CPUList($0) }?.cpus.count)
+        CPUAllowance(
+            hostCores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), cpus: limits?.cpus,
+            cpusetSize: limits?.cpuset.flatMap { CPUList($0) }?.cpus.count)
     }
 
     /// The builtin server is this binary: its version and the C libraries it runs on.

@@ -28,8 +28,9 @@ final class StderrRelay {
         do {
             pipe = try Pipe(loop: loop)
             try pipe.open(readEnd)
-            try pipe.startReading(onData: { [weak self] bytes in self?.relay(bytes) },
-                                  onEnd: { [weak self] _ in self?.close() })
+            try pipe.startReading(
+                onData: { [weak self] bytes in self?.relay(bytes) },
+                onEnd: { [weak self] _ in self?.close() })
         } catch {
             Glibc.close(readEnd)
             Glibc.close(childEnd)

@@ -5,8 +5,10 @@ enum CellID {
     /// when only systems, connections and repeats vary (the ids runs have always had).
     /// `replicas` is given only when it is swept. Only characters of names (`[a-z0-9-]`),
     /// digits and `.` appear: safe as a folder name.
-    static func make(scenario: String?, system: String, replicas: Int? = nil, cpus: Double?, connections: Int,
-                     rate: CellRate?, repeatIndex: Int) -> String {
+    static func make(
+        scenario: String?, system: String, replicas: Int? = nil, cpus: Double?, connections: Int,
+        rate: CellRate?, repeatIndex: Int
+    ) -> String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system)

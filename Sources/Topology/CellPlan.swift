@@ -27,9 +27,11 @@ public struct CellPlan: Sendable, Equatable {
     public var clients: [ClientProcess]
 
     /// Creates a cell; `workload`, `limits` and `rate` default to a plain closed-loop cell's.
-    public init(id: String, index: Int, system: System, connections: Int, repeatIndex: Int,
-                servers: [ServerProcess], clients: [ClientProcess], scenario: String? = nil,
-                workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max) {
+    public init(
+        id: String, index: Int, system: System, connections: Int, repeatIndex: Int,
+        servers: [ServerProcess], clients: [ClientProcess], scenario: String? = nil,
+        workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max
+    ) {
         self.id = id
         self.index = index
         self.scenario = scenario

@@ -33,14 +33,16 @@ struct DiagnosticSink {
                 : lhs.offset < rhs.offset
         }
         var result = ordered.prefix(Self.reportLimit).map { item in
-            TopologyDiagnostic(file: file, line: item.element.mark.line, column: item.element.mark.column,
-                               message: item.element.message)
+            TopologyDiagnostic(
+                file: file, line: item.element.mark.line, column: item.element.mark.column,
+                message: item.element.message)
         }
         let omitted = problems.count - result.count + dropped
         if omitted > 0, let last = ordered.prefix(Self.reportLimit).last {
-            result.append(TopologyDiagnostic(
-                file: file, line: last.element.mark.line, column: last.element.mark.column,
-                message: "too many problems; \(omitted) more not shown"))
+            result.append(
+                TopologyDiagnostic(
+                    file: file, line: last.element.mark.line, column: last.element.mark.column,
+                    message: "too many problems; \(omitted) more not shown"))
         }
         return result
     }

@@ -9,8 +9,10 @@
 enum FlowDepthScan {
     /// The position of the first opening bracket at depth `limit + 1`, scanning from `start`
     /// (where libyaml stopped, at `depth` open collections) to the end of that line.
-    static func firstExcess(in bytes: UnsafeBufferPointer<UInt8>, from start: SourceMark, depth: Int,
-                            limit: Int) -> SourceMark? {
+    static func firstExcess(
+        in bytes: UnsafeBufferPointer<UInt8>, from start: SourceMark, depth: Int,
+        limit: Int
+    ) -> SourceMark? {
         let (line, firstMark) = lineScalars(in: bytes, from: start)
         var depth = depth
         var tracker = LineTracker(at: firstMark)
@@ -59,7 +61,8 @@ enum FlowDepthScan {
 
     /// The scalars from `start` to the end of its line, and the mark of the first one.
     private static func lineScalars(in bytes: UnsafeBufferPointer<UInt8>, from start: SourceMark)
-        -> ([Unicode.Scalar], SourceMark) {
+        -> ([Unicode.Scalar], SourceMark)
+    {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var tracker = LineTracker()

@@ -12,8 +12,10 @@ public struct Host: Sendable, Equatable {
     public var address: String?
 
     /// Creates a host; only `name` is needed for a local host.
-    public init(name: String, ssh: SSHTarget? = nil, identity: String? = nil, knownHosts: String? = nil,
-                address: String? = nil) {
+    public init(
+        name: String, ssh: SSHTarget? = nil, identity: String? = nil, knownHosts: String? = nil,
+        address: String? = nil
+    ) {
         self.name = name
         self.ssh = ssh
         self.identity = identity

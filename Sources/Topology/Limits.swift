@@ -31,7 +31,8 @@ public struct Limits: Sendable, Equatable, Codable {
                 return Int(bound).flatMap { $0 < 4_096 ? $0 : nil }
             }
             guard (1...2).contains(numbers.count), let low = numbers.first ?? nil, let high = numbers.last ?? nil,
-                  low <= high else { return nil }
+                low <= high
+            else { return nil }
             cpus.formUnion(low...high)
         }
         return items.isEmpty ? nil : cpus.count

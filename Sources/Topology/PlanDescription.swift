@@ -14,8 +14,9 @@ enum PlanDescription {
             lines.append(prefix + workloadSummary(scenario.workload))
         }
         if let sweep = topology.server.replicaSweep {
-            lines.append("Replica sweep: " + sweep.map(String.init).joined(separator: ", ")
-                         + " servers on the first hosts of " + topology.server.hosts.joined(separator: ", ") + " (one cell each)")
+            lines.append(
+                "Replica sweep: " + sweep.map(String.init).joined(separator: ", ")
+                    + " servers on the first hosts of " + topology.server.hosts.joined(separator: ", ") + " (one cell each)")
         }
         if let sweep = topology.server.cpuSweep {
             lines.append("CPU sweep: cpus " + sweep.map(\.plainText).joined(separator: ", ") + " (one cell each)")
@@ -49,9 +50,10 @@ enum PlanDescription {
                 lines.append("  \(pad(server.name, width))  role server  on \(server.host.name)  \(port)")
             }
             for client in cell.clients {
-                lines.append("  \(pad(client.name, width))  role client  on \(client.host.name)  "
-                             + "\(client.connections) connections, \(client.threads) "
-                             + (client.threads == 1 ? "thread" : "threads"))
+                lines.append(
+                    "  \(pad(client.name, width))  role client  on \(client.host.name)  "
+                        + "\(client.connections) connections, \(client.threads) "
+                        + (client.threads == 1 ? "thread" : "threads"))
             }
         }
         if !plan.notes.isEmpty {
@@ -94,13 +96,15 @@ enum PlanDescription {
                 let trial = Double(settings.trialMilliseconds) / 1000
                 let settle = Double(SearchSettings.trialSettleMilliseconds) / 1000
                 // The first trial follows the warmup; every later one (and the confirm run) its settle.
-                seconds += overheadSeconds + warmup + Double(SearchSettings.typicalTrials) * (trial + settle + 1)
+                seconds +=
+                    overheadSeconds + warmup + Double(SearchSettings.typicalTrials) * (trial + settle + 1)
                     + settle + duration
             }
         }
         var text = "about \(minutesAndSeconds(seconds))"
         if searches > 0 {
-            text += " (\(searches == 1 ? "1 capacity search" : "\(searches) capacity searches") counted at \(SearchSettings.typicalTrials) trials each; "
+            text +=
+                " (\(searches == 1 ? "1 capacity search" : "\(searches) capacity searches") counted at \(SearchSettings.typicalTrials) trials each; "
                 + "a search takes as many as its SLO needs, at most \(SearchSettings.maximumTrials))"
         }
         return text
@@ -144,8 +148,9 @@ enum PlanDescription {
             }
             parts.append("rates " + values.joined(separator: ", ") + " (open loop, one cell each)")
         case .search(let settings):
-            parts.append("rate search from \(settings.startPerSecond.plainText)/s, trials of "
-                         + "\(settings.trialMilliseconds) ms, precision \((settings.precision * 100).plainText) %")
+            parts.append(
+                "rate search from \(settings.startPerSecond.plainText)/s, trials of "
+                    + "\(settings.trialMilliseconds) ms, precision \((settings.precision * 100).plainText) %")
         }
         if let slo = workload.slo { parts.append("slo " + sloSummary(slo)) }
         parts.append("warmup \(workload.warmupMilliseconds) ms")
@@ -158,7 +163,8 @@ enum PlanDescription {
         slo.bounds.map { bound in
             switch bound {
             case .latency(let percentile, let microseconds):
-                return "\(percentile.rawValue) ≤ " + (microseconds % 1_000 == 0 ? "\(microseconds / 1_000)ms" : "\(microseconds)us")
+                return "\(percentile.rawValue) ≤ "
+                    + (microseconds % 1_000 == 0 ? "\(microseconds / 1_000)ms" : "\(microseconds)us")
             case .errors(let percent):
                 return "errors ≤ \(percent.plainText)%"
             }

@@ -29,7 +29,8 @@ public enum Planner {
                             notes.append(note)
                         }
                         if connections < workerCount {
-                            let note = "connections \(connections) is fewer than the \(workerCount) client workers; "
+                            let note =
+                                "connections \(connections) is fewer than the \(workerCount) client workers; "
                                 + "some workers get none"
                             if !notes.contains(note) { notes.append(note) }
                         }
@@ -42,10 +43,12 @@ public enum Planner {
                                         replicas: topology.server.replicaSweep == nil ? nil : replicas,
                                         cpus: topology.server.cpuSweep == nil ? nil : cpus, connections: connections,
                                         rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
-                                    cells.append(CellPlan(id: id, index: cells.count, system: system, connections: connections,
-                                                          repeatIndex: repeatIndex, servers: servers, clients: clients,
-                                                          scenario: scenario.name, workload: workload, limits: limits,
-                                                          rate: rate))
+                                    cells.append(
+                                        CellPlan(
+                                            id: id, index: cells.count, system: system, connections: connections,
+                                            repeatIndex: repeatIndex, servers: servers, clients: clients,
+                                            scenario: scenario.name, workload: workload, limits: limits,
+                                            rate: rate))
                                 }
                             }
                         }
@@ -79,8 +82,10 @@ public enum Planner {
             let host = resolve(group.host, in: topology)
             for _ in 0..<max(0, group.workers) {
                 let share = processes.count < shares.count ? shares[processes.count] : 0
-                processes.append(ClientProcess(name: "client-\(processes.count + 1)", host: host,
-                                               connections: share, threads: group.threads))
+                processes.append(
+                    ClientProcess(
+                        name: "client-\(processes.count + 1)", host: host,
+                        connections: share, threads: group.threads))
             }
         }
         return processes

@@ -19,12 +19,14 @@ enum Quantity {
         let (number, unit) = splitNumber(text)
         let multipliers: [String: UInt64] = ["": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30]
         guard let multiplier = multipliers[unit] else {
-            return .invalid(number.isEmpty || unit.first?.isLetter != true ? hint
-                            : "a size in B, KiB, MiB or GiB (unknown unit \(Quote.quoted(unit)))")
+            return .invalid(
+                number.isEmpty || unit.first?.isLetter != true
+                    ? hint
+                    : "a size in B, KiB, MiB or GiB (unknown unit \(Quote.quoted(unit)))")
         }
         guard let magnitude = digitValue(number) else { return .invalid(hint) }
         guard let count = magnitude,
-              case let (bytes, overflow) = UInt64(count).multipliedReportingOverflow(by: multiplier), !overflow
+            case let (bytes, overflow) = UInt64(count).multipliedReportingOverflow(by: multiplier), !overflow
         else { return .tooLarge }
         return .value(bytes)
     }
@@ -36,7 +38,7 @@ enum Quantity {
         let multipliers = ["ms": 1, "s": 1_000, "m": 60_000]
         guard let multiplier = multipliers[unit], let magnitude = digitValue(number) else { return .invalid(hint) }
         guard let count = magnitude,
-              case let (milliseconds, overflow) = count.multipliedReportingOverflow(by: multiplier), !overflow
+            case let (milliseconds, overflow) = count.multipliedReportingOverflow(by: multiplier), !overflow
         else { return .tooLarge }
         return .value(milliseconds)
     }
@@ -46,7 +48,7 @@ enum Quantity {
     static func decimal(_ text: String) -> QuantityParse<Double> {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, digitValue(whole) != nil,
-              parts.count == 1 || digitValue(parts[1]) != nil
+            parts.count == 1 || digitValue(parts[1]) != nil
         else { return .invalid("a number") }
         let cleaned = text.filter { $0 != "_" }
         guard let value = Double(cleaned), value.isFinite else { return .tooLarge }

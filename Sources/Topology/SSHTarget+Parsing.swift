@@ -29,8 +29,10 @@ extension SSHTarget {
         } else {
             let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count <= 2 else {
-                return .failure(TextProblem("too many ':' in \(Quote.quoted(text)); write IPv6 addresses in brackets, "
-                                            + "e.g. bench@[::1]:22"))
+                return .failure(
+                    TextProblem(
+                        "too many ':' in \(Quote.quoted(text)); write IPv6 addresses in brackets, "
+                            + "e.g. bench@[::1]:22"))
             }
             host = parts[0]
             portText = parts.count == 2 ? parts[1] : nil
@@ -41,7 +43,7 @@ extension SSHTarget {
         var port = 22
         if let portText {
             guard case .value(let number) = Quantity.integer(String(portText)),
-                  portText.allSatisfy(\.isNumber), (1...65_535).contains(number)
+                portText.allSatisfy(\.isNumber), (1...65_535).contains(number)
             else {
                 return .failure(TextProblem("bad ssh port in \(Quote.quoted(text)); the port must be 1...65535"))
             }

@@ -15,8 +15,10 @@ public struct ServerSpec: Sendable, Equatable {
     public var cpuSweep: [Double]?
 
     /// Creates a server spec with one or more hosts; port 0 means "any free port".
-    public init(hosts: [String], replicaSweep: [Int]? = nil, port: Int = 0, limits: Limits? = nil,
-                cpuSweep: [Double]? = nil) {
+    public init(
+        hosts: [String], replicaSweep: [Int]? = nil, port: Int = 0, limits: Limits? = nil,
+        cpuSweep: [Double]? = nil
+    ) {
         self.hosts = hosts
         self.replicaSweep = replicaSweep
         self.port = port

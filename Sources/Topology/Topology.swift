@@ -20,7 +20,11 @@ public struct Topology: Sendable, Equatable {
     public var workload: Workload {
         get { scenarios.first?.workload ?? Workload(protocolKind: .tcpEcho, payloadBytes: 64, connections: []) }
         set {
-            if scenarios.isEmpty { scenarios = [Scenario(name: nil, workload: newValue)] } else { scenarios[0].workload = newValue }
+            if scenarios.isEmpty {
+                scenarios = [Scenario(name: nil, workload: newValue)]
+            } else {
+                scenarios[0].workload = newValue
+            }
         }
     }
 
@@ -29,8 +33,10 @@ public struct Topology: Sendable, Equatable {
 
     /// Creates a topology from its parts; `TopologyParser` is the validating way to get one.
     /// `scenarios`, when given, wins over `workload`.
-    public init(name: String, hosts: [Host], systems: [System], server: ServerSpec,
-                clients: [ClientGroup], workload: Workload, scenarios: [Scenario]? = nil, decision: Decision? = nil) {
+    public init(
+        name: String, hosts: [Host], systems: [System], server: ServerSpec,
+        clients: [ClientGroup], workload: Workload, scenarios: [Scenario]? = nil, decision: Decision? = nil
+    ) {
         self.name = name
         self.hosts = hosts
         self.systems = systems

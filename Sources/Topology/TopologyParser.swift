@@ -7,7 +7,8 @@ public enum TopologyParser {
     ///   - file: the name used in diagnostics.
     ///   - knownContainers: names of folders in `Containers/` (the caller lists them); "builtin" is always known.
     public static func parse(bytes: [UInt8], file: String, knownContainers: Set<String>)
-        -> Result<Topology, TopologyErrors> {
+        -> Result<Topology, TopologyErrors>
+    {
         var sink = DiagnosticSink(file: file)
         let topology: Topology? = bytes.withUnsafeBufferPointer { buffer in
             if let problem = InputScreen.firstProblem(in: buffer) {
@@ -39,7 +40,8 @@ public enum TopologyParser {
 
     /// Parses and validates topology text; see `parse(bytes:file:knownContainers:)`.
     public static func parse(text: String, file: String, knownContainers: Set<String>)
-        -> Result<Topology, TopologyErrors> {
+        -> Result<Topology, TopologyErrors>
+    {
         parse(bytes: Array(text.utf8), file: file, knownContainers: knownContainers)
     }
 }

@@ -13,8 +13,9 @@ extension TopologyValidator {
 
     mutating func clients(_ top: Fields, hosts: [Host]?) -> ClientReading? {
         guard let node = required(top, "clients"),
-              let items = items(node, label: "clients", what: "client group",
-                                maximum: Self.maximumClientGroups)
+            let items = items(
+                node, label: "clients", what: "client group",
+                maximum: Self.maximumClientGroups)
         else { return nil }
         var groups: [ClientGroup] = []
         var total: Int? = 0

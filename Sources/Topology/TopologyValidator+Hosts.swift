@@ -24,15 +24,18 @@ extension TopologyValidator {
     private mutating func host(_ entry: NamedEntry) -> Host {
         var host = Host(name: entry.name)
         if !NameRules.isHostName(entry.name) {
-            sink.report("bad host name \(Quote.quoted(entry.name)): use lowercase letters, digits, '-', '_' and '.' "
-                        + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
-                        at: entry.keyMark)
+            sink.report(
+                "bad host name \(Quote.quoted(entry.name)): use lowercase letters, digits, '-', '_' and '.' "
+                    + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                at: entry.keyMark)
         }
         // No settings at all (`local:` or `local: {}`) is the coordinator's own machine.
         guard !entry.value.isNull else { return host }
         let place = "in host \(Quote.quoted(entry.name))"
-        guard let fields = fields(of: entry.value, label: "host \(Quote.quoted(entry.name))", place: place,
-                                  allowed: Self.hostKeys)
+        guard
+            let fields = fields(
+                of: entry.value, label: "host \(Quote.quoted(entry.name))", place: place,
+                allowed: Self.hostKeys)
         else { return host }
 
         if let node = fields.value("ssh"), let scalar = scalar(node, label: "ssh") {
@@ -49,8 +52,9 @@ extension TopologyValidator {
         if fields.fields["ssh"] == nil {
             for key in ["identity", "known_hosts"] {
                 if let field = fields.fields[key] {
-                    sink.report("'\(key)' only applies to SSH hosts; host \(Quote.quoted(entry.name)) has no 'ssh'",
-                                at: field.keyMark)
+                    sink.report(
+                        "'\(key)' only applies to SSH hosts; host \(Quote.quoted(entry.name)) has no 'ssh'",
+                        at: field.keyMark)
                 }
             }
         }

@@ -14,14 +14,16 @@ extension TopologyValidator {
         for entry in mapping.entries {
             guard case .scalar(let key) = entry.key else {
                 if !entry.key.isInvalid {
-                    sink.report("keys \(place) must be plain names, found \(entry.key.kindDescription)",
-                                at: entry.key.mark)
+                    sink.report(
+                        "keys \(place) must be plain names, found \(entry.key.kindDescription)",
+                        at: entry.key.mark)
                 }
                 continue
             }
             if let first = firstSeen[key.text] {
-                sink.report("duplicate key \(Quote.quoted(key.text)) \(place) (first at \(first.description))",
-                            at: key.mark)
+                sink.report(
+                    "duplicate key \(Quote.quoted(key.text)) \(place) (first at \(first.description))",
+                    at: key.mark)
                 continue
             }
             firstSeen[key.text] = key.mark
@@ -96,10 +98,11 @@ extension TopologyValidator {
     mutating func word(_ node: YAMLNode, label: String) -> String? {
         guard let scalar = scalar(node, label: label) else { return nil }
         guard !scalar.text.isEmpty,
-              !scalar.text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
+            !scalar.text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
         else {
-            sink.report("\(label) must be non-empty text without spaces, found \(Quote.quoted(scalar.text))",
-                        at: scalar.mark)
+            sink.report(
+                "\(label) must be non-empty text without spaces, found \(Quote.quoted(scalar.text))",
+                at: scalar.mark)
             return nil
         }
         return scalar.text
@@ -124,11 +127,13 @@ extension TopologyValidator {
         guard let scalar = scalar(node, label: label) else { return nil }
         switch Quantity.integer(scalar.text) {
         case .value(let value):
-            return checked(value, in: range, label: label, text: scalar.text, mark: scalar.mark,
-                           bounds: (String(range.lowerBound), String(range.upperBound)))
+            return checked(
+                value, in: range, label: label, text: scalar.text, mark: scalar.mark,
+                bounds: (String(range.lowerBound), String(range.upperBound)))
         case .tooLarge where scalar.text.hasPrefix("-"):
-            sink.report("\(label) \(Quote.fragment(scalar.text)) is out of range; at least \(range.lowerBound)",
-                        at: scalar.mark)
+            sink.report(
+                "\(label) \(Quote.fragment(scalar.text)) is out of range; at least \(range.lowerBound)",
+                at: scalar.mark)
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: String(range.upperBound), mark: scalar.mark)
         case .invalid(let shape):
@@ -138,9 +143,11 @@ extension TopologyValidator {
     }
 
     /// `value` if within `range`; otherwise reports it with the bounds as the user reads them.
-    mutating func checked<Value: Comparable>(_ value: Value, in range: ClosedRange<Value>, label: String,
-                                             text: String, mark: SourceMark,
-                                             bounds: (lower: String, upper: String)) -> Value? {
+    mutating func checked<Value: Comparable>(
+        _ value: Value, in range: ClosedRange<Value>, label: String,
+        text: String, mark: SourceMark,
+        bounds: (lower: String, upper: String)
+    ) -> Value? {
         if value < range.lowerBound {
             sink.report("\(label) must be at least \(bounds.lower), found \(Quote.fragment(text))", at: mark)
             return nil

@@ -41,8 +41,9 @@ extension TopologyValidator {
         for suffix in ["us", "µs"] where scalar.text.hasSuffix(suffix) {
             switch Quantity.integer(String(scalar.text.dropLast(suffix.count))) {
             case .value(let microseconds) where microseconds > 0:
-                return checked(UInt64(microseconds), in: 1...UInt64(Self.maximumMilliseconds) * 1_000, label: label,
-                               text: scalar.text, mark: scalar.mark, bounds: ("1us", "24 hours"))
+                return checked(
+                    UInt64(microseconds), in: 1...UInt64(Self.maximumMilliseconds) * 1_000, label: label,
+                    text: scalar.text, mark: scalar.mark, bounds: ("1us", "24 hours"))
             case .tooLarge:
                 reportTooLarge(label: label, text: scalar.text, upper: "24 hours", mark: scalar.mark)
                 return nil

@@ -8,8 +8,9 @@ extension TopologyValidator {
         let listed = top.fields["scenarios"]
         if let listed, let single = top.fields["workload"] {
             let (first, second) = single.keyMark < listed.keyMark ? (single, listed) : (listed, single)
-            sink.report("use either 'workload' (one workload) or 'scenarios' (several, named), not both "
-                        + "(the other is at \(first.keyMark.description))", at: second.keyMark)
+            sink.report(
+                "use either 'workload' (one workload) or 'scenarios' (several, named), not both "
+                    + "(the other is at \(first.keyMark.description))", at: second.keyMark)
             return nil
         }
         guard let listed else {
@@ -37,18 +38,22 @@ extension TopologyValidator {
             var name: String?
             if let node = required(fields, "name"), let scalar = scalar(node, label: "scenario name") {
                 if !NameRules.isPlainName(scalar.text) {
-                    sink.report("bad scenario name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
-                                + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
-                                at: scalar.mark)
+                    sink.report(
+                        "bad scenario name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
+                            + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                        at: scalar.mark)
                 } else if let first = firstSeen[scalar.text] {
-                    sink.report("duplicate scenario name \(Quote.quoted(scalar.text)) (first at \(first.description))",
-                                at: scalar.mark)
+                    sink.report(
+                        "duplicate scenario name \(Quote.quoted(scalar.text)) (first at \(first.description))",
+                        at: scalar.mark)
                 } else {
                     firstSeen[scalar.text] = scalar.mark
                     name = scalar.text
                 }
             }
-            let workload = required(fields, "workload").flatMap { self.workload($0, place: "in \(label) workload", clients: clients) }
+            let workload = required(fields, "workload").flatMap {
+                self.workload($0, place: "in \(label) workload", clients: clients)
+            }
             guard let name, let workload else {
                 valid = false
                 continue
@@ -62,7 +67,7 @@ extension TopologyValidator {
     mutating func decision(_ top: Fields) -> (decision: Decision?, valid: Bool) {
         guard let node = top.value("decision") else { return (nil, true) }
         guard let fields = fields(of: node, label: "decision", place: "in decision", allowed: ["load"]),
-              let load = required(fields, "load").flatMap({ perSecondRate($0, label: "decision load") })
+            let load = required(fields, "load").flatMap({ perSecondRate($0, label: "decision load") })
         else { return (nil, false) }
         return (Decision(loadPerSecond: load), true)
     }

@@ -12,7 +12,7 @@ extension TopologyValidator {
     /// The server section, and where each server host is written (for checks that need the clients).
     mutating func server(_ top: Fields, hosts: [Host]?) -> (spec: ServerSpec, hostMarks: [SourceMark])? {
         guard let node = required(top, "server"),
-              let fields = fields(of: node, label: "server", place: "in server", allowed: Self.serverKeys)
+            let fields = fields(of: node, label: "server", place: "in server", allowed: Self.serverKeys)
         else { return nil }
         let serverHosts = self.serverHosts(fields, hosts: hosts)
         var replicaSweep: [Int]?
@@ -31,28 +31,34 @@ extension TopologyValidator {
             (limits, cpuSweep) = self.limits(node) ?? (nil, nil)
         }
         guard let serverHosts, replicasValid, let port else { return nil }
-        return (ServerSpec(hosts: serverHosts.names, replicaSweep: replicaSweep, port: port, limits: limits,
-                           cpuSweep: cpuSweep), serverHosts.marks)
+        return (
+            ServerSpec(
+                hosts: serverHosts.names, replicaSweep: replicaSweep, port: port, limits: limits,
+                cpuSweep: cpuSweep), serverHosts.marks
+        )
     }
 
     /// `host: a` or `hosts: [a, b, …]` (one of them, each a declared host, none twice).
     private mutating func serverHosts(_ fields: Fields, hosts: [Host]?)
-        -> (names: [String], marks: [SourceMark])? {
+        -> (names: [String], marks: [SourceMark])?
+    {
         switch (fields.fields["host"], fields.fields["hosts"]) {
         case (nil, nil):
-            sink.report("missing required key 'host' \(fields.place) (or 'hosts': a list, one server replica on each)",
-                        at: fields.mark)
+            sink.report(
+                "missing required key 'host' \(fields.place) (or 'hosts': a list, one server replica on each)",
+                at: fields.mark)
             return nil
         case (.some, .some(let both)):
             sink.report("server has both 'host' and 'hosts'; give one ('hosts' for several replicas)", at: both.keyMark)
             return nil
         case (.some, nil):
             guard let value = required(fields, "host"),
-                  let name = hostReference(value, label: "server host", hosts: hosts) else { return nil }
+                let name = hostReference(value, label: "server host", hosts: hosts)
+            else { return nil }
             return ([name], [value.mark])
         case (nil, .some):
             guard let list = required(fields, "hosts"),
-                  let items = items(list, label: "server hosts", what: "host", maximum: Self.maximumServerHosts)
+                let items = items(list, label: "server hosts", what: "host", maximum: Self.maximumServerHosts)
             else { return nil }
             var names: [String] = []
             var marks: [SourceMark] = []
@@ -65,8 +71,9 @@ extension TopologyValidator {
                 }
                 if let first = firstSeen[name] {
                     // Two replicas on one host would share its cores and ports: not a replica.
-                    sink.report("host \(Quote.quoted(name)) is listed twice in server hosts (first at \(first.description)); "
-                                + "each replica runs on a host of its own", at: item.mark)
+                    sink.report(
+                        "host \(Quote.quoted(name)) is listed twice in server hosts (first at \(first.description)); "
+                            + "each replica runs on a host of its own", at: item.mark)
                     valid = false
                     continue
                 }
@@ -96,8 +103,9 @@ extension TopologyValidator {
                 continue
             }
             guard let count = Int(scalar.text) else {
-                reportUnreadable(label: "replicas", text: scalar.text, shape: "a whole number of server replicas such as 2",
-                                 mark: scalar.mark)
+                reportUnreadable(
+                    label: "replicas", text: scalar.text, shape: "a whole number of server replicas such as 2",
+                    mark: scalar.mark)
                 valid = false
                 continue
             }
@@ -105,8 +113,9 @@ extension TopologyValidator {
                 sink.report("replicas must be at least 1, found \(Quote.fragment(scalar.text))", at: scalar.mark)
                 valid = false
             } else if let hostCount, count > hostCount {
-                sink.report("replicas \(count) is more than the \(hostCount) server "
-                            + (hostCount == 1 ? "host" : "hosts") + "; list more under server.hosts", at: scalar.mark)
+                sink.report(
+                    "replicas \(count) is more than the \(hostCount) server "
+                        + (hostCount == 1 ? "host" : "hosts") + "; list more under server.hosts", at: scalar.mark)
                 valid = false
             } else if let first = firstSeen[count] {
                 // Two equal values would make two cells with the same id.
@@ -128,10 +137,11 @@ extension TopologyValidator {
         for (name, mark) in zip(server.hosts, marks) {
             guard let serverHost = hosts.first(where: { $0.name == name }), serverHost.isLocal, serverHost.address == nil
             else { continue }
-            sink.report("the server runs on this machine (host \(Quote.quoted(name))) but clients on ssh host "
-                        + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
-                        + "\(Quote.quoted(name)) an `address:` they can reach, such as this machine's address on their network",
-                        at: mark)
+            sink.report(
+                "the server runs on this machine (host \(Quote.quoted(name))) but clients on ssh host "
+                    + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
+                    + "\(Quote.quoted(name)) an `address:` they can reach, such as this machine's address on their network",
+                at: mark)
         }
     }
 
@@ -154,8 +164,9 @@ extension TopologyValidator {
             if Self.isCPUSet(scalar.text) {
                 limits.cpuset = scalar.text
             } else {
-                sink.report("cpuset must list CPUs like '0-3' or '0,2' (ascending ranges, CPUs 0...4095), "
-                            + "found \(Quote.quoted(scalar.text))", at: scalar.mark)
+                sink.report(
+                    "cpuset must list CPUs like '0-3' or '0,2' (ascending ranges, CPUs 0...4095), "
+                        + "found \(Quote.quoted(scalar.text))", at: scalar.mark)
             }
         }
         return (limits, sweep)
@@ -191,13 +202,15 @@ extension TopologyValidator {
         case .value(let cpus) where cpus <= 0:
             sink.report("cpus must be greater than 0, found \(Quote.fragment(scalar.text))", at: scalar.mark)
         case .value(let cpus):
-            return checked(cpus, in: 0...Self.maximumCPUs, label: "cpus", text: scalar.text,
-                           mark: scalar.mark, bounds: ("0", "1024"))
+            return checked(
+                cpus, in: 0...Self.maximumCPUs, label: "cpus", text: scalar.text,
+                mark: scalar.mark, bounds: ("0", "1024"))
         case .tooLarge:
             reportTooLarge(label: "cpus", text: scalar.text, upper: "1024", mark: scalar.mark)
         case .invalid:
-            reportUnreadable(label: "cpus", text: scalar.text, shape: "a number of cores such as 1 or 0.5",
-                             mark: scalar.mark)
+            reportUnreadable(
+                label: "cpus", text: scalar.text, shape: "a number of cores such as 1 or 0.5",
+                mark: scalar.mark)
         }
         return nil
     }
@@ -209,8 +222,9 @@ extension TopologyValidator {
         case .value(0):
             sink.report("\(label) must be greater than 0, found \(Quote.fragment(scalar.text))", at: scalar.mark)
         case .value(let bytes):
-            return checked(bytes, in: range, label: label, text: scalar.text, mark: scalar.mark,
-                           bounds: (String(range.lowerBound), upper))
+            return checked(
+                bytes, in: range, label: label, text: scalar.text, mark: scalar.mark,
+                bounds: (String(range.lowerBound), upper))
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: upper, mark: scalar.mark)
         case .invalid(let shape):

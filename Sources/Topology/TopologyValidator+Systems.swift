@@ -4,24 +4,28 @@ extension TopologyValidator {
 
     mutating func systems(_ top: Fields) -> [System]? {
         guard let node = required(top, "systems"),
-              let items = items(node, label: "systems", what: "system", maximum: Self.maximumSystems)
+            let items = items(node, label: "systems", what: "system", maximum: Self.maximumSystems)
         else { return nil }
         var result: [System] = []
         var firstSeen: [String: SourceMark] = [:]
         for (index, item) in items.enumerated() {
             let place = "in system \(index + 1)"
-            guard let fields = fields(of: item, label: "system \(index + 1)", place: place,
-                                      allowed: Self.systemKeys)
+            guard
+                let fields = fields(
+                    of: item, label: "system \(index + 1)", place: place,
+                    allowed: Self.systemKeys)
             else { continue }
             var system = System(name: "", container: "")
             if let node = required(fields, "name"), let scalar = scalar(node, label: "system name") {
                 if !NameRules.isPlainName(scalar.text) {
-                    sink.report("bad system name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
-                                + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
-                                at: scalar.mark)
+                    sink.report(
+                        "bad system name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
+                            + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                        at: scalar.mark)
                 } else if let first = firstSeen[scalar.text] {
-                    sink.report("duplicate system name \(Quote.quoted(scalar.text)) (first at \(first.description))",
-                                at: scalar.mark)
+                    sink.report(
+                        "duplicate system name \(Quote.quoted(scalar.text)) (first at \(first.description))",
+                        at: scalar.mark)
                 } else {
                     firstSeen[scalar.text] = scalar.mark
                 }
@@ -58,25 +62,29 @@ extension TopologyValidator {
             return []
         }
         guard mapping.entries.count <= Self.maximumEnvironmentVariables else {
-            sink.report("env has \(mapping.entries.count) variables; at most \(Self.maximumEnvironmentVariables)",
-                        at: mapping.mark)
+            sink.report(
+                "env has \(mapping.entries.count) variables; at most \(Self.maximumEnvironmentVariables)",
+                at: mapping.mark)
             return []
         }
         var result: [EnvironmentVariable] = []
         for entry in entries(of: mapping, place: "in env") {
             if !NameRules.isEnvironmentName(entry.name) {
-                sink.report("bad environment variable name \(Quote.quoted(entry.name)): use letters, digits and '_', "
-                            + "not starting with a digit", at: entry.keyMark)
+                sink.report(
+                    "bad environment variable name \(Quote.quoted(entry.name)): use letters, digits and '_', "
+                        + "not starting with a digit", at: entry.keyMark)
             }
             // Scalars of any type are kept as written: `GOMAXPROCS: 1` means the text "1".
             guard case .scalar(let scalar) = entry.value else {
-                reportWrongKind(entry.value, label: "env value for \(Quote.quoted(entry.name))",
-                                expected: "a single value")
+                reportWrongKind(
+                    entry.value, label: "env value for \(Quote.quoted(entry.name))",
+                    expected: "a single value")
                 continue
             }
             if scalar.text.unicodeScalars.contains("\0") {
-                sink.report("env value for \(Quote.quoted(entry.name)) contains a NUL character, which no process "
-                            + "environment can hold", at: scalar.mark)
+                sink.report(
+                    "env value for \(Quote.quoted(entry.name)) contains a NUL character, which no process "
+                        + "environment can hold", at: scalar.mark)
             }
             result.append(EnvironmentVariable(name: entry.name, value: scalar.text))
         }

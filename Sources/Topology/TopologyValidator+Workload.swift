@@ -1,7 +1,9 @@
 /// The `workload` section.
 extension TopologyValidator {
-    static let workloadKeys = ["protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
-                               "duration", "repeat", "slo", "search"]
+    static let workloadKeys = [
+        "protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
+        "duration", "repeat", "slo", "search"
+    ]
     /// Values in one `rate` or `cpus` list; each multiplies the number of cells.
     static let maximumSweepValues = 64
     static let maximumPayloadBytes: UInt64 = 16 << 20
@@ -33,8 +35,9 @@ extension TopologyValidator {
         if let node = fields.value("call") {
             call = choice(node, label: "call", among: ["unary", "stream"]).flatMap(Call.init(rawValue:))
             if call == .stream, protocolKind == .tcpEcho {
-                sink.report("call 'stream' only applies to protocol grpc; tcp-echo always sends one message "
-                            + "and waits for its echo", at: node.mark)
+                sink.report(
+                    "call 'stream' only applies to protocol grpc; tcp-echo always sends one message "
+                        + "and waits for its echo", at: node.mark)
             }
         }
         // 64 B unless said otherwise: the usual small-message RPC benchmark.
@@ -48,8 +51,9 @@ extension TopologyValidator {
         if let node = fields.value("concurrency") {
             concurrency = integer(node, label: "concurrency", in: 1...Self.maximumConcurrency)
             if let value = concurrency, value > 1, protocolKind == .tcpEcho {
-                sink.report("concurrency must be 1 for protocol tcp-echo (one message in flight per connection), "
-                            + "found \(value)", at: node.mark)
+                sink.report(
+                    "concurrency must be 1 for protocol tcp-echo (one message in flight per connection), "
+                        + "found \(value)", at: node.mark)
             }
         }
         var slo: SLO?
@@ -77,12 +81,13 @@ extension TopologyValidator {
             repeatCount = integer(node, label: "repeat", in: 1...Self.maximumRepeat)
         }
         guard let protocolKind, let call, let payload, let connections, let concurrency, let rate, let warmup,
-              let duration, let repeatCount, sloValid
+            let duration, let repeatCount, sloValid
         else { return nil }
-        return Workload(protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
-                        payloadBytes: payload, connections: connections, concurrency: concurrency,
-                        warmupMilliseconds: warmup, durationMilliseconds: duration, repeatCount: repeatCount,
-                        rates: rate, slo: slo)
+        return Workload(
+            protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
+            payloadBytes: payload, connections: connections, concurrency: concurrency,
+            warmupMilliseconds: warmup, durationMilliseconds: duration, repeatCount: repeatCount,
+            rates: rate, slo: slo)
     }
 
     /// `max`, `N/s`, a list of `N/s` (a sweep) or `search` (which needs an `slo`).
@@ -133,7 +138,11 @@ extension TopologyValidator {
             if let start = perSecond(node, label: "search start") { settings.startPerSecond = start } else { valid = false }
         }
         if let node = fields.value("trial") {
-            if let trial = duration(node, label: "search trial", allowsZero: false) { settings.trialMilliseconds = trial } else { valid = false }
+            if let trial = duration(node, label: "search trial", allowsZero: false) {
+                settings.trialMilliseconds = trial
+            } else {
+                valid = false
+            }
         }
         if let node = fields.value("precision") {
             if let precision = percent(node, label: "search precision", in: 0.1...50) {
@@ -153,8 +162,9 @@ extension TopologyValidator {
     private mutating func perSecond(_ node: YAMLNode, label: String) -> Double? {
         guard let scalar = scalar(node, label: label) else { return nil }
         if scalar.text == "max" || scalar.text == "search" {
-            sink.report("\(label) must be a request rate such as '20000/s' here, found \(Quote.quoted(scalar.text))",
-                        at: scalar.mark)
+            sink.report(
+                "\(label) must be a request rate such as '20000/s' here, found \(Quote.quoted(scalar.text))",
+                at: scalar.mark)
             return nil
         }
         guard case .perSecond(let value)? = rate(node, label: label) else { return nil }
@@ -172,8 +182,9 @@ extension TopologyValidator {
         switch Quantity.decimal(String(scalar.text.dropLast())) {
         case .value(let value):
             let lower = range.lowerBound == 0 ? "0%" : "\(range.lowerBound.plainText)%"
-            return checked(value, in: range, label: label, text: scalar.text, mark: scalar.mark,
-                           bounds: (lower, "\(range.upperBound.plainText)%"))
+            return checked(
+                value, in: range, label: label, text: scalar.text, mark: scalar.mark,
+                bounds: (lower, "\(range.upperBound.plainText)%"))
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: "\(range.upperBound.plainText)%", mark: scalar.mark)
         case .invalid:
@@ -193,8 +204,9 @@ extension TopologyValidator {
                 return nil
             }
             guard sequence.items.count <= Self.maximumConnectionCounts else {
-                sink.report("connections lists \(sequence.items.count) counts; at most "
-                            + "\(Self.maximumConnectionCounts)", at: sequence.mark)
+                sink.report(
+                    "connections lists \(sequence.items.count) counts; at most "
+                        + "\(Self.maximumConnectionCounts)", at: sequence.mark)
                 return nil
             }
             values = sequence.items
@@ -220,8 +232,9 @@ extension TopologyValidator {
             }
             firstSeen[count] = item.mark
             if let totalWorkers, count < totalWorkers {
-                sink.report("connections \(count) is fewer than the \(totalWorkers) client workers; each client "
-                            + "worker needs at least one connection", at: item.mark)
+                sink.report(
+                    "connections \(count) is fewer than the \(totalWorkers) client workers; each client "
+                        + "worker needs at least one connection", at: item.mark)
                 valid = false
             }
             result.append(count)
@@ -233,7 +246,9 @@ extension TopologyValidator {
     private mutating func rate(_ node: YAMLNode, label: String = "rate") -> Rate? {
         guard let scalar = scalar(node, label: label) else { return nil }
         if scalar.text == "max" { return .max }
-        let shape = label == "rate" ? "'max', 'search', a total request rate such as '20000/s', or a list of rates"
+        let shape =
+            label == "rate"
+            ? "'max', 'search', a total request rate such as '20000/s', or a list of rates"
             : "a total request rate such as '20000/s'"
         guard scalar.text.hasSuffix("/s") else {
             reportUnreadable(label: label, text: scalar.text, shape: shape, mark: scalar.mark)
@@ -243,8 +258,10 @@ extension TopologyValidator {
         case .value(let perSecond) where perSecond <= 0:
             sink.report("\(label) must be greater than 0/s, found \(Quote.fragment(scalar.text))", at: scalar.mark)
         case .value(let perSecond):
-            return checked(perSecond, in: 0...Self.maximumRate, label: label, text: scalar.text, mark: scalar.mark,
-                           bounds: ("0/s", "1000000000/s")).map(Rate.perSecond)
+            return checked(
+                perSecond, in: 0...Self.maximumRate, label: label, text: scalar.text, mark: scalar.mark,
+                bounds: ("0/s", "1000000000/s")
+            ).map(Rate.perSecond)
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: "1000000000/s", mark: scalar.mark)
         case .invalid:
@@ -259,8 +276,9 @@ extension TopologyValidator {
         case .value(0) where !allowsZero:
             sink.report("\(label) must be greater than 0, found \(Quote.fragment(scalar.text))", at: scalar.mark)
         case .value(let milliseconds):
-            return checked(milliseconds, in: 0...Self.maximumMilliseconds, label: label, text: scalar.text,
-                           mark: scalar.mark, bounds: ("0ms", "24 hours"))
+            return checked(
+                milliseconds, in: 0...Self.maximumMilliseconds, label: label, text: scalar.text,
+                mark: scalar.mark, bounds: ("0ms", "24 hours"))
         case .tooLarge:
             reportTooLarge(label: label, text: scalar.text, upper: "24 hours", mark: scalar.mark)
         case .invalid(let expected):
@@ -271,18 +289,24 @@ extension TopologyValidator {
 
     /// The run's cells: Σ over scenarios of systems × replica counts × cpus values × connection
     /// counts × rates × repeats.
-    mutating func checkCellCount(systems: Int, replicaValues: Int, cpuValues: Int, scenarios: [Scenario],
-                                 at mark: SourceMark) {
+    mutating func checkCellCount(
+        systems: Int, replicaValues: Int, cpuValues: Int, scenarios: [Scenario],
+        at mark: SourceMark
+    ) {
         var total = 0
         var parts: [String] = []
         for scenario in scenarios {
             let workload = scenario.workload
-            let factors = [systems, replicaValues, cpuValues, workload.connections.count, workload.rates.cellRates.count, workload.repeatCount]
+            let factors = [
+                systems, replicaValues, cpuValues, workload.connections.count, workload.rates.cellRates.count,
+                workload.repeatCount
+            ]
             // Each factor is capped at a few hundred, so the product fits easily.
             total += factors.reduce(1, *)
             let replicas = replicaValues == 1 ? "" : "\(replicaValues) replica counts × "
-            parts.append("\(systems) systems × \(replicas)\(cpuValues) cpus × \(workload.connections.count) connection counts × "
-                         + "\(workload.rates.cellRates.count) rates × \(workload.repeatCount) repeats")
+            parts.append(
+                "\(systems) systems × \(replicas)\(cpuValues) cpus × \(workload.connections.count) connection counts × "
+                    + "\(workload.rates.cellRates.count) rates × \(workload.repeatCount) repeats")
         }
         if total > Self.maximumCells {
             let shape = parts.count == 1 ? parts[0] : "summed over \(parts.count) scenarios"

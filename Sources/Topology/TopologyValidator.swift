@@ -4,8 +4,10 @@
 /// Each section reader reports its own problems and returns its best reading (or `nil`);
 /// cross-section checks skip anything already reported, so one mistake gives one message.
 struct TopologyValidator {
-    static let topKeys = ["name", "hosts", "systems", "server", "clients", "workload", "scenarios",
-                          "decision"]
+    static let topKeys = [
+        "name", "hosts", "systems", "server", "clients", "workload", "scenarios",
+        "decision"
+    ]
     /// Client worker processes over all groups; each is a process on some host.
     static let maximumTotalWorkers = 256
     /// Cells in one run; past this a run would take days and the plan itself gets huge.
@@ -28,8 +30,9 @@ struct TopologyValidator {
     mutating func topology(from root: YAMLNode) -> Topology? {
         guard case .mapping = root else {
             if !root.isInvalid {
-                sink.report("the top level of a topology file must be a mapping with the keys "
-                            + Self.topKeys.joined(separator: ", ") + "; found \(root.kindDescription)", at: root.mark)
+                sink.report(
+                    "the top level of a topology file must be a mapping with the keys "
+                        + Self.topKeys.joined(separator: ", ") + "; found \(root.kindDescription)", at: root.mark)
             }
             return nil
         }
@@ -48,24 +51,27 @@ struct TopologyValidator {
         }
         if let systems, let server, let scenarios {
             let mark = top.fields["scenarios"]?.value.mark ?? top.fields["workload"]?.value.mark ?? top.mark
-            checkCellCount(systems: systems.count, replicaValues: server.spec.replicaCounts.count,
-                           cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
+            checkCellCount(
+                systems: systems.count, replicaValues: server.spec.replicaCounts.count,
+                cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
         }
 
         guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let scenarios, decision.valid else {
             return nil
         }
-        return Topology(name: name, hosts: hosts, systems: systems, server: server.spec,
-                        clients: clients.groups, workload: scenarios[0].workload, scenarios: scenarios,
-                        decision: decision.decision)
+        return Topology(
+            name: name, hosts: hosts, systems: systems, server: server.spec,
+            clients: clients.groups, workload: scenarios[0].workload, scenarios: scenarios,
+            decision: decision.decision)
     }
 
     private mutating func runName(_ top: Fields) -> String? {
         guard let node = required(top, "name"), let scalar = scalar(node, label: "name") else { return nil }
         guard NameRules.isPlainName(scalar.text) else {
-            sink.report("bad name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
-                        + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
-                        at: scalar.mark)
+            sink.report(
+                "bad name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
+                    + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
+                at: scalar.mark)
             return nil
         }
         return scalar.text

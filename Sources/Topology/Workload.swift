@@ -35,10 +35,12 @@ public struct Workload: Sendable, Equatable {
     }
 
     /// Creates a workload; defaults match the file format's. `rates`, when given, wins over `rate`.
-    public init(protocolKind: WorkloadProtocol, call: Call = .unary, payloadBytes: Int, connections: [Int],
-                concurrency: Int = 1, rate: Rate = .max, warmupMilliseconds: Int = 2_000,
-                durationMilliseconds: Int = 10_000, repeatCount: Int = 1, rates: RateSetting? = nil,
-                slo: SLO? = nil) {
+    public init(
+        protocolKind: WorkloadProtocol, call: Call = .unary, payloadBytes: Int, connections: [Int],
+        concurrency: Int = 1, rate: Rate = .max, warmupMilliseconds: Int = 2_000,
+        durationMilliseconds: Int = 10_000, repeatCount: Int = 1, rates: RateSetting? = nil,
+        slo: SLO? = nil
+    ) {
         self.protocolKind = protocolKind
         self.call = call
         self.payloadBytes = payloadBytes

@@ -58,15 +58,20 @@ enum YAMLComposer {
                 return builder.root.map(Outcome.document) ?? .empty
             case YAML_ALIAS_EVENT:
                 let name = cString(event.pointee.data.alias.anchor)
-                sink.report("aliases (*\(Quote.fragment(name))) are not supported in topology files; "
-                            + "write the value out in full", at: mark)
+                sink.report(
+                    "aliases (*\(Quote.fragment(name))) are not supported in topology files; "
+                        + "write the value out in full", at: mark)
                 builder.add(.invalid(mark))
             case YAML_SCALAR_EVENT:
                 let scalar = event.pointee.data.scalar
-                let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(clamping: scalar.length)),
-                                  as: UTF8.self)
-                builder.add(.scalar(YAMLScalar(text: text, isPlain: scalar.style == YAML_PLAIN_SCALAR_STYLE,
-                                               mark: mark)))
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: scalar.value, count: Int(clamping: scalar.length)),
+                    as: UTF8.self)
+                builder.add(
+                    .scalar(
+                        YAMLScalar(
+                            text: text, isPlain: scalar.style == YAML_PLAIN_SCALAR_STYLE,
+                            mark: mark)))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard builder.depth < maximumDepth else {
                     sink.report("nesting is deeper than \(maximumDepth) levels", at: mark)
@@ -81,8 +86,10 @@ enum YAMLComposer {
         }
     }
 
-    private static func reportError(of parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, depth: Int,
-                                    into sink: inout DiagnosticSink) {
+    private static func reportError(
+        of parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, depth: Int,
+        into sink: inout DiagnosticSink
+    ) {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         if problem.hasPrefix("Maximum nesting level reached") {
             // libyaml's own limit (1000) tripped by its look-ahead; see `FlowDepthScan`.

@@ -23,12 +23,14 @@ public final class Async: Handle, @unchecked Sendable {
         self.callback = callback
         super.init(loop: loop, type: UV_ASYNC)
         try initialize("uv_async_init") {
-            uv_async_init(loop.pointer, async, { async in
-                guard let data = async?.pointee.data else { return }
-                let this = Unmanaged<Async>.fromOpaque(data).takeUnretainedValue()
-                guard let callback = this.callback else { return }
-                callback()
-            })
+            uv_async_init(
+                loop.pointer, async,
+                { async in
+                    guard let data = async?.pointee.data else { return }
+                    let this = Unmanaged<Async>.fromOpaque(data).takeUnretainedValue()
+                    guard let callback = this.callback else { return }
+                    callback()
+                })
         }
         sendable.withLock { $0 = true }
     }

@@ -104,15 +104,17 @@ public final class Loop {
         guard !isClosed else { return }
         precondition(!isRunning, "Loop.closeAll must not be called from inside run()")
         while true {
-            uv_walk(pointer, { handle, _ in
-                guard let handle, uv_is_closing(handle) == 0 else { return }
-                if let data = handle.pointee.data {
-                    Unmanaged<Handle>.fromOpaque(data).takeUnretainedValue().close()
-                } else {
-                    // Not one of ours (no owner object): close it without a callback.
-                    uv_close(handle, nil)
-                }
-            }, nil)
+            uv_walk(
+                pointer,
+                { handle, _ in
+                    guard let handle, uv_is_closing(handle) == 0 else { return }
+                    if let data = handle.pointee.data {
+                        Unmanaged<Handle>.fromOpaque(data).takeUnretainedValue().close()
+                    } else {
+                        // Not one of ours (no owner object): close it without a callback.
+                        uv_close(handle, nil)
+                    }
+                }, nil)
             // Closing handles keep uv_run going until their close callbacks have run.
             while uv_run(pointer, UV_RUN_DEFAULT) != 0 {}
             // A callback run above (e.g. a cancelled write's completion) may have opened a

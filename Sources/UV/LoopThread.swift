@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One operating-system thread running a libuv loop of its own, fed through a `Mailbox`: the
 /// one shape of the client worker's load threads and the builtin server's threads.

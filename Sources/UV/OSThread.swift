@@ -9,10 +9,12 @@ public enum OSThread {
     public static func start(_ body: @escaping () -> Void) throws -> pthread_t {
         var thread = pthread_t()
         let argument = Unmanaged.passRetained(Body(body)).toOpaque()
-        let status = pthread_create(&thread, nil, { argument in
-            Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
-            return nil
-        }, argument)
+        let status = pthread_create(
+            &thread, nil,
+            { argument in
+                Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
+                return nil
+            }, argument)
         guard status == 0 else {
             Unmanaged<Body>.fromOpaque(argument).release()
             throw UVError(code: -status, operation: "pthread_create")

@@ -1,8 +1,9 @@
 import CUV
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child process (`uv_process_t`, spawned with `uv_spawn`).

@@ -23,13 +23,17 @@ public final class Signal: Handle {
         let previous = self.callback
         self.callback = callback
         do {
-            try uvCheck("uv_signal_start", uv_signal_start(signal, { signal, signum in
-                guard let data = signal?.pointee.data else { return }
-                let this = Unmanaged<Signal>.fromOpaque(data).takeUnretainedValue()
-                // A local copy keeps the closure alive if it closes the watcher.
-                guard let callback = this.callback else { return }
-                callback(signum)
-            }, signum))
+            try uvCheck(
+                "uv_signal_start",
+                uv_signal_start(
+                    signal,
+                    { signal, signum in
+                        guard let data = signal?.pointee.data else { return }
+                        let this = Unmanaged<Signal>.fromOpaque(data).takeUnretainedValue()
+                        // A local copy keeps the closure alive if it closes the watcher.
+                        guard let callback = this.callback else { return }
+                        callback(signum)
+                    }, signum))
         } catch {
             self.callback = previous
             throw error

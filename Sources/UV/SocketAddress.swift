@@ -1,8 +1,9 @@
 import CUV
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A numeric IPv4/IPv6 socket address, parsed with `uv_ip4_addr`/`uv_ip6_addr` (no DNS:

@@ -71,17 +71,20 @@ public class Stream: Handle {
         let previous = (self.onData, self.onEnd)
         self.onData = onData
         self.onEnd = onEnd
-        let result = uv_read_start(stream, { handle, _, buf in
-            // alloc_cb: hand out the stream's one buffer; libuv reads into it and calls
-            // read_cb before asking again, so one buffer suffices.
-            let this = Unmanaged<Stream>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-            let (base, count) = this.ensureReadBuffer()
-            buf!.pointee.base = base.assumingMemoryBound(to: CChar.self)
-            buf!.pointee.len = count
-        }, { stream, nread, _ in
-            let this = Unmanaged<Stream>.fromOpaque(stream!.pointee.data).takeUnretainedValue()
-            this.didRead(nread)
-        })
+        let result = uv_read_start(
+            stream,
+            { handle, _, buf in
+                // alloc_cb: hand out the stream's one buffer; libuv reads into it and calls
+                // read_cb before asking again, so one buffer suffices.
+                let this = Unmanaged<Stream>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+                let (base, count) = this.ensureReadBuffer()
+                buf!.pointee.base = base.assumingMemoryBound(to: CChar.self)
+                buf!.pointee.len = count
+            },
+            { stream, nread, _ in
+                let this = Unmanaged<Stream>.fromOpaque(stream!.pointee.data).takeUnretainedValue()
+                this.didRead(nread)
+            })
         if result < 0 {
             // A failed call never calls its callbacks: keep whatever was there before.
             (self.onData, self.onEnd) = previous
@@ -143,13 +146,15 @@ public class Stream: Handle {
         var buffer = uv_buf_t(
             base: UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)),
             len: bytes.count)
-        let result = uv_write(request, stream, &buffer, 1, { request, status in
-            let request = request!
-            let this = Unmanaged<Stream>.fromOpaque(request.pointee.handle.pointee.data)
-                .takeUnretainedValue()
-            let completion = this.writeRequests.release(slot: WriteRequestPool.slot(of: request))
-            completion?(status < 0 ? UVError(code: status, operation: "uv_write") : nil)
-        })
+        let result = uv_write(
+            request, stream, &buffer, 1,
+            { request, status in
+                let request = request!
+                let this = Unmanaged<Stream>.fromOpaque(request.pointee.handle.pointee.data)
+                    .takeUnretainedValue()
+                let completion = this.writeRequests.release(slot: WriteRequestPool.slot(of: request))
+                completion?(status < 0 ? UVError(code: status, operation: "uv_write") : nil)
+            })
         if result < 0 {
             let completion = writeRequests.release(slot: slot)
             completion?(UVError(code: result, operation: "uv_write"))
@@ -190,11 +195,13 @@ public class Stream: Handle {
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.initialize(to: uv_shutdown_t())
         request.pointee.data = CompletionBox.retain(completion)
-        let result = uv_shutdown(request, stream, { request, status in
-            let completion = CompletionBox.take(request!.pointee.data)
-            request!.deallocate()
-            completion?(status < 0 ? UVError(code: status, operation: "uv_shutdown") : nil)
-        })
+        let result = uv_shutdown(
+            request, stream,
+            { request, status in
+                let completion = CompletionBox.take(request!.pointee.data)
+                request!.deallocate()
+                completion?(status < 0 ? UVError(code: status, operation: "uv_shutdown") : nil)
+            })
         if result < 0 {
             _ = CompletionBox.take(request.pointee.data)
             request.deallocate()
@@ -219,11 +226,13 @@ public class Stream: Handle {
         try checkOpen("uv_listen")
         let previous = self.onConnection
         self.onConnection = onConnection
-        let result = uv_listen(stream, backlog, { server, status in
-            let this = Unmanaged<Stream>.fromOpaque(server!.pointee.data).takeUnretainedValue()
-            guard let onConnection = this.onConnection else { return }
-            onConnection(status < 0 ? UVError(code: status, operation: "connection") : nil)
-        })
+        let result = uv_listen(
+            stream, backlog,
+            { server, status in
+                let this = Unmanaged<Stream>.fromOpaque(server!.pointee.data).takeUnretainedValue()
+                guard let onConnection = this.onConnection else { return }
+                onConnection(status < 0 ? UVError(code: status, operation: "connection") : nil)
+            })
         if result < 0 {
             self.onConnection = previous
             throw UVError(code: result, operation: "uv_listen")

@@ -1,8 +1,9 @@
 import CUV
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A libuv TCP socket (`uv_tcp_t`): a listener (`bind` + `listen` + `accept`) or a
@@ -39,9 +40,9 @@ public final class TCP: Stream {
         var fd: uv_os_fd_t = -1
         if uv_fileno(handle, &fd) != 0 {
             #if canImport(Glibc)
-            let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
             #else
-            let type = SOCK_STREAM
+                let type = SOCK_STREAM
             #endif
             let socketFD = socket(family, type, 0)
             guard socketFD >= 0 else { throw UVError(code: -errno, operation: "socket") }
@@ -89,11 +90,13 @@ public final class TCP: Stream {
         request.initialize(to: uv_connect_t())
         request.pointee.data = CompletionBox.retain(completion)
         let result = address.withSockaddr { sockaddr in
-            uv_tcp_connect(request, tcp, sockaddr, { request, status in
-                let completion = CompletionBox.take(request!.pointee.data)
-                request!.deallocate()
-                completion?(status < 0 ? UVError(code: status, operation: "uv_tcp_connect") : nil)
-            })
+            uv_tcp_connect(
+                request, tcp, sockaddr,
+                { request, status in
+                    let completion = CompletionBox.take(request!.pointee.data)
+                    request!.deallocate()
+                    completion?(status < 0 ? UVError(code: status, operation: "uv_tcp_connect") : nil)
+                })
         }
         if result < 0 {
             _ = CompletionBox.take(request.pointee.data)

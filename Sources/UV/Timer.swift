@@ -22,15 +22,19 @@ public final class Timer: Handle {
         let previous = self.callback
         self.callback = callback
         do {
-            try uvCheck("uv_timer_start", uv_timer_start(timer, { timer in
-                guard let data = timer?.pointee.data else { return }
-                let this = Unmanaged<Timer>.fromOpaque(data).takeUnretainedValue()
-                guard let callback = this.callback else { return }
-                // Drop a one-shot callback before calling it, so a restart from inside the
-                // callback (which installs a new one) is not undone afterwards.
-                if uv_timer_get_repeat(timer) == 0 { this.callback = nil }
-                callback()
-            }, ms, `repeat`))
+            try uvCheck(
+                "uv_timer_start",
+                uv_timer_start(
+                    timer,
+                    { timer in
+                        guard let data = timer?.pointee.data else { return }
+                        let this = Unmanaged<Timer>.fromOpaque(data).takeUnretainedValue()
+                        guard let callback = this.callback else { return }
+                        // Drop a one-shot callback before calling it, so a restart from inside the
+                        // callback (which installs a new one) is not undone afterwards.
+                        if uv_timer_get_repeat(timer) == 0 { this.callback = nil }
+                        callback()
+                    }, ms, `repeat`))
         } catch {
             // A failed call never calls its callback: do not keep it.
             self.callback = previous

@@ -27,9 +27,11 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     /// gRPC: call this `:path` instead of the method's own (`barrage load --path`); nil = the method's.
     public var path: String?
 
-    public init(node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
-                call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
-                ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil) {
+    public init(
+        node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
+        call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
+        ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil
+    ) {
         self.path = path
         self.node = node
         self.host = host

@@ -10,8 +10,10 @@ struct ControlTagKey: CodingKey {
     /// The one tag of a control message's object, checked against `Tag`'s cases: a tag of the
     /// other direction or no known tag at all is a `ControlDecodeError`, not a generic
     /// `DecodingError`.
-    static func tag<Tag: RawRepresentable & CaseIterable>(_: Tag.Type, in decoder: any Decoder,
-                                                           direction: ControlDirection) throws -> Tag
+    static func tag<Tag: RawRepresentable & CaseIterable>(
+        _: Tag.Type, in decoder: any Decoder,
+        direction: ControlDirection
+    ) throws -> Tag
     where Tag.RawValue == String {
         let keys = try decoder.container(keyedBy: ControlTagKey.self).allKeys.map(\.stringValue)
         guard keys.count == 1, let key = keys.first else { throw ControlDecodeError.notOneTag(found: keys) }

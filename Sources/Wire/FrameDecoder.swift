@@ -13,7 +13,8 @@ public struct FrameDecoder: Sendable {
         public var description: String {
             switch self {
             case .frameTooLarge(let size):
-                return "control frame of \(size) bytes exceeds \(FrameDecoder.maximumFrameBytes) bytes: not a barrage control stream"
+                return
+                    "control frame of \(size) bytes exceeds \(FrameDecoder.maximumFrameBytes) bytes: not a barrage control stream"
             }
         }
     }
@@ -32,7 +33,8 @@ public struct FrameDecoder: Sendable {
         buffer.append(contentsOf: bytes)
         var frames: [[UInt8]] = []
         while buffer.count - start >= 4 {
-            let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16
+            let length =
+                Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16
                 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
             guard length <= Self.maximumFrameBytes else { throw DecodeError.frameTooLarge(length) }
             guard buffer.count - start - 4 >= length else { break }

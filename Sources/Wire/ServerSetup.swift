@@ -34,10 +34,12 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     /// cores that host's worker reported, narrowed by the limits; see `CPUAllowance`).
     public var threads: Int
 
-    public init(node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
-                bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
-                runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
-                limits: Limits?, threads: Int) {
+    public init(
+        node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
+        bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
+        runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
+        limits: Limits?, threads: Int
+    ) {
         self.node = node
         self.host = host
         self.system = system

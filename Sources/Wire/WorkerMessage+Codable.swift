@@ -32,8 +32,9 @@ extension WorkerMessage {
             switch tag {
             case .hello:
                 let fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
-                self = .hello(version: try fields.decode(Int.self, forKey: .version), pid: try fields.decode(Int32.self, forKey: .pid),
-                              cores: try fields.decodeIfPresent(Int.self, forKey: .cores) ?? 0)
+                self = .hello(
+                    version: try fields.decode(Int.self, forKey: .version), pid: try fields.decode(Int32.self, forKey: .pid),
+                    cores: try fields.decodeIfPresent(Int.self, forKey: .cores) ?? 0)
             case .serverReady: self = .serverReady(try container.decode(ServerReadyReport.self, forKey: tag))
             case .clientReady: self = .clientReady(try container.decode(ClientReadyReport.self, forKey: tag))
             case .marked: self = .marked(try container.decode(WindowMark.self, forKey: tag))

@@ -30,8 +30,10 @@ struct CompareCommand: ParsableCommand {
         var failed = false
         for (index, directory) in directories.enumerated() {
             do {
-                runs.append(RunComparison.Run(label: Self.label(index), directory: directory,
-                                              summary: try ResultsReader.read(directory: directory)))
+                runs.append(
+                    RunComparison.Run(
+                        label: Self.label(index), directory: directory,
+                        summary: try ResultsReader.read(directory: directory)))
             } catch let error as ResultsReader.NotResults {
                 printError("barrage compare: \(directory): \(error.reason)")
                 failed = true
@@ -40,8 +42,9 @@ struct CompareCommand: ParsableCommand {
         // Every bad folder named before giving up, so one call shows them all.
         if failed { throw ExitCode(2) }
         let histograms = format == .html ? directories.map { ResultsReader.histograms(directory: $0) } : []
-        print(RunComparisonRenderer.render(RunComparison(runs), format: format.reportFormat, histograms: histograms),
-              terminator: "")
+        print(
+            RunComparisonRenderer.render(RunComparison(runs), format: format.reportFormat, histograms: histograms),
+            terminator: "")
     }
 
     /// "A", "B", … "Z", then "R27", "R28", …

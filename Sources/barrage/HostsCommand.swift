@@ -9,7 +9,9 @@ import UV
 struct HostsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hosts",
-        abstract: "Check every host of a topology: reachable, architecture, cores, open-files limit, free ephemeral ports, barrage deployed, clock offset.")
+        abstract:
+            "Check every host of a topology: reachable, architecture, cores, open-files limit, free ephemeral ports, barrage deployed, clock offset."
+    )
 
     @Argument(help: "The topology file (YAML).")
     var topology: String
@@ -63,7 +65,9 @@ struct HostsCommand: ParsableCommand {
             } catch {
                 deployer?.disconnect()
                 if error is Deployer.Stopped {
-                    printError("barrage hosts: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while checking \(host.name)")
+                    printError(
+                        "barrage hosts: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while checking \(host.name)"
+                    )
                     throw ExitCode(1)
                 }
                 rows.append([host.name, "no", "-", "-", "-", "-", "-", "-"])
@@ -76,15 +80,21 @@ struct HostsCommand: ParsableCommand {
             rows.append(row.cells)
             if let problem = row.problem { problems.append("\(host.name): \(problem)") }
         }
-        print(Self.table(header: ["host", "reachable", "arch", "cores", "open files", "free ports", "barrage", "clock offset"], rows: rows),
-              terminator: "")
+        print(
+            Self.table(
+                header: ["host", "reachable", "arch", "cores", "open files", "free ports", "barrage", "clock offset"], rows: rows),
+            terminator: "")
         for problem in problems { printError("barrage hosts: \(problem)") }
         if !problems.isEmpty { throw ExitCode(1) }
     }
 
-    static func row(host: (name: String, isLocal: Bool), output: String, start: UInt64, end: UInt64) -> (cells: [String], problem: String?) {
+    static func row(host: (name: String, isLocal: Bool), output: String, start: UInt64, end: UInt64) -> (
+        cells: [String], problem: String?
+    ) {
         let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard lines.count >= 8 else { return ([host.name, "yes", "?", "?", "?", "?", "?", "?"], "unexpected answer to the probe: \(output)") }
+        guard lines.count >= 8 else {
+            return ([host.name, "yes", "?", "?", "?", "?", "?", "?"], "unexpected answer to the probe: \(output)")
+        }
         let arch = lines[0], cores = lines[1], soft = lines[2], hard = lines[3]
         let range = lines[4].split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int($0) }
         let sockets = max(0, (Int(lines[5]) ?? 0) - 2)
@@ -97,8 +107,10 @@ struct HostsCommand: ParsableCommand {
         let deployed = host.isLocal ? "local" : lines[7]
         var problem: String?
         if arch != "x86_64" { problem = "architecture \(arch): this barrage is built for x86_64" }
-        let cells = [host.name, "yes", arch, cores, "\(soft) (hard \(hard))", String(free), deployed,
-                     host.isLocal ? "0 ms" : String(format: "%+.1f ms (±%.1f)", offsetMs, spreadMs)]
+        let cells = [
+            host.name, "yes", arch, cores, "\(soft) (hard \(hard))", String(free), deployed,
+            host.isLocal ? "0 ms" : String(format: "%+.1f ms (±%.1f)", offsetMs, spreadMs)
+        ]
         return (cells, problem)
     }
 

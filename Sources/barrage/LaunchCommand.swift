@@ -32,8 +32,9 @@ struct LaunchCommand: ParsableCommand {
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
         if let limits = loaded.topology.server.limits, !limits.isEmpty,
-           loaded.topology.server.hosts.contains(where: { loaded.topology.host(named: $0)?.isLocal ?? true }),
-           case .failure(let error) = CgroupLimiter.preflight(limits) {
+            loaded.topology.server.hosts.contains(where: { loaded.topology.host(named: $0)?.isLocal ?? true }),
+            case .failure(let error) = CgroupLimiter.preflight(limits)
+        {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")
             throw ExitCode(2)
         }
@@ -55,16 +56,20 @@ struct LaunchCommand: ParsableCommand {
         // Until the run loop watches SIGINT and SIGTERM itself, they stop preparation cleanly.
         PreparationInterrupt.catchSignals()
         do {
-            remoteHosts = try RemotePreparation.prepare(plan: plan, selfExecutable: executable,
-                                                        containersDirectory: loaded.containersDirectory, quiet: quiet)
+            remoteHosts = try RemotePreparation.prepare(
+                plan: plan, selfExecutable: executable,
+                containersDirectory: loaded.containersDirectory, quiet: quiet)
         } catch {
             RemotePreparation.finish([:])
             if let unenforceable = error as? RemotePreparation.LimitsUnenforceable {
-                printError("\(topology): error: server.limits cannot be enforced on \(unenforceable.host): \(unenforceable.reason)")
+                printError(
+                    "\(topology): error: server.limits cannot be enforced on \(unenforceable.host): \(unenforceable.reason)")
                 throw ExitCode(2)
             }
             if error is Deployer.Stopped {
-                printError("barrage: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while preparing hosts; no cell ran, no ssh connection is left open")
+                printError(
+                    "barrage: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while preparing hosts; no cell ran, no ssh connection is left open"
+                )
             } else {
                 printError("barrage: \(error)")
             }
@@ -102,7 +107,8 @@ struct LaunchCommand: ParsableCommand {
     /// `$XDG_CACHE_HOME/barrage/build` or `~/.cache/barrage/build`.
     static func buildCache() -> String {
         let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? "/tmp") + "/.cache"
         return base + "/barrage/build"
     }

@@ -10,7 +10,9 @@ struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Drive load from this process against a running server and print what it measured.",
-        discussion: "No coordinator, no server management: for comparing the load generator itself (make bench) or probing a server by hand.")
+        discussion:
+            "No coordinator, no server management: for comparing the load generator itself (make bench) or probing a server by hand."
+    )
 
     @Option(help: "HOST:PORT of the server.")
     var target: String
@@ -52,7 +54,9 @@ struct LoadCommand: ParsableCommand {
         guard let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil else {
             throw ValidationError("--target must be HOST:PORT, got '\(target)'")
         }
-        guard WorkloadProtocol(rawValue: protocolName) != nil else { throw ValidationError("--protocol must be tcp-echo or grpc") }
+        guard WorkloadProtocol(rawValue: protocolName) != nil else {
+            throw ValidationError("--protocol must be tcp-echo or grpc")
+        }
         guard Call(rawValue: call) != nil else { throw ValidationError("--call must be unary or stream") }
         guard connections >= 1, concurrency >= 1, threads >= 1, threads <= 256, payload >= 1 else {
             throw ValidationError("--connections, --concurrency, --threads and --payload must be at least 1")

@@ -39,15 +39,18 @@ enum RemotePreparation {
     /// Where the ssh master sockets live: short, because socket paths are limited to ~100 bytes.
     static func controlDirectory() -> String {
         let path = "/tmp/barrage-ssh-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         return path
     }
 
     /// Deploys to every remote host of `plan`; returns them ready for workers. Throws
     /// `Deployer.Stopped` (every master connection closed) when SIGINT or SIGTERM arrives
     /// meanwhile: the caller starts `PreparationInterrupt.catchSignals()` first.
-    static func prepare(plan: Plan, selfExecutable: String, containersDirectory: String, quiet: Bool) throws -> [String: RemoteHost] {
+    static func prepare(plan: Plan, selfExecutable: String, containersDirectory: String, quiet: Bool) throws -> [String:
+        RemoteHost]
+    {
         let used = Set(plan.cells.flatMap { $0.servers.map(\.host.name) + $0.clients.map(\.host.name) })
         let hosts = plan.topology.hosts.filter { !$0.isLocal && used.contains($0.name) }
         guard !hosts.isEmpty else { return [:] }
@@ -65,7 +68,9 @@ enum RemotePreparation {
         let containers = Set(plan.topology.systems.filter { !$0.isBuiltin }.map(\.container))
         var recipes: [String: (tar: [UInt8], hash: String)] = [:]
         if hosts.contains(where: { serverHosts.contains($0.name) }) {
-            for name in containers.sorted() { recipes[name] = try recipeArchive(name: name, containersDirectory: containersDirectory) }
+            for name in containers.sorted() {
+                recipes[name] = try recipeArchive(name: name, containersDirectory: containersDirectory)
+            }
         }
         var ready: [String: RemoteHost] = [:]
         for host in hosts {
@@ -102,12 +107,16 @@ enum RemotePreparation {
     }
 
     /// Runs the limits preflight on the server host with the binary just deployed there.
-    static func checkLimits(_ limits: Limits, with deployer: Deployer, binaryHash: String, host: String,
-                            say: (String) -> Void) throws {
+    static func checkLimits(
+        _ limits: Limits, with deployer: Deployer, binaryHash: String, host: String,
+        say: (String) -> Void
+    ) throws {
         let json = String(decoding: try JSONEncoder().encode(limits), as: UTF8.self)
-        let outcome = try deployer.run("exec \(Deployer.remoteBinary(hash: binaryHash)) limits-check --limits \(ShellQuote.word(json))")
+        let outcome = try deployer.run(
+            "exec \(Deployer.remoteBinary(hash: binaryHash)) limits-check --limits \(ShellQuote.word(json))")
         guard outcome.status.isSuccess else {
-            throw LimitsUnenforceable(host: host, reason: outcome.lastErrorLine.isEmpty ? "limits-check \(outcome.status)" : outcome.lastErrorLine)
+            throw LimitsUnenforceable(
+                host: host, reason: outcome.lastErrorLine.isEmpty ? "limits-check \(outcome.status)" : outcome.lastErrorLine)
         }
         say("barrage: \(host): limits \(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
@@ -116,8 +125,12 @@ enum RemotePreparation {
     static func recipeArchive(name: String, containersDirectory: String) throws -> (tar: [UInt8], hash: String) {
         var members = [name]
         if FileManager.default.fileExists(atPath: containersDirectory + "/bench.proto") { members.append("bench.proto") }
-        let outcome = try CommandRunner.run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
-                                                    "-C", containersDirectory, "-cf", "-"] + members, timeoutMs: 60_000)
+        let outcome = try CommandRunner.run(
+            "tar",
+            [
+                "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
+                "-C", containersDirectory, "-cf", "-"
+            ] + members, timeoutMs: 60_000)
         guard outcome.status.isSuccess else {
             throw Failure(description: "cannot pack recipe \(name): \(outcome.lastErrorLine)")
         }

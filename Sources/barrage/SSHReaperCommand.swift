@@ -34,8 +34,12 @@ struct SSHReaperCommand: ParsableCommand {
     /// `ssh -O exit` for every socket in `folder`, then removes it.
     static func closeMasters(in folder: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-            guard let pid = QuietChild.start(["ssh", "-o", "ControlPath=\(folder)/\(name)", "-o", "LogLevel=QUIET",
-                                              "-O", "exit", "barrage-master"]) else { continue }
+            guard
+                let pid = QuietChild.start([
+                    "ssh", "-o", "ControlPath=\(folder)/\(name)", "-o", "LogLevel=QUIET",
+                    "-O", "exit", "barrage-master"
+                ])
+            else { continue }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Glibc
 import BuiltinServer
+import Glibc
 import Serve
 import UV
 
@@ -27,7 +27,8 @@ struct ServeCommand: ParsableCommand {
         // Known-answer test knobs (README: "Known-answer servers"), set as `env:` of the system.
         let knobs: BuiltinKnobs
         do {
-            knobs = try BuiltinKnobs.from(environment: Dictionary(ProcessEnvironment.current(), uniquingKeysWith: { _, last in last }))
+            knobs = try BuiltinKnobs.from(
+                environment: Dictionary(ProcessEnvironment.current(), uniquingKeysWith: { _, last in last }))
         } catch {
             printError("barrage serve: \(error)")
             throw ExitCode(2)

@@ -23,7 +23,8 @@ enum TopologyLoader {
         let containersDirectory = containers.map(absolute) ?? findContainers(near: path)
         if let containers {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: containersDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: containersDirectory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 printError("barrage: error: --containers \(containers): no such folder")
                 return nil
             }
@@ -31,12 +32,14 @@ enum TopologyLoader {
         let known = knownContainers(in: containersDirectory)
         switch TopologyParser.parse(bytes: Array(data), file: path, knownContainers: known) {
         case .success(let topology):
-            return Loaded(topology: topology, text: String(decoding: data, as: UTF8.self), containersDirectory: containersDirectory)
+            return Loaded(
+                topology: topology, text: String(decoding: data, as: UTF8.self), containersDirectory: containersDirectory)
         case .failure(let errors):
             printError(errors.description)
             if errors.diagnostics.contains(where: { $0.message.hasPrefix("unknown container") }) {
-                printError("\(path): note: recipes are the folders of \(containersDirectory) that hold an executable `run`; "
-                           + "--containers DIR names another folder")
+                printError(
+                    "\(path): note: recipes are the folders of \(containersDirectory) that hold an executable `run`; "
+                        + "--containers DIR names another folder")
             }
             return nil
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import UV
 import Glibc
+import UV
 
 // A parent may hand us blocked signals (test runners and some supervisors do); the
 // coordinator relies on SIGCHLD, SIGINT and SIGTERM reaching its loop, so unblock them all.

@@ -4,13 +4,17 @@ import Topology
 import UV
 import UVTestSupport
 import Wire
+
 @testable import Agent
 
-private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connections: Int, threads: Int,
-                   connectTimeoutMs: UInt64 = 2_000) -> ClientSetup {
-    ClientSetup(node: "client-1", host: "local", targets: [ServerEndpoint(host: "127.0.0.1", port: port)], protocolKind: protocolKind,
-                call: .unary, payloadBytes: 32, connections: connections, concurrency: 1, threads: threads,
-                ratePerSecond: nil, requestTimeoutMs: 2_000, connectTimeoutMs: connectTimeoutMs)
+private func setup(
+    port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connections: Int, threads: Int,
+    connectTimeoutMs: UInt64 = 2_000
+) -> ClientSetup {
+    ClientSetup(
+        node: "client-1", host: "local", targets: [ServerEndpoint(host: "127.0.0.1", port: port)], protocolKind: protocolKind,
+        call: .unary, payloadBytes: 32, connections: connections, concurrency: 1, threads: threads,
+        ratePerSecond: nil, requestTimeoutMs: 2_000, connectTimeoutMs: connectTimeoutMs)
 }
 
 /// The client runner and its load threads against a real server on loopback: threads are
@@ -31,38 +35,40 @@ private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connect
         var openAfterStop = -1
         var failure: String?
         let perRequest = 32
-        runner.connect(ready: { report in
-            ready = report
-            runner.start { _ in }
-            after(150, on: loop) {
-                echoes.openAsked = server.echoedBytes / perRequest
-                runner.mark(.open) {
-                    echoes.openDone = server.echoedBytes / perRequest
-                    after(300, on: loop) {
-                        echoes.closeAsked = server.echoedBytes / perRequest
-                        runner.mark(.close) {
-                            echoes.closeDone = server.echoedBytes / perRequest
-                            // Load goes on after the window: none of it may count.
-                            after(150, on: loop) {
-                                runner.stop { stopped in
-                                    result = stopped
-                                    // Stopping closed every connection: the server sees them go.
-                                    after(200, on: loop) {
-                                        openAfterStop = server.openConnections
-                                        runner.shutDown()
-                                        server.close()
+        runner.connect(
+            ready: { report in
+                ready = report
+                runner.start { _ in }
+                after(150, on: loop) {
+                    echoes.openAsked = server.echoedBytes / perRequest
+                    runner.mark(.open) {
+                        echoes.openDone = server.echoedBytes / perRequest
+                        after(300, on: loop) {
+                            echoes.closeAsked = server.echoedBytes / perRequest
+                            runner.mark(.close) {
+                                echoes.closeDone = server.echoedBytes / perRequest
+                                // Load goes on after the window: none of it may count.
+                                after(150, on: loop) {
+                                    runner.stop { stopped in
+                                        result = stopped
+                                        // Stopping closed every connection: the server sees them go.
+                                        after(200, on: loop) {
+                                            openAfterStop = server.openConnections
+                                            runner.shutDown()
+                                            server.close()
+                                        }
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }, failed: { reason in
-            failure = reason
-            runner.shutDown()
-            server.close()
-        })
+            },
+            failed: { reason in
+                failure = reason
+                runner.shutDown()
+                server.close()
+            })
         try runLoop(loop, timeout: 10_000)
         #expect(failure == nil)
         #expect(ready?.connectionsEstablished == connections)
@@ -78,12 +84,15 @@ private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connect
         // mark one loop iteration after the bytes beside it (one more per connection).
         let slack = UInt64(2 * connections)
         #expect(window.requests > 0)
-        #expect(window.requests <= UInt64(echoes.closeDone - echoes.openAsked) + slack,
-                "window \(window.requests), echoes \(echoes)")
-        #expect(window.requests + slack >= UInt64(max(0, echoes.closeAsked - echoes.openDone)),
-                "window \(window.requests), echoes \(echoes)")
-        #expect(UInt64(server.echoedBytes / perRequest) > window.requests + slack,
-                "warmup and the time after the window sent more that did not count")
+        #expect(
+            window.requests <= UInt64(echoes.closeDone - echoes.openAsked) + slack,
+            "window \(window.requests), echoes \(echoes)")
+        #expect(
+            window.requests + slack >= UInt64(max(0, echoes.closeAsked - echoes.openDone)),
+            "window \(window.requests), echoes \(echoes)")
+        #expect(
+            UInt64(server.echoedBytes / perRequest) > window.requests + slack,
+            "warmup and the time after the window sent more that did not count")
         #expect(openAfterStop == 0, "stop closed every connection")
     }
 
@@ -97,10 +106,12 @@ private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connect
         probe.close()
         let runner = try ClientRunner(loop: loop, setup: setup(port: port, connections: 4, threads: 2))
         var failure: String?
-        runner.connect(ready: { _ in runner.shutDown() }, failed: { reason in
-            failure = reason
-            runner.shutDown()
-        })
+        runner.connect(
+            ready: { _ in runner.shutDown() },
+            failed: { reason in
+                failure = reason
+                runner.shutDown()
+            })
         try runLoop(loop, timeout: 5_000)
         #expect(failure == "no connection to 127.0.0.1:\(port) could be made (ECONNREFUSED ×4)")
     }
@@ -114,15 +125,17 @@ private func setup(port: Int, protocolKind: WorkloadProtocol = .tcpEcho, connect
         var failure: String?
         let started = Loop.hrtime()
         var elapsedMs: UInt64 = 0
-        runner.connect(ready: { _ in
-            runner.shutDown()
-            server.close()
-        }, failed: { reason in
-            elapsedMs = (Loop.hrtime() - started) / 1_000_000
-            failure = reason
-            runner.shutDown()
-            server.close()
-        })
+        runner.connect(
+            ready: { _ in
+                runner.shutDown()
+                server.close()
+            },
+            failed: { reason in
+                elapsedMs = (Loop.hrtime() - started) / 1_000_000
+                failure = reason
+                runner.shutDown()
+                server.close()
+            })
         try runLoop(loop, timeout: 5_000)
         #expect(failure == "connected to 127.0.0.1:\(server.port), but no HTTP/2 SETTINGS within 0.3 s (3 of 3 connections)")
         #expect(server.accepted == 3)

@@ -1,6 +1,7 @@
 import Load
 import Metrics
 import Testing
+
 @testable import Agent
 
 @Suite struct LoadSummaryTextTests {
@@ -12,12 +13,15 @@ import Testing
     }
 
     @Test func connectFailuresSayWhatHappened() {
-        #expect(LoadSummaryText.noConnection(to: "h:1", failures: ["ECONNREFUSED": 4], connectTimeoutMs: 10_000)
+        #expect(
+            LoadSummaryText.noConnection(to: "h:1", failures: ["ECONNREFUSED": 4], connectTimeoutMs: 10_000)
                 == "no connection to h:1 could be made (ECONNREFUSED ×4)")
-        #expect(LoadSummaryText.noConnection(to: "h:1", failures: [LoadWorker.noSettingsReason: 2], connectTimeoutMs: 10_000)
+        #expect(
+            LoadSummaryText.noConnection(to: "h:1", failures: [LoadWorker.noSettingsReason: 2], connectTimeoutMs: 10_000)
                 == "connected to h:1, but no HTTP/2 SETTINGS within 10 s (2 of 2 connections)")
-        #expect(LoadSummaryText.noConnection(
-            to: "h:1", failures: [LoadWorker.noSettingsReason: 2, "ETIMEDOUT": 3], connectTimeoutMs: 1_500)
+        #expect(
+            LoadSummaryText.noConnection(
+                to: "h:1", failures: [LoadWorker.noSettingsReason: 2, "ETIMEDOUT": 3], connectTimeoutMs: 1_500)
                 == "no connection to h:1 could be made (ETIMEDOUT ×3, connected but no HTTP/2 SETTINGS within 1.5 s ×2)")
     }
 
@@ -43,7 +47,8 @@ import Testing
             histogram: histogram, cpuSeconds: 1.5, rssPeakBytes: 10 * 1_048_576, lateSends: 0, queuedSends: 0,
             intervals: [], hostIdleFraction: nil, hostFacts: nil)
         let line = LoadSummaryText.line(result, connectionsAsked: 2)
-        #expect(line.hasPrefix("requests/s 3,333.3 · requests 10,000 · errors 3 (timeout 3) · connections 2/2 · latency mean 200µs"))
+        #expect(
+            line.hasPrefix("requests/s 3,333.3 · requests 10,000 · errors 3 (timeout 3) · connections 2/2 · latency mean 200µs"))
         #expect(line.contains("· cpu 50.0 % · peak RSS 10.0 MiB ·"))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Agent
 
 /// Where a client's connections come from: the kernel's choice, unless a loopback target needs

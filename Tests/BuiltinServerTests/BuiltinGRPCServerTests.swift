@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
-import UVTestSupport
 import UV
+import UVTestSupport
+
 @testable import BuiltinServer
 
 @Suite struct BuiltinGRPCServerTests {

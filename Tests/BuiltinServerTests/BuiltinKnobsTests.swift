@@ -1,5 +1,6 @@
-@testable import BuiltinServer
 import Testing
+
+@testable import BuiltinServer
 
 @Suite struct BuiltinKnobsTests {
     @Test func noKnobsIsThePlainServer() throws {
@@ -18,7 +19,7 @@ import Testing
     @Test(arguments: [
         ["BARRAGE_BUILTIN_DELAY": "5"], ["BARRAGE_BUILTIN_DELAY": "0ms"], ["BARRAGE_BUILTIN_DELAY": "-1ms"],
         ["BARRAGE_BUILTIN_DELAY": "fast"], ["BARRAGE_BUILTIN_STALL": "100ms"], ["BARRAGE_BUILTIN_STALL": "1s/100ms"],
-        ["BARRAGE_BUILTIN_STALL": "100ms/100ms"], ["BARRAGE_BUILTIN_STALL": "100ms/1s/2s"],
+        ["BARRAGE_BUILTIN_STALL": "100ms/100ms"], ["BARRAGE_BUILTIN_STALL": "100ms/1s/2s"]
     ])
     func badValuesSayWhatTheyTake(environment: [String: String]) {
         #expect {

@@ -1,5 +1,6 @@
 import HTTP2
 import Testing
+
 @testable import BuiltinServer
 
 /// Shuttles bytes between a test client and a socket-free server connection until neither
@@ -44,8 +45,9 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
         for split in 1..<message.count {
             let client = H2TestClient()
             let server = GRPCServerConnection()
-            let call = client.start(path: "/bench.Echo/Unary",
-                                    chunks: [Array(message[..<split]), Array(message[split...])])
+            let call = client.start(
+                path: "/bench.Echo/Unary",
+                chunks: [Array(message[..<split]), Array(message[split...])])
             pump(client, server)
             #expect(call.body == message, "split at \(split)")
             #expect(call.grpcStatus == 0, "split at \(split)")
@@ -126,8 +128,9 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
         var calls: [(H2TestClient.Call, [UInt8])] = []
         for index in 0..<100 {
             let message = payload(Array("call \(index)".utf8))
-            let call = client.start(path: index % 2 == 0 ? "/bench.Echo/Unary" : "/bench.Echo/Stream",
-                                    chunks: [grpcFrame(message)])
+            let call = client.start(
+                path: index % 2 == 0 ? "/bench.Echo/Unary" : "/bench.Echo/Stream",
+                chunks: [grpcFrame(message)])
             calls.append((call, message))
         }
         pump(client, server)
@@ -141,11 +144,13 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
     @Test func nonGRPCRequestsGetHTTPErrors() {
         let client = H2TestClient()
         let server = GRPCServerConnection()
-        let wrongType = client.start(path: "/bench.Echo/Unary", contentType: "application/json",
-                                     chunks: [grpcFrame(payload([1]))])
+        let wrongType = client.start(
+            path: "/bench.Echo/Unary", contentType: "application/json",
+            chunks: [grpcFrame(payload([1]))])
         let get = client.start(path: "/bench.Echo/Unary", method: "GET")
-        let suffixed = client.start(path: "/bench.Echo/Unary", contentType: "application/grpc+proto",
-                                    chunks: [grpcFrame(payload([2]))])
+        let suffixed = client.start(
+            path: "/bench.Echo/Unary", contentType: "application/grpc+proto",
+            chunks: [grpcFrame(payload([2]))])
         let lookalike = client.start(path: "/bench.Echo/Unary", contentType: "application/grpcx")
         pump(client, server)
         #expect(wrongType.field(":status") == "415")
@@ -159,8 +164,9 @@ private func pump(_ client: H2TestClient, _ server: GRPCServerConnection, source
         let server = GRPCServerConnection()
         let good = grpcFrame(payload([7]))
         let compressed = client.start(path: "/bench.Echo/Unary", chunks: [grpcFrame(payload([1]), compressed: 1)])
-        let gzip = client.start(path: "/bench.Echo/Unary", extraHeaders: [("grpc-encoding", "gzip")],
-                                chunks: [grpcFrame(payload([1]), compressed: 1)])
+        let gzip = client.start(
+            path: "/bench.Echo/Unary", extraHeaders: [("grpc-encoding", "gzip")],
+            chunks: [grpcFrame(payload([1]), compressed: 1)])
         let garbage = client.start(path: "/bench.Echo/Unary", chunks: [grpcFrame([0xFF, 0xFF])])
         let wrongWireType = client.start(path: "/bench.Echo/Unary", chunks: [grpcFrame([0x08, 0x01])])
         let truncated = client.start(path: "/bench.Echo/Unary", chunks: [Array(good.dropLast())])

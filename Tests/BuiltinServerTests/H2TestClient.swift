@@ -38,7 +38,8 @@ final class H2TestClient {
             var result: [[UInt8]] = []
             var offset = 0
             while body.count - offset >= 5 {
-                let length = Int(body[offset + 1]) << 24 | Int(body[offset + 2]) << 16
+                let length =
+                    Int(body[offset + 1]) << 24 | Int(body[offset + 2]) << 16
                     | Int(body[offset + 3]) << 8 | Int(body[offset + 4])
                 guard body.count - offset - 5 >= length else { break }
                 result.append(Array(body[(offset + 5)..<(offset + 5 + length)]))
@@ -62,8 +63,10 @@ final class H2TestClient {
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, user in
             let this = Unmanaged<H2TestClient>.fromOpaque(user!).takeUnretainedValue()
             guard let call = this.calls[frame!.pointee.hd.stream_id] else { return 0 }
-            let field = (String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-                         String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self))
+            let field = (
+                String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
+            )
             if frame!.pointee.headers.cat == NGHTTP2_HCAT_HEADERS {
                 call.trailers.append(field)
             } else {
@@ -113,8 +116,11 @@ final class H2TestClient {
         path: String, method: String = "POST", contentType: String = "application/grpc",
         extraHeaders: [(String, String)] = [], chunks: [[UInt8]] = [], end: Bool = true
     ) -> Call {
-        let fields = [(":method", method), (":scheme", "http"), (":path", path),
-                      (":authority", "localhost"), ("content-type", contentType), ("te", "trailers")]
+        let fields =
+            [
+                (":method", method), (":scheme", "http"), (":path", path),
+                (":authority", "localhost"), ("content-type", contentType), ("te", "trailers")
+            ]
             + extraHeaders
         // nghttp2 copies the fields during the submit call, so copies that live until it
         // returns are enough.
@@ -129,17 +135,20 @@ final class H2TestClient {
         let headers = fields.map { field -> nghttp2_nv in
             let name = copy(field.0)
             let value = copy(field.1)
-            return nghttp2_nv(name: name.baseAddress, value: value.baseAddress,
-                              namelen: field.0.utf8.count, valuelen: field.1.utf8.count, flags: 0)
+            return nghttp2_nv(
+                name: name.baseAddress, value: value.baseAddress,
+                namelen: field.0.utf8.count, valuelen: field.1.utf8.count, flags: 0)
         }
         let id: Int32
         if chunks.isEmpty && end {
             id = nghttp2_submit_request(session, nil, headers, headers.count, nil, nil)
         } else {
-            var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: { _, id, buffer, length, flags, _, user in
-                let this = Unmanaged<H2TestClient>.fromOpaque(user!).takeUnretainedValue()
-                return this.read(id, buffer!, length, flags!)
-            })
+            var provider = nghttp2_data_provider(
+                source: nghttp2_data_source(ptr: nil),
+                read_callback: { _, id, buffer, length, flags, _, user in
+                    let this = Unmanaged<H2TestClient>.fromOpaque(user!).takeUnretainedValue()
+                    return this.read(id, buffer!, length, flags!)
+                })
             id = nghttp2_submit_request(session, nil, headers, headers.count, &provider, nil)
         }
         precondition(id > 0, "nghttp2_submit_request: \(id)")
@@ -170,7 +179,9 @@ final class H2TestClient {
         }
     }
 
-    private func read(_ id: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ length: Int, _ flags: UnsafeMutablePointer<UInt32>) -> Int {
+    private func read(_ id: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ length: Int, _ flags: UnsafeMutablePointer<UInt32>)
+        -> Int
+    {
         guard let call = calls[id] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
         if call.pending.isEmpty {
             if call.ended {
@@ -223,8 +234,10 @@ final class H2TestClient {
 /// Frames a gRPC message: flag 0, big-endian length, body.
 func grpcFrame(_ body: [UInt8], compressed: UInt8 = 0) -> [UInt8] {
     let length = UInt32(body.count)
-    return [compressed, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-            UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)] + body
+    return [
+        compressed, UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+        UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)
+    ] + body
 }
 
 /// A serialized `bench.Payload { body }` (field 1, length-delimited).

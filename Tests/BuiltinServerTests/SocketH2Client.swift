@@ -1,6 +1,6 @@
 import Testing
-import UVTestSupport
 import UV
+import UVTestSupport
 
 /// An `H2TestClient` over a real TCP connection on a test's loop: every read is fed to the
 /// session and whatever the session then wants to send is written straight back.
@@ -57,4 +57,3 @@ final class SocketH2Client {
         tcp.close()
     }
 }
-

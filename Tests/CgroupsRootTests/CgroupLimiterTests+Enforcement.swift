@@ -1,8 +1,10 @@
 import Testing
 import Topology
+
 @testable import Cgroups
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The limits bite: CPU quota and memory limit, measured on real processes.
@@ -18,12 +20,15 @@ extension CgroupLimiterTests {
     /// autogroup scheduling (Debian's default) nice only counts inside one session, and the
     /// workers the end-to-end tests start are sessions of their own. So the loop gets a session
     /// (autogroup) of its own, at nice −20, and nice −20 inside it.
-    static let busyLoop = ["setsid", "sh", "-c",
-                           "echo -20 > /proc/$$/autogroup 2>/dev/null; exec nice -n -20 sh -c 'while :; do :; done'"]
+    static let busyLoop = [
+        "setsid", "sh", "-c",
+        "echo -20 > /proc/$$/autogroup 2>/dev/null; exec nice -n -20 sh -c 'while :; do :; done'"
+    ]
 
     @Test func halfACoreQuotaGivesHalfACore() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("cpu", Limits(cpus: 0.5)) else { return }
+            let limiter = CgroupTestSupport.limiter("cpu", Limits(cpus: 0.5))
+        else { return }
         defer { try? limiter.remove() }
         let busy = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, Self.busyLoop))
         defer { busy.stop() }
@@ -42,10 +47,14 @@ extension CgroupLimiterTests {
             shares.append(share)
             if abs(share - 0.5) <= 0.15 { break }
         }
-        print("cpus 0.5: busy loop used \(shares.map { "\(Int(($0 * 100).rounded())) %" }) of a core (/proc), \(cgroupShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "-") (cgroup accounting)")
+        print(
+            "cpus 0.5: busy loop used \(shares.map { "\(Int(($0 * 100).rounded())) %" }) of a core (/proc), \(cgroupShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "-") (cgroup accounting)"
+        )
         #expect(shares.contains { abs($0 - 0.5) <= 0.15 }, "shares of a core per attempt: \(shares)")
         // The cgroup's own accounting agrees with /proc.
-        if let cgroupShare, let last = shares.last { #expect(abs(cgroupShare - last) < 0.1, "cgroup \(cgroupShare), /proc \(last)") }
+        if let cgroupShare, let last = shares.last {
+            #expect(abs(cgroupShare - last) < 0.1, "cgroup \(cgroupShare), /proc \(last)")
+        }
     }
 
     @Test func withoutAQuotaABusyLoopTakesAWholeCore() throws {
@@ -64,10 +73,12 @@ extension CgroupLimiterTests {
 
     @Test func goingPastTheMemoryLimitIsAnOOMKill() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("memory", Limits(memoryBytes: 64 * Self.mebibyte)) else { return }
+            let limiter = CgroupTestSupport.limiter("memory", Limits(memoryBytes: 64 * Self.mebibyte))
+        else { return }
         defer { try? limiter.remove() }
         // dd's buffer is one 200 MiB allocation that read(2) fills, touching every page.
-        let hog = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["dd", "if=/dev/zero", "of=/dev/null", "bs=200M", "count=1"]))
+        let hog = try Spawned(
+            CgroupTestSupport.cgexec(barrage, limiter, ["dd", "if=/dev/zero", "of=/dev/null", "bs=200M", "count=1"]))
         defer { hog.stop() }
         #expect(hog.wait(timeout: 30) == .signaled(SIGKILL))
         #expect((limiter.oomKills() ?? 0) >= 1, "oom kills: \(String(describing: limiter.oomKills()))")
@@ -77,9 +88,11 @@ extension CgroupLimiterTests {
 
     @Test func underTheMemoryLimitNothingIsKilled() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("memory-ok", Limits(memoryBytes: 64 * Self.mebibyte)) else { return }
+            let limiter = CgroupTestSupport.limiter("memory-ok", Limits(memoryBytes: 64 * Self.mebibyte))
+        else { return }
         defer { try? limiter.remove() }
-        let small = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["dd", "if=/dev/zero", "of=/dev/null", "bs=16M", "count=4"]))
+        let small = try Spawned(
+            CgroupTestSupport.cgexec(barrage, limiter, ["dd", "if=/dev/zero", "of=/dev/null", "bs=16M", "count=4"]))
         defer { small.stop() }
         #expect(small.wait(timeout: 30) == .exited(0))
         #expect(limiter.oomKills() == 0)

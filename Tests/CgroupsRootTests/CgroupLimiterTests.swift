@@ -1,8 +1,10 @@
 import Testing
 import Topology
+
 @testable import Cgroups
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real cgroups: these run as root (here and in CI). Serialized, because the CPU test
@@ -46,7 +48,8 @@ struct CgroupLimiterTests {
 
     @Test func theEmptyParentGoesWithTheLastCellAndStaysForAnother() throws {
         guard let first = CgroupTestSupport.limiter("parent-a", Limits(cpus: 0.5)),
-              let second = CgroupTestSupport.limiter("parent-b", Limits(cpus: 0.5)) else { return }
+            let second = CgroupTestSupport.limiter("parent-b", Limits(cpus: 0.5))
+        else { return }
         defer {
             try? first.remove()
             try? second.remove()
@@ -80,13 +83,15 @@ struct CgroupLimiterTests {
 
     @Test func removeKillsWhatIsStillInside() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("remove", Limits(cpus: 1, memoryBytes: 256 * Self.mebibyte)) else { return }
+            let limiter = CgroupTestSupport.limiter("remove", Limits(cpus: 1, memoryBytes: 256 * Self.mebibyte))
+        else { return }
         defer { try? limiter.remove() }
         // A parent shell with a child: remove() must get the whole tree, not just the top.
         let child = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["sh", "-c", "sleep 30 & sleep 30; wait"]))
         defer { child.stop() }
-        #expect(CgroupTestSupport.eventually(timeout: 10) { limiter.processes().count >= 2 },
-                "the shell and its sleep should be inside, found \(limiter.processes())")
+        #expect(
+            CgroupTestSupport.eventually(timeout: 10) { limiter.processes().count >= 2 },
+            "the shell and its sleep should be inside, found \(limiter.processes())")
 
         let start = CgroupTeardown.monotonicSeconds()
         try limiter.remove()
@@ -97,7 +102,8 @@ struct CgroupLimiterTests {
 
     @Test func cgexecPlacesTheProcessInEveryCgroup() throws {
         guard let barrage = CgroupTestSupport.barrage(),
-              let limiter = CgroupTestSupport.limiter("cgexec", Limits(cpus: 1.5, memoryBytes: 256 * Self.mebibyte)) else { return }
+            let limiter = CgroupTestSupport.limiter("cgexec", Limits(cpus: 1.5, memoryBytes: 256 * Self.mebibyte))
+        else { return }
         defer { try? limiter.remove() }
         let child = try Spawned(CgroupTestSupport.cgexec(barrage, limiter, ["sleep", "30"]))
         defer { child.stop() }
@@ -108,9 +114,12 @@ struct CgroupLimiterTests {
         for cell in limiter.cells {
             let relative = String(cell.directory.dropFirst(cell.hierarchy.mountPoint.count))
             let line = memberships.split(separator: "\n").first { line in
-                line.hasSuffix(":" + relative) && (cell.hierarchy.version == .v2
-                    ? line.hasPrefix("0::")
-                    : cell.hierarchy.controllers.allSatisfy { line.split(separator: ":")[1].split(separator: ",").contains(Substring($0.rawValue)) })
+                line.hasSuffix(":" + relative)
+                    && (cell.hierarchy.version == .v2
+                        ? line.hasPrefix("0::")
+                        : cell.hierarchy.controllers.allSatisfy {
+                            line.split(separator: ":")[1].split(separator: ",").contains(Substring($0.rawValue))
+                        })
             }
             #expect(line != nil, "\(relative) not in /proc/\(child.pid)/cgroup:\n\(memberships)")
         }
@@ -121,10 +130,16 @@ struct CgroupLimiterTests {
         let stderr = "/tmp/barrage-cgexec-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(stderr) }
         let cases: [([String], Int32, String)] = [
-            ([barrage, "cgexec", "--", "barrage-no-such-command"], 127, "barrage cgexec: barrage-no-such-command: command not found"),
+            (
+                [barrage, "cgexec", "--", "barrage-no-such-command"], 127,
+                "barrage cgexec: barrage-no-such-command: command not found"
+            ),
             ([barrage, "cgexec", "--", "/etc/passwd"], 126, "barrage cgexec: /etc/passwd: Permission denied"),
-            ([barrage, "cgexec", "--cgroup", "/nonexistent", "--", "true"], 125, "barrage cgexec: cannot join cgroup /nonexistent"),
-            ([barrage, "cgexec", "--"], 125, "barrage cgexec: no command given after --"),
+            (
+                [barrage, "cgexec", "--cgroup", "/nonexistent", "--", "true"], 125,
+                "barrage cgexec: cannot join cgroup /nonexistent"
+            ),
+            ([barrage, "cgexec", "--"], 125, "barrage cgexec: no command given after --")
         ]
         for (arguments, status, message) in cases {
             let child = try Spawned(arguments, stderrPath: stderr)

@@ -1,9 +1,11 @@
 import Testing
 import Topology
+
 @testable import Cgroups
 @testable import ProcessSampler
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Helpers of the tests that use real cgroups (as root, here and in CI).
@@ -15,7 +17,8 @@ enum CgroupTestSupport {
         case .success(let plan):
             return plan
         case .failure(let error):
-            Issue.record("cgroups are not usable here, so limits cannot be tested: \(error.message)", sourceLocation: sourceLocation)
+            Issue.record(
+                "cgroups are not usable here, so limits cannot be tested: \(error.message)", sourceLocation: sourceLocation)
             return nil
         }
     }
@@ -43,8 +46,9 @@ enum CgroupTestSupport {
         let root = String(#filePath).components(droppingLast: 3)
         candidates += [root + "/.build-cg/debug/barrage", root + "/.build/debug/barrage"]
         if let found = candidates.first(where: { access($0, X_OK) == 0 }) { return found }
-        Issue.record("no barrage binary to run `barrage cgexec` with (looked at \(candidates.joined(separator: ", "))); build it first",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "no barrage binary to run `barrage cgexec` with (looked at \(candidates.joined(separator: ", "))); build it first",
+            sourceLocation: sourceLocation)
         return nil
     }
 
@@ -62,7 +66,9 @@ enum CgroupTestSupport {
 
     /// User + system CPU ticks of one process, from /proc.
     static func cpuTicks(_ pid: Int32) -> UInt64? {
-        guard let text = ProcessTreeSampler.readSmallFile("/proc/\(pid)/stat"), let stat = ProcStat(Substring(text)) else { return nil }
+        guard let text = ProcessTreeSampler.readSmallFile("/proc/\(pid)/stat"), let stat = ProcStat(Substring(text)) else {
+            return nil
+        }
         return stat.cpuTicks
     }
 

@@ -1,7 +1,9 @@
 import Testing
+
 @testable import Cgroups
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with posix_spawn and waited for with a bound (tests avoid
@@ -41,7 +43,9 @@ final class Spawned {
         defer { for argument in argv { free(argument) } }
         var pid: Int32 = 0
         let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard result == 0 else { throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
         self.pid = pid
     }
 

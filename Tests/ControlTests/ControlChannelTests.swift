@@ -30,23 +30,29 @@ import Wire
         var atWorker: [CoordinatorMessage] = []
         var atCoordinator: [WorkerMessage] = []
         var coordinatorEnd: ControlChannelEnd?
-        try worker.start(onMessage: { message in
-            atWorker.append(message)
-            if message == .mark(.open) { worker.send(.marked(.open)) }
-            if message == .stop {
-                worker.send(.failed(reason: "done"))
-                worker.whenFlushed { worker.close() }
-            }
-        }, onEnd: { _ in })
-        try coordinator.start(onMessage: { atCoordinator.append($0) }, onEnd: { end in
-            coordinatorEnd = end
-            coordinator.close()
-        })
+        try worker.start(
+            onMessage: { message in
+                atWorker.append(message)
+                if message == .mark(.open) { worker.send(.marked(.open)) }
+                if message == .stop {
+                    worker.send(.failed(reason: "done"))
+                    worker.whenFlushed { worker.close() }
+                }
+            }, onEnd: { _ in })
+        try coordinator.start(
+            onMessage: { atCoordinator.append($0) },
+            onEnd: { end in
+                coordinatorEnd = end
+                coordinator.close()
+            })
         worker.send(.hello(version: ControlCodec.protocolVersion, pid: 7, cores: 2))
         for message: CoordinatorMessage in [.heartbeat, .start, .mark(.open), .stop] { coordinator.send(message) }
         try runLoop(loop)
         #expect(atWorker == [.heartbeat, .start, .mark(.open), .stop])
-        #expect(atCoordinator == [.hello(version: ControlCodec.protocolVersion, pid: 7, cores: 2), .marked(.open), .failed(reason: "done")])
+        #expect(
+            atCoordinator == [
+                .hello(version: ControlCodec.protocolVersion, pid: 7, cores: 2), .marked(.open), .failed(reason: "done")
+            ])
         #expect(coordinatorEnd == .closed)
         loop.closeAll()
     }
@@ -60,16 +66,22 @@ import Wire
         let worker = ControlChannel<CoordinatorMessage, WorkerMessage>(input: b, output: b)
         var received: [CoordinatorMessage] = []
         var end: ControlChannelEnd?
-        try worker.start(onMessage: { received.append($0) }, onEnd: { reason in
-            end = reason
-            worker.close()
-            confused.close()
-        })
+        try worker.start(
+            onMessage: { received.append($0) },
+            onEnd: { reason in
+                end = reason
+                worker.close()
+                confused.close()
+            })
         try confused.start(onMessage: { _ in }, onEnd: { _ in })
         confused.send(.marked(.close))
         try runLoop(loop)
         #expect(received.isEmpty)
-        #expect(end == .broken("unreadable control message: 'marked' is a worker → coordinator message, received where coordinator → worker messages travel"))
+        #expect(
+            end
+                == .broken(
+                    "unreadable control message: 'marked' is a worker → coordinator message, received where coordinator → worker messages travel"
+                ))
         loop.closeAll()
     }
 }

@@ -1,7 +1,8 @@
-import Testing
-@testable import Coordinator
 import Report
+import Testing
 import Topology
+
+@testable import Coordinator
 
 /// A server that meets the SLO below `capacity` and misses at or above it; a generator that
 /// cannot send more than `generatorLimit`, and whose first trial at each rate in `hiccups` is
@@ -21,14 +22,17 @@ private final class FakeServer {
         let hiccup = hiccups.remove(rate) != nil
         let valid = rate <= generatorLimit && !hiccup
         let sent = min(rate, generatorLimit)
-        return CapacitySearch.TrialOutcome(met: rate < capacity, valid: valid,
-                                           p99Microseconds: rate < capacity ? 2_000 : 900_000, errors: 0, sentPerSecond: sent)
+        return CapacitySearch.TrialOutcome(
+            met: rate < capacity, valid: valid,
+            p99Microseconds: rate < capacity ? 2_000 : 900_000, errors: 0, sentPerSecond: sent)
     }
 }
 
 /// Runs a search to its end against `server`; returns the rates asked for and the result.
-private func run(_ settings: SearchSettings, against server: FakeServer,
-                 confirmMisses: Int = 0) -> (actions: [CapacitySearch.Action], result: CapacitySearch.Result?) {
+private func run(
+    _ settings: SearchSettings, against server: FakeServer,
+    confirmMisses: Int = 0
+) -> (actions: [CapacitySearch.Action], result: CapacitySearch.Result?) {
     var search = CapacitySearch(settings: settings)
     var actions = [search.start()]
     var confirmsLeftToMiss = confirmMisses
@@ -72,7 +76,9 @@ private func run(_ settings: SearchSettings, against server: FakeServer,
         #expect(result.trials.count == rates.count + 1)
         #expect(result.trials.last?.confirm == true)
         #expect(result.trials.last?.ratePerSecond == result.ratePerSecond)
-        if case .confirm(let rate) = actions[actions.count - 2] { #expect(rate == result.ratePerSecond) } else {
+        if case .confirm(let rate) = actions[actions.count - 2] {
+            #expect(rate == result.ratePerSecond)
+        } else {
             Issue.record("the last action before done must be the confirm run")
         }
     }
@@ -117,10 +123,13 @@ private func run(_ settings: SearchSettings, against server: FakeServer,
         #expect(result.trials.filter { !$0.valid }.map(\.ratePerSecond) == [800, steady.ratePerSecond])
         #expect(Array(actions.prefix(3)) == [.trial(ratePerSecond: 400), .trial(ratePerSecond: 800), .trial(ratePerSecond: 800)])
         // Re-runs are not counted against the trial budget: the same rates as without stalls.
-        let asked = { (list: [CapacitySearch.Action]) in Set(list.compactMap { action -> Double? in
-            if case .trial(let rate) = action { return rate }
-            return nil
-        }) }
+        let asked = { (list: [CapacitySearch.Action]) in
+            Set(
+                list.compactMap { action -> Double? in
+                    if case .trial(let rate) = action { return rate }
+                    return nil
+                })
+        }
         #expect(asked(actions) == asked(run(settings, against: FakeServer(capacity: 1_000)).actions))
     }
 

@@ -1,6 +1,7 @@
-import Testing
 import Metrics
+import Testing
 import Wire
+
 @testable import Coordinator
 
 /// What a phase waits for lives in the phase: acks and results owed by named nodes, the
@@ -19,9 +20,10 @@ import Wire
     }
 
     func clientResult(_ node: String) -> ClientNodeResult {
-        ClientNodeResult(node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
-                         threads: 1, window: MeasurementWindow(startMs: 0, endMs: 5000), requests: 100, errors: [:],
-                         histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
+        ClientNodeResult(
+            node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
+            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 5000), requests: 100, errors: [:],
+            histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
     /// One server, one client, run to the end of warmup; returns the warmup timer.
@@ -56,8 +58,13 @@ import Wire
         #expect(marks.prefix(2) == [.send(node: "server", .mark(.open)), .send(node: "client-1", .mark(.open))])
         _ = m.handle(.message(node: "server", .marked(.open)))
         _ = m.handle(.timerFired(generation: timer(marks)!))
-        #expect(m.phase == .finishing(.failed(.noAnswer([WorkerNode(name: "client-1", host: "local")], withinMs: 10_000,
-                                                        during: "opening window"))))
+        #expect(
+            m.phase
+                == .finishing(
+                    .failed(
+                        .noAnswer(
+                            [WorkerNode(name: "client-1", host: "local")], withinMs: 10_000,
+                            during: "opening window"))))
     }
 
     @Test func teardownKillsAfterTheGraceAndEndsWhenTheLastKilledWorkerExits() {
@@ -80,20 +87,27 @@ import Wire
     @Test func aClientCannotReportAServerReadyOrResult() {
         var (m, _) = warmedUp()
         _ = m.handle(.message(node: "client-1", .serverResult(serverResult("client-1"))))
-        #expect(m.phase == .finishing(.failed(.unexpectedMessage(WorkerNode(name: "client-1", host: "local"),
-                                                                 message: "serverResult", during: "warmup"))))
+        #expect(
+            m.phase
+                == .finishing(
+                    .failed(
+                        .unexpectedMessage(
+                            WorkerNode(name: "client-1", host: "local"),
+                            message: "serverResult", during: "warmup"))))
         #expect(m.serverResults.isEmpty)
     }
 
     @Test func replicasAllStartBeforeClientsAndAllReportBeforeTheCellEnds() {
-        var m = CellStateMachine(servers: [("server-1", "h1"), ("server-2", "h2")], clients: [("client-1", "h3")],
-                                 timeouts: timeouts)
+        var m = CellStateMachine(
+            servers: [("server-1", "h1"), ("server-2", "h2")], clients: [("client-1", "h3")],
+            timeouts: timeouts)
         let begin = m.handle(.begin)
         #expect(begin.prefix(2) == [.spawnServer(node: "server-1"), .spawnServer(node: "server-2")])
         for server in ["server-1", "server-2"] { _ = m.handle(.message(node: server, hello)) }
         #expect(m.handle(.message(node: "server-2", .serverReady(ServerReadyReport(port: 9002, serverProcessGroup: 2)))).isEmpty)
         #expect(m.phase == .startingServer, "clients wait for every replica")
-        #expect(m.handle(.message(node: "server-1", .serverReady(ServerReadyReport(port: 9001, serverProcessGroup: 1)))).first
+        #expect(
+            m.handle(.message(node: "server-1", .serverReady(ServerReadyReport(port: 9001, serverProcessGroup: 1)))).first
                 == .spawnClients)
         #expect(m.serverReady["server-1"]?.port == 9001)
         #expect(m.serverReady["server-2"]?.port == 9002)
@@ -120,13 +134,15 @@ import Wire
     }
 
     @Test func aReplicaThatNeverAcceptsIsNamedAlone() {
-        var m = CellStateMachine(servers: [("server-1", "h1"), ("server-2", "h2")], clients: [("client-1", "h3")],
-                                 timeouts: timeouts)
+        var m = CellStateMachine(
+            servers: [("server-1", "h1"), ("server-2", "h2")], clients: [("client-1", "h3")],
+            timeouts: timeouts)
         let deadline = timer(m.handle(.begin))!
         for server in ["server-1", "server-2"] { _ = m.handle(.message(node: server, hello)) }
         _ = m.handle(.message(node: "server-1", .serverReady(ServerReadyReport(port: 9001, serverProcessGroup: 1))))
         _ = m.handle(.timerFired(generation: deadline))
         guard case .finishing(.failed(let failure)) = m.phase else { Issue.record("not failed: \(m.phase)"); return }
-        #expect("\(failure)" == "server-2 on h2 was not ready within 120 s: the system did not accept TCP connections (see its log)")
+        #expect(
+            "\(failure)" == "server-2 on h2 was not ready within 120 s: the system did not accept TCP connections (see its log)")
     }
 }

@@ -1,7 +1,8 @@
-import Testing
 import Metrics
+import Testing
 import UV
 import Wire
+
 @testable import Coordinator
 
 /// A cell with three server replicas: all must accept before clients start, all mark and
@@ -15,9 +16,10 @@ import Wire
     }
 
     func clientResult() -> ClientNodeResult {
-        ClientNodeResult(node: "client-1", host: "h4", connectionsAsked: 3, connectionsEstablished: 3, connectFailures: [:],
-                         threads: 1, window: MeasurementWindow(startMs: 0, endMs: 200), requests: 10, errors: [:],
-                         histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
+        ClientNodeResult(
+            node: "client-1", host: "h4", connectionsAsked: 3, connectionsEstablished: 3, connectFailures: [:],
+            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 200), requests: 10, errors: [:],
+            histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
     /// Brings every replica up; returns the machine with clients spawned.
@@ -25,7 +27,8 @@ import Wire
         #expect(m.handle(.begin).prefix(3) == servers.map { CellAction.spawnServer(node: $0.0) }[...])
         for (node, _) in servers { #expect(m.handle(.message(node: node, hello)) == [.sendSetup(node: node)]) }
         for (index, (node, _)) in servers.enumerated() {
-            let actions = m.handle(.message(node: node, .serverReady(ServerReadyReport(port: 9001 + index, serverProcessGroup: 0))))
+            let actions = m.handle(
+                .message(node: node, .serverReady(ServerReadyReport(port: 9001 + index, serverProcessGroup: 0))))
             if index < 2 {
                 #expect(actions.isEmpty, "clients wait until every replica accepts")
                 #expect(m.phase == .startingServer)
@@ -40,7 +43,8 @@ import Wire
         var m = machine()
         serversUp(&m)
         _ = m.handle(.message(node: "client-1", hello))
-        var actions = m.handle(.message(node: "client-1", .clientReady(ClientReadyReport(connectionsEstablished: 3, connectFailures: [:]))))
+        var actions = m.handle(
+            .message(node: "client-1", .clientReady(ClientReadyReport(connectionsEstablished: 3, connectFailures: [:]))))
         guard case .startTimer(let warmup, _) = actions.last else { Issue.record("no warmup"); return }
         actions = m.handle(.timerFired(generation: warmup))
         for (node, _) in servers { #expect(actions.contains(.send(node: node, .mark(.open)))) }
@@ -52,9 +56,12 @@ import Wire
         actions = m.handle(.message(node: "client-1", .clientResult(clientResult())))
         for (node, _) in servers { #expect(actions.contains(.send(node: node, .stop))) }
         for (index, (node, host)) in servers.enumerated() {
-            actions = m.handle(.message(node: node, .serverResult(ServerNodeResult(node: node, host: host, samples: [], window: nil))))
+            actions = m.handle(
+                .message(node: node, .serverResult(ServerNodeResult(node: node, host: host, samples: [], window: nil))))
             let owing = Set(servers.map(\.0).dropFirst(index + 1))
-            #expect(m.phase == (index < 2 ? .collectingServer(awaiting: owing) : .finishing(.ok)), "the cell ends once every replica reported")
+            #expect(
+                m.phase == (index < 2 ? .collectingServer(awaiting: owing) : .finishing(.ok)),
+                "the cell ends once every replica reported")
         }
         #expect(m.serverResults.keys.sorted() == ["server-1", "server-2", "server-3"])
     }

@@ -1,6 +1,7 @@
-import Testing
 import Metrics
+import Testing
 import Wire
+
 @testable import Coordinator
 
 /// Drives the cell state machine with fake events, as the libuv driver would.
@@ -8,13 +9,15 @@ import Wire
     let timeouts = CellTimeouts(warmupMs: 1000, measureMs: 5000)
 
     func machine() -> CellStateMachine {
-        CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
+        CellStateMachine(
+            servers: [("server", "local")], clients: [("client-1", "local"), ("client-2", "box-2")], timeouts: timeouts)
     }
 
     func clientResult(_ node: String) -> ClientNodeResult {
-        ClientNodeResult(node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
-                         threads: 1, window: MeasurementWindow(startMs: 0, endMs: 5000), requests: 100, errors: [:],
-                         histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
+        ClientNodeResult(
+            node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
+            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 5000), requests: 100, errors: [:],
+            histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
     let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
@@ -69,13 +72,15 @@ import Wire
         #expect(actions.contains(.send(node: "client-1", .stop)))
         #expect(!actions.contains(.send(node: "server", .stop)), "clients stop before the server")
 
-        #expect(m.handle(.message(node: "client-1", .clientResult(clientResult("client-1")))) == [.closeControl(node: "client-1")])
+        #expect(
+            m.handle(.message(node: "client-1", .clientResult(clientResult("client-1")))) == [.closeControl(node: "client-1")])
         actions = m.handle(.message(node: "client-2", .clientResult(clientResult("client-2"))))
         #expect(actions.prefix(2) == [.closeControl(node: "client-2"), .send(node: "server", .stop)])
         #expect(m.phase == .collectingServer(awaiting: ["server"]))
         #expect(m.handle(.exited(node: "client-1", status: .exited(0))).isEmpty)
 
-        actions = m.handle(.message(node: "server", .serverResult(ServerNodeResult(node: "server", host: "local", samples: [], window: nil))))
+        actions = m.handle(
+            .message(node: "server", .serverResult(ServerNodeResult(node: "server", host: "local", samples: [], window: nil))))
         #expect(actions.first == .closeControl(node: "server"))
         #expect(m.phase == .finishing(.ok))
         #expect(m.handle(.exited(node: "client-2", status: .exited(0))).isEmpty)
@@ -91,7 +96,9 @@ import Wire
         guard case .finishing(.failed(let reason)) = m.phase else { Issue.record("not failing: \(m.phase)"); return }
         #expect(reason == .exited(WorkerNode(name: "client-2", host: "box-2"), .signaled(9), during: "measuring"))
         #expect("\(reason)" == "client-2 on box-2 was killed by signal 9 (SIGKILL) during measuring")
-        #expect(actions.prefix(2) == [.closeControl(node: "client-1"), .closeControl(node: "server")], "clients close before the server")
+        #expect(
+            actions.prefix(2) == [.closeControl(node: "client-1"), .closeControl(node: "server")],
+            "clients close before the server")
         #expect(m.handle(.exited(node: "client-1", status: .exited(0))).isEmpty)
         #expect(m.handle(.exited(node: "server", status: .exited(0))) == [.finished(.failed(reason))])
     }
@@ -162,7 +169,10 @@ import Wire
         _ = m.handle(.begin)
         _ = m.handle(.message(node: "server", .hello(version: 99, pid: 1, cores: 2)))
         guard case .finishing(.failed(let reason)) = m.phase else { Issue.record("accepted"); return }
-        #expect(reason == .protocolMismatch(WorkerNode(name: "server", host: "local"), worker: 99, coordinator: ControlCodec.protocolVersion))
+        #expect(
+            reason
+                == .protocolMismatch(
+                    WorkerNode(name: "server", host: "local"), worker: 99, coordinator: ControlCodec.protocolVersion))
         #expect("\(reason)".contains("control protocol 99"))
     }
 

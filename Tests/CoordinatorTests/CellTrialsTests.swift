@@ -1,6 +1,7 @@
-import Testing
 import Metrics
+import Testing
 import Wire
+
 @testable import Coordinator
 
 /// A capacity search's cell: one server for every trial, fresh clients per trial.
@@ -9,9 +10,10 @@ import Wire
     let hello = WorkerMessage.hello(version: ControlCodec.protocolVersion, pid: 1, cores: 2)
 
     func result(_ node: String) -> ClientNodeResult {
-        ClientNodeResult(node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
-                         threads: 1, window: MeasurementWindow(startMs: 0, endMs: 3000), requests: 100, errors: [:],
-                         histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
+        ClientNodeResult(
+            node: node, host: "local", connectionsAsked: 5, connectionsEstablished: 5, connectFailures: [:],
+            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 3000), requests: 100, errors: [:],
+            histogram: LatencyHistogram(), cpuSeconds: 0.1, rssPeakBytes: 1)
     }
 
     func timer(_ actions: [CellAction]) -> (generation: Int, milliseconds: UInt64)? {
@@ -47,11 +49,14 @@ import Wire
     }
 
     @Test func trialsShareOneServerAndOnlyTheFirstWarmsUp() {
-        var m = CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
-                                 mode: .trials(settleMs: 1000))
+        var m = CellStateMachine(
+            servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
+            mode: .trials(settleMs: 1000))
         #expect(m.handle(.begin).first == .spawnServer(node: "server"))
         _ = m.handle(.message(node: "server", hello))
-        #expect(m.handle(.message(node: "server", .serverReady(ServerReadyReport(port: 9000, serverProcessGroup: 1)))).first == .spawnClients)
+        #expect(
+            m.handle(.message(node: "server", .serverReady(ServerReadyReport(port: 9000, serverProcessGroup: 1)))).first
+                == .spawnClients)
 
         let first = trial(&m)
         #expect(first.last == [.trialEnded])
@@ -71,14 +76,16 @@ import Wire
         let end = m.handle(.endTrials)
         #expect(end.first == .send(node: "server", .stop))
         #expect(m.phase == .collectingServer(awaiting: ["server"]))
-        let finished = m.handle(.message(node: "server", .serverResult(ServerNodeResult(node: "server", host: "local", samples: [], window: nil))))
+        let finished = m.handle(
+            .message(node: "server", .serverResult(ServerNodeResult(node: "server", host: "local", samples: [], window: nil))))
         #expect(finished.contains(.closeControl(node: "server")))
         #expect(m.handle(.exited(node: "server", status: .exited(0))) == [.finished(.ok)])
     }
 
     @Test func aClientThatDoesNotExitBetweenTrialsFailsTheCell() {
-        var m = CellStateMachine(servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
-                                 mode: .trials(settleMs: 1000))
+        var m = CellStateMachine(
+            servers: [("server", "local")], clients: [("client-1", "local")], timeouts: timeouts,
+            mode: .trials(settleMs: 1000))
         _ = m.handle(.begin)
         _ = m.handle(.message(node: "server", hello))
         _ = m.handle(.message(node: "server", .serverReady(ServerReadyReport(port: 9000, serverProcessGroup: 1))))

@@ -2,6 +2,7 @@ import Metrics
 import Topology
 import UV
 import Wire
+
 @testable import Coordinator
 
 /// Workers that answer the driver as real ones would, in virtual time, from a script: each
@@ -98,7 +99,10 @@ private final class FakeWorker: WorkerHandle {
         }
         switch message {
         case .setupServer(let setup):
-            answer(.serverReady(ServerReadyReport(port: 9000 + (Int(setup.node.split(separator: "-").last ?? "") ?? 0), serverProcessGroup: 0)))
+            answer(
+                .serverReady(
+                    ServerReadyReport(port: 9000 + (Int(setup.node.split(separator: "-").last ?? "") ?? 0), serverProcessGroup: 0)
+                ))
         case .setupClient(let setup):
             client = setup
             answer(.clientReady(ClientReadyReport(connectionsEstablished: setup.connections, connectFailures: [:])))
@@ -112,16 +116,23 @@ private final class FakeWorker: WorkerHandle {
             if let client {
                 // 100 requests per connection per second of window: figures that obey the clock.
                 let requests = UInt64(client.connections) * (windowEnd - windowStart) / 10
-                answer(.clientResult(ClientNodeResult(
-                    node: node, host: host, connectionsAsked: client.connections,
-                    connectionsEstablished: client.connections, connectFailures: [:], threads: client.threads,
-                    window: MeasurementWindow(startMs: windowStart, endMs: windowEnd), requests: requests, errors: [:],
-                    histogram: LatencyHistogram(), cpuSeconds: 0.01, rssPeakBytes: 1 << 20)))
+                answer(
+                    .clientResult(
+                        ClientNodeResult(
+                            node: node, host: host, connectionsAsked: client.connections,
+                            connectionsEstablished: client.connections, connectFailures: [:], threads: client.threads,
+                            window: MeasurementWindow(startMs: windowStart, endMs: windowEnd), requests: requests, errors: [:],
+                            histogram: LatencyHistogram(), cpuSeconds: 0.01, rssPeakBytes: 1 << 20)))
             } else {
-                let samples = [ResourceSample(timeMs: windowStart, cpuSeconds: 1, rssBytes: 10 << 20, threads: 2),
-                               ResourceSample(timeMs: windowEnd, cpuSeconds: 1.5, rssBytes: 12 << 20, threads: 2)]
-                answer(.serverResult(ServerNodeResult(node: node, host: host, samples: samples,
-                                                      window: MeasurementWindow(startMs: windowStart, endMs: windowEnd))))
+                let samples = [
+                    ResourceSample(timeMs: windowStart, cpuSeconds: 1, rssBytes: 10 << 20, threads: 2),
+                    ResourceSample(timeMs: windowEnd, cpuSeconds: 1.5, rssBytes: 12 << 20, threads: 2)
+                ]
+                answer(
+                    .serverResult(
+                        ServerNodeResult(
+                            node: node, host: host, samples: samples,
+                            window: MeasurementWindow(startMs: windowStart, endMs: windowEnd))))
             }
         case .start, .heartbeat:
             break

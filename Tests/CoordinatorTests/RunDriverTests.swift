@@ -3,43 +3,45 @@ import Report
 import Testing
 import Topology
 import Wire
+
 @testable import Coordinator
 
 /// RunDriver against scripted workers in virtual time: what it tells each worker, what it
 /// writes, and that a dead worker fails only its own cell.
 @Suite struct RunDriverTests {
     static let topology = """
-    name: fake
-    hosts:
-      h1: { address: 10.0.0.1 }
-      h2: { address: 10.0.0.2 }
-      h3: { address: 10.0.0.3 }
-      load: {}
-    systems:
-      - name: builtin
-        container: builtin
-    server:
-      hosts: [h1, h2, h3]
-      replicas: [1, 3]
-    clients:
-      - host: load
-        workers: 2
-    workload:
-      protocol: grpc
-      connections: 7
-      rate: 700/s
-      warmup: 2s
-      duration: 10s
+        name: fake
+        hosts:
+          h1: { address: 10.0.0.1 }
+          h2: { address: 10.0.0.2 }
+          h3: { address: 10.0.0.3 }
+          load: {}
+        systems:
+          - name: builtin
+            container: builtin
+        server:
+          hosts: [h1, h2, h3]
+          replicas: [1, 3]
+        clients:
+          - host: load
+            workers: 2
+        workload:
+          protocol: grpc
+          connections: 7
+          rate: 700/s
+          warmup: 2s
+          duration: 10s
 
-    """
+        """
 
     /// Runs the topology; returns the summary, the fake and the clock.
     func run(deaths: [FakeLauncher.Death] = []) throws -> (RunSummary, FakeLauncher, VirtualClock, String) {
         let plan = Planner.plan(try TopologyParser.parse(text: Self.topology, file: "t.yaml", knownContainers: []).get())
         let folder = NSTemporaryDirectory() + "barrage-rundriver-\(UUID().uuidString)"
-        let options = RunOptions(resultsPath: folder, containersDirectory: "/nowhere/Containers",
-                                 selfExecutable: "/nowhere/barrage", topologyText: Self.topology,
-                                 buildCacheDirectory: "/nowhere/cache", quiet: true)
+        let options = RunOptions(
+            resultsPath: folder, containersDirectory: "/nowhere/Containers",
+            selfExecutable: "/nowhere/barrage", topologyText: Self.topology,
+            buildCacheDirectory: "/nowhere/cache", quiet: true)
         var clock: VirtualClock!
         var fake: FakeLauncher!
         let driver = try RunDriver(
@@ -75,8 +77,11 @@ import Wire
         // the replicas reported, the second worker starting where the first left off.
         let third = fake.clientSetups.suffix(2)
         #expect(third.map(\.ratePerSecond) == [400, 300])
-        #expect(third.first?.targets == [ServerEndpoint(host: "10.0.0.1", port: 9001), ServerEndpoint(host: "10.0.0.2", port: 9002),
-                                         ServerEndpoint(host: "10.0.0.3", port: 9003)])
+        #expect(
+            third.first?.targets == [
+                ServerEndpoint(host: "10.0.0.1", port: 9001), ServerEndpoint(host: "10.0.0.2", port: 9002),
+                ServerEndpoint(host: "10.0.0.3", port: 9003)
+            ])
         #expect(third.last?.targets.first == ServerEndpoint(host: "10.0.0.2", port: 9002))
         #expect(fake.clientSetups.first?.targets == [ServerEndpoint(host: "10.0.0.1", port: 9000)])
 

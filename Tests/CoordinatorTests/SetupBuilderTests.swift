@@ -1,25 +1,31 @@
 import Testing
 import Topology
 import Wire
+
 @testable import Coordinator
 
 /// The pure decisions of a cell's setups: rate shares, addresses, thread counts, deadlines.
 @Suite struct SetupBuilderTests {
-    let builder = SetupBuilder(containersDirectory: "/src/Containers", buildCacheDirectory: "/home/u/.cache/barrage/build",
-                               remoteRecipes: ["far": ["nginx": "abc123"]])
+    let builder = SetupBuilder(
+        containersDirectory: "/src/Containers", buildCacheDirectory: "/home/u/.cache/barrage/build",
+        remoteRecipes: ["far": ["nginx": "abc123"]])
 
-    func cell(servers: [ServerProcess] = [ServerProcess(host: Host(name: "local"), port: 0)],
-              clients: [Int] = [4, 3, 3], rate: CellRate = .max, system: System = System(name: "builtin", container: "builtin"),
-              limits: Limits? = nil, warmup: Int = 2_000, duration: Int = 10_000) -> CellPlan {
+    func cell(
+        servers: [ServerProcess] = [ServerProcess(host: Host(name: "local"), port: 0)],
+        clients: [Int] = [4, 3, 3], rate: CellRate = .max, system: System = System(name: "builtin", container: "builtin"),
+        limits: Limits? = nil, warmup: Int = 2_000, duration: Int = 10_000
+    ) -> CellPlan {
         var workload = Workload(protocolKind: .grpc, payloadBytes: 64, connections: [clients.reduce(0, +)])
         workload.warmupMilliseconds = warmup
         workload.durationMilliseconds = duration
         let processes = clients.enumerated().map { index, connections in
-            ClientProcess(name: "client-\(index + 1)", host: Host(name: index == 0 ? "local" : "box"),
-                          connections: connections, threads: 2)
+            ClientProcess(
+                name: "client-\(index + 1)", host: Host(name: index == 0 ? "local" : "box"),
+                connections: connections, threads: 2)
         }
-        return CellPlan(id: "c", index: 0, system: system, connections: clients.reduce(0, +), repeatIndex: 1,
-                        servers: servers, clients: processes, workload: workload, limits: limits, rate: rate)
+        return CellPlan(
+            id: "c", index: 0, system: system, connections: clients.reduce(0, +), repeatIndex: 1,
+            servers: servers, clients: processes, workload: workload, limits: limits, rate: rate)
     }
 
     @Test(arguments: [(1000.0, [4, 3, 3]), (0.1, [1, 1, 1]), (12345.678, [3, 0, 7, 1]), (7.0, [1]), (1e9 / 3, [5, 5, 5, 2])])
@@ -37,8 +43,9 @@ import Wire
     }
 
     @Test func clientsGetTheirShareOfTheRateAndWorkloadTimeouts() {
-        let setups = builder.clientSetups(for: cell(rate: .perSecond(1000)), targets: [ServerEndpoint(host: "127.0.0.1", port: 9)],
-                                          ratePerSecond: 1000)
+        let setups = builder.clientSetups(
+            for: cell(rate: .perSecond(1000)), targets: [ServerEndpoint(host: "127.0.0.1", port: 9)],
+            ratePerSecond: 1000)
         #expect(setups.map(\.ratePerSecond) == [400, 300, 300])
         #expect(setups.map(\.node) == ["client-1", "client-2", "client-3"])
         #expect(setups.map(\.host) == ["local", "box", "box"])
@@ -60,12 +67,17 @@ import Wire
     }
 
     @Test func targetsAreEachReplicasAddressAndReportedPort() {
-        let servers = [ServerProcess(name: "server-1", host: Host(name: "a", address: "10.1.1.1"), port: 0),
-                       ServerProcess(name: "server-2", host: Host(name: "b", ssh: SSHTarget(user: "u", host: "b.lan")), port: 7000),
-                       ServerProcess(name: "server-3", host: Host(name: "local"), port: 0)]
+        let servers = [
+            ServerProcess(name: "server-1", host: Host(name: "a", address: "10.1.1.1"), port: 0),
+            ServerProcess(name: "server-2", host: Host(name: "b", ssh: SSHTarget(user: "u", host: "b.lan")), port: 7000),
+            ServerProcess(name: "server-3", host: Host(name: "local"), port: 0)
+        ]
         let targets = SetupBuilder.targets(of: cell(servers: servers), readyPorts: ["server-1": 41_000, "server-3": 42_000])
-        #expect(targets == [ServerEndpoint(host: "10.1.1.1", port: 41_000), ServerEndpoint(host: "b.lan", port: 7000),
-                            ServerEndpoint(host: "127.0.0.1", port: 42_000)])
+        #expect(
+            targets == [
+                ServerEndpoint(host: "10.1.1.1", port: 41_000), ServerEndpoint(host: "b.lan", port: 7000),
+                ServerEndpoint(host: "127.0.0.1", port: 42_000)
+            ])
     }
 
     @Test func serversBindLoopbackOnlyWhenLocalWithoutAddress() {
@@ -76,18 +88,21 @@ import Wire
 
     @Test func builtinThreadsComeFromTheServerHostsCoresNarrowedByLimits() {
         let server = ServerProcess(host: Host(name: "local"), port: 0)
-        #expect(builder.serverSetup(server, cell: cell(), hostCores: 16, runBuild: false).threads == 16,
-                "the server host's cores, not the coordinator's")
+        #expect(
+            builder.serverSetup(server, cell: cell(), hostCores: 16, runBuild: false).threads == 16,
+            "the server host's cores, not the coordinator's")
         #expect(builder.serverSetup(server, cell: cell(), hostCores: 2, runBuild: false).threads == 2)
         #expect(builder.serverSetup(server, cell: cell(limits: Limits(cpus: 0.5)), hostCores: 16, runBuild: false).threads == 1)
         #expect(builder.serverSetup(server, cell: cell(limits: Limits(cpus: 3)), hostCores: 16, runBuild: false).threads == 3)
-        #expect(builder.serverSetup(server, cell: cell(limits: Limits(cpuset: "0-1,4")), hostCores: 16, runBuild: false).threads == 3)
+        #expect(
+            builder.serverSetup(server, cell: cell(limits: Limits(cpuset: "0-1,4")), hostCores: 16, runBuild: false).threads == 3)
     }
 
     @Test func recipesAreFoundHereOrWhereTheyWereDeployed() {
         let nginx = System(name: "web", container: "nginx")
-        let local = builder.serverSetup(ServerProcess(host: Host(name: "local"), port: 0), cell: cell(system: nginx),
-                                        hostCores: 2, runBuild: true)
+        let local = builder.serverSetup(
+            ServerProcess(host: Host(name: "local"), port: 0), cell: cell(system: nginx),
+            hostCores: 2, runBuild: true)
         #expect(local.container == "/src/Containers/nginx")
         #expect(local.buildDirectory == "/home/u/.cache/barrage/build/nginx")
         #expect(local.runBuild && local.readyTimeoutMs == 60_000 && local.sampleIntervalMs == 100)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Coordinator
 
 /// `barrage_commit` from the binary's checkout.
@@ -37,8 +38,9 @@ struct SourceCommitTests {
         let root = try Self.scratch("checkout")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let binary = root + "/.build/x86_64-unknown-linux-gnu/debug/barrage"
-        try FileManager.default.createDirectory(atPath: root + "/.build/x86_64-unknown-linux-gnu/debug",
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/.build/x86_64-unknown-linux-gnu/debug",
+            withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: binary, contents: Data())
         // No checkout yet: nothing to name.
         #expect(SourceCommit.checkout(above: binary) == nil)

@@ -1,4 +1,5 @@
 import UV
+
 @testable import Coordinator
 
 /// Time for a `RunDriver` under test: timers fire in the order of their virtual deadlines, one

@@ -61,7 +61,8 @@ enum Harness {
 
     /// Runs `barrage ARGS` to the end.
     static func run(_ arguments: [String], in folder: String, timeout: Double = 120)
-        throws -> (status: Int32, stdout: String, stderr: String, pid: Int32) {
+        throws -> (status: Int32, stdout: String, stderr: String, pid: Int32)
+    {
         let run = try Run(arguments, in: folder)
         let status = run.wait(timeout: timeout)
         return (status, run.stdout, run.stderr, run.process.processIdentifier)
@@ -107,7 +108,9 @@ enum Harness {
     static func processes(where matches: (Int32, String) -> Bool) -> [String] {
         var found: [String] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else {
+                continue
+            }
             // Zombies have an empty cmdline and do not match.
             let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             if matches(pid, command) { found.append("\(pid): \(command)") }

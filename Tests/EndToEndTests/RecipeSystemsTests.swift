@@ -2,91 +2,95 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-/// Every gRPC recipe in Containers/, checked the way Barrage uses it: the recipe check
-/// (Tests/recipes/check-grpc-recipe.py: build twice, refusals, unary, stream, UNIMPLEMENTED,
-/// SIGTERM), then a short `barrage launch` of all of them, one unary and one stream cell each.
-@Suite struct RecipeSystemsTests {
-    /// The gRPC recipes these tests cover. A new recipe joins by its folder name here.
-    static let recipes = ["grpc-go", "grpc-python", "rust-hyper", "grpc-cpp", "grpc-java", "grpc-swift-2"]
+    /// Every gRPC recipe in Containers/, checked the way Barrage uses it: the recipe check
+    /// (Tests/recipes/check-grpc-recipe.py: build twice, refusals, unary, stream, UNIMPLEMENTED,
+    /// SIGTERM), then a short `barrage launch` of all of them, one unary and one stream cell each.
+    @Suite struct RecipeSystemsTests {
+        /// The gRPC recipes these tests cover. A new recipe joins by its folder name here.
+        static let recipes = ["grpc-go", "grpc-python", "rust-hyper", "grpc-cpp", "grpc-java", "grpc-swift-2"]
 
-    /// Where `barrage launch` keeps each recipe's build (see LaunchCommand.buildCache): the
-    /// check builds there too, so each recipe is built once for both tests (and for `make run`).
-    static func buildDirectory(_ recipe: String) -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? "/tmp") + "/.cache"
-        return base + "/barrage/build/" + recipe
-    }
-
-    @Test(arguments: recipes)
-    func recipePassesTheRecipeCheck(recipe: String) throws {
-        let folder = try Harness.scratch("recipe-check-\(recipe)")
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", Harness.packageRoot + "/Tests/recipes/check-grpc-recipe.py", recipe]
-        var environment = ProcessInfo.processInfo.environment
-        environment["BARRAGE_BUILD_DIR"] = Self.buildDirectory(recipe)
-        environment["CHECK_CLIENT_BUILD_DIR"] = Self.buildDirectory("grpc-python")
-        check.environment = environment
-        let outputPath = folder + "/check.txt"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        check.standardOutput = output
-        check.standardError = output
-        check.standardInput = FileHandle.nullDevice
-        try check.run()
-        // A cold build of grpc-swift-2 takes ~15 minutes on 2 idle cores (rust-hyper ~1); the
-        // check bounds each step.
-        let deadline = Date().addingTimeInterval(1800)
-        while check.isRunning && Date() < deadline { usleep(100_000) }
-        if check.isRunning {
-            kill(check.processIdentifier, SIGKILL)
-            check.waitUntilExit()
-            Issue.record("the \(recipe) check did not finish within 30 minutes")
+        /// Where `barrage launch` keeps each recipe's build (see LaunchCommand.buildCache): the
+        /// check builds there too, so each recipe is built once for both tests (and for `make run`).
+        static func buildDirectory(_ recipe: String) -> String {
+            let environment = ProcessInfo.processInfo.environment
+            let base =
+                environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? (environment["HOME"] ?? "/tmp") + "/.cache"
+            return base + "/barrage/build/" + recipe
         }
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let lines = text.split(separator: "\n").map(String.init)
-        #expect(check.terminationStatus == 0, "\(recipe): \(text)")
-        #expect(lines.last?.hasSuffix(" passed, 0 failed") == true, "\(recipe): \(text)")
-        // The check itself proves unary, stream and UNIMPLEMENTED; make sure it got that far.
-        #expect(lines.contains { $0.contains("100 unary calls echoed") }, "\(recipe): \(text)")
-        #expect(lines.contains { $0.contains("one stream: 10 ping-pongs") }, "\(recipe): \(text)")
-        #expect(text.contains("UNIMPLEMENTED (12)"), "\(recipe): \(text)")
-        #expect(FileManager.default.fileExists(atPath: Self.buildDirectory(recipe) + "/versions.txt"),
+
+        @Test(arguments: recipes)
+        func recipePassesTheRecipeCheck(recipe: String) throws {
+            let folder = try Harness.scratch("recipe-check-\(recipe)")
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            check.arguments = ["python3", Harness.packageRoot + "/Tests/recipes/check-grpc-recipe.py", recipe]
+            var environment = ProcessInfo.processInfo.environment
+            environment["BARRAGE_BUILD_DIR"] = Self.buildDirectory(recipe)
+            environment["CHECK_CLIENT_BUILD_DIR"] = Self.buildDirectory("grpc-python")
+            check.environment = environment
+            let outputPath = folder + "/check.txt"
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+            check.standardOutput = output
+            check.standardError = output
+            check.standardInput = FileHandle.nullDevice
+            try check.run()
+            // A cold build of grpc-swift-2 takes ~15 minutes on 2 idle cores (rust-hyper ~1); the
+            // check bounds each step.
+            let deadline = Date().addingTimeInterval(1800)
+            while check.isRunning && Date() < deadline { usleep(100_000) }
+            if check.isRunning {
+                kill(check.processIdentifier, SIGKILL)
+                check.waitUntilExit()
+                Issue.record("the \(recipe) check did not finish within 30 minutes")
+            }
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(check.terminationStatus == 0, "\(recipe): \(text)")
+            #expect(lines.last?.hasSuffix(" passed, 0 failed") == true, "\(recipe): \(text)")
+            // The check itself proves unary, stream and UNIMPLEMENTED; make sure it got that far.
+            #expect(lines.contains { $0.contains("100 unary calls echoed") }, "\(recipe): \(text)")
+            #expect(lines.contains { $0.contains("one stream: 10 ping-pongs") }, "\(recipe): \(text)")
+            #expect(text.contains("UNIMPLEMENTED (12)"), "\(recipe): \(text)")
+            #expect(
+                FileManager.default.fileExists(atPath: Self.buildDirectory(recipe) + "/versions.txt"),
                 "\(recipe): its build wrote no versions.txt")
-    }
-
-    @Test(arguments: ["unary", "stream"])
-    func everyRecipeServesAShortLaunch(call: String) throws {
-        let before = Harness.barragePIDs()
-        let folder = try Harness.scratch("recipes-\(call)")
-        let systems = Self.recipes.map { "{ name: \($0), container: \($0) }" }.joined(separator: ", ")
-        let file = try Harness.topology("""
-            name: recipes-\(call)
-            hosts: { local: {} }
-            systems: [ \(systems) ]
-            server: { host: local }
-            clients: [ { host: local, workers: 1, threads: 1 } ]
-            workload: { protocol: grpc, call: \(call), payload: 64B, connections: 100, concurrency: 1,
-                        rate: max, warmup: 3s, duration: 2s }
-            """, in: folder)
-        let results = folder + "/results"
-        // The recipe check has built every recipe; then 6 cells of ~7 s each. The 3 s warmup is
-        // grpc-java's: its JIT needs that long before its figures settle (its README).
-        let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder, timeout: 1800)
-        #expect(run.status == 0, "\(run.stderr)")
-        let cells = Harness.cells(try Harness.summary(results))
-        #expect(cells.map { $0["system"] as? String } == Self.recipes)
-        for cell in cells {
-            let system = cell["system"] as? String ?? "?"
-            #expect(cell["status"] as? String == "ok", "\(system) \(call): \(cell["error"] ?? "")")
-            #expect((cell["requests"] as? Int ?? 0) > 0, "\(system) \(call): \(cell["requests"] ?? 0) requests")
-            #expect(cell["errors"] as? Int == 0, "\(system) \(call): \(cell["errors_by_kind"] ?? "")")
-            let clients = try #require(cell["clients"] as? [String: Any])
-            #expect(clients["connections_established"] as? Int == 100, "\(system) \(call)")
         }
-        #expect(Harness.eventually(timeout: 2) { Harness.barrageProcesses(except: before).isEmpty },
+
+        @Test(arguments: ["unary", "stream"])
+        func everyRecipeServesAShortLaunch(call: String) throws {
+            let before = Harness.barragePIDs()
+            let folder = try Harness.scratch("recipes-\(call)")
+            let systems = Self.recipes.map { "{ name: \($0), container: \($0) }" }.joined(separator: ", ")
+            let file = try Harness.topology(
+                """
+                name: recipes-\(call)
+                hosts: { local: {} }
+                systems: [ \(systems) ]
+                server: { host: local }
+                clients: [ { host: local, workers: 1, threads: 1 } ]
+                workload: { protocol: grpc, call: \(call), payload: 64B, connections: 100, concurrency: 1,
+                            rate: max, warmup: 3s, duration: 2s }
+                """, in: folder)
+            let results = folder + "/results"
+            // The recipe check has built every recipe; then 6 cells of ~7 s each. The 3 s warmup is
+            // grpc-java's: its JIT needs that long before its figures settle (its README).
+            let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder, timeout: 1800)
+            #expect(run.status == 0, "\(run.stderr)")
+            let cells = Harness.cells(try Harness.summary(results))
+            #expect(cells.map { $0["system"] as? String } == Self.recipes)
+            for cell in cells {
+                let system = cell["system"] as? String ?? "?"
+                #expect(cell["status"] as? String == "ok", "\(system) \(call): \(cell["error"] ?? "")")
+                #expect((cell["requests"] as? Int ?? 0) > 0, "\(system) \(call): \(cell["requests"] ?? 0) requests")
+                #expect(cell["errors"] as? Int == 0, "\(system) \(call): \(cell["errors_by_kind"] ?? "")")
+                let clients = try #require(cell["clients"] as? [String: Any])
+                #expect(clients["connections_established"] as? Int == 100, "\(system) \(call)")
+            }
+            #expect(
+                Harness.eventually(timeout: 2) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")
+        }
     }
-}
 }

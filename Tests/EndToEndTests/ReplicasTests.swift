@@ -2,96 +2,111 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-/// Several server replicas per cell on namespace hosts: three servers on h1…h3, load from
-/// three more hosts h4…h6 with two workers each.
-@Suite struct ReplicasTests {
-    static func topology(_ hosts: TestHosts, name: String, server: String, duration: String, repeats: Int = 1) throws -> String {
-        """
-        name: \(name)
-        \(try hosts.hostsYAML())
-        systems: [ { name: builtin, container: builtin } ]
-        server: \(server)
-        clients: [ { host: h4, workers: 2 }, { host: h5, workers: 2 }, { host: h6, workers: 2 } ]
-        workload: { protocol: grpc, call: unary, connections: 12, warmup: 500ms, duration: \(duration), repeat: \(repeats) }
-        """
-    }
-
-    /// CPU seconds a server node file says its process tree used inside the window.
-    static func windowCPUSeconds(_ path: String) throws -> Double {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let window = try #require(node["window"] as? [String: Any], "no window in \(path)")
-        let start = try #require(window["start_ms"] as? Double), end = try #require(window["end_ms"] as? Double)
-        let inside = (node["samples"] as? [[String: Any]] ?? []).filter {
-            let time = $0["t_ms"] as? Double ?? -1
-            return time >= start && time <= end
-        }.compactMap { $0["cpu_s"] as? Double }
-        guard let first = inside.first, let last = inside.last else { return 0 }
-        return last - first
-    }
-
-    @Test func everyReplicaOfASweepCarriesLoad() throws {
-        let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
-        let folder = try Harness.scratch("replicas")
-        let file = try Harness.topology(try Self.topology(hosts, name: "replicas", server: "{ hosts: [h1, h2, h3], replicas: [1, 2, 3] }",
-                                                          duration: "2s"), in: folder)
-        let validate = try Harness.run(["validate", file], in: folder)
-        #expect(validate.status == 0, "\(validate.stderr)")
-        #expect(validate.stdout.contains("server-3  role server  on h3"), "\(validate.stdout)")
-
-        let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder, timeout: 240)
-        #expect(run.status == 0, "\(run.stderr)")
-        let cells = Harness.cells(try Harness.summary(folder + "/results"))
-        #expect(cells.compactMap { $0["id"] as? String } == ["builtin-replicas1-c12-r1", "builtin-replicas2-c12-r1", "builtin-replicas3-c12-r1"])
-        #expect(cells.compactMap { $0["replicas"] as? Int } == [1, 2, 3])
-        for cell in cells {
-            #expect(cell["status"] as? String == "ok", "\(cell["id"] ?? ""): \(cell["error"] ?? "")")
-            #expect((cell["requests"] as? Int ?? 0) > 0 && cell["errors"] as? Int == 0, "\(cell)")
-            let clients = try #require(cell["clients"] as? [String: Any])
-            #expect((clients["hosts"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String } == ["h4", "h5", "h6"])
+    /// Several server replicas per cell on namespace hosts: three servers on h1…h3, load from
+    /// three more hosts h4…h6 with two workers each.
+    @Suite struct ReplicasTests {
+        static func topology(_ hosts: TestHosts, name: String, server: String, duration: String, repeats: Int = 1) throws
+            -> String
+        {
+            """
+            name: \(name)
+            \(try hosts.hostsYAML())
+            systems: [ { name: builtin, container: builtin } ]
+            server: \(server)
+            clients: [ { host: h4, workers: 2 }, { host: h5, workers: 2 }, { host: h6, workers: 2 } ]
+            workload: { protocol: grpc, call: unary, connections: 12, warmup: 500ms, duration: \(duration), repeat: \(repeats) }
+            """
         }
-        // One node file per replica, each on its own host, each of which served: CPU in the window.
-        let nodes = folder + "/results/nodes/"
-        #expect(FileManager.default.fileExists(atPath: nodes + "builtin-replicas1-c12-r1/server.json"), "one replica keeps `server`")
-        for (cell, count) in [("builtin-replicas2-c12-r1", 2), ("builtin-replicas3-c12-r1", 3)] {
-            for replica in 1...count {
-                let path = nodes + "\(cell)/server-\(replica).json"
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-                #expect(node["host"] as? String == "h\(replica)")
-                let cpu = try Self.windowCPUSeconds(path)
-                #expect(cpu > 0, "server-\(replica) of \(cell) on h\(replica) used no CPU in the window: it carried no load")
+
+        /// CPU seconds a server node file says its process tree used inside the window.
+        static func windowCPUSeconds(_ path: String) throws -> Double {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let window = try #require(node["window"] as? [String: Any], "no window in \(path)")
+            let start = try #require(window["start_ms"] as? Double), end = try #require(window["end_ms"] as? Double)
+            let inside = (node["samples"] as? [[String: Any]] ?? []).filter {
+                let time = $0["t_ms"] as? Double ?? -1
+                return time >= start && time <= end
+            }.compactMap { $0["cpu_s"] as? Double }
+            guard let first = inside.first, let last = inside.last else { return 0 }
+            return last - first
+        }
+
+        @Test func everyReplicaOfASweepCarriesLoad() throws {
+            let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
+            let folder = try Harness.scratch("replicas")
+            let file = try Harness.topology(
+                try Self.topology(
+                    hosts, name: "replicas", server: "{ hosts: [h1, h2, h3], replicas: [1, 2, 3] }",
+                    duration: "2s"), in: folder)
+            let validate = try Harness.run(["validate", file], in: folder)
+            #expect(validate.status == 0, "\(validate.stderr)")
+            #expect(validate.stdout.contains("server-3  role server  on h3"), "\(validate.stdout)")
+
+            let run = try Harness.run(["launch", file, "--out", folder + "/results"], in: folder, timeout: 240)
+            #expect(run.status == 0, "\(run.stderr)")
+            let cells = Harness.cells(try Harness.summary(folder + "/results"))
+            #expect(
+                cells.compactMap { $0["id"] as? String } == [
+                    "builtin-replicas1-c12-r1", "builtin-replicas2-c12-r1", "builtin-replicas3-c12-r1"
+                ])
+            #expect(cells.compactMap { $0["replicas"] as? Int } == [1, 2, 3])
+            for cell in cells {
+                #expect(cell["status"] as? String == "ok", "\(cell["id"] ?? ""): \(cell["error"] ?? "")")
+                #expect((cell["requests"] as? Int ?? 0) > 0 && cell["errors"] as? Int == 0, "\(cell)")
+                let clients = try #require(cell["clients"] as? [String: Any])
+                #expect((clients["hosts"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String } == ["h4", "h5", "h6"])
             }
+            // One node file per replica, each on its own host, each of which served: CPU in the window.
+            let nodes = folder + "/results/nodes/"
+            #expect(
+                FileManager.default.fileExists(atPath: nodes + "builtin-replicas1-c12-r1/server.json"),
+                "one replica keeps `server`")
+            for (cell, count) in [("builtin-replicas2-c12-r1", 2), ("builtin-replicas3-c12-r1", 3)] {
+                for replica in 1...count {
+                    let path = nodes + "\(cell)/server-\(replica).json"
+                    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                    let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                    #expect(node["host"] as? String == "h\(replica)")
+                    let cpu = try Self.windowCPUSeconds(path)
+                    #expect(cpu > 0, "server-\(replica) of \(cell) on h\(replica) used no CPU in the window: it carried no load")
+                }
+            }
+            #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+            #expect(Harness.processes(containing: "/tmp/barrage-ssh-\(run.pid)").isEmpty, "ssh master left")
         }
-        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
-        #expect(Harness.processes(containing: "/tmp/barrage-ssh-\(run.pid)").isEmpty, "ssh master left")
-    }
 
-    @Test func aKilledReplicaFailsOnlyItsCellNamingTheHost() throws {
-        let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
-        let folder = try Harness.scratch("replicas-kill")
-        let file = try Harness.topology(try Self.topology(hosts, name: "replicas-kill", server: "{ hosts: [h1, h2, h3] }",
-                                                          duration: "4s", repeats: 2), in: folder)
-        let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
-        var victim: String?
-        let found = Harness.eventually(timeout: 90) {
-            guard run.stderr.contains("measuring") else { return false }
-            victim = hosts.processes("h2").first { $0.contains(" serve --protocol") }?.split(separator: " ").first.map(String.init)
-            return victim != nil
-        }
-        try #require(found, "no builtin server on h2: \(run.stderr) \(hosts.processes("h2"))")
-        kill(Int32(victim!)!, SIGKILL)
-        let status = run.wait(timeout: 120)
-        #expect(status == 1, "\(run.stderr)")
-        let cells = Harness.cells(try Harness.summary(folder + "/results"))
-        #expect(cells.count == 2)
-        #expect(cells.first?["status"] as? String == "failed")
-        let error = cells.first?["error"] as? String ?? ""
-        #expect(error.contains("server-2 on h2"), "\(error)")
-        #expect(cells.last?["status"] as? String == "ok", "the next cell runs: \(cells.last ?? [:])")
-        #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
-        #expect(Harness.eventually(timeout: 5) { Harness.processes(containing: "/tmp/barrage-ssh-\(run.process.processIdentifier)").isEmpty },
+        @Test func aKilledReplicaFailsOnlyItsCellNamingTheHost() throws {
+            let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
+            let folder = try Harness.scratch("replicas-kill")
+            let file = try Harness.topology(
+                try Self.topology(
+                    hosts, name: "replicas-kill", server: "{ hosts: [h1, h2, h3] }",
+                    duration: "4s", repeats: 2), in: folder)
+            let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
+            var victim: String?
+            let found = Harness.eventually(timeout: 90) {
+                guard run.stderr.contains("measuring") else { return false }
+                victim = hosts.processes("h2").first { $0.contains(" serve --protocol") }?.split(separator: " ").first.map(
+                    String.init)
+                return victim != nil
+            }
+            try #require(found, "no builtin server on h2: \(run.stderr) \(hosts.processes("h2"))")
+            kill(Int32(victim!)!, SIGKILL)
+            let status = run.wait(timeout: 120)
+            #expect(status == 1, "\(run.stderr)")
+            let cells = Harness.cells(try Harness.summary(folder + "/results"))
+            #expect(cells.count == 2)
+            #expect(cells.first?["status"] as? String == "failed")
+            let error = cells.first?["error"] as? String ?? ""
+            #expect(error.contains("server-2 on h2"), "\(error)")
+            #expect(cells.last?["status"] as? String == "ok", "the next cell runs: \(cells.last ?? [:])")
+            #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
+            #expect(
+                Harness.eventually(timeout: 5) {
+                    Harness.processes(containing: "/tmp/barrage-ssh-\(run.process.processIdentifier)").isEmpty
+                },
                 "ssh master left")
+        }
     }
-}
 }

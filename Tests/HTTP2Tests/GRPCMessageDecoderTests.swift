@@ -4,7 +4,9 @@ import Testing
 @Suite struct GRPCMessageDecoderTests {
     /// Framed messages with bodies of the given lengths, each body byte its own index.
     private func framed(_ lengths: [Int]) -> [UInt8] {
-        lengths.flatMap { length in GRPCMessagePrefix.encode(bodyLength: length) + (0..<length).map { UInt8(truncatingIfNeeded: $0) } }
+        lengths.flatMap { length in
+            GRPCMessagePrefix.encode(bodyLength: length) + (0..<length).map { UInt8(truncatingIfNeeded: $0) }
+        }
     }
 
     /// Every piece `bytes` yields when fed in pieces cut at `cuts`: bodies gathered per message.

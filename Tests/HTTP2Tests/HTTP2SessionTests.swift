@@ -16,8 +16,10 @@ private final class RecordingSession: HTTP2Session {
         return 0
     }
 
-    override func header(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-                         value: UnsafeRawBufferPointer) -> Int32 {
+    override func header(
+        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer
+    ) -> Int32 {
         headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         return 0
     }
@@ -32,8 +34,10 @@ private final class RecordingSession: HTTP2Session {
         return 0
     }
 
-    override func readData(streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
-                           length: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+    override func readData(
+        streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
+        length: Int, flags: UnsafeMutablePointer<UInt32>
+    ) -> Int {
         readTags.append(tag)
         let count = min(length, toSend.count)
         buffer.update(from: toSend, count: count)
@@ -63,15 +67,18 @@ private func pump(_ a: HTTP2Session, _ b: HTTP2Session) {
     @Test func bothSidesReachTheirObjectThroughOneTable() throws {
         // The client listens to frames only; the server to headers, data and closes as well.
         let client = try #require(RecordingSession(role: .client, callbacks: HTTP2Callbacks([.frameReceived]), options: nil))
-        let server = try #require(RecordingSession(
-            role: .server, callbacks: HTTP2Callbacks([.frameReceived, .header, .dataChunk, .streamClosed]), options: nil))
+        let server = try #require(
+            RecordingSession(
+                role: .server, callbacks: HTTP2Callbacks([.frameReceived, .header, .dataChunk, .streamClosed]), options: nil))
         nghttp2_submit_settings(client.session, 0, nil, 0)
         nghttp2_submit_settings(server.session, 0, nil, 0)
         client.toSend = Array("hello".utf8)
         let tag = UnsafeMutableRawPointer(bitPattern: 42)
         var provider = HTTP2Session.dataProvider(tag: tag)
-        let headers = [nghttp2_nv(GRPCHeader.method, GRPCHeader.post), nghttp2_nv(GRPCHeader.scheme, GRPCHeader.http),
-                       nghttp2_nv(GRPCHeader.path, EchoService.unaryPath), nghttp2_nv(GRPCHeader.authority, "test")]
+        let headers = [
+            nghttp2_nv(GRPCHeader.method, GRPCHeader.post), nghttp2_nv(GRPCHeader.scheme, GRPCHeader.http),
+            nghttp2_nv(GRPCHeader.path, EchoService.unaryPath), nghttp2_nv(GRPCHeader.authority, "test")
+        ]
         let stream = nghttp2_submit_request(client.session, nil, headers, headers.count, &provider, nil)
         #expect(stream == 1)
         pump(client, server)

@@ -1,5 +1,5 @@
-import Foundation
 import Digest
+import Foundation
 import Launch
 import Testing
 
@@ -40,7 +40,8 @@ struct DeployerTests {
         try FileManager.default.createDirectory(atPath: recipe, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: recipe + "/run", contents: Data("#!/bin/sh\necho run\n".utf8))
         _ = FileManager.default.createFile(atPath: recipe + "/zzz-large", contents: Data(repeating: 65, count: 10_000))
-        let tar = try CommandRunner.run("tar", ["--sort=name", "-C", source.folder + "/Containers", "-cf", "-", "echo"], timeoutMs: 10_000)
+        let tar = try CommandRunner.run(
+            "tar", ["--sort=name", "-C", source.folder + "/Containers", "-cf", "-", "echo"], timeoutMs: 10_000)
         let archive = tar.stdoutBytes
         let hash = SHA256.hex(archive)
 

@@ -25,13 +25,15 @@ struct FakeSSH {
             \(run)
 
             """
-        _ = FileManager.default.createFile(atPath: executable, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(
+            atPath: executable, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
     }
 
     /// A deployer for host "h1" that runs this script instead of ssh.
     func deployer(stopWhen: (() -> Bool)? = nil) -> Deployer {
-        let ssh = SSHCommand(target: SSHTarget(user: "bench", host: "10.0.0.1"), identity: nil, knownHosts: nil,
-                             controlPath: folder + "/control")
+        let ssh = SSHCommand(
+            target: SSHTarget(user: "bench", host: "10.0.0.1"), identity: nil, knownHosts: nil,
+            controlPath: folder + "/control")
         return Deployer(host: "h1", ssh: ssh, sshExecutable: executable, stopWhen: stopWhen, say: { _ in })
     }
 

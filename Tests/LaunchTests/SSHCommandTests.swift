@@ -4,8 +4,9 @@ import Topology
 
 /// The ssh command lines: batch mode, host keys checked, the command as one last argument.
 struct SSHCommandTests {
-    static let command = SSHCommand(target: SSHTarget(user: "bench", host: "10.0.0.2", port: 2222),
-                                     identity: "/keys/id", knownHosts: "/keys/known", controlPath: "/tmp/c/h2")
+    static let command = SSHCommand(
+        target: SSHTarget(user: "bench", host: "10.0.0.2", port: 2222),
+        identity: "/keys/id", knownHosts: "/keys/known", controlPath: "/tmp/c/h2")
 
     @Test func hostKeysAreCheckedAndNothingPrompts() {
         let arguments = Self.command.arguments(remoteCommand: "true")

@@ -6,7 +6,7 @@ import Testing
 struct ShellQuoteTests {
     static let hostile = [
         "", "plain", "two words", "semi;colon", "$(touch /tmp/barrage-pwned)", "`id`", "it's", "'", "''",
-        "\"double\"", "back\\slash", "new\nline", "tab\there", "$HOME", "*", "~", "a'b\"c$d`e\\f", "-n", "émoji 🚀",
+        "\"double\"", "back\\slash", "new\nline", "tab\there", "$HOME", "*", "~", "a'b\"c$d`e\\f", "-n", "émoji 🚀"
     ]
 
     @Test func eachValueIsOneWordVerbatim() throws {

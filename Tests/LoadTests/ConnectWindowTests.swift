@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Load
 
 @Suite struct ConnectWindowTests {
@@ -34,10 +35,10 @@ import Testing
         #expect(window.takeNext() == 0)
         window.started()
         window.ended()
-        window.started()   // a reconnect
+        window.started()  // a reconnect
         #expect(!window.hasRoom)
         window.abandon()
-        window.ended()     // a late callback after the engine closed everything
+        window.ended()  // a late callback after the engine closed everything
         #expect(window.inFlight == 0)
         #expect(window.isComplete)
     }

@@ -1,7 +1,8 @@
 import CNghttp2
-@testable import Load
 import Testing
 import UV
+
+@testable import Load
 
 @Suite struct GRPCClientConnectionTests {
     @Test func handshakeMakesTheConnectionReady() {
@@ -87,7 +88,7 @@ import UV
         (.twoMessages, "protocol"),
         (.missingStatus, "protocol"),
         (.httpStatus(503), "http-status-503"),
-        (.reset, "reset-stream"),
+        (.reset, "reset-stream")
     ])
     func malformedOrRejectedAnswersCountAsErrors(behavior: TestServerBehavior, kind: String) {
         let pair = InMemoryPair { _ in behavior }

@@ -1,5 +1,6 @@
-@testable import Load
 import Testing
+
+@testable import Load
 
 @Suite struct GRPCWireFormatTests {
     @Test func messageIsLengthPrefixedProtobuf() {
@@ -15,11 +16,16 @@ import Testing
     @Test func templateHeadersFollowTheSpecInOrder() {
         let template = GRPCRequestTemplate(call: .stream, authority: "[::1]:9000", payloadBytes: 1)
         let headers = template.headers.map { nv in
-            (String(decoding: UnsafeBufferPointer(start: nv.name, count: nv.namelen), as: UTF8.self),
-             String(decoding: UnsafeBufferPointer(start: nv.value, count: nv.valuelen), as: UTF8.self))
+            (
+                String(decoding: UnsafeBufferPointer(start: nv.name, count: nv.namelen), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(start: nv.value, count: nv.valuelen), as: UTF8.self)
+            )
         }
         #expect(headers.map(\.0) == [":method", ":scheme", ":path", ":authority", "content-type", "te", "user-agent"])
-        #expect(headers.map(\.1) == ["POST", "http", "/bench.Echo/Stream", "[::1]:9000", "application/grpc", "trailers", "barrage/0.1"])
+        #expect(
+            headers.map(\.1) == [
+                "POST", "http", "/bench.Echo/Stream", "[::1]:9000", "application/grpc", "trailers", "barrage/0.1"
+            ])
         #expect(Array(template.message) == GRPCRequestTemplate.encodeMessage(payloadBytes: 1))
     }
 

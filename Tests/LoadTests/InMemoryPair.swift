@@ -1,6 +1,7 @@
 import HTTP2
-@testable import Load
 import UV
+
+@testable import Load
 
 /// Records every outcome a `GRPCClientConnection` reports.
 final class OutcomeRecorder: LoadSessionDelegate {
@@ -25,13 +26,16 @@ final class InMemoryPair {
     let options: GRPCClientSessionOptions
     let client: GRPCClientConnection
 
-    init(call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
-         behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
+    init(
+        call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
+        behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
+    ) {
         server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
         template = GRPCRequestTemplate(call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes)
         options = GRPCClientSessionOptions(concurrency: concurrency)
-        client = GRPCClientConnection(index: 0, template: template, options: options,
-                                      concurrency: concurrency, delegate: recorder)!
+        client = GRPCClientConnection(
+            index: 0, template: template, options: options,
+            concurrency: concurrency, delegate: recorder)!
     }
 
     /// Everything the client has to send right now.

@@ -1,8 +1,9 @@
 import Glibc
-@testable import Load
 import Testing
-import UVTestSupport
 import UV
+import UVTestSupport
+
+@testable import Load
 
 /// What one generator run over real sockets saw.
 private struct RunResult {
@@ -15,8 +16,10 @@ private struct RunResult {
 
 /// Connects `generator`, starts it, opens the window right away, closes it and stops after
 /// `windowMs`; `during` runs halfway through the window. Bounded by a watchdog.
-private func run(_ generator: LoadWorker, on loop: Loop, windowMs: UInt64 = 300,
-                 during: (() -> Void)? = nil, finally: @escaping () -> Void) throws -> RunResult {
+private func run(
+    _ generator: LoadWorker, on loop: Loop, windowMs: UInt64 = 300,
+    during: (() -> Void)? = nil, finally: @escaping () -> Void
+) throws -> RunResult {
     var result = RunResult()
     generator.connect { up, failures in
         result.up = up
@@ -37,9 +40,11 @@ private func run(_ generator: LoadWorker, on loop: Loop, windowMs: UInt64 = 300,
     return result
 }
 
-private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary, concurrency: Int = 2,
-                        rate: Double? = nil, requestTimeoutMs: UInt64 = 1_000, connectTimeoutMs: UInt64 = 1_000,
-                        sourceAddresses: [String] = []) -> LoadWorker.Parameters {
+private func parameters(
+    port: Int, connections: Int = 2, call: GRPCCall = .unary, concurrency: Int = 2,
+    rate: Double? = nil, requestTimeoutMs: UInt64 = 1_000, connectTimeoutMs: UInt64 = 1_000,
+    sourceAddresses: [String] = []
+) -> LoadWorker.Parameters {
     LoadWorker.Parameters(
         targetHost: "127.0.0.1", targetPort: port, connections: connections, payloadBytes: 64, protocolKind: .grpc(call),
         concurrency: concurrency, ratePerSecond: rate, requestTimeoutMs: requestTimeoutMs,
@@ -50,8 +55,10 @@ private func parameters(port: Int, connections: Int = 2, call: GRPCCall = .unary
 /// thread: on a host so overloaded by others that the thread waited for a CPU (load average
 /// above twice the cores) and the generator fell behind (≥ 1 % of its sends ≥ 1 ms late), a missed rate is
 /// a known issue of the host, not a failure of the engine; otherwise it fails.
-private func expectRate(_ claim: Bool, _ result: RunResult, _ message: String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectRate(
+    _ claim: Bool, _ result: RunResult, _ message: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     var load = [0.0, 0.0, 0.0]
     let cores = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let overloaded = getloadavg(&load, 1) == 1 && load[0] / cores > 2
@@ -132,8 +139,10 @@ private func expectRate(_ claim: Bool, _ result: RunResult, _ message: String,
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop) { _ in .silent }
         let generator = try LoadWorker(
-            loop: loop, parameters: parameters(port: server.port, connections: 1, concurrency: 1, rate: 200,
-                                               requestTimeoutMs: 100))
+            loop: loop,
+            parameters: parameters(
+                port: server.port, connections: 1, concurrency: 1, rate: 200,
+                requestTimeoutMs: 100))
         let result = try run(generator, on: loop, windowMs: 600) { server.close() }
         #expect(result.queuedSends > 20, "sends came due while the only slot waited: \(result.queuedSends)")
         // Timeouts are checked every 100 ms and count from the actual send, so one call times
@@ -159,10 +168,13 @@ private func expectRate(_ claim: Bool, _ result: RunResult, _ message: String,
         let server = try TCPGRPCTestServer(loop: loop)
         let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port, connections: 2))
         var requestsAtDrop: UInt64 = 0
-        let result = try run(generator, on: loop, windowMs: 600, during: {
-            requestsAtDrop = generator.counters.requests
-            server.dropConnections()
-        }) { server.close() }
+        let result = try run(
+            generator, on: loop, windowMs: 600,
+            during: {
+                requestsAtDrop = generator.counters.requests
+                server.dropConnections()
+            }
+        ) { server.close() }
         #expect((result.counters.errors["connection"] ?? 0) >= 1)
         #expect(server.accepted == 4, "both reconnected")
         #expect(result.connectionsUpAtEnd == 2)

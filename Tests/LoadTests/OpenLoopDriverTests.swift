@@ -1,5 +1,6 @@
-@testable import Load
 import Testing
+
+@testable import Load
 
 /// Simulated connections for `OpenLoopDriver`: each has `slots` streams; a test frees them by
 /// hand (the server's answer). Records every send and checks, for each, the rules of the open
@@ -59,8 +60,9 @@ private let t0: UInt64 = 1_000 * ms
 
 @Suite struct OpenLoopDriverTests {
     private func driver(connections: Int, rate: Double) -> OpenLoopDriver {
-        OpenLoopDriver(startNs: t0, ratePerSecond: rate, targets: (0..<connections).map(Int32.init),
-                       connectionCount: connections)
+        OpenLoopDriver(
+            startNs: t0, ratePerSecond: rate, targets: (0..<connections).map(Int32.init),
+            connectionCount: connections)
     }
 
     @Test func onScheduleEverySendGoesOnceAndNeverCountsFromAfterItLeft() {

@@ -64,7 +64,8 @@ final class TestGRPCServer {
             }
             return 0
         }
-        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) {
+            _, frame, name, nameLength, value, valueLength, _, userData in
             let server = TestGRPCServer.from(userData)
             let n = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
             let v = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
@@ -88,8 +89,11 @@ final class TestGRPCServer {
         var session: OpaquePointer?
         precondition(nghttp2_session_server_new(&session, callbacks, userData) == 0)
         self.session = session
-        var settings = [nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
-                                               value: maxConcurrentStreams)]
+        var settings = [
+            nghttp2_settings_entry(
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                value: maxConcurrentStreams)
+        ]
         nghttp2_submit_settings(session, 0, &settings, 1)
     }
 
@@ -152,7 +156,8 @@ final class TestGRPCServer {
         guard let call = calls[streamID] else { return }
         call.inbound += bytes
         while call.inbound.count >= 5 {
-            let length = Int(call.inbound[1]) << 24 | Int(call.inbound[2]) << 16 | Int(call.inbound[3]) << 8 | Int(call.inbound[4])
+            let length =
+                Int(call.inbound[1]) << 24 | Int(call.inbound[2]) << 16 | Int(call.inbound[3]) << 8 | Int(call.inbound[4])
             guard call.inbound.count >= 5 + length else { break }
             let message = Array(call.inbound[0..<(5 + length)])
             call.inbound.removeFirst(5 + length)
@@ -209,9 +214,11 @@ final class TestGRPCServer {
         let headers = [(":status", "200"), ("content-type", "application/grpc")] + extraHeaders
         withHeaders(headers) { nva, count in
             if withBody {
-                var provider = nghttp2_data_provider(source: nghttp2_data_source(fd: 0), read_callback: { _, streamID, buffer, length, flags, _, userData in
-                    TestGRPCServer.from(userData).read(streamID, into: buffer!, length: length, flags: flags!)
-                })
+                var provider = nghttp2_data_provider(
+                    source: nghttp2_data_source(fd: 0),
+                    read_callback: { _, streamID, buffer, length, flags, _, userData in
+                        TestGRPCServer.from(userData).read(streamID, into: buffer!, length: length, flags: flags!)
+                    })
                 _ = nghttp2_submit_response(session, call.streamID, nva, count, &provider)
             } else {
                 _ = nghttp2_submit_response(session, call.streamID, nva, count, nil)
@@ -226,8 +233,10 @@ final class TestGRPCServer {
         }
     }
 
-    private func read(_ streamID: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
-                      flags: UnsafeMutablePointer<UInt32>) -> Int {
+    private func read(
+        _ streamID: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
+        flags: UnsafeMutablePointer<UInt32>
+    ) -> Int {
         guard let call = calls[streamID] else { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
         let count = min(length, maxDataFrame, call.outbound.count)
         for index in 0..<count { buffer[index] = call.outbound[index] }

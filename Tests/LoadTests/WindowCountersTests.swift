@@ -1,12 +1,13 @@
 import Testing
+
 @testable import Load
 
 @Suite struct WindowCountersTests {
     @Test func onlyTheWindowIsCountedAsResult() {
         var counters = WindowCounters()
-        counters.success(latencyMicroseconds: 100, nowNs: 1)   // warmup
-        counters.failure("timeout", nowNs: 2)                  // warmup
-        counters.queuedSend()                                  // warmup
+        counters.success(latencyMicroseconds: 100, nowNs: 1)  // warmup
+        counters.failure("timeout", nowNs: 2)  // warmup
+        counters.queuedSend()  // warmup
         counters.mark(.open, nowNs: 10)
         counters.success(latencyMicroseconds: 200, nowNs: 11)
         counters.success(latencyMicroseconds: 300, nowNs: 12)
@@ -15,7 +16,7 @@ import Testing
         counters.queuedSend()
         counters.queuedSend()
         counters.mark(.close, nowNs: 20)
-        counters.success(latencyMicroseconds: 400, nowNs: 21)   // after the window
+        counters.success(latencyMicroseconds: 400, nowNs: 21)  // after the window
         counters.lateSend()
         #expect(counters.requests == 2)
         #expect(counters.errors == ["connection": 1])
@@ -31,7 +32,7 @@ import Testing
         var counters = WindowCounters()
         let opened: UInt64 = 5_000_000_000
         counters.mark(.open, nowNs: opened)
-        counters.success(latencyMicroseconds: 100, nowNs: opened - 1)            // read the clock just before
+        counters.success(latencyMicroseconds: 100, nowNs: opened - 1)  // read the clock just before
         counters.success(latencyMicroseconds: 100, nowNs: opened + 999_999_999)  // still second 0
         counters.success(latencyMicroseconds: 9_000, nowNs: opened + 2_500_000_000)
         counters.failure("timeout", nowNs: opened + 2_600_000_000)

@@ -30,8 +30,10 @@ import Testing
     @Test func idleFractionIsUnknownWithoutProgressOrAfterAReboot() throws {
         let before = try #require(HostCPUTimes(procStat: Self.statBefore))
         #expect(HostCPUTimes.idleFraction(from: before, to: before) == nil)
-        #expect(HostCPUTimes.idleFraction(from: HostCPUTimes(idleTicks: 900, totalTicks: 1_000),
-                                          to: HostCPUTimes(idleTicks: 10, totalTicks: 2_000)) == nil)
+        #expect(
+            HostCPUTimes.idleFraction(
+                from: HostCPUTimes(idleTicks: 900, totalTicks: 1_000),
+                to: HostCPUTimes(idleTicks: 10, totalTicks: 2_000)) == nil)
     }
 
     @Test func textWithoutACPULineIsNotProcStat() {

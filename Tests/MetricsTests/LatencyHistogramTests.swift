@@ -78,7 +78,7 @@ import Testing
         #expect(decoded.count == original.count)
         #expect(decoded.max == original.max)
         #expect(decoded.mean == original.mean)
-        #expect(decoded.min == original.min) // holds here: the smallest value is below 2048 µs, exact buckets
+        #expect(decoded.min == original.min)  // holds here: the smallest value is below 2048 µs, exact buckets
         for percentile in Self.percentiles {
             let before = Double(original.value(atPercentile: percentile))
             let after = Double(decoded.value(atPercentile: percentile))
@@ -136,8 +136,9 @@ import Testing
         #expect(empty.mean == 0)
         #expect(empty.value(atPercentile: 99) == 0)
         let summary = LatencySummary(empty)
-        #expect([summary.min, summary.p50, summary.p90, summary.p95, summary.p99, summary.p999, summary.max]
-            .allSatisfy { $0 == 0 })
+        #expect(
+            [summary.min, summary.p50, summary.p90, summary.p95, summary.p99, summary.p999, summary.max]
+                .allSatisfy { $0 == 0 })
         #expect(summary.mean == 0)
     }
 

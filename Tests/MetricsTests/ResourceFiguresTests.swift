@@ -5,8 +5,9 @@ import Testing
     /// One sample per second; `cpu` cumulative seconds, `rss` bytes.
     static func series(cpu: [Double], rss: [UInt64], threads: [Int]? = nil) -> [ResourceSample] {
         cpu.indices.map { index in
-            ResourceSample(timeMs: UInt64(index) * 1_000, cpuSeconds: cpu[index], rssBytes: rss[index],
-                           threads: threads?[index] ?? 4)
+            ResourceSample(
+                timeMs: UInt64(index) * 1_000, cpuSeconds: cpu[index], rssBytes: rss[index],
+                threads: threads?[index] ?? 4)
         }
     }
 
@@ -33,18 +34,19 @@ import Testing
 
     @Test func peakCoversTheWholeCellAndSustainedOnlyTheWindow() {
         // A start-up spike at 0 s and 1 s, before the window [2 s, 4 s].
-        let samples = Self.series(cpu: [0, 1, 2, 3, 4, 5], rss: [900, 800, 100, 300, 200, 700],
-                                  threads: [2, 9, 3, 3, 3, 3])
+        let samples = Self.series(
+            cpu: [0, 1, 2, 3, 4, 5], rss: [900, 800, 100, 300, 200, 700],
+            threads: [2, 9, 3, 3, 3, 3])
         let figures = ResourceFigures(samples: samples, window: MeasurementWindow(startMs: 2_000, endMs: 4_000))
         #expect(figures.rssPeakBytes == 900)
-        #expect(figures.rssSustainedBytes == 200) // median of 100, 300, 200
+        #expect(figures.rssSustainedBytes == 200)  // median of 100, 300, 200
         #expect(figures.threadsPeak == 9)
     }
 
     @Test func evenCountTakesTheLowerMiddleSample() {
         let samples = Self.series(cpu: [0, 1, 2, 3], rss: [400, 100, 300, 200])
         let figures = ResourceFigures(samples: samples, window: MeasurementWindow(startMs: 0, endMs: 3_000))
-        #expect(figures.rssSustainedBytes == 200) // 100, 200 | 300, 400
+        #expect(figures.rssSustainedBytes == 200)  // 100, 200 | 300, 400
     }
 
     @Test func sustainedFallsBackToTheNearestSample() {
@@ -90,7 +92,8 @@ import Testing
     @Test func samplesOutOfOrderAreSortedFirst() {
         let ordered = Self.series(cpu: [0, 1, 2, 2], rss: [10, 20, 30, 40])
         let window = MeasurementWindow(startMs: 500, endMs: 2_500)
-        #expect(ResourceFigures(samples: ordered.reversed(), window: window)
-            == ResourceFigures(samples: ordered, window: window))
+        #expect(
+            ResourceFigures(samples: ordered.reversed(), window: window)
+                == ResourceFigures(samples: ordered, window: window))
     }
 }

@@ -14,10 +14,11 @@ import Testing
             protoc-gen-go-grpc 1.0.1
 
             """
-        #expect(SystemVersions.parse(versionsFile: text) == [
-            "grpc-go": "1.33.3", "protobuf-go": "1.28.1", "go": "1.19.8", "protoc": "3.21.12",
-            "protoc-gen-go": "1.28.1", "protoc-gen-go-grpc": "1.0.1",
-        ])
+        #expect(
+            SystemVersions.parse(versionsFile: text) == [
+                "grpc-go": "1.33.3", "protobuf-go": "1.28.1", "go": "1.19.8", "protoc": "3.21.12",
+                "protoc-gen-go": "1.28.1", "protoc-gen-go-grpc": "1.0.1"
+            ])
     }
 
     @Test func blankLinesCommentsAndLinesWithoutAVersionAreSkipped() {

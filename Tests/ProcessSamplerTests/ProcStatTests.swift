@@ -1,9 +1,11 @@
 import Testing
+
 @testable import ProcessSampler
 
 @Suite struct ProcStatTests {
     @Test func parsesAStatLineWithSpacesAndParensInTheName() throws {
-        let line = "4242 (my (odd) server) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 7 3 20 0 5 0 12345 104857600 2560 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
+        let line =
+            "4242 (my (odd) server) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 7 3 20 0 5 0 12345 104857600 2560 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
         let stat = try #require(ProcStat(Substring(line)))
         #expect(stat.pid == 4242)
         #expect(stat.parentPid == 1)
@@ -25,12 +27,12 @@ import Testing
             ProcStat(Substring("\(pid) (p) S \(ppid) \(pid) \(session) 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 1 1 1"))!
         }
         let processes = [
-            stat(100, 1, session: 100),      // root, own session
-            stat(101, 100, session: 100),    // child
-            stat(102, 101, session: 100),    // grandchild
-            stat(103, 1, session: 100),      // orphan re-parented to init, still in the session
-            stat(104, 1, session: 104),      // someone else
-            stat(105, 104, session: 104),
+            stat(100, 1, session: 100),  // root, own session
+            stat(101, 100, session: 100),  // child
+            stat(102, 101, session: 100),  // grandchild
+            stat(103, 1, session: 100),  // orphan re-parented to init, still in the session
+            stat(104, 1, session: 104),  // someone else
+            stat(105, 104, session: 104)
         ]
         #expect(ProcessTree.members(root: 100, in: processes).map(\.pid) == [100, 101, 102, 103])
     }

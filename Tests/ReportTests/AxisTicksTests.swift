@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Report
 
 @Suite struct AxisTicksTests {
@@ -39,7 +40,8 @@ import Testing
     }
 
     @Test func percentileTicksReadAsPercentiles() {
-        #expect([1, 2, 10, 100, 1_000, 10_000, 100_000].map(PercentileSpectrum.percentileLabel(position:))
+        #expect(
+            [1, 2, 10, 100, 1_000, 10_000, 100_000].map(PercentileSpectrum.percentileLabel(position:))
                 == ["0%", "50%", "90%", "99%", "99.9%", "99.99%", "99.999%"])
     }
 }

@@ -1,12 +1,14 @@
 import Metrics
 import Testing
+
 @testable import Report
 
 /// `bottleneck`: server-cpu, client, or none, from a cell's own figures.
 @Suite struct BottleneckTests {
     static func judge(cpu: Double, cores: Double?, saturated: Bool = false, idle: [Double] = [0.5]) -> Bottleneck {
-        Bottleneck.judge(serverCPUPercent: cpu, serverAllowanceCores: cores, clientSaturated: saturated,
-                         hostIdleFractions: idle)
+        Bottleneck.judge(
+            serverCPUPercent: cpu, serverAllowanceCores: cores, clientSaturated: saturated,
+            hostIdleFractions: idle)
     }
 
     @Test func serverCPUIsNinetyPercentOfItsAllowance() {
@@ -38,11 +40,12 @@ import Testing
     }
 
     @Test func theAggregatorJudgesFromTheNodeFiles() {
-        var server = Fixtures.server() // 50 % of one core over the window
+        var server = Fixtures.server()  // 50 % of one core over the window
         server.cpuAllowanceCores = 0.5
         var client = Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)
         client.hostIdleFraction = 0.3
-        #expect(CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client]).bottleneck == .serverCPU)
+        #expect(
+            CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client]).bottleneck == .serverCPU)
         server.cpuAllowanceCores = 2
         #expect(CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [client]).bottleneck == .none)
         var starved = Fixtures.client(node: "client-2", host: "loadgen", requests: 1, cpuSeconds: 1)
@@ -60,19 +63,22 @@ import Testing
         var starved = Fixtures.client(node: "client-1", host: "loadgen", requests: 1, cpuSeconds: 1)
         starved.hostIdleFraction = 0.04
         let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [server], clients: [starved])
-        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
-                                          format: .table)
+        let table = ReportRenderer.render(
+            RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
+            format: .table)
         #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: loadgen 4 % idle)"), "\(table)")
     }
 
     @Test func theFootnoteSaysWhatTheServersCPUWasJudgedAgainst() {
-        var server = Fixtures.server() // 0.5 cores busy over the window
+        var server = Fixtures.server()  // 0.5 cores busy over the window
         server.cpuAllowanceCores = 0.5
-        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [server],
-                                            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
+        let cell = CellAggregator.summarize(
+            record: Fixtures.record(), servers: [server],
+            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
         #expect(cell.server.cpuAllowanceCores == 0.5)
-        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
-                                          format: .table)
+        let table = ReportRenderer.render(
+            RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
+            format: .table)
         #expect(table.contains("server-cpu wins when both hold (builtin c100 r1: server busy 0.50 of its 0.5 cores)"), "\(table)")
     }
 
@@ -81,7 +87,7 @@ import Testing
         a.hostIdleFraction = 0.08
         var b = Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 1)
         b.hostIdleFraction = 0.14
-        let c = Fixtures.client(node: "client-3", requests: 1, cpuSeconds: 1) // could not read it
+        let c = Fixtures.client(node: "client-3", requests: 1, cpuSeconds: 1)  // could not read it
         let host = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [a, b, c]).clients.hosts[0]
         #expect(abs((host.cpuIdlePercent ?? -1) - 11) < 1e-9)
     }

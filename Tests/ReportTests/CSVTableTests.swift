@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Report
 
 @Suite struct CSVTableTests {
@@ -15,13 +16,18 @@ import Testing
     @Test func oneRowPerCellWithTheFieldsFlattened() throws {
         let run = Fixtures.run()
         let lines = CSVTable(cells: run.cells).render().components(separatedBy: "\r\n")
-        #expect(lines.count == run.cells.count + 2) // header, rows, the empty string after the last CRLF
+        #expect(lines.count == run.cells.count + 2)  // header, rows, the empty string after the last CRLF
         let header = lines[0].split(separator: ",").map(String.init)
         // The key's dimensions first, null or not, so every run's CSV has the same leading columns.
-        #expect(Array(header.prefix(10)) == ["id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second",
-                                             "repeat", "status", "error"])
-        for column in ["latency_p99_us", "latency_p50_us", "latency_mean_us", "server_cpu_percent",
-                       "server_rss_peak_bytes", "clients_saturated", "requests_per_second", "duration_s"] {
+        #expect(
+            Array(header.prefix(10)) == [
+                "id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second",
+                "repeat", "status", "error"
+            ])
+        for column in [
+            "latency_p99_us", "latency_p50_us", "latency_mean_us", "server_cpu_percent",
+            "server_rss_peak_bytes", "clients_saturated", "requests_per_second", "duration_s"
+        ] {
             #expect(header.contains(column), "\(column) missing from \(header)")
         }
         #expect(!header.contains { $0.hasPrefix("timeseries") || $0.hasPrefix("clients_hosts") })

@@ -1,13 +1,16 @@
 import Metrics
 import Testing
+
 @testable import Report
 
 @Suite struct CellAggregatorTests {
     @Test func ratesAreSummedOverEachClientsOwnWindow() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(), servers: [],
-            clients: [Fixtures.client(node: "client-1", windowMs: 10_000, requests: 100_000, cpuSeconds: 1),
-                      Fixtures.client(node: "client-2", windowMs: 8_000, requests: 40_000, cpuSeconds: 1)])
+            clients: [
+                Fixtures.client(node: "client-1", windowMs: 10_000, requests: 100_000, cpuSeconds: 1),
+                Fixtures.client(node: "client-2", windowMs: 8_000, requests: 40_000, cpuSeconds: 1)
+            ])
         #expect(summary.requests == 140_000)
         // 100,000 / 10 s + 40,000 / 8 s; not 140,000 / 9 s.
         #expect(abs(summary.requestsPerSecond - 15_000) < 1e-9)
@@ -32,8 +35,10 @@ import Testing
     @Test func errorsAreSummedAndMergedByKind() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(), servers: [],
-            clients: [Fixtures.client(node: "client-1", requests: 1, errors: ["timeout": 2, "connection": 1], cpuSeconds: 0),
-                      Fixtures.client(node: "client-2", requests: 1, errors: ["timeout": 3], cpuSeconds: 0)])
+            clients: [
+                Fixtures.client(node: "client-1", requests: 1, errors: ["timeout": 2, "connection": 1], cpuSeconds: 0),
+                Fixtures.client(node: "client-2", requests: 1, errors: ["timeout": 3], cpuSeconds: 0)
+            ])
         #expect(summary.errors == 6)
         #expect(summary.errorsByKind == ["timeout": 5, "connection": 1])
     }
@@ -42,8 +47,10 @@ import Testing
         func saturated(cpuSeconds: Double, threads: Int) -> Bool {
             CellAggregator.summarize(
                 record: Fixtures.record(), servers: [],
-                clients: [Fixtures.client(node: "client-1", threads: threads, requests: 1, cpuSeconds: cpuSeconds),
-                          Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0.1)]
+                clients: [
+                    Fixtures.client(node: "client-1", threads: threads, requests: 1, cpuSeconds: cpuSeconds),
+                    Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0.1)
+                ]
             ).clients.saturated
         }
         // 10 s windows.
@@ -56,18 +63,23 @@ import Testing
     @Test func clientFiguresAreGroupedByHost() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(workers: 3), servers: [],
-            clients: [Fixtures.client(node: "client-2", host: "loadgen-2", requests: 30, cpuSeconds: 9.5, rss: 300),
-                      Fixtures.client(node: "client-1", host: "loadgen-1", requests: 10, cpuSeconds: 2, rss: 100),
-                      Fixtures.client(node: "client-3", host: "loadgen-1", requests: 20, cpuSeconds: 3, rss: 200)])
+            clients: [
+                Fixtures.client(node: "client-2", host: "loadgen-2", requests: 30, cpuSeconds: 9.5, rss: 300),
+                Fixtures.client(node: "client-1", host: "loadgen-1", requests: 10, cpuSeconds: 2, rss: 100),
+                Fixtures.client(node: "client-3", host: "loadgen-1", requests: 20, cpuSeconds: 3, rss: 200)
+            ])
         #expect(summary.clients.workers == 3)
         #expect(summary.clients.connectionsEstablished == 150)
-        #expect(abs(summary.clients.cpuPercent - 145) < 1e-9) // (2 + 3 + 9.5) s / 10 s
+        #expect(abs(summary.clients.cpuPercent - 145) < 1e-9)  // (2 + 3 + 9.5) s / 10 s
         #expect(summary.clients.rssPeakBytes == 300)
         #expect(summary.clients.saturated)
         #expect(summary.clients.hosts.map(\.host) == ["loadgen-1", "loadgen-2"])
         let first = summary.clients.hosts[0]
-        #expect(first == ClientHostFigures(host: "loadgen-1", workers: 2, connectionsEstablished: 100, requests: 30,
-                                           cpuPercent: 50, rssPeakBytes: 200, saturated: false))
+        #expect(
+            first
+                == ClientHostFigures(
+                    host: "loadgen-1", workers: 2, connectionsEstablished: 100, requests: 30,
+                    cpuPercent: 50, rssPeakBytes: 200, saturated: false))
         #expect(summary.clients.hosts[1].saturated)
     }
 
@@ -88,7 +100,9 @@ import Testing
         #expect(summary.requests == 0 && summary.errors == 0)
         #expect(summary.requestsPerSecond == 0 && summary.durationSeconds == 0)
         #expect(summary.latency == LatencySummary(LatencyHistogram()))
-        #expect(summary.server == ServerFigures(ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0)))
+        #expect(
+            summary.server == ServerFigures(ResourceFigures(cpuPercent: 0, rssPeakBytes: 0, rssSustainedBytes: 0, threadsPeak: 0))
+        )
         #expect(summary.clients.workers == 2 && summary.clients.hosts.isEmpty && !summary.clients.saturated)
     }
 
@@ -108,8 +122,10 @@ extension CellAggregatorTests {
         let idle: UInt64 = (100 << 20) - 1_200_000
         let summary = CellAggregator.summarize(
             record: Fixtures.record(), servers: [Fixtures.server(idleRss: idle)],
-            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0),
-                      Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0)])
+            clients: [
+                Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0),
+                Fixtures.client(node: "client-2", requests: 1, cpuSeconds: 0)
+            ])
         #expect(summary.server.idleRssBytes == idle)
         #expect(summary.server.memoryPerConnectionBytes == 12_000)
     }
@@ -133,17 +149,23 @@ extension CellAggregatorTests {
         var noWindow = Fixtures.server(idleRss: 1 << 20)
         noWindow.window = nil
         #expect(perConnection(noWindow, [client]) == nil)
-        #expect(perConnection(Fixtures.server(idleRss: 1 << 20), [
-            Fixtures.client(node: "client-1", requests: 0, cpuSeconds: 0, established: 0)]) == nil)
+        #expect(
+            perConnection(
+                Fixtures.server(idleRss: 1 << 20),
+                [
+                    Fixtures.client(node: "client-1", requests: 0, cpuSeconds: 0, established: 0)
+                ]) == nil)
         #expect(perConnection(Fixtures.server(idleRss: 1 << 20), []) == nil)
     }
 
     @Test func lateSendsAreSummedPerHostAndOverall() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(workers: 3), servers: [],
-            clients: [Fixtures.client(node: "client-1", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 7),
-                      Fixtures.client(node: "client-2", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 3),
-                      Fixtures.client(node: "client-3", host: "loadgen-2", requests: 1, cpuSeconds: 0)])
+            clients: [
+                Fixtures.client(node: "client-1", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 7),
+                Fixtures.client(node: "client-2", host: "loadgen-1", requests: 1, cpuSeconds: 0, lateSends: 3),
+                Fixtures.client(node: "client-3", host: "loadgen-2", requests: 1, cpuSeconds: 0)
+            ])
         #expect(summary.clients.lateSends == 10)
         #expect(summary.clients.hosts.map(\.lateSends) == [10, 0])
     }

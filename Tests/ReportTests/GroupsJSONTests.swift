@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Report
 
 /// `groups` in summary.json: the medians and ranges per (system, connections), next to the per-repeat cells.
@@ -18,8 +19,11 @@ import Testing
         let groups = try Self.groups(run)
         #expect(groups.count == 6)
         let first = groups[0]
-        #expect(Set(first.keys) == ["system", "connections", "scenario", "replicas", "cpus", "rate_per_second", "repeats", "ok",
-                                    "requests_per_second", "errors", "latency_us", "server", "clients", "bottleneck"])
+        #expect(
+            Set(first.keys) == [
+                "system", "connections", "scenario", "replicas", "cpus", "rate_per_second", "repeats", "ok",
+                "requests_per_second", "errors", "latency_us", "server", "clients", "bottleneck"
+            ])
         #expect(first["bottleneck"] as? String == "none")
         #expect(first["system"] as? String == "builtin" && first["connections"] as? Int == 100)
         #expect(first["repeats"] as? Int == 3 && first["ok"] as? Int == 3)
@@ -44,8 +48,9 @@ import Testing
         let late = try #require(groups.last)
         #expect(try Self.object(late["clients"])["late_sends"] as? Int == 4_321)
         // No request completed: no latency to report.
-        let idle = RunSummary(barrage: "0.1.0", topology: "t", started: "s", status: .failed,
-                              cells: [Fixtures.cell("builtin", 100, status: .failed, rate: 0)])
+        let idle = RunSummary(
+            barrage: "0.1.0", topology: "t", started: "s", status: .failed,
+            cells: [Fixtures.cell("builtin", 100, status: .failed, rate: 0)])
         #expect(try Self.object(try Self.groups(idle)[0]["latency_us"])["p99"] is NSNull)
     }
 

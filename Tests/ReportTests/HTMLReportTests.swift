@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Testing
+
 @testable import Report
 
 @Suite struct HTMLReportTests {
@@ -18,9 +19,9 @@ import Testing
         let spectra = Self.figures(html, kind: "spectrum")
         let scaling = Self.figures(html, kind: "scaling")
         let series = Self.figures(html, kind: "timeseries")
-        #expect(spectra.count == 2)   // one per connection count
-        #expect(scaling.count == 3)   // req/s, p99, mem/conn against connections
-        #expect(series.count == 8)    // four figures for each of the two counts
+        #expect(spectra.count == 2)  // one per connection count
+        #expect(scaling.count == 3)  // req/s, p99, mem/conn against connections
+        #expect(series.count == 8)  // four figures for each of the two counts
         for figure in spectra + scaling + series {
             #expect(Self.count(figure, "<path class=\"series\"") == 2)
             #expect(figure.contains("data-series=\"builtin\"") && figure.contains("data-series=\"grpc-go\""))
@@ -50,7 +51,8 @@ import Testing
         let html = HTMLReport.render(run, histograms: histograms)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         // Nothing fetched: no external script, style sheet, image or font.
-        #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import")
+        #expect(
+            !html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import")
                 && !html.contains("url("))
         #expect(html.contains("break-inside:avoid"))
         #expect(html.contains("<section id=\"comparison\">"))
@@ -61,8 +63,10 @@ import Testing
         let run = Fixtures.run()
         let html = HTMLReport.render(run, histograms: [:])
         #expect(html.contains("<section id=\"failed\">"))
-        #expect(html.contains("<strong>other-server c1000 r1</strong> <span class=\"status-failed\">failed</span>: "
-                              + "<code>server exited with status 1 before ready</code>"))
+        #expect(
+            html.contains(
+                "<strong>other-server c1000 r1</strong> <span class=\"status-failed\">failed</span>: "
+                    + "<code>server exited with status 1 before ready</code>"))
         #expect(html.contains("<tr class=\"not-ok\">"))
         // The saturated cell's limit is the client, as the terminal's limit column says.
         #expect(html.contains("<td class=\"left\">client</td>"))
@@ -72,7 +76,7 @@ import Testing
         #expect(html.contains("has no per-second figures"))
         // A cell whose generator fell behind: its spectrum line carries the table's mark in its legend, not in its name.
         var late = run
-        late.cells[1].clients.lateSends = 12_000 // 8 % of its 150,000 sends
+        late.cells[1].clients.lateSends = 12_000  // 8 % of its 150,000 sends
         #expect(HTMLReport.render(late, histograms: [:]).contains("<td class=\"left mark\">late</td>"))
         let marked = HTMLReport.render(late, histograms: ["builtin-c100-r1": Fixtures.histogram([100, 200, 400], count: 100)])
         let spectrum = try #require(Self.figures(marked, kind: "spectrum").first)
@@ -83,8 +87,11 @@ import Testing
     @Test func hostsAndVersionsShowWhenTheSummaryCarriesThem() throws {
         var run = Fixtures.run()
         #expect(!HTMLReport.header(run).contains("<h3>Hosts</h3>") && !HTMLReport.header(run).contains("<h3>Systems</h3>"))
-        run.hosts = [HostFacts(name: "local", hostname: "bench-1", kernel: "6.1.0", cpuModel: "", cores: 2,
-                               memoryBytes: 25_769_803_776)]
+        run.hosts = [
+            HostFacts(
+                name: "local", hostname: "bench-1", kernel: "6.1.0", cpuModel: "", cores: 2,
+                memoryBytes: 25_769_803_776)
+        ]
         run.systems = [SystemVersions(name: "grpc-go", container: "grpc-go", versions: ["grpc-go": "1.33.3", "go": "1.19.8"])]
         run.barrageCommit = "abc1234"
         run.topologySHA256 = "5d41402abc4b2a76"
@@ -92,8 +99,10 @@ import Testing
         let decoded = try JSONDecoder().decode(RunSummary.self, from: ReportRenderer.encodeJSON(run))
         let html = HTMLReport.header(decoded)
         // A CPU model the host did not report is a dash.
-        #expect(html.contains("<td class=\"left\">bench-1</td><td class=\"left\">-</td><td class=\"left\">2</td>"
-                              + "<td class=\"left\">24.0 GiB</td><td class=\"left\">6.1.0</td>"))
+        #expect(
+            html.contains(
+                "<td class=\"left\">bench-1</td><td class=\"left\">-</td><td class=\"left\">2</td>"
+                    + "<td class=\"left\">24.0 GiB</td><td class=\"left\">6.1.0</td>"))
         #expect(html.contains("go 1.19.8, grpc-go 1.33.3"))
         #expect(html.contains("0.1.0 (commit abc1234)"))
         #expect(html.contains("<code>5d41402abc4b2a76</code>"))
@@ -104,17 +113,22 @@ import Testing
         let html = HTMLReport.render(run, histograms: [:])
         let comparison = Comparison(run)
         #expect(!comparison.sloMisses.isEmpty && !comparison.capacity.isEmpty && !comparison.decision.isEmpty)
-        let section = try #require(html.components(separatedBy: "<section id=\"comparison\">").dropFirst().first?
-            .components(separatedBy: "</section>").first)
+        let section = try #require(
+            html.components(separatedBy: "<section id=\"comparison\">").dropFirst().first?
+                .components(separatedBy: "</section>").first)
         // The limit column is one of the table's columns, with the terminal's words.
         #expect(section.contains("<th class=\"left\">limit</th>"))
         #expect(section.contains("<p class=\"slo-missed\">slo missed:</p>"))
         #expect(section.contains("<li>latency py cpus1 c100 1000/s r1: p99 71.2ms &gt; 50ms</li>"))
         // The blocks are the terminal's lines, escaped, not a second computation.
-        #expect(section.contains("<pre class=\"block capacity\">"
-                                 + comparison.capacity.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
-        #expect(section.contains("<pre class=\"block decision\">"
-                                 + comparison.decision.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
+        #expect(
+            section.contains(
+                "<pre class=\"block capacity\">"
+                    + comparison.capacity.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
+        #expect(
+            section.contains(
+                "<pre class=\"block decision\">"
+                    + comparison.decision.map(HTMLText.escape).joined(separator: "\n") + "</pre>"))
         #expect(section.contains("cores for 10,000/s at the SLO, go: 2"))
         // Without any of them, none of the three shows.
         let plain = HTMLReport.render(Fixtures.run(), histograms: [:])
@@ -133,7 +147,8 @@ import Testing
         #expect(other.cells.count == 2)
         #expect(other.spread(of: \.requestsPerSecond)?.median == 60_000)
         let charts = ReportCharts.scaling(sets, palette: SystemPalette(["builtin", "other"]))
-        #expect(charts.map { $0.chart.title.components(separatedBy: " — ")[0] }
+        #expect(
+            charts.map { $0.chart.title.components(separatedBy: " — ")[0] }
                 == ["Throughput", "p99 latency", "Server memory per connection"])
         // p99 from 1.2 ms to 40 ms spans over 20×: a log axis.
         #expect(charts[1].chart.yAxis.scale == .log)
@@ -147,17 +162,21 @@ import Testing
             CapacityTrial(ratePerSecond: rate, p99Microseconds: p99, errors: 0, met: met, valid: true)
         }
         let entries = [
-            CapacityEntry(cell: "capacity-builtin-c1000", scenario: "capacity", system: "builtin", cpus: nil, connections: 1_000,
-                          ratePerSecond: 40_000, confirmed: true, limitedByGenerator: false, note: nil,
-                          trials: [trial(10_000, 900, met: true), trial(80_000, 90_000, met: false), trial(40_000, 30_000, met: true)]),
-            CapacityEntry(cell: "capacity-grpc-go-c1000", scenario: "capacity", system: "grpc-go", cpus: nil, connections: 1_000,
-                          ratePerSecond: 0, confirmed: false, limitedByGenerator: false, note: nil,
-                          trials: [trial(1_000, 80_000, met: false)]),
-            CapacityEntry(cell: "capacity-grpc-go-cpus2-c1000", scenario: "capacity", system: "grpc-go", cpus: 2, connections: 1_000,
-                          ratePerSecond: 9_000, confirmed: true, limitedByGenerator: false, note: nil,
-                          trials: [trial(9_000, 20_000, met: true)]),
+            CapacityEntry(
+                cell: "capacity-builtin-c1000", scenario: "capacity", system: "builtin", cpus: nil, connections: 1_000,
+                ratePerSecond: 40_000, confirmed: true, limitedByGenerator: false, note: nil,
+                trials: [trial(10_000, 900, met: true), trial(80_000, 90_000, met: false), trial(40_000, 30_000, met: true)]),
+            CapacityEntry(
+                cell: "capacity-grpc-go-c1000", scenario: "capacity", system: "grpc-go", cpus: nil, connections: 1_000,
+                ratePerSecond: 0, confirmed: false, limitedByGenerator: false, note: nil,
+                trials: [trial(1_000, 80_000, met: false)]),
+            CapacityEntry(
+                cell: "capacity-grpc-go-cpus2-c1000", scenario: "capacity", system: "grpc-go", cpus: 2, connections: 1_000,
+                ratePerSecond: 9_000, confirmed: true, limitedByGenerator: false, note: nil,
+                trials: [trial(9_000, 20_000, met: true)])
         ]
-        #expect(entries.map(\.heading)
+        #expect(
+            entries.map(\.heading)
                 == ["capacity, 1,000 connections", "capacity, 1,000 connections", "capacity, 1,000 connections, cpus 2"])
         let charts = ReportCharts.capacity(entries, palette: SystemPalette(["builtin", "grpc-go"]))
         #expect(charts.count == 2)

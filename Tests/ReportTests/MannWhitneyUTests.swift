@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Report
 
 /// Reference values from SciPy 1.17's `scipy.stats.mannwhitneyu`, two-sided: `method="exact"`
@@ -16,7 +17,7 @@ import Testing
     @Test func completelySeparatedSamples() throws {
         let four = try #require(MannWhitneyU([1, 2, 3, 4], [5, 6, 7, 8]))
         #expect(four.u == 0)
-        #expect(abs(four.p - 0.02857142857142857) < 1e-12) // 2 / C(8,4)
+        #expect(abs(four.p - 0.02857142857142857) < 1e-12)  // 2 / C(8,4)
         // With three a side the smallest two-sided p is 2 / C(6,3) = 0.1: never below 0.05.
         let three = try #require(MannWhitneyU([1, 2, 3], [4, 5, 6]))
         #expect(abs(three.p - 0.1) < 1e-12)
@@ -33,8 +34,10 @@ import Testing
     }
 
     @Test func largerSamplesWithoutTiesAreStillExact() throws {
-        let test = try #require(MannWhitneyU([12.1, 14.3, 11.8, 15.2, 13.9, 16.4, 12.7, 14.8],
-                                             [15.9, 17.2, 16.8, 14.1, 18.3, 17.7, 16.1, 19.0, 15.5]))
+        let test = try #require(
+            MannWhitneyU(
+                [12.1, 14.3, 11.8, 15.2, 13.9, 16.4, 12.7, 14.8],
+                [15.9, 17.2, 16.8, 14.1, 18.3, 17.7, 16.1, 19.0, 15.5]))
         #expect(test.method == .exact)
         #expect(test.u == 7)
         #expect(abs(test.p - 0.0037021801727684074) < 1e-12)

@@ -1,29 +1,38 @@
 import Foundation
 import Metrics
 import Testing
+
 @testable import Report
 
 /// summary.json's `hosts`, `systems`, `barrage_commit`, `topology_sha256`, and the versions
 /// line under the comparison's heading.
 @Suite struct ProvenanceTests {
-    static let builtin = SystemVersions(name: "builtin", container: "builtin",
-                                        versions: ["barrage": "0.1.0", "libuv": "1.44.2", "nghttp2": "1.52.0"])
-    static let grpcGo = SystemVersions(name: "grpc-go", container: "grpc-go", versions: [
-        "grpc-go": "1.33.3", "protobuf-go": "1.28.1", "go": "1.19.8", "protoc": "3.21.12"])
-    static let host = HostFacts(name: "local", hostname: "vm", kernel: "6.1.0-13-amd64", cpuModel: "AMD EPYC 7B13",
-                                cores: 2, memoryBytes: 24 << 30)
+    static let builtin = SystemVersions(
+        name: "builtin", container: "builtin",
+        versions: ["barrage": "0.1.0", "libuv": "1.44.2", "nghttp2": "1.52.0"])
+    static let grpcGo = SystemVersions(
+        name: "grpc-go", container: "grpc-go",
+        versions: [
+            "grpc-go": "1.33.3", "protobuf-go": "1.28.1", "go": "1.19.8", "protoc": "3.21.12"
+        ])
+    static let host = HostFacts(
+        name: "local", hostname: "vm", kernel: "6.1.0-13-amd64", cpuModel: "AMD EPYC 7B13",
+        cores: 2, memoryBytes: 24 << 30)
 
     @Test func theHeaderLineNamesEachSystemsVersionsCompactly() {
         #expect(VersionsLine.describe(Self.grpcGo) == "grpc-go 1.33.3 (go 1.19.8)")
         #expect(VersionsLine.describe(Self.builtin) == "builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0)")
-        let python = SystemVersions(name: "grpc-python", container: "grpc-python",
-                                    versions: ["Python": "3.11.2", "grpcio": "1.59.0", "grpcio-tools": "1.59.0", "protobuf": "4.25.1"])
-        #expect(VersionsLine.describe(python) == "grpc-python (grpcio 1.59.0, grpcio-tools 1.59.0, protobuf 4.25.1, Python 3.11.2)")
+        let python = SystemVersions(
+            name: "grpc-python", container: "grpc-python",
+            versions: ["Python": "3.11.2", "grpcio": "1.59.0", "grpcio-tools": "1.59.0", "protobuf": "4.25.1"])
+        #expect(
+            VersionsLine.describe(python) == "grpc-python (grpcio 1.59.0, grpcio-tools 1.59.0, protobuf 4.25.1, Python 3.11.2)")
         let renamed = SystemVersions(name: "go-tuned", container: "grpc-go", versions: Self.grpcGo.versions)
         #expect(VersionsLine.describe(renamed) == "go-tuned: grpc-go 1.33.3 (go 1.19.8)")
         #expect(VersionsLine.describe(SystemVersions(name: "python-echo", container: "python-echo", versions: [:])) == nil)
-        #expect(VersionsLine.line([Self.builtin, Self.grpcGo])
-            == "versions: builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0) · grpc-go 1.33.3 (go 1.19.8)")
+        #expect(
+            VersionsLine.line([Self.builtin, Self.grpcGo])
+                == "versions: builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0) · grpc-go 1.33.3 (go 1.19.8)")
         #expect(VersionsLine.line([]) == nil)
     }
 
@@ -35,7 +44,10 @@ import Testing
         #expect(lines[1] == "versions: builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0) · grpc-go 1.33.3 (go 1.19.8)")
         #expect(lines[2].isEmpty)
         let markdown = ReportRenderer.render(run, format: .markdown)
-        #expect(markdown.contains("(barrage 0.1.0)\n\nversions: builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0) · grpc-go 1.33.3 (go 1.19.8)\n\n| system"))
+        #expect(
+            markdown.contains(
+                "(barrage 0.1.0)\n\nversions: builtin (barrage 0.1.0, libuv 1.44.2, nghttp2 1.52.0) · grpc-go 1.33.3 (go 1.19.8)\n\n| system"
+            ))
         // Without versions the heading stands alone, as before.
         #expect(!ReportRenderer.render(Fixtures.run(), format: .table).contains("versions:"))
     }
@@ -60,7 +72,8 @@ import Testing
     }
 
     @Test func anUnknownCommitIsWrittenAsNull() throws {
-        let json = try #require(try JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(Fixtures.run())) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(Fixtures.run())) as? [String: Any])
         #expect(json["barrage_commit"] is NSNull)
         #expect(json["hosts"] as? [Any] != nil)
     }
@@ -78,8 +91,9 @@ import Testing
         #expect(run.hosts.map(\.name) == ["loadgen", "local"])
         #expect(run.systems == [Self.builtin, Self.grpcGo])
         // A cell whose workers reported nothing (older files, a failed start) adds nothing.
-        run.noteProvenance(servers: [], clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)],
-                           systemOrder: [])
+        run.noteProvenance(
+            servers: [], clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 0)],
+            systemOrder: [])
         #expect(run.hosts.count == 2 && run.systems.count == 2)
         // Every replica's host is a host of the run.
         var second = server

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Report
 
 /// The comparison of a sweep with repeats: one row per (system, connections), medians and ranges.
@@ -36,38 +37,49 @@ import Testing
         let failed = (1...3).map { Fixtures.cell("builtin", 100, repeat: $0, status: .failed, rate: 0) }
         let row = CellGroup.groups(of: failed)[0]
         #expect(ComparisonColumn.statusText(row) == "FAILED 0/3")
-        let interrupted = CellGroup.groups(of: [Fixtures.cell("builtin", 100, rate: 1),
-                                                Fixtures.cell("builtin", 100, repeat: 2, status: .interrupted, rate: 0)])
+        let interrupted = CellGroup.groups(of: [
+            Fixtures.cell("builtin", 100, rate: 1),
+            Fixtures.cell("builtin", 100, repeat: 2, status: .interrupted, rate: 0)
+        ])
         #expect(ComparisonColumn.statusText(interrupted[0]) == "1/2 ok")
-        let stopped = CellGroup.groups(of: [Fixtures.cell("builtin", 100, status: .interrupted, rate: 0),
-                                            Fixtures.cell("builtin", 100, repeat: 2, status: .interrupted, rate: 0)])
+        let stopped = CellGroup.groups(of: [
+            Fixtures.cell("builtin", 100, status: .interrupted, rate: 0),
+            Fixtures.cell("builtin", 100, repeat: 2, status: .interrupted, rate: 0)
+        ])
         #expect(ComparisonColumn.statusText(stopped[0]) == "INTERRUPTED 0/2")
     }
 
     @Test func rowsAreByConnectionsThenFirstRunWithRepeatsInRunOrder() {
-        let cells = [Fixtures.cell("b", 1_000, rate: 1), Fixtures.cell("a", 100, rate: 1),
-                     Fixtures.cell("b", 100, rate: 1), Fixtures.cell("a", 100, repeat: 2, rate: 2)]
+        let cells = [
+            Fixtures.cell("b", 1_000, rate: 1), Fixtures.cell("a", 100, rate: 1),
+            Fixtures.cell("b", 100, rate: 1), Fixtures.cell("a", 100, repeat: 2, rate: 2)
+        ]
         let rows = CellGroup.groups(of: cells)
         #expect(rows.map { "\($0.system)\($0.connections)" } == ["a100", "b100", "b1000"])
         #expect(rows[0].cells.map(\.repeatIndex) == [1, 2])
     }
 
     @Test func scalingHasOneLinePerSystemForAThreeCountSweep() {
-        #expect(ScalingLines.lines(Fixtures.sweep().cells) == [
-            "builtin: 100 → 1,000 → 10,000 conns; req/s 95,000 → 120,000 (×1.26) → 80,000 (×0.67);"
-                + " p99 1.30ms → 3.50ms → 40.10ms; mem/conn 39.6 KiB → 14.2 KiB → 10.3 KiB",
-            "other: 100 → 1,000 → 10,000 conns; req/s 50,000 → 60,000 (×1.20) → 30,000 (×0.50);"
-                + " p99 1.30ms → 3.40ms → 40.10ms",
-        ])
+        #expect(
+            ScalingLines.lines(Fixtures.sweep().cells) == [
+                "builtin: 100 → 1,000 → 10,000 conns; req/s 95,000 → 120,000 (×1.26) → 80,000 (×0.67);"
+                    + " p99 1.30ms → 3.50ms → 40.10ms; mem/conn 39.6 KiB → 14.2 KiB → 10.3 KiB",
+                "other: 100 → 1,000 → 10,000 conns; req/s 50,000 → 60,000 (×1.20) → 30,000 (×0.50);"
+                    + " p99 1.30ms → 3.40ms → 40.10ms"
+            ])
         let table = ReportRenderer.render(Fixtures.sweep(), format: .table)
-        #expect(table.contains("other c1000 r2: client-1 exited\n\n" + ScalingLines.title + "\nbuiltin: 100 → 1,000 → 10,000 conns;"))
+        #expect(
+            table.contains("other c1000 r2: client-1 exited\n\n" + ScalingLines.title + "\nbuiltin: 100 → 1,000 → 10,000 conns;"))
     }
 
     @Test func scalingShowsACountWithoutAnOkRunAsADashWithoutRatios() {
-        let cells = [Fixtures.cell("builtin", 100, rate: 1_000, p99: 900),
-                     Fixtures.cell("builtin", 1_000, status: .failed, rate: 0),
-                     Fixtures.cell("builtin", 10_000, rate: 2_000, p99: 2_000)]
-        #expect(ScalingLines.lines(cells) == ["builtin: 100 → 1,000 → 10,000 conns; req/s 1,000 → - → 2,000; p99 900µs → - → 2.00ms"])
+        let cells = [
+            Fixtures.cell("builtin", 100, rate: 1_000, p99: 900),
+            Fixtures.cell("builtin", 1_000, status: .failed, rate: 0),
+            Fixtures.cell("builtin", 10_000, rate: 2_000, p99: 2_000)
+        ]
+        #expect(
+            ScalingLines.lines(cells) == ["builtin: 100 → 1,000 → 10,000 conns; req/s 1,000 → - → 2,000; p99 900µs → - → 2.00ms"])
     }
 
     @Test func noScalingWithoutASystemAtTwoCounts() {
@@ -80,8 +92,10 @@ import Testing
         let table = ReportRenderer.render(Fixtures.sweep(), format: .table)
         let rows = Self.rows(table)
         #expect(rows.filter { $0.hasSuffix("  late") }.map { $0.prefix(15) } == ["other    10,000"])
-        #expect(table.contains("late: the load generator fell behind the asked rate: 4,321 sends went out ≥ 1 ms late"
-            + " with a stream free (other c10000 r3: 4,321); latency still counts from the schedule"))
+        #expect(
+            table.contains(
+                "late: the load generator fell behind the asked rate: 4,321 sends went out ≥ 1 ms late"
+                    + " with a stream free (other c10000 r3: 4,321); latency still counts from the schedule"))
         #expect(!ReportRenderer.render(Fixtures.run(), format: .table).contains("late"))
     }
 
@@ -103,10 +117,13 @@ import Testing
     @Test func queuedSendsAreCountedInAFootnoteWithoutAMark() {
         var cell = Fixtures.cell("builtin", 100, rate: 1)
         cell.clients.queuedSends = 4_321
-        let table = ReportRenderer.render(RunSummary(barrage: "0.1.0", topology: "q", started: "", status: .ok, cells: [cell]),
-                                          format: .table)
-        #expect(table.contains("queued: 4,321 open-loop sends came due while every stream of their connection was busy"
-            + " and waited for one (builtin c100 r1: 4,321): the server's queueing, counted from the due time"))
+        let table = ReportRenderer.render(
+            RunSummary(barrage: "0.1.0", topology: "q", started: "", status: .ok, cells: [cell]),
+            format: .table)
+        #expect(
+            table.contains(
+                "queued: 4,321 open-loop sends came due while every stream of their connection was busy"
+                    + " and waited for one (builtin c100 r1: 4,321): the server's queueing, counted from the due time"))
         #expect(!table.contains("late"))
         #expect(ComparisonColumn.marks(CellGroup.groups(of: [cell])[0]) == "")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Testing
+
 @testable import Report
 
 /// Cells with several server replicas: sums and per-replica figures, the per-replica
@@ -11,15 +12,19 @@ import Testing
     }
 
     static func clients() -> [ClientNodeResult] {
-        [Fixtures.client(node: "client-1", requests: 100_000, cpuSeconds: 2, established: 150),
-         Fixtures.client(node: "client-2", requests: 100_000, cpuSeconds: 2, established: 150)]
+        [
+            Fixtures.client(node: "client-1", requests: 100_000, cpuSeconds: 2, established: 150),
+            Fixtures.client(node: "client-2", requests: 100_000, cpuSeconds: 2, established: 150)
+        ]
     }
 
     @Test func serverHoldsTheSumsAndServersEachReplicaInNodeOrder() throws {
         // Given out of order, as a directory listing may.
-        let servers = [Fixtures.replica(3, host: "h3", busy: 0.62, rss: 110 << 20, idle: 20 << 20),
-                       Fixtures.replica(1, host: "h1", busy: 0.58, rss: 100 << 20, peak: 300 << 20, idle: 20 << 20),
-                       Fixtures.replica(2, host: "h2", busy: 0.60, rss: 90 << 20, idle: 20 << 20)]
+        let servers = [
+            Fixtures.replica(3, host: "h3", busy: 0.62, rss: 110 << 20, idle: 20 << 20),
+            Fixtures.replica(1, host: "h1", busy: 0.58, rss: 100 << 20, peak: 300 << 20, idle: 20 << 20),
+            Fixtures.replica(2, host: "h2", busy: 0.60, rss: 90 << 20, idle: 20 << 20)
+        ]
         let cell = CellAggregator.summarize(record: Self.record(replicas: 3), servers: servers, clients: Self.clients())
         #expect(cell.replicas == 3)
         #expect(cell.servers.map(\.node) == ["server-1", "server-2", "server-3"])
@@ -27,12 +32,12 @@ import Testing
         #expect(cell.servers.map { ($0.cpuPercent * 10).rounded() / 10 } == [58, 60, 62])
         #expect(abs(cell.server.cpuPercent - 180) < 1e-9)
         #expect(cell.server.rssSustainedBytes == 300 << 20)
-        #expect(cell.server.rssPeakBytes == (300 + 90 + 110) << 20)   // each replica's own peak, added
+        #expect(cell.server.rssPeakBytes == (300 + 90 + 110) << 20)  // each replica's own peak, added
         #expect(cell.server.idleRssBytes == 60 << 20)
         #expect(cell.server.cpuAllowanceCores == 3)
         #expect(cell.server.threadsPeak == 12)
         // (300 − 60) MiB over the 300 connections of both clients, spread over all replicas.
-        #expect(cell.server.memoryPerConnectionBytes == ((240 << 20) + 150) / 300)   // rounded
+        #expect(cell.server.memoryPerConnectionBytes == ((240 << 20) + 150) / 300)  // rounded
         #expect(cell.bottleneck == Bottleneck.none)
     }
 
@@ -46,28 +51,35 @@ import Testing
 
     @Test func oneReplicaAtItsLimitIsServerCPUWhenTheSumIsNot() {
         // 0.95 + 0.3 + 0.3 = 1.55 of 3 cores: 52 % of the sum, but server-2 is at 95 % of its core.
-        let servers = [Fixtures.replica(1, host: "h1", busy: 0.3), Fixtures.replica(2, host: "h2", busy: 0.95),
-                       Fixtures.replica(3, host: "h3", busy: 0.3)]
+        let servers = [
+            Fixtures.replica(1, host: "h1", busy: 0.3), Fixtures.replica(2, host: "h2", busy: 0.95),
+            Fixtures.replica(3, host: "h3", busy: 0.3)
+        ]
         let cell = CellAggregator.summarize(record: Self.record(replicas: 3), servers: servers, clients: Self.clients())
         #expect(cell.server.cpuPercent < 0.9 * 300)
         #expect(cell.bottleneck == .serverCPU)
         let run = RunSummary(barrage: "0.1.0", topology: "t", started: "s", status: .ok, cells: [cell])
         let table = ReportRenderer.render(run, format: .table)
         #expect(table.contains("builtin replicas3 c100 r1: server-2 on h2 busy 0.95 of its 1.0 cores"), "\(table)")
-        let even = CellAggregator.summarize(record: Self.record(replicas: 3),
-                                            servers: (1...3).map { Fixtures.replica($0, host: "h\($0)", busy: 0.8) },
-                                            clients: Self.clients())
+        let even = CellAggregator.summarize(
+            record: Self.record(replicas: 3),
+            servers: (1...3).map { Fixtures.replica($0, host: "h\($0)", busy: 0.8) },
+            clients: Self.clients())
         #expect(even.bottleneck == Bottleneck.none)
     }
 
     @Test func replicasComeFromTheRecordElseFromTheFilesFound() {
         // Three planned, one file left (two replicas died before writing): still a 3-replica cell.
-        let planned = CellAggregator.summarize(record: Self.record(replicas: 3),
-                                               servers: [Fixtures.replica(1, host: "h1", busy: 0.5)], clients: [])
+        let planned = CellAggregator.summarize(
+            record: Self.record(replicas: 3),
+            servers: [Fixtures.replica(1, host: "h1", busy: 0.5)], clients: [])
         #expect(planned.replicas == 3 && planned.servers.count == 1)
-        let old = CellAggregator.summarize(record: Self.record(replicas: nil),
-                                           servers: [Fixtures.replica(1, host: "h1", busy: 0.5),
-                                                     Fixtures.replica(2, host: "h2", busy: 0.5)], clients: [])
+        let old = CellAggregator.summarize(
+            record: Self.record(replicas: nil),
+            servers: [
+                Fixtures.replica(1, host: "h1", busy: 0.5),
+                Fixtures.replica(2, host: "h2", busy: 0.5)
+            ], clients: [])
         #expect(old.replicas == 2)
         let single = CellAggregator.summarize(record: Fixtures.record(), servers: [Fixtures.server()], clients: [])
         #expect(single.replicas == 1 && single.servers.isEmpty)
@@ -86,8 +98,11 @@ import Testing
         #expect(cells[0]["servers"] == nil)
         let replicas = try #require(cells[1]["servers"] as? [[String: Any]])
         #expect(replicas.count == 2)
-        #expect(Set(replicas[0].keys) == ["node", "host", "cpu_percent", "rss_peak_bytes", "rss_sustained_bytes",
-                                          "cpu_allowance_cores"])
+        #expect(
+            Set(replicas[0].keys) == [
+                "node", "host", "cpu_percent", "rss_peak_bytes", "rss_sustained_bytes",
+                "cpu_allowance_cores"
+            ])
         #expect(replicas[1]["host"] as? String == "h2")
         #expect(try ReportRenderer.decodeSummary(data) == run)
         // A cell written before replicas: no `replicas`, no `servers`.
@@ -99,19 +114,23 @@ import Testing
 
     @Test func aReadingJustAboveTheAllowanceIsClampedAndOneFarAboveIsNot() throws {
         // 1.001 cores under a 1-core limit: sampling error. 1.05: a limit that did not hold.
-        let near = CellAggregator.summarize(record: Fixtures.record(),
-                                            servers: [Fixtures.replica(1, host: "local", busy: 1.001)], clients: [])
+        let near = CellAggregator.summarize(
+            record: Fixtures.record(),
+            servers: [Fixtures.replica(1, host: "local", busy: 1.001)], clients: [])
         #expect(near.server.cpuPercent == 100)
         #expect(abs((near.server.cpuPercentUnclamped ?? 0) - 100.1) < 1e-6)
-        let far = CellAggregator.summarize(record: Fixtures.record(),
-                                           servers: [Fixtures.replica(1, host: "local", busy: 1.05)], clients: [])
+        let far = CellAggregator.summarize(
+            record: Fixtures.record(),
+            servers: [Fixtures.replica(1, host: "local", busy: 1.05)], clients: [])
         #expect(abs(far.server.cpuPercent - 105) < 1e-6 && far.server.cpuPercentUnclamped == nil)
-        let below = CellAggregator.summarize(record: Fixtures.record(),
-                                             servers: [Fixtures.replica(1, host: "local", busy: 0.99)], clients: [])
+        let below = CellAggregator.summarize(
+            record: Fixtures.record(),
+            servers: [Fixtures.replica(1, host: "local", busy: 0.99)], clients: [])
         #expect(abs(below.server.cpuPercent - 99) < 1e-6 && below.server.cpuPercentUnclamped == nil)
-        let unlimited = CellAggregator.summarize(record: Fixtures.record(),
-                                                 servers: [Fixtures.replica(1, host: "local", busy: 1.001, allowance: nil)],
-                                                 clients: [])
+        let unlimited = CellAggregator.summarize(
+            record: Fixtures.record(),
+            servers: [Fixtures.replica(1, host: "local", busy: 1.001, allowance: nil)],
+            clients: [])
         #expect(abs(unlimited.server.cpuPercent - 100.1) < 1e-6)
 
         let clamped = RunSummary(barrage: "0.1.0", topology: "t", started: "s", status: .ok, cells: [near])
@@ -146,27 +165,35 @@ import Testing
     @Test func aReplicaSweepPrintsAScalingLineWithEfficiencyPerSystem() throws {
         let table = ReportRenderer.render(Fixtures.replicaSweep(), format: .table)
         // 80,100 ÷ (2 × 41,200) = 97.2 %; 115,900 ÷ (3 × 41,200) = 93.8 %.
-        #expect(table.contains("scaling builtin c1000 over replicas: 1 → 2 → 3: 41,200 → 80,100 → 115,900 req/s"
-                               + " (efficiency 97 %, 94 %); p99 1.25ms → 1.30ms → 1.35ms"), "\(table)")
-        #expect(table.contains("scaling other c1000 over replicas: 1 → 2 → 3: 20,000 → 24,000 → 25,000 req/s"
-                               + " (efficiency 60 %, 42 %)"))
+        #expect(
+            table.contains(
+                "scaling builtin c1000 over replicas: 1 → 2 → 3: 41,200 → 80,100 → 115,900 req/s"
+                    + " (efficiency 97 %, 94 %); p99 1.25ms → 1.30ms → 1.35ms"), "\(table)")
+        #expect(
+            table.contains(
+                "scaling other c1000 over replicas: 1 → 2 → 3: 20,000 → 24,000 → 25,000 req/s"
+                    + " (efficiency 60 %, 42 %)"))
         let markdown = ReportRenderer.render(Fixtures.replicaSweep(), format: .markdown)
         #expect(markdown.contains("- scaling builtin c1000 over replicas: 1 → 2 → 3"))
         let html = ReportRenderer.render(Fixtures.replicaSweep(), format: .html)
         #expect(html.contains("<li>scaling builtin c1000 over replicas: 1 → 2 → 3"))
         // One replica count everywhere: nothing to scale over.
-        let flat = RunSummary(barrage: "0.1.0", topology: "t", started: "s", status: .ok,
-                              cells: [Fixtures.replicatedCell("builtin", replicas: 2, rate: 10)])
+        let flat = RunSummary(
+            barrage: "0.1.0", topology: "t", started: "s", status: .ok,
+            cells: [Fixtures.replicatedCell("builtin", replicas: 2, rate: 10)])
         #expect(!ReportRenderer.render(flat, format: .table).contains("over replicas"))
     }
 
     @Test func theScalingLineNamesACountWithoutAnOkRunAndItsBaseWithoutOne() {
         var cells = Fixtures.replicaSweep().cells.filter { $0.system == "builtin" }
-        cells[0].status = .failed   // the 1-replica cell
+        cells[0].status = .failed  // the 1-replica cell
         let lines = ReplicaScaling.all(cells).map(\.line)
         // Per replica against 2: (115,900 ÷ 3) ÷ (80,100 ÷ 2) = 96 %.
-        #expect(lines == ["scaling builtin c1000 over replicas: 2 → 3: 80,100 → 115,900 req/s"
-                          + " (efficiency per replica against 2 96 %); p99 1.30ms → 1.35ms; no ok run at 1 replicas"])
+        #expect(
+            lines == [
+                "scaling builtin c1000 over replicas: 2 → 3: 80,100 → 115,900 req/s"
+                    + " (efficiency per replica against 2 96 %); p99 1.30ms → 1.35ms; no ok run at 1 replicas"
+            ])
     }
 
     @Test func summaryJSONHasAScalingEntryPerSystem() throws {
@@ -210,8 +237,10 @@ import Testing
         let client = Fixtures.client(node: "client-1", requests: 10, cpuSeconds: 0)
         var clientWithIntervals = client
         clientWithIntervals.intervals = (0..<10).map { _ in IntervalCounts(requests: 1) }
-        let servers = [Fixtures.replica(1, host: "h1", busy: 0.5, rss: 10 << 20),
-                       Fixtures.replica(2, host: "h2", busy: 0.25, rss: 30 << 20)]
+        let servers = [
+            Fixtures.replica(1, host: "h1", busy: 0.5, rss: 10 << 20),
+            Fixtures.replica(2, host: "h2", busy: 0.25, rss: 30 << 20)
+        ]
         let series = TimeSeriesBuilder.series(clients: [clientWithIntervals], servers: servers)
         #expect(series.count == 10)
         #expect(series.allSatisfy { abs(($0.serverCPUPercent ?? 0) - 75) < 1e-6 })
@@ -222,7 +251,7 @@ import Testing
         let html = HTMLReport.render(Fixtures.replicaSweep(), histograms: [:])
         let scaling = HTMLReportTests.figures(html, kind: "scaling")
         let againstReplicas = scaling.filter { $0.contains("against server replicas") }
-        #expect(againstReplicas.count == 3)   // req/s, p99 and efficiency; no mem/conn known
+        #expect(againstReplicas.count == 3)  // req/s, p99 and efficiency; no mem/conn known
         for figure in againstReplicas {
             #expect(HTMLReportTests.count(figure, "<path class=\"series\"") == 2)
         }

@@ -1,5 +1,6 @@
 import Metrics
 import Testing
+
 @testable import Report
 
 @Suite struct ReportRendererTests {
@@ -14,7 +15,7 @@ import Testing
         #expect(table.contains("client = a client worker was saturated or a client host had < 10 % CPU idle"))
         #expect(table.contains("15,000.0"))
         #expect(table.hasSuffix("\n"))
-        #expect(!table.contains("repeat")) // no cell repeats
+        #expect(!table.contains("repeat"))  // no cell repeats
     }
 
     @Test func tableRowsAreAlignedAndGroupedByConnections() throws {
@@ -34,7 +35,10 @@ import Testing
 
     @Test func repeatsOfACellShareOneRow() {
         var run = Fixtures.run()
-        run.cells.append({ var cell = run.cells[1]; cell.repeatIndex = 2; return cell }())
+        run.cells.append(
+            {
+                var cell = run.cells[1]; cell.repeatIndex = 2; return cell
+            }())
         let table = ReportRenderer.render(run, format: .table)
         #expect(table.split(separator: "\n").filter { $0.hasPrefix("builtin ") }.count == 1)
         #expect(table.contains("2/2 ok"))
@@ -44,19 +48,20 @@ import Testing
     /// With one run per cell the table is what it was before repeats were folded, plus
     /// mem/conn and the limit column (which replaced the bare `*`).
     @Test func withoutRepeatsTheTableIsUnchanged() {
-        #expect(ReportRenderer.render(Fixtures.run(), format: .table) == """
-            topology quick-local, started 2026-11-25T08:00:00Z, status failed (barrage 0.1.0)
+        #expect(
+            ReportRenderer.render(Fixtures.run(), format: .table) == """
+                topology quick-local, started 2026-11-25T08:00:00Z, status failed (barrage 0.1.0)
 
-            system        conns  status     req/s    p50     p99   p99.9  errors  srv CPU%  srv RSS peak  srv RSS sust  mem/conn  cli CPU%  limit
-            ------------  -----  ------  --------  -----  ------  ------  ------  --------  ------------  ------------  --------  --------  ------
-            builtin         100  ok      15,000.0  100µs  2.50ms  2.50ms       0      50.0     300.0 MiB     100.0 MiB         -     115.0  client
+                system        conns  status     req/s    p50     p99   p99.9  errors  srv CPU%  srv RSS peak  srv RSS sust  mem/conn  cli CPU%  limit
+                ------------  -----  ------  --------  -----  ------  ------  ------  --------  ------------  ------------  --------  --------  ------
+                builtin         100  ok      15,000.0  100µs  2.50ms  2.50ms       0      50.0     300.0 MiB     100.0 MiB         -     115.0  client
 
-            other-server  1,000  FAILED       0.0      -       -       -       0       0.0           0 B           0 B         -       0.0  -
+                other-server  1,000  FAILED       0.0      -       -       -       0       0.0           0 B           0 B         -       0.0  -
 
-            other-server c1000 r1: server exited with status 1 before ready
-            limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator, not the server, may be the limit; server-cpu wins when both hold (builtin c100 r1: local saturated)
+                other-server c1000 r1: server exited with status 1 before ready
+                limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator, not the server, may be the limit; server-cpu wins when both hold (builtin c100 r1: local saturated)
 
-            """)
+                """)
     }
 
     @Test func markdownIsATableWithNotes() {

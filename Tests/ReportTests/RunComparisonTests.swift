@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Report
 
 @Suite struct RunComparisonTests {
@@ -12,8 +13,10 @@ import Testing
     }
 
     static func comparison(_ a: RunSummary, _ b: RunSummary) -> RunComparison {
-        RunComparison([RunComparison.Run(label: "A", directory: "a", summary: a),
-                       RunComparison.Run(label: "B", directory: "b", summary: b)])
+        RunComparison([
+            RunComparison.Run(label: "A", directory: "a", summary: a),
+            RunComparison.Run(label: "B", directory: "b", summary: b)
+        ])
     }
 
     @Test func overlappingRepeatsAreNoiseAndSeparatedOnesAreSignificant() throws {
@@ -43,18 +46,20 @@ import Testing
         #expect(row.tests == [nil])
         #expect(RunComparison.ratioText(row.ratios[0], nil) == "×1.10")
         #expect(single.footnotes.contains { $0.contains("not tested") })
-        let three = Self.comparison(Self.run(builtin: [100, 101, 102], other: [50, 51, 52]),
-                                    Self.run(builtin: [200, 201, 202], other: [50, 51, 52]))
+        let three = Self.comparison(
+            Self.run(builtin: [100, 101, 102], other: [50, 51, 52]),
+            Self.run(builtin: [200, 201, 202], other: [50, 51, 52]))
         #expect(three.footnotes.contains { $0.contains("smallest possible p is 0.100") })
     }
 
     @Test func csvHasOneRowPerRunAndCell() {
-        let comparison = Self.comparison(Self.run(builtin: [100, 104, 98], other: [50]),
-                                         Self.run(builtin: [101, 97, 103], other: [25]))
+        let comparison = Self.comparison(
+            Self.run(builtin: [100, 104, 98], other: [50]),
+            Self.run(builtin: [101, 97, 103], other: [25]))
         let lines = RunComparisonRenderer.render(comparison, format: .csv).components(separatedBy: "\r\n")
         // Every cell carries replicas 1: a setting both runs hold, so no column of its own.
         #expect(lines[0].hasPrefix("run,directory,system,connections,ok_repeats,requests_per_second,requests_per_second_ratio,"))
-        #expect(lines.count == 6) // header, 2 cells × 2 runs, the empty string after the last CRLF
+        #expect(lines.count == 6)  // header, 2 cells × 2 runs, the empty string after the last CRLF
         #expect(lines[1].hasPrefix("A,a,builtin,100,3,100,,,"))
         #expect(lines[2].hasPrefix("B,b,builtin,100,3,101,1.01,"))
     }
@@ -68,18 +73,20 @@ import Testing
         #expect(held.unmatched.isEmpty)
         let builtin = try #require(held.rows.first { $0.figure == .requestsPerSecond && $0.key.system == "builtin" })
         #expect(builtin.key.label == "builtin c100")
-        #expect(builtin.medians == [100, 50]) // the lower middle of an even count
+        #expect(builtin.medians == [100, 50])  // the lower middle of an even count
         // A run that sweeps cpus keeps them in its keys: none of its cells is A's.
         var swept = limited
         for index in swept.cells.indices where swept.cells[index].system == "other" { swept.cells[index].cpus = 1 }
         let sweep = Self.comparison(Self.run(builtin: [100, 104, 98, 102], other: [50, 51, 49, 52]), swept)
         #expect(sweep.rows.isEmpty)
-        #expect(Set(sweep.unmatched.map(\.key.label)) == ["builtin c100", "other c100", "builtin cpus 0.5 c100", "other cpus 1 c100"])
+        #expect(
+            Set(sweep.unmatched.map(\.key.label)) == ["builtin c100", "other c100", "builtin cpus 0.5 c100", "other cpus 1 c100"])
     }
 
     @Test func jsonCarriesSamplesRatiosAndTests() throws {
-        let comparison = Self.comparison(Self.run(builtin: [100, 104, 98, 102], other: [50]),
-                                         Self.run(builtin: [50, 52, 49, 51], other: [50]))
+        let comparison = Self.comparison(
+            Self.run(builtin: [100, 104, 98, 102], other: [50]),
+            Self.run(builtin: [50, 52, 49, 51], other: [50]))
         let json = RunComparisonRenderer.render(comparison, format: .json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let rows = try #require(object["rows"] as? [[String: Any]])
@@ -111,8 +118,9 @@ import Testing
 
     /// A run of builtin at 1,000 connections over `replicas`, `rate` req/s per replica.
     static func replicaRun(_ replicas: [Int], rate: Double) -> RunSummary {
-        RunSummary(barrage: "0.1.0", topology: "t", started: "2026-12-01T20:00:00Z", status: .ok,
-                   cells: replicas.map { Fixtures.replicatedCell("builtin", replicas: $0, rate: rate * Double($0)) })
+        RunSummary(
+            barrage: "0.1.0", topology: "t", started: "2026-12-01T20:00:00Z", status: .ok,
+            cells: replicas.map { Fixtures.replicatedCell("builtin", replicas: $0, rate: rate * Double($0)) })
     }
 
     @Test func replicaSweepsMatchByReplicaCount() {

@@ -1,6 +1,7 @@
 import Metrics
 import Testing
 import Topology
+
 @testable import Report
 
 @Suite struct SLOVerdictTests {
@@ -18,24 +19,30 @@ import Topology
     }
 
     @Test func eachBrokenBoundIsNamedWithItsFigureInTheSLOsOrder() {
-        let slo = SLO(bounds: [.errors(maximumPercent: 0.1), .latency(.p99, maximumMicroseconds: 50_000),
-                               .latency(.p50, maximumMicroseconds: 500), .latency(.p999, maximumMicroseconds: 2_000_000)])
-        let verdict = SLOVerdict.evaluate(slo, latency: latency(p50: 812, p99: 71_240, p999: 2_500_000), requests: 9_948, errors: 52)
+        let slo = SLO(bounds: [
+            .errors(maximumPercent: 0.1), .latency(.p99, maximumMicroseconds: 50_000),
+            .latency(.p50, maximumMicroseconds: 500), .latency(.p999, maximumMicroseconds: 2_000_000)
+        ])
+        let verdict = SLOVerdict.evaluate(
+            slo, latency: latency(p50: 812, p99: 71_240, p999: 2_500_000), requests: 9_948, errors: 52)
         #expect(verdict == .missed(["errors 0.52% > 0.1%", "p99 71.2ms > 50ms", "p50 812µs > 500µs", "p999 2.5s > 2s"]))
         #expect(!verdict.isMet)
     }
 
     @Test func noCompletedRequestBreaksEveryLatencyBound() {
         let slo = SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000), .errors(maximumPercent: 100)])
-        #expect(SLOVerdict.evaluate(slo, latency: latency(p99: 0), requests: 0, errors: 0)
-            == .missed(["p99: no request completed"]))
+        #expect(
+            SLOVerdict.evaluate(slo, latency: latency(p99: 0), requests: 0, errors: 0)
+                == .missed(["p99: no request completed"]))
     }
 
     @Test func aggregatorWritesTheVerdictIntoTheCell() {
-        let record = Fixtures.record().with(scenario: "unary", cpus: 0.5, ratePerSecond: 5_000,
-                                            slo: SLO(bounds: [.latency(.p99, maximumMicroseconds: 50)]))
-        let cell = CellAggregator.summarize(record: record, servers: [Fixtures.server()],
-                                            clients: [Fixtures.client(node: "client-1", requests: 100, latencies: [100], cpuSeconds: 1)])
+        let record = Fixtures.record().with(
+            scenario: "unary", cpus: 0.5, ratePerSecond: 5_000,
+            slo: SLO(bounds: [.latency(.p99, maximumMicroseconds: 50)]))
+        let cell = CellAggregator.summarize(
+            record: record, servers: [Fixtures.server()],
+            clients: [Fixtures.client(node: "client-1", requests: 100, latencies: [100], cpuSeconds: 1)])
         #expect(cell.sloMet == false)
         #expect(cell.sloMisses == ["p99 100µs > 50µs"])
         #expect(cell.scenario == "unary")

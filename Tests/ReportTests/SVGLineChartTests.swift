@@ -1,20 +1,26 @@
 import Testing
+
 @testable import Report
 
 @Suite struct SVGLineChartTests {
     static func chart(_ series: [ChartSeries], xScale: AxisScale = .linear) -> SVGLineChart {
-        SVGLineChart(title: "Throughput <all>", xAxis: ChartAxis(label: "connections", scale: xScale, format: ChartLabels.number),
-                     yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number), series: series)
+        SVGLineChart(
+            title: "Throughput <all>", xAxis: ChartAxis(label: "connections", scale: xScale, format: ChartLabels.number),
+            yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number), series: series)
     }
 
     static func count(_ text: String, _ needle: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     @Test func onePathPerSeriesWithItsColourAndPoints() {
-        let svg = Self.chart([
-            ChartSeries(name: "builtin", colour: "#0072B2", points: [ChartPoint(x: 10, y: 8_000), ChartPoint(x: 50, y: 14_000)]),
-            ChartSeries(name: "grpc-go", colour: "#D55E00", dash: "6 4",
-                        points: [ChartPoint(x: 10, y: 9_000, note: "grpc-go at 10"), ChartPoint(x: 50, y: 7_500)]),
-        ], xScale: .log).render()
+        let svg = Self.chart(
+            [
+                ChartSeries(
+                    name: "builtin", colour: "#0072B2", points: [ChartPoint(x: 10, y: 8_000), ChartPoint(x: 50, y: 14_000)]),
+                ChartSeries(
+                    name: "grpc-go", colour: "#D55E00", dash: "6 4",
+                    points: [ChartPoint(x: 10, y: 9_000, note: "grpc-go at 10"), ChartPoint(x: 50, y: 7_500)])
+            ], xScale: .log
+        ).render()
         #expect(svg.hasPrefix("<svg class=\"chart\""))
         #expect(svg.hasSuffix("</svg>"))
         #expect(Self.count(svg, "<path class=\"series\"") == 2)
@@ -36,9 +42,14 @@ import Testing
     }
 
     @Test func pointsALogAxisCannotPlaceAreLeftOutAndAnEmptyChartSaysSo() {
-        let svg = Self.chart([ChartSeries(name: "a", colour: "#000000",
-                                          points: [ChartPoint(x: 0, y: 1), ChartPoint(x: 10, y: 2), ChartPoint(x: 100, y: .nan)])],
-                             xScale: .log).render()
+        let svg = Self.chart(
+            [
+                ChartSeries(
+                    name: "a", colour: "#000000",
+                    points: [ChartPoint(x: 0, y: 1), ChartPoint(x: 10, y: 2), ChartPoint(x: 100, y: .nan)])
+            ],
+            xScale: .log
+        ).render()
         #expect(Self.count(svg, "<circle") == 1)
         let empty = Self.chart([ChartSeries(name: "a", colour: "#000000", points: [])]).render()
         #expect(empty.contains(">no data</text>"))
@@ -46,7 +57,9 @@ import Testing
     }
 
     @Test func aLongLegendWrapsAndPushesThePlotDown() {
-        let many = (1...8).map { ChartSeries(name: "a-rather-long-system-name-\($0)", colour: "#000000", points: [ChartPoint(x: 1, y: 1)]) }
+        let many = (1...8).map {
+            ChartSeries(name: "a-rather-long-system-name-\($0)", colour: "#000000", points: [ChartPoint(x: 1, y: 1)])
+        }
         let chart = Self.chart(many)
         #expect(chart.legendRows().count > 1)
         #expect(chart.legendRows().flatMap { $0 }.count == 8)
@@ -55,9 +68,11 @@ import Testing
 
     @Test func aLongTitleStartsAtTheEdgeAndOneTooLongThereIsSqueezedToTheWidth() {
         func title(_ text: String) -> String {
-            let svg = SVGLineChart(title: text, xAxis: ChartAxis(label: "x", format: ChartLabels.number),
-                                   yAxis: ChartAxis(label: "y", format: ChartLabels.number),
-                                   series: [ChartSeries(name: "a", colour: "#000000", points: [ChartPoint(x: 1, y: 1)])]).render()
+            let svg = SVGLineChart(
+                title: text, xAxis: ChartAxis(label: "x", format: ChartLabels.number),
+                yAxis: ChartAxis(label: "y", format: ChartLabels.number),
+                series: [ChartSeries(name: "a", colour: "#000000", points: [ChartPoint(x: 1, y: 1)])]
+            ).render()
             return svg.components(separatedBy: "<text class=\"chart-title\"")[1].components(separatedBy: ">")[0]
         }
         // Short: over the plot, as drawn.
@@ -65,7 +80,8 @@ import Testing
         // 61 characters (~500 units) do not fit the 492 over the plot but do from the edge.
         #expect(title(String(repeating: "m", count: 61)) == " x=\"8\" y=\"20\"")
         // 80 do not fit even there: squeezed to the chart's 600 less both edges, never clipped.
-        #expect(title(String(repeating: "m", count: 80)) == " x=\"8\" y=\"20\" textLength=\"584\" lengthAdjust=\"spacingAndGlyphs\"")
+        #expect(
+            title(String(repeating: "m", count: 80)) == " x=\"8\" y=\"20\" textLength=\"584\" lengthAdjust=\"spacingAndGlyphs\"")
     }
 
     @Test func anAxisOfWholeUnitsHasNoTickBetweenThem() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Report
 
 @Suite struct SpreadTests {
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func oneValueHasNoRangeAndNoValueNoSpread() {
-        #expect(Spread([42.0]) .map { $0.median == 42 && !$0.hasRange } == true)
+        #expect(Spread([42.0]).map { $0.median == 42 && !$0.hasRange } == true)
         #expect(Spread<Double>([]) == nil)
     }
 }

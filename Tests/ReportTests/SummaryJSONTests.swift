@@ -1,25 +1,36 @@
 import Foundation
 import Testing
+
 @testable import Report
 
 @Suite struct SummaryJSONTests {
     /// The keys of SPEC.md's summary.json, plus the additions (`id`, `errors_by_kind`, `hosts`,
     /// `idle_rss_bytes`, `memory_per_connection_bytes`, `late_sends`, the derived `groups`).
-    static let runKeys: Set = ["barrage", "topology", "started", "status", "cells", "groups",
-                               "hosts", "barrage_commit", "topology_sha256", "systems",
-                               "capacity", "decision_load_per_second", "scaling"]
-    static let cellKeys: Set = ["system", "connections", "repeat", "status", "error", "duration_s", "requests",
-                                "errors", "requests_per_second", "latency_us", "server", "clients",
-                                "id", "errors_by_kind", "bottleneck", "timeseries",
-                                "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses"]
+    static let runKeys: Set = [
+        "barrage", "topology", "started", "status", "cells", "groups",
+        "hosts", "barrage_commit", "topology_sha256", "systems",
+        "capacity", "decision_load_per_second", "scaling"
+    ]
+    static let cellKeys: Set = [
+        "system", "connections", "repeat", "status", "error", "duration_s", "requests",
+        "errors", "requests_per_second", "latency_us", "server", "clients",
+        "id", "errors_by_kind", "bottleneck", "timeseries",
+        "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses"
+    ]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
-    static let serverKeys: Set = ["cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
-                                  "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes",
-                                  "cpu_allowance_cores", "cpu_percent_unclamped"]
-    static let clientKeys: Set = ["workers", "connections_established", "cpu_percent", "rss_peak_bytes",
-                                  "saturated", "hosts", "late_sends", "queued_sends"]
-    static let hostKeys: Set = ["host", "workers", "connections_established", "requests", "cpu_percent",
-                                "rss_peak_bytes", "saturated", "late_sends", "queued_sends", "cpu_idle_percent"]
+    static let serverKeys: Set = [
+        "cpu_percent", "rss_peak_bytes", "rss_sustained_bytes", "threads_peak",
+        "idle_rss_bytes", "memory_per_connection_bytes", "cgroup_memory_peak_bytes",
+        "cpu_allowance_cores", "cpu_percent_unclamped"
+    ]
+    static let clientKeys: Set = [
+        "workers", "connections_established", "cpu_percent", "rss_peak_bytes",
+        "saturated", "hosts", "late_sends", "queued_sends"
+    ]
+    static let hostKeys: Set = [
+        "host", "workers", "connections_established", "requests", "cpu_percent",
+        "rss_peak_bytes", "saturated", "late_sends", "queued_sends", "cpu_idle_percent"
+    ]
 
     static func object(_ value: Any?) throws -> [String: Any] {
         try #require(value as? [String: Any])
@@ -72,19 +83,19 @@ import Testing
 
     @Test func theContractsExampleDecodes() throws {
         let example = """
-        { "barrage": "0.1.0", "topology": "quick-local", "started": "2026-11-25T08:00:00Z",
-          "status": "ok",
-          "cells": [ {
-            "system": "builtin", "connections": 100, "repeat": 1,
-            "status": "ok", "error": null,
-            "duration_s": 10.0, "requests": 123456, "errors": 0,
-            "requests_per_second": 12345.6,
-            "latency_us": { "min": 0, "p50": 0, "p90": 0, "p95": 0, "p99": 0, "p999": 0, "max": 0, "mean": 0 },
-            "server": { "cpu_percent": 97.5, "rss_peak_bytes": 0, "rss_sustained_bytes": 0, "threads_peak": 0 },
-            "clients": { "workers": 2, "connections_established": 100, "cpu_percent": 0, "rss_peak_bytes": 0,
-                         "saturated": false }
-          } ] }
-        """
+            { "barrage": "0.1.0", "topology": "quick-local", "started": "2026-11-25T08:00:00Z",
+              "status": "ok",
+              "cells": [ {
+                "system": "builtin", "connections": 100, "repeat": 1,
+                "status": "ok", "error": null,
+                "duration_s": 10.0, "requests": 123456, "errors": 0,
+                "requests_per_second": 12345.6,
+                "latency_us": { "min": 0, "p50": 0, "p90": 0, "p95": 0, "p99": 0, "p999": 0, "max": 0, "mean": 0 },
+                "server": { "cpu_percent": 97.5, "rss_peak_bytes": 0, "rss_sustained_bytes": 0, "threads_peak": 0 },
+                "clients": { "workers": 2, "connections_established": 100, "cpu_percent": 0, "rss_peak_bytes": 0,
+                             "saturated": false }
+              } ] }
+            """
         let run = try ReportRenderer.decodeSummary(Data(example.utf8))
         #expect(run.cells.first?.requestsPerSecond == 12345.6)
         #expect(run.cells.first?.error == nil)
@@ -100,7 +111,8 @@ import Testing
         run.cells[1].server.idleRssBytes = 90 << 20
         run.cells[1].server.memoryPerConnectionBytes = 12_345
         run.cells[1].clients.lateSends = 17
-        let cells = try #require(try Self.object(JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(run)))["cells"] as? [Any])
+        let cells = try #require(
+            try Self.object(JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(run)))["cells"] as? [Any])
         let unknown = try Self.object(try Self.object(cells[0])["server"])
         #expect(unknown["idle_rss_bytes"] is NSNull)
         #expect(unknown["memory_per_connection_bytes"] is NSNull)

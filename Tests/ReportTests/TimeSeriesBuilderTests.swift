@@ -1,5 +1,6 @@
 import Metrics
 import Testing
+
 @testable import Report
 
 /// `timeseries`: client intervals added by number, server CPU and RSS per second of its window.
@@ -11,8 +12,9 @@ import Testing
 
     /// A client whose window opened at `startMs` on its own clock and lasted `windowMs`.
     static func client(_ node: String, startMs: UInt64, windowMs: UInt64, _ intervals: [IntervalCounts]) -> ClientNodeResult {
-        var client = Fixtures.client(node: node, windowMs: windowMs, requests: intervals.map(\.requests).reduce(0, +),
-                                     cpuSeconds: 1)
+        var client = Fixtures.client(
+            node: node, windowMs: windowMs, requests: intervals.map(\.requests).reduce(0, +),
+            cpuSeconds: 1)
         client.window = MeasurementWindow(startMs: startMs, endMs: startMs + windowMs)
         client.intervals = intervals
         return client
@@ -26,19 +28,24 @@ import Testing
         for tick in 0...(seconds * 10) {
             let second = tick / 10
             if tick > 0 { cpu += busy((tick - 1) / 10) * 0.1 }
-            samples.append(ResourceSample(timeMs: windowStartMs + UInt64(tick) * 100, cpuSeconds: cpu,
-                                          rssBytes: UInt64(10 + second) << 20, threads: 2))
+            samples.append(
+                ResourceSample(
+                    timeMs: windowStartMs + UInt64(tick) * 100, cpuSeconds: cpu,
+                    rssBytes: UInt64(10 + second) << 20, threads: 2))
         }
-        return ServerNodeResult(node: "server", host: "local", samples: samples,
-                                window: MeasurementWindow(startMs: windowStartMs, endMs: windowStartMs + UInt64(seconds) * 1000))
+        return ServerNodeResult(
+            node: "server", host: "local", samples: samples,
+            window: MeasurementWindow(startMs: windowStartMs, endMs: windowStartMs + UInt64(seconds) * 1000))
     }
 
     @Test func clientsAreAddedByIntervalNumberWhateverTheirHostClocks() {
         // Two hosts whose monotonic clocks are hours apart: interval numbers line them up.
-        let a = Self.client("client-1", startMs: 5_000, windowMs: 3_000,
-                            [Self.interval(100, latency: 100), Self.interval(100, latency: 100), Self.interval(100, latency: 100)])
-        let b = Self.client("client-2", startMs: 9_000_000, windowMs: 3_001,
-                            [Self.interval(50, latency: 900, errors: 2), Self.interval(50, latency: 900), Self.interval(50, latency: 900)])
+        let a = Self.client(
+            "client-1", startMs: 5_000, windowMs: 3_000,
+            [Self.interval(100, latency: 100), Self.interval(100, latency: 100), Self.interval(100, latency: 100)])
+        let b = Self.client(
+            "client-2", startMs: 9_000_000, windowMs: 3_001,
+            [Self.interval(50, latency: 900, errors: 2), Self.interval(50, latency: 900), Self.interval(50, latency: 900)])
         let series = TimeSeriesBuilder.series(clients: [a, b], servers: [])
         #expect(series.map(\.tSeconds) == [0, 1, 2])
         #expect(series.map(\.requests) == [150, 150, 150])
@@ -71,8 +78,9 @@ import Testing
 
     @Test func aSecondWithNothingInItIsAZeroPoint() {
         // The worker counted nothing in second 1 (its interval series has a hole).
-        let client = Self.client("client-1", startMs: 0, windowMs: 3_000,
-                                 [Self.interval(10, latency: 100), IntervalCounts(), Self.interval(10, latency: 100)])
+        let client = Self.client(
+            "client-1", startMs: 0, windowMs: 3_000,
+            [Self.interval(10, latency: 100), IntervalCounts(), Self.interval(10, latency: 100)])
         let series = TimeSeriesBuilder.series(clients: [client], servers: [])
         #expect(series.map(\.requests) == [10, 0, 10])
         #expect(series[1].p50Microseconds == 0 && series[1].p99Microseconds == 0)
@@ -83,9 +91,12 @@ import Testing
 
     @Test func theSliverAfterTheLastWholeSecondCountsInTheLastSecond() {
         // A 3.004 s window: what completed in its last 4 ms is interval 3, folded into second 2.
-        let client = Self.client("client-1", startMs: 0, windowMs: 3_004,
-                                 [Self.interval(10, latency: 100), Self.interval(10, latency: 100),
-                                  Self.interval(10, latency: 100), Self.interval(3, latency: 100)])
+        let client = Self.client(
+            "client-1", startMs: 0, windowMs: 3_004,
+            [
+                Self.interval(10, latency: 100), Self.interval(10, latency: 100),
+                Self.interval(10, latency: 100), Self.interval(3, latency: 100)
+            ])
         #expect(TimeSeriesBuilder.series(clients: [client], servers: []).map(\.requests) == [10, 10, 13])
     }
 
@@ -102,7 +113,8 @@ import Testing
     @Test func aServerWithoutAWindowLeavesItsFiguresUnknown() {
         var server = Self.server(windowStartMs: 0, seconds: 2) { _ in 1 }
         server.window = nil
-        let client = Self.client("client-1", startMs: 0, windowMs: 2_000, [Self.interval(1, latency: 1), Self.interval(1, latency: 1)])
+        let client = Self.client(
+            "client-1", startMs: 0, windowMs: 2_000, [Self.interval(1, latency: 1), Self.interval(1, latency: 1)])
         let series = TimeSeriesBuilder.series(clients: [client], servers: [server])
         #expect(series.count == 2)
         #expect(series.allSatisfy { $0.serverCPUPercent == nil && $0.serverRSSBytes == nil })

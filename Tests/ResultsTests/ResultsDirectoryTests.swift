@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Results
 
 /// Where a run's results may go: never into an earlier run's folder.

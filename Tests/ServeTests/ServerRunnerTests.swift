@@ -5,6 +5,7 @@ import Topology
 import UV
 import UVTestSupport
 import Wire
+
 @testable import Serve
 
 /// The supervisor on real processes: fake recipes (shell scripts, a Python listener) started,
@@ -25,7 +26,8 @@ struct ServerRunnerTests {
     /// Listens on `$BARRAGE_HOST:$BARRAGE_PORT` with a `sleep` child in its tree (started by
     /// `child`); writes the port it was told and the child's pid into its folder first.
     static func listeningServer(child: String = "[\"sleep\", \"300\"]", ignoringSIGTERM: Bool = false) -> String {
-        python("""
+        python(
+            """
             \(ignoringSIGTERM ? "signal.signal(signal.SIGTERM, signal.SIG_IGN)" : "")
             child = subprocess.Popen(\(child))
             open("child.pid", "w").write(str(child.pid))
@@ -45,8 +47,9 @@ struct ServerRunnerTests {
         let recipe = try FakeRecipe(run: Self.listeningServer())
         let clock = FakeClock(ms: 1_000)
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent",
-                                      callbacks: events.callbacks, clock: { clock.ms })
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent",
+            callbacks: events.callbacks, clock: { clock.ms })
         runner.start()
         try runLoop(loop, timeout: 30_000)
         #expect(events.failures.isEmpty, "\(events.failures)")
@@ -91,7 +94,8 @@ struct ServerRunnerTests {
         // An ignored signal stays ignored across fork and exec: Python and its sleep child both ignore SIGTERM.
         let recipe = try FakeRecipe(run: Self.listeningServer(ignoringSIGTERM: true))
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
         runner.start()
         try runLoop(loop, timeout: 30_000)
         let pid = try #require(events.ready.first?.serverProcessGroup)
@@ -112,7 +116,8 @@ struct ServerRunnerTests {
         // Only the child ignores SIGTERM; Python, the leader, ends on it.
         let recipe = try FakeRecipe(run: Self.listeningServer(child: "[\"sh\", \"-c\", \"trap \\\"\\\" TERM; exec sleep 300\"]"))
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
         runner.start()
         try runLoop(loop, timeout: 30_000)
         let pid = try #require(events.ready.first?.serverProcessGroup)
@@ -130,16 +135,18 @@ struct ServerRunnerTests {
 
     @Test func aRecipeThatExitsAtStartFailsWithItsStatusAndLastStderrLine() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: """
-            #!/bin/sh
-            echo "fake: reading config" >&2
-            echo "fake: listen tcp 127.0.0.1:$BARRAGE_PORT: bind: address already in use" >&2
-            echo "a line on stdout is not the error"
-            exit 3
+        let recipe = try FakeRecipe(
+            run: """
+                #!/bin/sh
+                echo "fake: reading config" >&2
+                echo "fake: listen tcp 127.0.0.1:$BARRAGE_PORT: bind: address already in use" >&2
+                echo "a line on stdout is not the error"
+                exit 3
 
-            """)
+                """)
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
         runner.start()
         try runLoop(loop, timeout: 30_000)
         #expect(events.ready.isEmpty)
@@ -155,33 +162,41 @@ struct ServerRunnerTests {
 
     @Test func aFailedBuildSaysItsStatusAndLastStderrLine() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: """
-            #!/bin/sh
-            echo "compiling" >&2
-            echo "main.c:3:1: error: expected ';'" >&2
-            exit 2
+        let recipe = try FakeRecipe(
+            run: "#!/bin/sh\nexit 0\n",
+            build: """
+                #!/bin/sh
+                echo "compiling" >&2
+                echo "main.c:3:1: error: expected ';'" >&2
+                exit 2
 
-            """)
+                """)
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
-                                      callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
+            callbacks: events.callbacks)
         runner.start()
         try runLoop(loop, timeout: 30_000)
         #expect(events.building == 1)
         let failure = try #require(events.failures.first)
-        #expect(failure.contains("/build exited with status 2; its last stderr line: main.c:3:1: error: expected ';'"), "\(failure)")
+        #expect(
+            failure.contains("/build exited with status 2; its last stderr line: main.c:3:1: error: expected ';'"), "\(failure)")
     }
 
     @Test func stoppingDuringTheBuildKillsItAndCompletes() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: "#!/bin/sh\nexit 0\n", build: Self.python("""
-            child = subprocess.Popen(["sleep", "300"])
-            open("build-child.pid", "w").write(str(child.pid))
-            time.sleep(300)
-            """))
+        let recipe = try FakeRecipe(
+            run: "#!/bin/sh\nexit 0\n",
+            build: Self.python(
+                """
+                child = subprocess.Popen(["sleep", "300"])
+                open("build-child.pid", "w").write(str(child.pid))
+                time.sleep(300)
+                """))
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
-                                      callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
+            callbacks: events.callbacks)
         runner.start()
         #expect(events.building == 1)
         let poll = try Timer(loop: loop)
@@ -202,13 +217,16 @@ struct ServerRunnerTests {
 
     @Test func aServerThatNeverListensFailsAtTheReadyTimeout() throws {
         let loop = try Loop()
-        let recipe = try FakeRecipe(run: Self.python("""
-            open("leader.pid", "w").write(str(os.getpid()))
-            time.sleep(300)
-            """))
+        let recipe = try FakeRecipe(
+            run: Self.python(
+                """
+                open("leader.pid", "w").write(str(os.getpid()))
+                time.sleep(300)
+                """))
         let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(loop: loop, setup: Self.setup(recipe, readyTimeoutMs: 1_000), selfExecutable: "/nonexistent",
-                                      callbacks: events.callbacks)
+        let runner = try ServerRunner(
+            loop: loop, setup: Self.setup(recipe, readyTimeoutMs: 1_000), selfExecutable: "/nonexistent",
+            callbacks: events.callbacks)
         runner.start()
         try runLoop(loop, timeout: 30_000)
         let failure = try #require(events.failures.first)
@@ -228,9 +246,10 @@ struct ServerRunnerTests {
     }
 
     static func setup(_ recipe: FakeRecipe, runBuild: Bool = false, readyTimeoutMs: UInt64 = 20_000) -> ServerSetup {
-        ServerSetup(node: "server", host: "local", system: "fake", container: recipe.directory, protocolKind: .tcpEcho,
-                    bindHost: "127.0.0.1", port: 0, environment: [], buildDirectory: recipe.directory, runBuild: runBuild,
-                    readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil, threads: 1)
+        ServerSetup(
+            node: "server", host: "local", system: "fake", container: recipe.directory, protocolKind: .tcpEcho,
+            bindHost: "127.0.0.1", port: 0, environment: [], buildDirectory: recipe.directory, runBuild: runBuild,
+            readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil, threads: 1)
     }
 
     /// Runs `loop` for `ms` (its timers sample meanwhile).

@@ -1,5 +1,6 @@
 import Metrics
 import Testing
+
 @testable import Serve
 
 @Suite struct ServerWindowTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Topology
 
 /// `Topologies/article.yaml`, the article's whole experiment, stays valid and says what the
@@ -13,8 +14,10 @@ import Testing
 
     @Test func articleValidatesIntoItsSweeps() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
-        let topology = try TopologyParser.parse(text: text, file: "article.yaml",
-                                                knownContainers: ["grpc-go", "grpc-python", "python-echo"]).get()
+        let topology = try TopologyParser.parse(
+            text: text, file: "article.yaml",
+            knownContainers: ["grpc-go", "grpc-python", "python-echo"]
+        ).get()
         #expect(topology.systems.map(\.name) == ["builtin", "grpc-go", "grpc-python"])
         #expect(topology.server.cpuSweep == [0.5, 1, 2])
         #expect(topology.server.limits?.memoryBytes == 512 << 20)

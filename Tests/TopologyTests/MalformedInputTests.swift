@@ -1,15 +1,19 @@
 import Testing
+
 @testable import Topology
 
 /// Hostile or broken input: every case must give diagnostics, never a crash, hang or huge allocation.
 @Suite struct MalformedInputTests {
-    private func single(_ found: [TopologyDiagnostic], _ line: Int, _ column: Int, _ message: String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    private func single(
+        _ found: [TopologyDiagnostic], _ line: Int, _ column: Int, _ message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(found.count == 1, "got:\n\(TopologyErrors(diagnostics: found))", sourceLocation: sourceLocation)
         #expect(found.first?.line == line, sourceLocation: sourceLocation)
         #expect(found.first?.column == column, sourceLocation: sourceLocation)
-        #expect(found.first?.message.contains(message) == true, "got: \(found.first?.message ?? "nothing")",
-                sourceLocation: sourceLocation)
+        #expect(
+            found.first?.message.contains(message) == true, "got: \(found.first?.message ?? "nothing")",
+            sourceLocation: sourceLocation)
     }
 
     @Test func emptyBytesAndEmptyText() {
@@ -29,8 +33,9 @@ import Testing
 
     @Test func binaryJunkIsReportedAsNotText() {
         // An ELF header: DEL is the very first byte.
-        single(diagnostics(bytes: [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00]), 1, 1,
-               "file is not text: control character U+007F at byte 0")
+        single(
+            diagnostics(bytes: [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00]), 1, 1,
+            "file is not text: control character U+007F at byte 0")
         single(diagnostics(bytes: Array("name: x\nhosts:\u{0}".utf8)), 2, 7, "control character U+0000 at byte 14")
         single(diagnostics(bytes: Array("a: é\u{FFFF}".utf8)), 1, 5, "non-character U+FFFF at byte 5")
     }
@@ -51,8 +56,9 @@ import Testing
     }
 
     @Test func invalidUTF8() {
-        single(diagnostics(bytes: Array("name: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)), 1, 10,
-               "file is not valid UTF-8: bad byte at offset 9")
+        single(
+            diagnostics(bytes: Array("name: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)), 1, 10,
+            "file is not valid UTF-8: bad byte at offset 9")
         // Overlong encoding of '/', a classic; and a lone continuation byte on line 2 after a multi-byte char.
         single(diagnostics(bytes: [0xC0, 0xAF]), 1, 1, "not valid UTF-8")
         single(diagnostics(bytes: Array("a: 1\nb: é".utf8) + [0x80]), 2, 5, "not valid UTF-8")
@@ -137,29 +143,35 @@ import Testing
     @Test func hugeNumbersEverywhereAreOutOfRange() {
         let huge = "99999999999999999999999"
         let text = """
-        name: huge
-        hosts: { local: {} }
-        systems: [{ name: a, container: builtin }]
-        server: { host: local, port: \(huge), limits: { cpus: \(huge), memory: \(huge) } }
-        clients: [{ host: local, workers: \(huge), threads: -\(huge) }]
-        workload:
-          protocol: grpc
-          payload: \(huge)
-          connections: [\(huge), -\(huge)]
-          concurrency: \(huge)
-          rate: \(huge)/s
-          warmup: \(huge)ms
-          duration: \(huge)m
-          repeat: \(huge)
-        """
+            name: huge
+            hosts: { local: {} }
+            systems: [{ name: a, container: builtin }]
+            server: { host: local, port: \(huge), limits: { cpus: \(huge), memory: \(huge) } }
+            clients: [{ host: local, workers: \(huge), threads: -\(huge) }]
+            workload:
+              protocol: grpc
+              payload: \(huge)
+              connections: [\(huge), -\(huge)]
+              concurrency: \(huge)
+              rate: \(huge)/s
+              warmup: \(huge)ms
+              duration: \(huge)m
+              repeat: \(huge)
+            """
         let found = diagnostics(text)
         // Every numeric field of the format, each reported once.
         #expect(found.count == 13, "got:\n\(TopologyErrors(diagnostics: found))")
         #expect(found.allSatisfy { $0.message.contains("out of range") })
-        #expect(found.contains { $0.line == 5 && $0.column == 69
-            && $0.message == "threads -99999999999999999999999 is out of range; at least 1" })
-        #expect(found.contains { $0.line == 4 && $0.column == 104
-            && $0.message == "memory 99999999999999999999999 is out of range; at most 16 TiB" })
+        #expect(
+            found.contains {
+                $0.line == 5 && $0.column == 69
+                    && $0.message == "threads -99999999999999999999999 is out of range; at least 1"
+            })
+        #expect(
+            found.contains {
+                $0.line == 4 && $0.column == 104
+                    && $0.message == "memory 99999999999999999999999 is out of range; at most 16 TiB"
+            })
     }
 
     @Test func billionLaughsIsRejectedQuickly() {
@@ -188,11 +200,15 @@ import Testing
         // would compare every reference with every host.
         let hosts = (0..<30_000).map { "  h\($0): {}\n" }.joined()
         let clients = (0..<30_000).map { _ in "  - host: nope\n" }.joined()
-        let text = "name: big\nhosts:\n" + hosts + "systems: [{ name: a, container: builtin }]\n"
+        let text =
+            "name: big\nhosts:\n" + hosts + "systems: [{ name: a, container: builtin }]\n"
             + "server: { host: h1 }\nclients:\n" + clients + "workload: { protocol: grpc, payload: 1, connections: 1 }\n"
         let found = diagnostics(text)
-        #expect(found.map(\.message) == ["hosts declares 30000 hosts; at most 256",
-                                         "clients lists 30000 entries; at most 256"])
+        #expect(
+            found.map(\.message) == [
+                "hosts declares 30000 hosts; at most 256",
+                "clients lists 30000 entries; at most 256"
+            ])
         #expect(found.map(\.line) == [3, 30_006])
     }
 

@@ -1,18 +1,24 @@
 import Testing
+
 @testable import Topology
 
 @Suite struct PlannerTests {
-    private func topology(systems: [String] = ["builtin"], groups: [ClientGroup], connections: [Int],
-                          repeatCount: Int = 1) -> Topology {
+    private func topology(
+        systems: [String] = ["builtin"], groups: [ClientGroup], connections: [Int],
+        repeatCount: Int = 1
+    ) -> Topology {
         Topology(
             name: "plan",
-            hosts: [Host(name: "local"),
-                    Host(name: "lg-1", ssh: SSHTarget(user: "bench", host: "10.0.0.11"), address: "10.0.0.11")],
+            hosts: [
+                Host(name: "local"),
+                Host(name: "lg-1", ssh: SSHTarget(user: "bench", host: "10.0.0.11"), address: "10.0.0.11")
+            ],
             systems: systems.map { System(name: $0, container: $0 == "builtin" ? "builtin" : "nginx") },
             server: ServerSpec(host: "local", port: 9000),
             clients: groups,
-            workload: Workload(protocolKind: .grpc, payloadBytes: 64, connections: connections,
-                               repeatCount: repeatCount))
+            workload: Workload(
+                protocolKind: .grpc, payloadBytes: 64, connections: connections,
+                repeatCount: repeatCount))
     }
 
     @Test func unevenSplitGivesTheFirstWorkersOneMoreAndSaysSo() {
@@ -29,9 +35,13 @@ import Testing
     }
 
     @Test func splitSpansAllGroupsAndNumbersClientsAcrossThem() {
-        let plan = Planner.plan(topology(groups: [ClientGroup(host: "lg-1", workers: 2, threads: 4),
-                                                  ClientGroup(host: "local", workers: 1, threads: 2)],
-                                         connections: [10]))
+        let plan = Planner.plan(
+            topology(
+                groups: [
+                    ClientGroup(host: "lg-1", workers: 2, threads: 4),
+                    ClientGroup(host: "local", workers: 1, threads: 2)
+                ],
+                connections: [10]))
         let clients = plan.cells[0].clients
         #expect(clients.map(\.name) == ["client-1", "client-2", "client-3"])
         #expect(clients.map(\.host.name) == ["lg-1", "lg-1", "local"])
@@ -47,35 +57,43 @@ import Testing
     }
 
     @Test func cellsRunConnectionsThenRepeatsThenSystemsWithUniqueIds() {
-        let plan = Planner.plan(topology(systems: ["builtin", "nginx"], groups: [ClientGroup(host: "local")],
-                                         connections: [10, 20], repeatCount: 2))
-        #expect(plan.cells.map(\.id) == [
-            "builtin-c10-r1", "nginx-c10-r1", "builtin-c10-r2", "nginx-c10-r2",
-            "builtin-c20-r1", "nginx-c20-r1", "builtin-c20-r2", "nginx-c20-r2",
-        ])
+        let plan = Planner.plan(
+            topology(
+                systems: ["builtin", "nginx"], groups: [ClientGroup(host: "local")],
+                connections: [10, 20], repeatCount: 2))
+        #expect(
+            plan.cells.map(\.id) == [
+                "builtin-c10-r1", "nginx-c10-r1", "builtin-c10-r2", "nginx-c10-r2",
+                "builtin-c20-r1", "nginx-c20-r1", "builtin-c20-r2", "nginx-c20-r2"
+            ])
         #expect(plan.cells.map(\.index) == Array(0..<8))
         #expect(plan.cells.map(\.repeatIndex) == [1, 1, 2, 2, 1, 1, 2, 2])
         #expect(plan.cells.map(\.connections) == [10, 10, 10, 10, 20, 20, 20, 20])
-        #expect(plan.cells.map(\.system.name) == ["builtin", "nginx", "builtin", "nginx",
-                                                  "builtin", "nginx", "builtin", "nginx"])
+        #expect(
+            plan.cells.map(\.system.name) == [
+                "builtin", "nginx", "builtin", "nginx",
+                "builtin", "nginx", "builtin", "nginx"
+            ])
         #expect(Set(plan.cells.map(\.id)).count == plan.cells.count)
     }
 
     @Test func describeNamesHostsRolesAndShares() throws {
-        let parsed = try parse("""
-        name: demo
-        hosts:
-          local: { address: 10.0.0.1 }
-          loadgen-1: { ssh: bench@10.0.0.11, address: 10.0.0.11 }
-        systems:
-          - { name: builtin, container: builtin }
-          - { name: web, container: nginx }
-        server: { host: local, port: 7000 }
-        clients:
-          - { host: loadgen-1, workers: 2, threads: 3 }
-          - { host: local }
-        workload: { protocol: grpc, payload: 64B, connections: 100 }
-        """).get()
+        let parsed = try parse(
+            """
+            name: demo
+            hosts:
+              local: { address: 10.0.0.1 }
+              loadgen-1: { ssh: bench@10.0.0.11, address: 10.0.0.11 }
+            systems:
+              - { name: builtin, container: builtin }
+              - { name: web, container: nginx }
+            server: { host: local, port: 7000 }
+            clients:
+              - { host: loadgen-1, workers: 2, threads: 3 }
+              - { host: local }
+            workload: { protocol: grpc, payload: 64B, connections: 100 }
+            """
+        ).get()
         let plan = Planner.plan(parsed)
         let text = Planner.describe(plan)
         #expect(text.contains("Plan 'demo': 2 cells (2 systems × 1 connection count × 1 repeat)"))

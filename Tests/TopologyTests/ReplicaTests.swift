@@ -1,30 +1,31 @@
 import Testing
+
 @testable import Topology
 
 /// Three namespace-like hosts for replicas and one for clients.
 private let replicaFile = """
-name: replicas
-hosts:
-  h1: { address: 10.0.0.1 }
-  h2: { address: 10.0.0.2 }
-  h3: { address: 10.0.0.3 }
-  load: {}
-systems:
-  - name: builtin
-    container: builtin
-  - name: web
-    container: nginx
-server:
-  hosts: [h1, h2, h3]
-  replicas: [1, 2, 3]
-clients:
-  - host: load
-    workers: 2
-workload:
-  protocol: grpc
-  connections: 12
+    name: replicas
+    hosts:
+      h1: { address: 10.0.0.1 }
+      h2: { address: 10.0.0.2 }
+      h3: { address: 10.0.0.3 }
+      load: {}
+    systems:
+      - name: builtin
+        container: builtin
+      - name: web
+        container: nginx
+    server:
+      hosts: [h1, h2, h3]
+      replicas: [1, 2, 3]
+    clients:
+      - host: load
+        workers: 2
+    workload:
+      protocol: grpc
+      connections: 12
 
-"""
+    """
 
 /// The replica file with one line (1-based) replaced.
 private func replicas(replacing line: Int, with text: String) -> String {
@@ -49,9 +50,12 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
 
     @Test func eachReplicaCountIsACellOnTheFirstNHosts() throws {
         let plan = Planner.plan(try parse(replicaFile).get())
-        #expect(plan.cells.map(\.id) == ["builtin-replicas1-c12-r1", "web-replicas1-c12-r1",
-                                         "builtin-replicas2-c12-r1", "web-replicas2-c12-r1",
-                                         "builtin-replicas3-c12-r1", "web-replicas3-c12-r1"])
+        #expect(
+            plan.cells.map(\.id) == [
+                "builtin-replicas1-c12-r1", "web-replicas1-c12-r1",
+                "builtin-replicas2-c12-r1", "web-replicas2-c12-r1",
+                "builtin-replicas3-c12-r1", "web-replicas3-c12-r1"
+            ])
         #expect(plan.cells.map(\.replicas) == [1, 1, 2, 2, 3, 3])
         #expect(plan.cells[0].servers.map(\.name) == ["server"], "one replica keeps the node name results always had")
         #expect(plan.cells[0].servers.map(\.host.name) == ["h1"])
@@ -102,7 +106,9 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     }
 
     @Test func unreadableAndDuplicateReplicaCounts() {
-        #expect(only(replicas(replacing: 14, with: "  replicas: [2, two]"))?.message == "replicas must be a whole number of server replicas such as 2, found 'two'")
+        #expect(
+            only(replicas(replacing: 14, with: "  replicas: [2, two]"))?.message
+                == "replicas must be a whole number of server replicas such as 2, found 'two'")
         let duplicate = only(replicas(replacing: 14, with: "  replicas: [2, 2]"))
         #expect(duplicate?.message == "duplicate replicas value 2 (first at 14:14)")
         #expect(duplicate?.column == 17)
@@ -117,7 +123,9 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     @Test func aHostListedTwiceIsAnError() {
         let found = only(replicas(replacing: 13, with: "  hosts: [h1, h2, h1]"))
         #expect(found?.line == 13 && found?.column == 19)
-        #expect(found?.message == "host 'h1' is listed twice in server hosts (first at 13:11); each replica runs on a host of its own")
+        #expect(
+            found?.message == "host 'h1' is listed twice in server hosts (first at 13:11); each replica runs on a host of its own"
+        )
     }
 
     @Test func hostAndHostsTogetherAreAnError() {
@@ -134,7 +142,8 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
 
     @Test func replicaCountsMultiplyTheCellCount() {
         let text = replicaFile.replacingOccurrences("  connections: 12", "  connections: [12, 24]\n  repeat: 100")
-        #expect(only(text)?.message == "this run would have 1200 cells (2 systems × 3 replica counts × 1 cpus × "
+        #expect(
+            only(text)?.message == "this run would have 1200 cells (2 systems × 3 replica counts × 1 cpus × "
                 + "2 connection counts × 1 rates × 100 repeats); at most 1000")
     }
 }

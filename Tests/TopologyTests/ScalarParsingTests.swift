@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Topology
 
 /// The small readers behind the validator, checked directly at their edges.
@@ -63,13 +64,16 @@ import Testing
 
     @Test func sshTargets() throws {
         #expect(try SSHTarget.parsing("bench@10.0.0.11").get() == SSHTarget(user: "bench", host: "10.0.0.11", port: 22))
-        #expect(try SSHTarget.parsing("b.e-n_ch@host-1.example:2222").get()
+        #expect(
+            try SSHTarget.parsing("b.e-n_ch@host-1.example:2222").get()
                 == SSHTarget(user: "b.e-n_ch", host: "host-1.example", port: 2222))
         #expect(try SSHTarget.parsing("root@[::1]:65535").get() == SSHTarget(user: "root", host: "::1", port: 65535))
         #expect(try SSHTarget.parsing("root@[fe80::1]").get() == SSHTarget(user: "root", host: "fe80::1", port: 22))
-        let bad = ["host", "@host", "user@", "user@host:", "user@host:0", "user@host:65536", "user@host:+22",
-                   "user@host:22:33", "user@::1", "user@[::1", "user@[::1]x", "user@[zz]", "-oProxyCommand=x@h",
-                   "user@-h", "us er@host", "user@ho st", "a@b@c"]
+        let bad = [
+            "host", "@host", "user@", "user@host:", "user@host:0", "user@host:65536", "user@host:+22",
+            "user@host:22:33", "user@::1", "user@[::1", "user@[::1]x", "user@[zz]", "-oProxyCommand=x@h",
+            "user@-h", "us er@host", "user@ho st", "a@b@c"
+        ]
         for text in bad {
             #expect(throws: TextProblem.self, "\(text)") { try SSHTarget.parsing(text).get() }
         }

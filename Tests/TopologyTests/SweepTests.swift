@@ -1,34 +1,35 @@
 import Testing
+
 @testable import Topology
 
 /// A topology with `scenarios`, sweeps, an SLO, a search and a decision: the second part of the contract.
 private let sweepFile = """
-name: sweeps
-hosts:
-  local: {}
-systems:
-  - name: builtin
-    container: builtin
-  - name: web
-    container: nginx
-server:
-  host: local
-  limits: { cpus: [0.5, 1], memory: 512MiB }
-clients:
-  - host: local
-scenarios:
-  - name: unary
-    workload: { protocol: grpc, connections: [10, 100], rate: [500/s, 2000/s], slo: { p99: 50ms, errors: 0.1% } }
-  - name: capacity
-    workload:
-      protocol: grpc
-      connections: 100
-      rate: search
-      search: { start: 200/s, trial: 3s, precision: 10% }
-      slo: { p999: 200ms, p50: 2ms }
-decision: { load: 10000/s }
+    name: sweeps
+    hosts:
+      local: {}
+    systems:
+      - name: builtin
+        container: builtin
+      - name: web
+        container: nginx
+    server:
+      host: local
+      limits: { cpus: [0.5, 1], memory: 512MiB }
+    clients:
+      - host: local
+    scenarios:
+      - name: unary
+        workload: { protocol: grpc, connections: [10, 100], rate: [500/s, 2000/s], slo: { p99: 50ms, errors: 0.1% } }
+      - name: capacity
+        workload:
+          protocol: grpc
+          connections: 100
+          rate: search
+          search: { start: 200/s, trial: 3s, precision: 10% }
+          slo: { p999: 200ms, p50: 2ms }
+    decision: { load: 10000/s }
 
-"""
+    """
 
 /// The sweep file with one line (1-based) replaced.
 private func sweep(replacing line: Int, with text: String) -> String {
@@ -63,7 +64,8 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         let capacity = topology.scenarios[1].workload
         #expect(capacity.rates == .search(SearchSettings(startPerSecond: 200, trialMilliseconds: 3_000, precision: 0.1)))
         // Bounds keep file order, whatever the percentiles' own order.
-        #expect(capacity.slo?.bounds == [.latency(.p999, maximumMicroseconds: 200_000), .latency(.p50, maximumMicroseconds: 2_000)])
+        #expect(
+            capacity.slo?.bounds == [.latency(.p999, maximumMicroseconds: 200_000), .latency(.p50, maximumMicroseconds: 2_000)])
         #expect(topology.decision == Decision(loadPerSecond: 10_000))
     }
 
@@ -78,11 +80,12 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         let plan = Planner.plan(try parse(sweepFile).get())
         // 2 systems × 2 cpus × (2 counts × 2 rates + 1 count × 1 search) = 20 cells.
         #expect(plan.cells.count == 20)
-        #expect(Array(plan.cells.map(\.id).prefix(5)) == [
-            "unary-builtin-cpus0.5-c10-r500-1", "unary-web-cpus0.5-c10-r500-1",
-            "unary-builtin-cpus0.5-c10-r2000-1", "unary-web-cpus0.5-c10-r2000-1",
-            "unary-builtin-cpus0.5-c100-r500-1",
-        ])
+        #expect(
+            Array(plan.cells.map(\.id).prefix(5)) == [
+                "unary-builtin-cpus0.5-c10-r500-1", "unary-web-cpus0.5-c10-r500-1",
+                "unary-builtin-cpus0.5-c10-r2000-1", "unary-web-cpus0.5-c10-r2000-1",
+                "unary-builtin-cpus0.5-c100-r500-1"
+            ])
         #expect(plan.cells.map(\.id).suffix(2) == ["capacity-builtin-cpus1-c100-rsearch-1", "capacity-web-cpus1-c100-rsearch-1"])
         #expect(Set(plan.cells.map(\.id)).count == plan.cells.count)
         #expect(plan.cells.allSatisfy { cell in cell.id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." } })
@@ -105,12 +108,24 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     @Test func validateListsCellsAndTheExpectedLength() throws {
         let text = Planner.describe(Planner.plan(try parse(sweepFile).get()))
         #expect(text.contains("Plan 'sweeps': 20 cells (2 systems × 2 cpus values × 2 scenarios), in run order."))
-        #expect(text.contains("Scenario unary: grpc, unary, payload 64 B, concurrency 1, rates 500/s, 2000/s (open loop, one cell each), slo p99 ≤ 50ms, errors ≤ 0.1%"))
-        #expect(text.contains("Scenario capacity: grpc, unary, payload 64 B, concurrency 1, rate search from 200/s, trials of 3000 ms, precision 10 %, slo p999 ≤ 200ms, p50 ≤ 2ms"))
+        #expect(
+            text.contains(
+                "Scenario unary: grpc, unary, payload 64 B, concurrency 1, rates 500/s, 2000/s (open loop, one cell each), slo p99 ≤ 50ms, errors ≤ 0.1%"
+            ))
+        #expect(
+            text.contains(
+                "Scenario capacity: grpc, unary, payload 64 B, concurrency 1, rate search from 200/s, trials of 3000 ms, precision 10 %, slo p999 ≤ 200ms, p50 ≤ 2ms"
+            ))
         #expect(text.contains("CPU sweep: cpus 0.5, 1 (one cell each)"))
         #expect(text.contains("Decision: cores needed for 10000/s at the SLO"))
-        #expect(text.contains("Cell 1/20 unary-builtin-cpus0.5-c10-r500-1: scenario unary, system builtin (builtin server), cpus 0.5, 10 connections, rate 500/s, repeat 1"))
-        #expect(text.contains("Cell 20/20 capacity-web-cpus1-c100-rsearch-1: scenario capacity, system web (container nginx), cpus 1, 100 connections, rate search, repeat 1"))
+        #expect(
+            text.contains(
+                "Cell 1/20 unary-builtin-cpus0.5-c10-r500-1: scenario unary, system builtin (builtin server), cpus 0.5, 10 connections, rate 500/s, repeat 1"
+            ))
+        #expect(
+            text.contains(
+                "Cell 20/20 capacity-web-cpus1-c100-rsearch-1: scenario capacity, system web (container nginx), cpus 1, 100 connections, rate search, repeat 1"
+            ))
         // 16 fixed cells of 2 + 2 + 10 s; 4 searches of 2 + 2 + 10 × (3 + 1 + 1) + 1 + 10 s: 484 s.
         #expect(text.contains("Expected length: about 8 min 04 s (4 capacity searches counted at 10 trials each;"))
     }
@@ -145,31 +160,61 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         let text = sweepFile + "workload: { protocol: grpc, connections: 10 }\n"
         let found = only(text)
         #expect(found.map { [$0.line, $0.column] } == [25, 1])
-        #expect(found?.message == "use either 'workload' (one workload) or 'scenarios' (several, named), not both (the other is at 14:1)")
+        #expect(
+            found?.message
+                == "use either 'workload' (one workload) or 'scenarios' (several, named), not both (the other is at 14:1)")
     }
 
-    @Test(arguments: [
-        (16, "    workload: { protocol: grpc, connections: 10, rate: [500/s, 500/s] }", 16, 64, "duplicate rate 500/s (first at 16:57)"),
-        (16, "    workload: { protocol: grpc, connections: 10, rate: [500/s, max] }", 16, 64, "rate must be a request rate such as '20000/s' here, found 'max'"),
-        (16, "    workload: { protocol: grpc, connections: 10, rate: [] }", 16, 56, "rate must list at least one rate"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: { p98: 5ms } }", 16, 57, "unknown key 'p98' in slo; did you mean 'p90'?"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: {} }", 16, 55, "slo must set at least one bound: p50, p90, p95, p99, p999 or errors"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: { p99: 50 } }", 16, 62, "slo p99 must be a latency such as 500us, 50ms or 1s, found '50'"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: { errors: 0.1 } }", 16, 65, "slo errors must be a percentage such as '0.1%', found '0.1'"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: { errors: 101% } }", 16, 65, "slo errors 101% is out of range; at most 100%"),
-        (16, "    workload: { protocol: grpc, connections: 10, slo: { p99: 0ms } }", 16, 62, "slo p99 must be greater than 0, found 0ms"),
-        (22, "      search: { start: 0/s }", 22, 24, "search start must be greater than 0/s, found 0/s"),
-        (22, "      search: { precision: 90% }", 22, 28, "search precision 90% is out of range; at most 50%"),
-        (22, "      search: { trial: 3 }", 22, 24, "search trial must be a whole number of ms, s or m"),
-        (22, "      search: { tiral: 3s }", 22, 17, "unknown key 'tiral' in search; did you mean 'trial'?"),
-        (11, "  limits: { cpus: [1, 1] }", 11, 23, "duplicate cpus value 1 (first at 11:20)"),
-        (11, "  limits: { cpus: [1, -2] }", 11, 23, "cpus must be a number of cores such as 1 or 0.5, found '-2'"),
-        (11, "  limits: { cpus: [] }", 11, 19, "cpus must list at least one CPU count"),
-        (24, "decision: { load: lots }", 24, 19, "decision load must be a total request rate such as '20000/s', found 'lots'"),
-        (24, "decision: { lod: 5/s }", 24, 13, "unknown key 'lod' in decision; did you mean 'load'?"),
-        (15, "  - name: Unary", 15, 11, "bad scenario name 'Unary'"),
-        (15, "  - nme: unary", 15, 5, "unknown key 'nme' in scenario 1; did you mean 'name'?"),
-    ] as [(Int, String, Int, Int, String)])
+    @Test(
+        arguments: [
+            (
+                16, "    workload: { protocol: grpc, connections: 10, rate: [500/s, 500/s] }", 16, 64,
+                "duplicate rate 500/s (first at 16:57)"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, rate: [500/s, max] }", 16, 64,
+                "rate must be a request rate such as '20000/s' here, found 'max'"
+            ),
+            (16, "    workload: { protocol: grpc, connections: 10, rate: [] }", 16, 56, "rate must list at least one rate"),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: { p98: 5ms } }", 16, 57,
+                "unknown key 'p98' in slo; did you mean 'p90'?"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: {} }", 16, 55,
+                "slo must set at least one bound: p50, p90, p95, p99, p999 or errors"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: { p99: 50 } }", 16, 62,
+                "slo p99 must be a latency such as 500us, 50ms or 1s, found '50'"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: { errors: 0.1 } }", 16, 65,
+                "slo errors must be a percentage such as '0.1%', found '0.1'"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: { errors: 101% } }", 16, 65,
+                "slo errors 101% is out of range; at most 100%"
+            ),
+            (
+                16, "    workload: { protocol: grpc, connections: 10, slo: { p99: 0ms } }", 16, 62,
+                "slo p99 must be greater than 0, found 0ms"
+            ),
+            (22, "      search: { start: 0/s }", 22, 24, "search start must be greater than 0/s, found 0/s"),
+            (22, "      search: { precision: 90% }", 22, 28, "search precision 90% is out of range; at most 50%"),
+            (22, "      search: { trial: 3 }", 22, 24, "search trial must be a whole number of ms, s or m"),
+            (22, "      search: { tiral: 3s }", 22, 17, "unknown key 'tiral' in search; did you mean 'trial'?"),
+            (11, "  limits: { cpus: [1, 1] }", 11, 23, "duplicate cpus value 1 (first at 11:20)"),
+            (11, "  limits: { cpus: [1, -2] }", 11, 23, "cpus must be a number of cores such as 1 or 0.5, found '-2'"),
+            (11, "  limits: { cpus: [] }", 11, 19, "cpus must list at least one CPU count"),
+            (
+                24, "decision: { load: lots }", 24, 19,
+                "decision load must be a total request rate such as '20000/s', found 'lots'"
+            ),
+            (24, "decision: { lod: 5/s }", 24, 13, "unknown key 'lod' in decision; did you mean 'load'?"),
+            (15, "  - name: Unary", 15, 11, "bad scenario name 'Unary'"),
+            (15, "  - nme: unary", 15, 5, "unknown key 'nme' in scenario 1; did you mean 'name'?")
+        ] as [(Int, String, Int, Int, String)])
     func badValuesPointAtThemselves(line: Int, text: String, expectedLine: Int, column: Int, message: String) {
         let found = diagnostics(sweep(replacing: line, with: text))
         let match = found.first { $0.line == expectedLine && $0.column == column && $0.message.hasPrefix(message) }
@@ -181,7 +226,10 @@ private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         let rates = (1...30).map { "\($0)/s" }.joined(separator: ", ")
         let text = sweep(replacing: 16, with: "    workload: { protocol: grpc, connections: [\(counts)], rate: [\(rates)] }")
         let found = diagnostics(text)
-        #expect(found.contains { $0.line == 15 && $0.message.hasPrefix("this run would have 2404 cells (summed over 2 scenarios); at most 1000") },
-                "got:\n\(TopologyErrors(diagnostics: found))")
+        #expect(
+            found.contains {
+                $0.line == 15 && $0.message.hasPrefix("this run would have 2404 cells (summed over 2 scenarios); at most 1000")
+            },
+            "got:\n\(TopologyErrors(diagnostics: found))")
     }
 }

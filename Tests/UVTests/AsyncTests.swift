@@ -1,8 +1,9 @@
 import Testing
-import UVTestSupport
 import UV
+import UVTestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct AsyncTests {

@@ -3,7 +3,6 @@ import Testing
 import UV
 import UVTestSupport
 
-
 /// Messages from other threads reach the loop's thread: all of them, each sender's in order.
 struct MailboxTests {
     @Test func everyMessageFromEveryThreadArrivesInOrder() throws {

@@ -1,6 +1,7 @@
-@testable import UV
 import Testing
 import UVTestSupport
+
+@testable import UV
 
 @Suite struct SharedReadBufferTests {
     /// Three clients reading interleaved echoes through the loop's one read buffer each get
@@ -11,8 +12,9 @@ import UVTestSupport
         defer { loop.closeAll() }
         let (server, port) = try makeServer(loop) { connection in
             connection.sharesLoopReadBuffer = true
-            try? connection.startReading(onData: { bytes in connection.write(Array(bytes)) },
-                                         onEnd: { _ in connection.close() })
+            try? connection.startReading(
+                onData: { bytes in connection.write(Array(bytes)) },
+                onEnd: { _ in connection.close() })
         }
         let size = 300_000
         var done = 0
@@ -24,15 +26,16 @@ import UVTestSupport
             try tcp.connect(host: "127.0.0.1", port: port) { error in
                 #expect(error == nil)
                 tcp.write(payload)
-                try? tcp.startReading(onData: { bytes in
-                    received.append(contentsOf: bytes)
-                    if received.count >= size {
-                        #expect(received == payload, "client \(client) got someone else's bytes")
-                        tcp.close()
-                        done += 1
-                        if done == 3 { server.close() }
-                    }
-                }, onEnd: { _ in tcp.close() })
+                try? tcp.startReading(
+                    onData: { bytes in
+                        received.append(contentsOf: bytes)
+                        if received.count >= size {
+                            #expect(received == payload, "client \(client) got someone else's bytes")
+                            tcp.close()
+                            done += 1
+                            if done == 3 { server.close() }
+                        }
+                    }, onEnd: { _ in tcp.close() })
             }
         }
         try runLoop(loop)

@@ -1,10 +1,10 @@
 import Testing
-import UVTestSupport
 import UV
-#if canImport(Glibc)
-import Glibc
-#endif
+import UVTestSupport
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Starts a plain pthread running `body` (tests avoid Foundation, whose `Thread`, `Timer`,
 /// `Process` and `Pipe` names would clash with UV's).
@@ -15,10 +15,12 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     }
     var thread = pthread_t()
     let argument = Unmanaged.passRetained(Body(body)).toOpaque()
-    let result = pthread_create(&thread, nil, { argument in
-        Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
-        return nil
-    }, argument)
+    let result = pthread_create(
+        &thread, nil,
+        { argument in
+            Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue().run()
+            return nil
+        }, argument)
     precondition(result == 0, "pthread_create failed: \(result)")
     return thread
 }

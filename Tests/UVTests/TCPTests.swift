@@ -1,8 +1,10 @@
-@testable import UV
 import Testing
 import UVTestSupport
+
+@testable import UV
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct TCPTests {

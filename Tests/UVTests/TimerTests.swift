@@ -1,6 +1,6 @@
 import Testing
-import UVTestSupport
 import UV
+import UVTestSupport
 
 @Suite struct TimerTests {
     @Test func firesOnceEvenWithoutAReference() throws {

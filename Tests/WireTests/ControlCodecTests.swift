@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Testing
 import Topology
+
 @testable import Wire
 
 /// Every control message survives a frame in its own direction, and a frame that is not a
@@ -21,7 +22,9 @@ import Topology
         cellID: "grpc-go-c100-r1", limits: Limits(cpus: 1.5, memoryBytes: 1 << 30), threads: 2)
 
     static let clientSetup = ClientSetup(
-        node: "client-2", host: "box-2", targets: [ServerEndpoint(host: "10.0.0.1", port: 50051), ServerEndpoint(host: "10.0.0.2", port: 50052)], protocolKind: .grpc, call: .stream,
+        node: "client-2", host: "box-2",
+        targets: [ServerEndpoint(host: "10.0.0.1", port: 50051), ServerEndpoint(host: "10.0.0.2", port: 50052)],
+        protocolKind: .grpc, call: .stream,
         payloadBytes: 64, connections: 50, concurrency: 4, threads: 2, ratePerSecond: 12_500.5,
         requestTimeoutMs: 10_000, connectTimeoutMs: 5_000, path: "/bench.Echo/Other")
 
@@ -30,8 +33,9 @@ import Topology
         samples: [ResourceSample(timeMs: 1, cpuSeconds: 0.5, rssBytes: 4096, threads: 2)],
         window: MeasurementWindow(startMs: 1, endMs: 2), cpuAllowanceCores: 0.5,
         systemVersions: SystemVersions(name: "grpc-go", container: "grpc-go", versions: ["grpc-go": "1.33.3", "go": "1.19.8"]),
-        hostFacts: HostFacts(name: "loadgen-1", hostname: "lg1", kernel: "6.1.0", cpuModel: "EPYC", cores: 4,
-                             memoryBytes: 8 << 30))
+        hostFacts: HostFacts(
+            name: "loadgen-1", hostname: "lg1", kernel: "6.1.0", cpuModel: "EPYC", cores: 4,
+            memoryBytes: 8 << 30))
 
     static let clientResult: ClientNodeResult = {
         var histogram = LatencyHistogram()
@@ -46,7 +50,7 @@ import Topology
 
     /// One of every coordinator → worker message, both window edges.
     static let toWorker: [CoordinatorMessage] = [
-        .setupServer(serverSetup), .setupClient(clientSetup), .start, .mark(.open), .mark(.close), .stop, .heartbeat,
+        .setupServer(serverSetup), .setupClient(clientSetup), .start, .mark(.open), .mark(.close), .stop, .heartbeat
     ]
 
     /// One of every worker → coordinator message.
@@ -58,7 +62,7 @@ import Topology
         .clientResult(clientResult), .serverResult(serverResult),
         .failed(reason: "Containers/x/run exited with status 3"),
         .progress(ProgressReport(requests: 100, errors: 2, connectionsUp: 48)),
-        .building(system: "grpc-go"),
+        .building(system: "grpc-go")
     ]
 
     @Test func everyCoordinatorMessageRoundTrips() throws {
@@ -72,8 +76,12 @@ import Topology
     }
 
     @Test func marksTravelAsTheirEdgeName() {
-        #expect(String(decoding: ControlCodec.encode(CoordinatorMessage.mark(.open)).dropFirst(4), as: UTF8.self) == #"{"mark":"open"}"#)
-        #expect(String(decoding: ControlCodec.encode(WorkerMessage.marked(.close)).dropFirst(4), as: UTF8.self) == #"{"marked":"close"}"#)
+        #expect(
+            String(decoding: ControlCodec.encode(CoordinatorMessage.mark(.open)).dropFirst(4), as: UTF8.self)
+                == #"{"mark":"open"}"#)
+        #expect(
+            String(decoding: ControlCodec.encode(WorkerMessage.marked(.close)).dropFirst(4), as: UTF8.self)
+                == #"{"marked":"close"}"#)
     }
 
     /// A worker of another build must still read as one, so the coordinator can name the
@@ -103,8 +111,9 @@ import Topology
         #expect(throws: ControlDecodeError.unknownTag("ready", expected: .toCoordinator)) {
             _ = try ControlCodec.decode(WorkerMessage.self, from: Array(#"{"ready":{"port":1}}"#.utf8))
         }
-        #expect("\(ControlDecodeError.unknownTag("ready", expected: .toCoordinator))"
-            == "unknown worker → coordinator control message 'ready' (a different barrage build?)")
+        #expect(
+            "\(ControlDecodeError.unknownTag("ready", expected: .toCoordinator))"
+                == "unknown worker → coordinator control message 'ready' (a different barrage build?)")
     }
 
     @Test func anObjectWithoutExactlyOneTagIsRefused() {

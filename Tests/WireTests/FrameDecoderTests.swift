@@ -1,5 +1,6 @@
-import Testing
 import Metrics
+import Testing
+
 @testable import Wire
 
 @Suite struct FrameDecoderTests {
@@ -9,16 +10,18 @@ import Metrics
         .serverReady(ServerReadyReport(port: 8080, serverProcessGroup: 99)),
         .failed(reason: "server exited with status 3"),
         .building(system: "grpc-go"),
-        .clientResult(ClientNodeResult(
-            node: "client-1", host: "local", connectionsAsked: 10, connectionsEstablished: 9,
-            connectFailures: ["ECONNREFUSED": 1], threads: 1,
-            window: MeasurementWindow(startMs: 100, endMs: 1100), requests: 5000,
-            errors: ["timeout": 2], histogram: {
-                var h = LatencyHistogram()
-                for v in [10, 250, 1000, 75_000] as [UInt64] { h.record(microseconds: v) }
-                return h
-            }(), cpuSeconds: 0.5, rssPeakBytes: 12_000_000)),
-        .progress(ProgressReport(requests: 7, errors: 1, connectionsUp: 9)),
+        .clientResult(
+            ClientNodeResult(
+                node: "client-1", host: "local", connectionsAsked: 10, connectionsEstablished: 9,
+                connectFailures: ["ECONNREFUSED": 1], threads: 1,
+                window: MeasurementWindow(startMs: 100, endMs: 1100), requests: 5000,
+                errors: ["timeout": 2],
+                histogram: {
+                    var h = LatencyHistogram()
+                    for v in [10, 250, 1000, 75_000] as [UInt64] { h.record(microseconds: v) }
+                    return h
+                }(), cpuSeconds: 0.5, rssPeakBytes: 12_000_000)),
+        .progress(ProgressReport(requests: 7, errors: 1, connectionsUp: 9))
     ]
 
     @Test func framesFedOneByteAtATimeDecodeInOrder() throws {
@@ -79,10 +82,11 @@ import Metrics
     @Test func histogramSurvivesTheWire() throws {
         var h = LatencyHistogram()
         for v in 1...10_000 as ClosedRange<UInt64> { h.record(microseconds: v * 37) }
-        let message = WorkerMessage.clientResult(ClientNodeResult(
-            node: "c", host: "h", connectionsAsked: 1, connectionsEstablished: 1, connectFailures: [:],
-            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 1), requests: 1, errors: [:],
-            histogram: h, cpuSeconds: 0, rssPeakBytes: 0))
+        let message = WorkerMessage.clientResult(
+            ClientNodeResult(
+                node: "c", host: "h", connectionsAsked: 1, connectionsEstablished: 1, connectFailures: [:],
+                threads: 1, window: MeasurementWindow(startMs: 0, endMs: 1), requests: 1, errors: [:],
+                histogram: h, cpuSeconds: 0, rssPeakBytes: 0))
         var decoder = FrameDecoder()
         let frames = try decoder.feed(ControlCodec.encode(message))
         guard case .clientResult(let result) = try ControlCodec.decode(WorkerMessage.self, from: frames[0]) else {
