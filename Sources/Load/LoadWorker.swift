@@ -111,9 +111,9 @@ public final class LoadWorker: LoadEngine {
     /// finished the handshake (gRPC: sent no HTTP/2 SETTINGS) within the connect timeout: a
     /// listener that is not an HTTP/2 server, or one too overloaded to answer.
     public static let noSettingsReason = "no-http2-settings"
-    /// Open loop: how early a send may leave. Two ticks of the millisecond timer, which is
-    /// armed one tick early (see `dispatchDue`).
-    static let dispatchHorizonNs: UInt64 = 2_000_000
+    /// Open loop: how early a send may leave. Three ticks of the millisecond timer, which is
+    /// armed two ticks early (see `dispatchDue`).
+    static let dispatchHorizonNs: UInt64 = 3_000_000
     /// Connects (and handshakes) in flight at once, so a big count does not overflow the
     /// server's accept backlog.
     static let connectBatch = 256
@@ -400,13 +400,16 @@ public final class LoadWorker: LoadEngine {
         loop.updateTime()
         let now = clock.now()
         let next = openLoop.nextDueNs
-        // One millisecond tick before the next send, rounded down: the timer fires 1–2 ms before
-        // it is due, and `dispatch` sends what falls due within its 2 ms horizon, counted from the
-        // real send. The spare tick absorbs the thread's wake-up delay: armed for the due time
-        // itself, a wake-up ≥ 1 ms late (about 1 % of them on a quiet 2-core VM) made that send
-        // late. Behind schedule (a full batch), come back at once after the I/O.
+        // Two millisecond ticks before the next send, rounded down, and `dispatch` sends what
+        // falls due within its 3 ms horizon, counted from the real send. libuv's timer runs on
+        // the loop's millisecond time, truncated and (with a 1000 Hz kernel's coarse clock) up to
+        // a tick behind: armed one tick early, a wake-up could land up to 2 ms after the arming
+        // aimed, so a thread woken a millisecond late sent late (0.35 % of sends at 800/s on a
+        // quiet 2-core VM, 1–1.4 % beside a busy server: a capacity trial voided). Two ticks
+        // leave at least a millisecond for the thread's own wake-up delay. Behind schedule (a full
+        // batch), come back at once after the I/O.
         let ticks = dealt >= OpenLoopDriver.dispatchBatch || next <= now ? 0 : (next - now) / 1_000_000
-        let waitMs = ticks > 0 ? ticks - 1 : 0
+        let waitMs = ticks > 2 ? ticks - 2 : 0
         try? scheduleTimer.start(after: waitMs, onScheduleTimer)
     }
 
