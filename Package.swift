@@ -20,7 +20,6 @@ let package = Package(
         .executable(name: "barrage", targets: ["barrage"])
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0")
     ],
@@ -29,8 +28,10 @@ let package = Package(
         // pkgConfig, whose `-luv`/`-lnghttp2` would defeat the static release link below.
         .systemLibrary(name: "CUV"),
         .systemLibrary(name: "CNghttp2"),
+        // libyaml (libyaml-dev), whose event API Topology drives itself (see YAMLComposer).
+        .systemLibrary(name: "CYAML"),
         .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
-        .target(name: "Topology", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Topology", dependencies: ["CYAML"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),

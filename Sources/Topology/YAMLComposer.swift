@@ -1,5 +1,5 @@
-// libyaml is the C library Yams vendors as its `CYaml` module. We drive its event API
-// directly instead of `Yams.compose` because Yams (measured with 6.2.2):
+// libyaml (Debian's libyaml-dev, the system-library target `CYAML`). We drive its event API
+// directly instead of a Swift YAML library's composer because Yams (measured with 6.2.2):
 //  - stops at the first duplicate key and reports the *first* occurrence's position, so the
 //    other problems in the file could not be reported in the same run;
 //  - hashes alias-expanded keys for its duplicate check, so a "billion laughs" alias used as a
@@ -7,7 +7,7 @@
 //  - composes recursively, bounded only by libyaml's nesting limit of 1000.
 // Driving events ourselves gives us every key's position, rejects aliases up front, and stops at
 // `maximumDepth` at the exact spot, long before any stack could be exhausted.
-internal import CYaml
+internal import CYAML
 
 /// Turns YAML bytes into a `YAMLNode` tree, iteratively and with a depth limit.
 enum YAMLComposer {
