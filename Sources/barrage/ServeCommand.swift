@@ -37,11 +37,11 @@ struct ServeCommand: ParsableCommand {
         switch protocolName {
         case "grpc":
             makeServer = { loop, port, reusePort in
-                try BuiltinGRPCServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
+                try ListeningServer.grpc(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
             }
         case "tcp-echo":
             makeServer = { loop, port, reusePort in
-                try BuiltinEchoServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
+                try ListeningServer.tcpEcho(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
             }
         default:
             printError("barrage serve: unknown protocol \(protocolName) (expected grpc or tcp-echo)")
