@@ -51,6 +51,19 @@ extension EndToEnd {
                     "builtin-replicas1-c12-r1", "builtin-replicas2-c12-r1", "builtin-replicas3-c12-r1"
                 ])
             #expect(cells.compactMap { $0["replicas"] as? Int } == [1, 2, 3])
+            // The comparison's scaling line over replicas, with the efficiency of 2 and 3.
+            let scaling = run.stdout.split(separator: "\n").first {
+                $0.contains("scaling builtin") && $0.contains("over replicas")
+            }
+            #expect(scaling?.contains("1 → 2 → 3") == true && scaling?.contains("efficiency") == true, "\(run.stdout)")
+            print("ReplicasTests comparison:\n\(run.stdout)")
+            // Per-replica figures from the second replica up, on the replica's own host.
+            for (index, cell) in cells.enumerated() {
+                let servers = cell["servers"] as? [[String: Any]] ?? []
+                #expect(
+                    servers.compactMap { $0["host"] as? String } == (index == 0 ? [] : (1...index + 1).map { "h\($0)" }),
+                    "\(cell)")
+            }
             for cell in cells {
                 #expect(cell["status"] as? String == "ok", "\(cell["id"] ?? ""): \(cell["error"] ?? "")")
                 #expect((cell["requests"] as? Int ?? 0) > 0 && cell["errors"] as? Int == 0, "\(cell)")
