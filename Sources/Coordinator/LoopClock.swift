@@ -17,6 +17,10 @@ public final class LoopClock: RunClock {
     public func makeTimer() throws -> any RunTimer {
         try LoopTimer(loop: loop)
     }
+
+    public func monotonicMs() -> UInt64 {
+        Loop.hrtime() / 1_000_000
+    }
 }
 
 /// A libuv timer as a `RunTimer`.

@@ -5,6 +5,8 @@ public protocol RunClock: AnyObject {
     func secondsSinceEpoch() -> Int64
     /// A new timer on this clock.
     func makeTimer() throws -> any RunTimer
+    /// Milliseconds on a monotonic clock (any origin): how long since the last heartbeat.
+    func monotonicMs() -> UInt64
 }
 
 /// One timer: armed again, it replaces its earlier arming.

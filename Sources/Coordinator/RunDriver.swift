@@ -27,6 +27,8 @@ public final class RunDriver {
     private let builder: SetupBuilder
     private let launcher: any WorkerLauncher
     private let clock: any RunClock
+    /// When heartbeats last went out (`clock.monotonicMs()`).
+    private var lastHeartbeatMs: UInt64 = 0
     private let cellTimer: any RunTimer
     private let progressTimer: any RunTimer
     private let nextCellTimer: any RunTimer
@@ -212,6 +214,7 @@ public final class RunDriver {
     }
 
     private func received(_ message: WorkerMessage, from node: String) {
+        if clock.monotonicMs() &- lastHeartbeatMs >= 1_000 { sendHeartbeats() }
         switch message {
         case .progress(let report):
             progress.clientReported(node: node, report)
@@ -368,10 +371,18 @@ public final class RunDriver {
     }
 
     private func showProgress() {
-        // Workers take a silent coordinator for gone; tell them every second that it is not.
-        for worker in workers.values { worker.send(.heartbeat) }
+        sendHeartbeats()
         guard let machine else { return }
         progress.tick(phase: phaseLabel(machine.phase))
+    }
+
+    /// Workers take a silent coordinator for gone (10 s); tell them every second that it is not.
+    /// The progress timer does it, and so does reading a message once a second has passed: a
+    /// coordinator starved of CPU while it reads a burst of results from hundreds of workers
+    /// does not get back to its timers for seconds (200 workers' clients quit at load average 30).
+    private func sendHeartbeats() {
+        lastHeartbeatMs = clock.monotonicMs()
+        for worker in workers.values { worker.send(.heartbeat) }
     }
 
     /// The phase as progress lines name it: a server starting while its recipe builds says so,

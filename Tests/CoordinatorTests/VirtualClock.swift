@@ -24,6 +24,10 @@ final class VirtualClock: RunClock {
         startEpochSeconds + Int64(nowMs / 1000)
     }
 
+    func monotonicMs() -> UInt64 {
+        nowMs
+    }
+
     func makeTimer() throws -> any RunTimer {
         let timer = VirtualTimer(clock: self)
         timers.append(timer)
