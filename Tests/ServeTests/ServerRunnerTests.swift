@@ -46,11 +46,7 @@ struct ServerRunnerTests {
         let loop = try Loop()
         let recipe = try FakeRecipe(run: Self.listeningServer())
         let clock = FakeClock(ms: 1_000)
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent",
-            callbacks: events.callbacks, clock: { clock.ms })
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe), on: loop, clock: { clock.ms })
         try runLoop(loop, timeout: 30_000)
         #expect(events.failures.isEmpty, "\(events.failures)")
         let report = try #require(events.ready.first)
@@ -76,13 +72,7 @@ struct ServerRunnerTests {
         #expect((result.idleRssBytes ?? 0) > 1 << 20, "a listening Python process holds more than 1 MiB")
         #expect(result.systemVersions?.container == recipe.directory.split(separator: "/").last.map(String.init))
 
-        var stopped = false
-        runner.terminate(graceMs: 10_000) {
-            stopped = true
-            loop.stop()
-        }
-        try runLoop(loop, timeout: 15_000)
-        #expect(stopped)
+        #expect(try Self.terminate(runner, on: loop, graceMs: 10_000))
         #expect(eventually { !isAlive(pid) && !isAlive(child) }, "the whole tree is gone")
         #expect(events.failures.isEmpty, "a stop that was asked for is no failure: \(events.failures)")
         // After the stop the window and idle RSS still read.
@@ -93,20 +83,11 @@ struct ServerRunnerTests {
         let loop = try Loop()
         // An ignored signal stays ignored across fork and exec: Python and its sleep child both ignore SIGTERM.
         let recipe = try FakeRecipe(run: Self.listeningServer(ignoringSIGTERM: true))
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe), on: loop)
         try runLoop(loop, timeout: 30_000)
         let pid = try #require(events.ready.first?.serverProcessGroup)
         let child = try #require(recipe.pid("child.pid"))
-        var stopped = false
-        runner.terminate(graceMs: 300) {
-            stopped = true
-            loop.stop()
-        }
-        try runLoop(loop, timeout: 15_000)
-        #expect(stopped)
+        #expect(try Self.terminate(runner, on: loop, graceMs: 300))
         #expect(eventually { !isAlive(pid) && !isAlive(child) }, "SIGKILL after the grace took the whole tree")
         #expect(events.failures.isEmpty, "\(events.failures)")
     }
@@ -115,21 +96,12 @@ struct ServerRunnerTests {
         let loop = try Loop()
         // Only the child ignores SIGTERM; Python, the leader, ends on it.
         let recipe = try FakeRecipe(run: Self.listeningServer(child: "[\"sh\", \"-c\", \"trap \\\"\\\" TERM; exec sleep 300\"]"))
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe), on: loop)
         try runLoop(loop, timeout: 30_000)
         let pid = try #require(events.ready.first?.serverProcessGroup)
         let child = try #require(recipe.pid("child.pid"))
-        var stopped = false
         // A grace longer than the loop may run: the stop must not wait for it.
-        runner.terminate(graceMs: 60_000) {
-            stopped = true
-            loop.stop()
-        }
-        try runLoop(loop, timeout: 15_000)
-        #expect(stopped)
+        #expect(try Self.terminate(runner, on: loop, graceMs: 60_000))
         #expect(eventually { !isAlive(pid) && !isAlive(child) }, "the child went with its leader")
     }
 
@@ -144,10 +116,7 @@ struct ServerRunnerTests {
                 exit 3
 
                 """)
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe), selfExecutable: "/nonexistent", callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe), on: loop)
         try runLoop(loop, timeout: 30_000)
         #expect(events.ready.isEmpty)
         let failure = try #require(events.failures.first)
@@ -171,11 +140,7 @@ struct ServerRunnerTests {
                 exit 2
 
                 """)
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
-            callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe, runBuild: true), on: loop)
         try runLoop(loop, timeout: 30_000)
         #expect(events.building == 1)
         let failure = try #require(events.failures.first)
@@ -193,24 +158,14 @@ struct ServerRunnerTests {
                 open("build-child.pid", "w").write(str(child.pid))
                 time.sleep(300)
                 """))
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe, runBuild: true), selfExecutable: "/nonexistent",
-            callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe, runBuild: true), on: loop)
         #expect(events.building == 1)
         let poll = try Timer(loop: loop)
         try poll.start(after: 10, repeat: 10) { if recipe.pid("build-child.pid") != nil { loop.stop() } }
         try runLoop(loop, timeout: 30_000)
         poll.close()
         let child = try #require(recipe.pid("build-child.pid"))
-        var stopped = false
-        runner.terminate {
-            stopped = true
-            loop.stop()
-        }
-        try runLoop(loop, timeout: 15_000)
-        #expect(stopped, "terminate's completion runs once the build is gone")
+        #expect(try Self.terminate(runner, on: loop), "terminate's completion runs once the build is gone")
         #expect(eventually { !isAlive(child) }, "what the build started is gone too")
         #expect(events.failures.isEmpty, "\(events.failures)")
     }
@@ -223,11 +178,7 @@ struct ServerRunnerTests {
                 open("leader.pid", "w").write(str(os.getpid()))
                 time.sleep(300)
                 """))
-        let events = RunnerEvents(loop: loop)
-        let runner = try ServerRunner(
-            loop: loop, setup: Self.setup(recipe, readyTimeoutMs: 1_000), selfExecutable: "/nonexistent",
-            callbacks: events.callbacks)
-        runner.start()
+        let (runner, events) = try Self.start(Self.setup(recipe, readyTimeoutMs: 1_000), on: loop)
         try runLoop(loop, timeout: 30_000)
         let failure = try #require(events.failures.first)
         #expect(failure.hasPrefix("fake did not accept TCP connections on 127.0.0.1:"), "\(failure)")
@@ -235,13 +186,7 @@ struct ServerRunnerTests {
         // Python may not have got as far as writing it within the second on a busy machine.
         #expect(eventually(seconds: 20) { recipe.pid("leader.pid") != nil })
         let leader = try #require(recipe.pid("leader.pid"))
-        var stopped = false
-        runner.terminate {
-            stopped = true
-            loop.stop()
-        }
-        try runLoop(loop, timeout: 15_000)
-        #expect(stopped)
+        #expect(try Self.terminate(runner, on: loop))
         #expect(eventually { !isAlive(leader) })
     }
 
@@ -250,6 +195,31 @@ struct ServerRunnerTests {
             node: "server", host: "local", system: "fake", container: recipe.directory, protocolKind: .tcpEcho,
             bindHost: "127.0.0.1", port: 0, environment: [], buildDirectory: recipe.directory, runBuild: runBuild,
             readyTimeoutMs: readyTimeoutMs, sampleIntervalMs: 20, cellID: "test", limits: nil, threads: 1)
+    }
+
+    /// A runner for `setup` on `loop`, started; the test runs the loop.
+    static func start(_ setup: ServerSetup, on loop: Loop, clock: (() -> UInt64)? = nil) throws -> (ServerRunner, RunnerEvents) {
+        let events = RunnerEvents(loop: loop)
+        let runner: ServerRunner
+        if let clock {
+            runner = try ServerRunner(
+                loop: loop, setup: setup, selfExecutable: "/nonexistent", callbacks: events.callbacks, clock: clock)
+        } else {
+            runner = try ServerRunner(loop: loop, setup: setup, selfExecutable: "/nonexistent", callbacks: events.callbacks)
+        }
+        runner.start()
+        return (runner, events)
+    }
+
+    /// Terminates `runner` and runs `loop` until its completion (15 s at most); true once it ran.
+    static func terminate(_ runner: ServerRunner, on loop: Loop, graceMs: UInt64 = 2000) throws -> Bool {
+        var stopped = false
+        runner.terminate(graceMs: graceMs) {
+            stopped = true
+            loop.stop()
+        }
+        try runLoop(loop, timeout: 15_000)
+        return stopped
     }
 
     /// Runs `loop` for `ms` (its timers sample meanwhile).
