@@ -29,15 +29,7 @@ private let replicaFile = """
 
 /// The replica file with one line (1-based) replaced.
 private func replicas(replacing line: Int, with text: String) -> String {
-    var lines = replicaFile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    lines[line - 1] = text
-    return lines.joined(separator: "\n")
-}
-
-private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> TopologyDiagnostic? {
-    let found = diagnostics(text, sourceLocation: sourceLocation)
-    #expect(found.count == 1, "got:\n\(TopologyErrors(diagnostics: found))", sourceLocation: sourceLocation)
-    return found.first
+    replicaFile.replacingLine(line, with: text)
 }
 
 @Suite struct ReplicaTests {

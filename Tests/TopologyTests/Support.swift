@@ -85,7 +85,21 @@ func diagnostics(bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocati
 
 /// `minimalExample` with one line replaced (1-based), to make focused bad files.
 func minimal(replacingLine line: Int, with replacement: String) -> String {
-    var lines = minimalExample.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    lines[line - 1] = replacement
-    return lines.joined(separator: "\n")
+    minimalExample.replacingLine(line, with: replacement)
+}
+
+extension String {
+    /// This text with line `line` (1-based) replaced by `text`.
+    func replacingLine(_ line: Int, with text: String) -> String {
+        var lines = split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[line - 1] = text
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The one diagnostic `text` gets; records an issue when it gets any other number of them.
+func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> TopologyDiagnostic? {
+    let found = diagnostics(text, sourceLocation: sourceLocation)
+    #expect(found.count == 1, "got:\n\(TopologyErrors(diagnostics: found))", sourceLocation: sourceLocation)
+    return found.first
 }

@@ -38,20 +38,6 @@ private func sweep(replacing line: Int, with text: String) -> String {
     return lines.joined(separator: "\n")
 }
 
-private extension String {
-    func replacingLine(_ line: Int, with text: String) -> String {
-        var lines = split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[line - 1] = text
-        return lines.joined(separator: "\n")
-    }
-}
-
-private func only(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> TopologyDiagnostic? {
-    let found = diagnostics(text, sourceLocation: sourceLocation)
-    #expect(found.count == 1, "got:\n\(TopologyErrors(diagnostics: found))", sourceLocation: sourceLocation)
-    return found.first
-}
-
 @Suite struct SweepTests {
     @Test func scenariosSweepsSLOSearchAndDecisionAreRead() throws {
         let topology = try parse(sweepFile).get()
