@@ -2,8 +2,23 @@
 """make bench: Barrage's load generator and h2load, side by side, against one grpc-go server.
 
 Both drive the same server with the same connections, streams and one thread, one after the
-other in this one invocation, and this prints requests/s, peak RSS and mean latency of each
-with the Barrage/h2load ratios. Paste what it prints into BENCHMARKS.md with the date and machine.
+other in this one invocation, and this prints requests/s, peak RSS, mean latency and CPU per
+call of each with the Barrage/h2load ratios. Paste what it prints into BENCHMARKS.md with the
+date and machine.
+
+Each case runs BENCH_ROUNDS times (2 by default), the order of the two tools reversed every
+round (h2load first, then Barrage first): client and server share the cores, so whatever else
+the machine does drifts over a case, and a fixed order would hand that drift to one tool. The
+ratios are of the per-tool means. Before the first round of each case h2load drives the server for
+BENCH_WARMUP + BENCH_DURATION unmeasured, so neither tool meets a server that has just started
+(or just gone from 100 to 10,000 connections). One run of each tool is not enough on shared
+cores: the same command varies by ±12 % from run to run on the 2-core VM.
+
+CPU per call (the client's user + system time over the calls
+it made, warm-up and connecting included) is what a one-box comparison hides: every
+microsecond the client spends is one the server does not get. Server CPU per call is the
+grpc-go process's user + system time during a run over the calls of that run: it shows whether
+one tool's requests cost the server more to answer.
 """
 import json
 import os
@@ -22,6 +37,7 @@ RECIPE = os.path.join(ROOT, "Containers", "grpc-go")
 BUILD_DIR = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "barrage", "build", "grpc-go")
 WARMUP_S = float(os.environ.get("BENCH_WARMUP", "2"))
 DURATION_S = float(os.environ.get("BENCH_DURATION", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CASES = [("a", 100, 10), ("b", 10_000, 1)]
 
 
@@ -43,25 +59,49 @@ def wait_accepting(port, timeout=60):
 
 
 def timed(command):
-    """Runs command under GNU time; returns (stdout, stderr, peak RSS bytes)."""
+    """Runs command under GNU time; returns (stdout, peak RSS bytes, user + system CPU seconds)."""
     with tempfile.NamedTemporaryFile("r") as report:
-        proc = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%M"] + command,
+        proc = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%M %U %S"] + command,
                               capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"bench: {' '.join(command[:2])} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-        peak_kib = int(report.read().strip().splitlines()[-1])
-    return proc.stdout, proc.stderr, peak_kib * 1024
+        peak_kib, user, system = report.read().strip().splitlines()[-1].split()
+    return proc.stdout, int(peak_kib) * 1024, float(user) + float(system)
+
+
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (its threads included)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_server_cpu(server_pid, run):
+    """Runs run() and adds the server's CPU per call during it."""
+    before, started = process_cpu_seconds(server_pid), time.monotonic()
+    result = run()
+    calls = result["rps"] * (WARMUP_S + DURATION_S)
+    spent = process_cpu_seconds(server_pid) - before
+    return dict(result, server_us_per_call=spent * 1e6 / calls if calls else 0, wall_s=time.monotonic() - started)
+
+
+def with_cpu_per_call(result, cpu_seconds):
+    """Adds the client's CPU per call: all its CPU over every call it made, warm-up included
+    (both tools run the same warm-up, so neither gets the better of the approximation)."""
+    calls = result["rps"] * (WARMUP_S + DURATION_S)
+    return dict(result, cpu_s=cpu_seconds, cpu_us_per_call=cpu_seconds * 1e6 / calls if calls else 0)
 
 
 def run_h2load(port, connections, streams, request_file):
-    out, _, rss = timed(["h2load", "-c", str(connections), "-m", str(streams), "-t", "1",
+    out, rss, cpu = timed(["h2load", "-c", str(connections), "-m", str(streams), "-t", "1",
                          "--warm-up-time", f"{WARMUP_S:g}s", "-D", f"{DURATION_S:g}s",
                          "-d", request_file, "-H", "te: trailers", "-H", "content-type: application/grpc",
                          f"http://127.0.0.1:{port}/bench.Echo/Unary"])
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     ok = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed", out)
     mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", out).group(1)
-    return {"rps": rps, "rss": rss, "mean_us": to_us(mean), "succeeded": int(ok.group(1)), "failed": int(ok.group(2))}
+    return with_cpu_per_call(
+        {"rps": rps, "rss": rss, "mean_us": to_us(mean), "succeeded": int(ok.group(1)), "failed": int(ok.group(2))}, cpu)
 
 
 def to_us(text):
@@ -70,7 +110,7 @@ def to_us(text):
 
 
 def run_barrage(port, connections, streams):
-    out, _, rss = timed([BARRAGE, "load", "--target", f"127.0.0.1:{port}", "--protocol", "grpc",
+    out, rss, cpu = timed([BARRAGE, "load", "--target", f"127.0.0.1:{port}", "--protocol", "grpc",
                          "--connections", str(connections), "--concurrency", str(streams), "--threads", "1",
                          "--warmup", str(WARMUP_S), "--duration", str(DURATION_S), "--json"])
     result = json.loads(out)
@@ -78,9 +118,10 @@ def run_barrage(port, connections, streams):
     buckets = result["histogram"]["buckets"]
     total = sum(c for _, c in buckets)
     mean = sum(v * c for v, c in buckets) / total if total else 0
-    return {"rps": result["requests"] / window if window else 0, "rss": rss, "mean_us": mean,
-            "succeeded": result["requests"], "failed": sum(result["errors"].values()),
-            "connections": result["connections_established"]}
+    return with_cpu_per_call(
+        {"rps": result["requests"] / window if window else 0, "rss": rss, "mean_us": mean,
+         "succeeded": result["requests"], "failed": sum(result["errors"].values()),
+         "connections": result["connections_established"]}, cpu)
 
 
 def mib(n):
@@ -105,14 +146,25 @@ def main():
         print(f"make bench · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {os.uname().nodename} · "
               f"{os.cpu_count()} cores · grpc-go server on 127.0.0.1:{port} · unary, 64 B, 1 thread each, "
               f"{WARMUP_S:g} s warmup + {DURATION_S:g} s")
+        tools = {"h2load": lambda c, m: run_h2load(port, c, m, req.name), "barrage": lambda c, m: run_barrage(port, c, m)}
         for name, connections, streams in CASES:
-            h2 = run_h2load(port, connections, streams, req.name)
-            ba = run_barrage(port, connections, streams)
             print(f"\ncase ({name}) {connections} connections × {streams} streams")
-            print(f"  {'':8} {'req/s':>12} {'peak RSS':>12} {'mean latency':>14} {'ok':>10} {'failed':>8}")
-            for label, r in (("h2load", h2), ("barrage", ba)):
-                print(f"  {label:8} {r['rps']:12,.0f} {mib(r['rss']):>12} {r['mean_us']:12,.0f}µs {r['succeeded']:10,} {r['failed']:8,}")
-            print(f"  ratio barrage/h2load: req/s {ba['rps'] / h2['rps']:.2f} · peak RSS {ba['rss'] / h2['rss']:.2f}")
+            tools["h2load"](connections, streams)  # the server's warm-up, not measured
+            print(f"  {'':14} {'req/s':>10} {'peak RSS':>11} {'mean latency':>13} {'CPU/call':>9} {'server CPU/call':>16} "
+                  f"{'ok':>10} {'failed':>7} {'wall':>6}")
+            runs = {"h2load": [], "barrage": []}
+            for round in range(ROUNDS):
+                for label in (("h2load", "barrage") if round % 2 == 0 else ("barrage", "h2load")):
+                    r = with_server_cpu(server.pid, lambda: tools[label](connections, streams))
+                    runs[label].append(r)
+                    print(f"  {label + f' (run {round + 1})':14} {r['rps']:10,.0f} {mib(r['rss']):>11} {r['mean_us']:11,.0f}µs "
+                          f"{r['cpu_us_per_call']:7.1f}µs {r['server_us_per_call']:14.1f}µs {r['succeeded']:10,} {r['failed']:7,} {r['wall_s']:5.1f}s")
+            keys = ("rps", "rss", "cpu_us_per_call", "server_us_per_call")
+            mean = {label: {key: sum(r[key] for r in rs) / len(rs) for key in keys} for label, rs in runs.items()}
+            ba, h2 = mean["barrage"], mean["h2load"]
+            print(f"  ratio barrage/h2load (means of {ROUNDS}): req/s {ba['rps'] / h2['rps']:.2f} · "
+                  f"peak RSS {ba['rss'] / h2['rss']:.2f} · CPU per call {ba['cpu_us_per_call'] / h2['cpu_us_per_call']:.2f} · "
+                  f"server CPU per call {ba['server_us_per_call'] / h2['server_us_per_call']:.2f}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
