@@ -67,7 +67,7 @@ struct ServerRunnerTests {
         // The ready sample, one at each mark and the result's, and the 20 ms timer's between.
         #expect(result.samples.count >= 4, "\(result.samples.count) samples")
         #expect(result.samples.allSatisfy { [1_000, 2_000, 5_000].contains($0.timeMs) }, "sample times come from the clock")
-        #expect(result.samples.allSatisfy { $0.rssBytes > 0 })
+        #expect(result.samples.allSatisfy { $0.rssBytes > 0 }, "\(result.samples)")
         #expect(result.samples.last.map { $0.threads >= 2 } == true, "the sleep child is in the sampled tree")
         #expect((result.idleRssBytes ?? 0) > 1 << 20, "a listening Python process holds more than 1 MiB")
         #expect(result.systemVersions?.container == recipe.directory.split(separator: "/").last.map(String.init))
