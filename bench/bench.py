@@ -9,14 +9,14 @@ date and machine.
 Each case runs BENCH_ROUNDS times (2 by default), the order of the two tools reversed every
 round (h2load first, then Barrage first): client and server share the cores, so whatever else
 the machine does drifts over a case, and a fixed order would hand that drift to one tool. The
-ratios are of the per-tool means. Before the first round of each case h2load drives the server for
-BENCH_WARMUP + BENCH_DURATION unmeasured, so neither tool meets a server that has just started
-(or just gone from 100 to 10,000 connections). One run of each tool is not enough on shared
-cores: the same command varies by ±12 % from run to run on the 2-core VM.
+ratios are of the per-tool means. Before the first round of each case h2load drives the
+server for BENCH_WARMUP + BENCH_DURATION unmeasured, so neither tool meets a server that has
+just started (or just gone from 100 to 10,000 connections). One run of each tool is not enough
+on shared cores: the same command varies by ±12 % from run to run on the 2-core VM.
 
-CPU per call (the client's user + system time over the calls
-it made, warm-up and connecting included) is what a one-box comparison hides: every
-microsecond the client spends is one the server does not get. Server CPU per call is the
+CPU per call (the client's user + system time over the calls it made, warm-up and connecting
+included) is what a one-box comparison hides: every microsecond the client spends is one the
+server does not get. Server CPU per call is the
 grpc-go process's user + system time during a run over the calls of that run: it shows whether
 one tool's requests cost the server more to answer.
 """
@@ -37,7 +37,10 @@ RECIPE = os.path.join(ROOT, "Containers", "grpc-go")
 BUILD_DIR = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "barrage", "build", "grpc-go")
 WARMUP_S = float(os.environ.get("BENCH_WARMUP", "2"))
 DURATION_S = float(os.environ.get("BENCH_DURATION", "10"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+ROUNDS = os.environ.get("BENCH_ROUNDS", "2")
+if not ROUNDS.isdigit() or int(ROUNDS) < 1:
+    sys.exit(f"bench: BENCH_ROUNDS must be a whole number, 1 or more, not {ROUNDS!r}")
+ROUNDS = int(ROUNDS)
 CASES = [("a", 100, 10), ("b", 10_000, 1)]
 
 
@@ -76,20 +79,24 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def us_per_call(result, cpu_seconds):
+    """CPU seconds spent during a run over the calls it made, warm-up included (both tools run
+    the same warm-up at about the window's rate, so neither gets the better of it)."""
+    calls = result["rps"] * (WARMUP_S + DURATION_S)
+    return cpu_seconds * 1e6 / calls if calls else 0
+
+
 def with_server_cpu(server_pid, run):
-    """Runs run() and adds the server's CPU per call during it."""
+    """Runs run() and adds the server's CPU per call during it and the run's wall time."""
     before, started = process_cpu_seconds(server_pid), time.monotonic()
     result = run()
-    calls = result["rps"] * (WARMUP_S + DURATION_S)
     spent = process_cpu_seconds(server_pid) - before
-    return dict(result, server_us_per_call=spent * 1e6 / calls if calls else 0, wall_s=time.monotonic() - started)
+    return dict(result, server_us_per_call=us_per_call(result, spent), wall_s=time.monotonic() - started)
 
 
 def with_cpu_per_call(result, cpu_seconds):
-    """Adds the client's CPU per call: all its CPU over every call it made, warm-up included
-    (both tools run the same warm-up, so neither gets the better of the approximation)."""
-    calls = result["rps"] * (WARMUP_S + DURATION_S)
-    return dict(result, cpu_s=cpu_seconds, cpu_us_per_call=cpu_seconds * 1e6 / calls if calls else 0)
+    """Adds the client's own CPU per call."""
+    return dict(result, cpu_us_per_call=us_per_call(result, cpu_seconds))
 
 
 def run_h2load(port, connections, streams, request_file):
@@ -153,11 +160,11 @@ def main():
             print(f"  {'':14} {'req/s':>10} {'peak RSS':>11} {'mean latency':>13} {'CPU/call':>9} {'server CPU/call':>16} "
                   f"{'ok':>10} {'failed':>7} {'wall':>6}")
             runs = {"h2load": [], "barrage": []}
-            for round in range(ROUNDS):
-                for label in (("h2load", "barrage") if round % 2 == 0 else ("barrage", "h2load")):
+            for number in range(ROUNDS):
+                for label in (("h2load", "barrage") if number % 2 == 0 else ("barrage", "h2load")):
                     r = with_server_cpu(server.pid, lambda: tools[label](connections, streams))
                     runs[label].append(r)
-                    print(f"  {label + f' (run {round + 1})':14} {r['rps']:10,.0f} {mib(r['rss']):>11} {r['mean_us']:11,.0f}µs "
+                    print(f"  {label + f' (run {number + 1})':14} {r['rps']:10,.0f} {mib(r['rss']):>11} {r['mean_us']:11,.0f}µs "
                           f"{r['cpu_us_per_call']:7.1f}µs {r['server_us_per_call']:14.1f}µs {r['succeeded']:10,} {r['failed']:7,} {r['wall_s']:5.1f}s")
             keys = ("rps", "rss", "cpu_us_per_call", "server_us_per_call")
             mean = {label: {key: sum(r[key] for r in rs) / len(rs) for key in keys} for label, rs in runs.items()}
