@@ -27,7 +27,11 @@ public struct WindowCounters: Sendable {
     /// Inside the window.
     public private(set) var requests: UInt64 = 0
     public private(set) var errors: [String: UInt64] = [:]
-    public private(set) var histogram = LatencyHistogram()
+    /// Latency of the window's successful requests: the intervals' histograms added. Derived,
+    /// not kept beside them, so each call records one histogram on the hot path, not two.
+    public var histogram: LatencyHistogram {
+        intervals.reduce(into: LatencyHistogram()) { $0.add($1.histogram) }
+    }
     /// Inside the window, per second since it opened (a second with nothing in it is empty).
     public private(set) var intervals: [IntervalCounts] = []
     /// Inside the window: open-loop sends the generator itself made ≥ 1 ms late while a
@@ -45,7 +49,6 @@ public struct WindowCounters: Sendable {
         totalRequests &+= 1
         guard case .open(let opened) = window else { return }
         requests &+= 1
-        histogram.record(microseconds: latencyMicroseconds)
         let index = interval(at: nowNs, openedNs: opened)
         intervals[index].requests &+= 1
         intervals[index].histogram.record(microseconds: latencyMicroseconds)
@@ -87,7 +90,6 @@ public struct WindowCounters: Sendable {
             window = .open(openedNs: nowNs)
             requests = 0
             errors = [:]
-            histogram.reset()
             intervals = []
             lateSends = 0
             queuedSends = 0
@@ -102,7 +104,6 @@ public struct WindowCounters: Sendable {
         totalErrors &+= other.totalErrors
         requests &+= other.requests
         errors.merge(other.errors, uniquingKeysWith: +)
-        histogram.add(other.histogram)
         IntervalCounts.add(other.intervals, into: &intervals)
         lateSends &+= other.lateSends
         queuedSends &+= other.queuedSends
