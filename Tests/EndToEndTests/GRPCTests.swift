@@ -32,16 +32,9 @@ extension EndToEnd {
             let results = folder + "/results"
             let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder, timeout: 300)
             #expect(run.status == 0, "\(run.stderr)")
-            let cells = Harness.cells(try Harness.summary(results))
-            #expect(cells.map { $0["system"] as? String } == ["builtin", "grpc-go"])
-            for cell in cells {
-                let system = cell["system"] as? String ?? "?"
-                #expect(cell["status"] as? String == "ok", "\(system): \(cell["error"] ?? "")")
-                #expect((cell["requests"] as? Int ?? 0) > 1000, "\(system) \(call): \(cell["requests"] ?? 0) requests")
-                #expect(cell["errors"] as? Int == 0, "\(system) \(call): \(cell["errors_by_kind"] ?? "")")
-                let clients = try #require(cell["clients"] as? [String: Any])
-                #expect(clients["connections_established"] as? Int == 20)
-            }
+            Harness.expectEveryCellAnswered(
+                Harness.cells(try Harness.summary(results)), systems: ["builtin", "grpc-go"], call: call, moreThan: 1000,
+                connections: 20)
             #expect(
                 Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")

@@ -85,6 +85,27 @@ enum Harness {
         summary["cells"] as? [[String: Any]] ?? []
     }
 
+    /// Every cell, one per system of `systems` in order, ended ok having answered more than
+    /// `moreThan` calls of `call` with no error, over all `connections` it asked for.
+    static func expectEveryCellAnswered(
+        _ cells: [[String: Any]], systems: [String], call: String, moreThan minimum: Int, connections: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(cells.map { $0["system"] as? String } == systems, sourceLocation: sourceLocation)
+        for cell in cells {
+            let label = "\(cell["system"] as? String ?? "?") \(call)"
+            #expect(cell["status"] as? String == "ok", "\(label): \(cell["error"] ?? "")", sourceLocation: sourceLocation)
+            #expect(
+                (cell["requests"] as? Int ?? 0) > minimum, "\(label): \(cell["requests"] ?? 0) requests",
+                sourceLocation: sourceLocation)
+            #expect(cell["errors"] as? Int == 0, "\(label): \(cell["errors_by_kind"] ?? "")", sourceLocation: sourceLocation)
+            let clients = cell["clients"] as? [String: Any]
+            #expect(
+                clients?["connections_established"] as? Int == connections, "\(label): \(clients ?? [:])",
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Processes this checkout's Barrage may have started (workers, the builtin server, the
     /// recipes' servers), other than those in `except`. Matched by path, so another checkout's
     /// Barrage running on the same machine is not mistaken for a leftover of these tests.

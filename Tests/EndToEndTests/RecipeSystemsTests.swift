@@ -78,16 +78,9 @@ extension EndToEnd {
             // grpc-java's: its JIT needs that long before its figures settle (its README).
             let run = try Harness.run(["launch", file, "--out", results, "--quiet"], in: folder, timeout: 1800)
             #expect(run.status == 0, "\(run.stderr)")
-            let cells = Harness.cells(try Harness.summary(results))
-            #expect(cells.map { $0["system"] as? String } == Self.recipes)
-            for cell in cells {
-                let system = cell["system"] as? String ?? "?"
-                #expect(cell["status"] as? String == "ok", "\(system) \(call): \(cell["error"] ?? "")")
-                #expect((cell["requests"] as? Int ?? 0) > 0, "\(system) \(call): \(cell["requests"] ?? 0) requests")
-                #expect(cell["errors"] as? Int == 0, "\(system) \(call): \(cell["errors_by_kind"] ?? "")")
-                let clients = try #require(cell["clients"] as? [String: Any])
-                #expect(clients["connections_established"] as? Int == 100, "\(system) \(call)")
-            }
+            Harness.expectEveryCellAnswered(
+                Harness.cells(try Harness.summary(results)), systems: Self.recipes, call: call, moreThan: 0,
+                connections: 100)
             #expect(
                 Harness.eventually(timeout: 2) { Harness.barrageProcesses(except: before).isEmpty },
                 "left running: \(Harness.barrageProcesses(except: before))")

@@ -5,6 +5,12 @@ extension EndToEnd {
     /// Several server replicas per cell on namespace hosts: three servers on h1…h3, load from
     /// three more hosts h4…h6 with two workers each.
     @Suite struct ReplicasTests {
+        /// h1 … h6, under a prefix and subnet of this suite's own (SSHTests brings up three hosts
+        /// under the default ones).
+        static func sixHosts() throws -> TestHosts {
+            try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
+        }
+
         static func topology(_ hosts: TestHosts, name: String, server: String, duration: String, repeats: Int = 1) throws
             -> String
         {
@@ -33,7 +39,7 @@ extension EndToEnd {
         }
 
         @Test func everyReplicaOfASweepCarriesLoad() throws {
-            let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
+            let hosts = try Self.sixHosts()
             let folder = try Harness.scratch("replicas")
             let file = try Harness.topology(
                 try Self.topology(
@@ -90,22 +96,16 @@ extension EndToEnd {
         }
 
         @Test func aKilledReplicaFailsOnlyItsCellNamingTheHost() throws {
-            let hosts = try TestHosts(count: 6, prefix: "bt-e2e-r", net: "10.232.9")
+            let hosts = try Self.sixHosts()
             let folder = try Harness.scratch("replicas-kill")
             let file = try Harness.topology(
                 try Self.topology(
                     hosts, name: "replicas-kill", server: "{ hosts: [h1, h2, h3] }",
                     duration: "4s", repeats: 2), in: folder)
             let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
-            var victim: String?
-            let found = Harness.eventually(timeout: 90) {
-                guard run.stderr.contains("measuring") else { return false }
-                victim = hosts.processes("h2").first { $0.contains(" serve --protocol") }?.split(separator: " ").first.map(
-                    String.init)
-                return victim != nil
-            }
-            try #require(found, "no builtin server on h2: \(run.stderr) \(hosts.processes("h2"))")
-            kill(Int32(victim!)!, SIGKILL)
+            try #require(
+                hosts.killOnceMeasuring(run, on: "h2", commandContaining: " serve --protocol", timeout: 90),
+                "no builtin server on h2: \(run.stderr) \(hosts.processes("h2"))")
             let status = run.wait(timeout: 120)
             #expect(status == 1, "\(run.stderr)")
             let cells = Harness.cells(try Harness.summary(folder + "/results"))

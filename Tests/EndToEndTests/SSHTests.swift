@@ -79,15 +79,9 @@ extension EndToEnd {
             let folder = try Harness.scratch("ssh-kill")
             let file = try Harness.topology(try Self.topology(hosts, name: "ssh-kill", duration: "5s"), in: folder)
             let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
-            var victim: String?
-            let found = Harness.eventually(timeout: 60) {
-                guard run.stderr.contains("measuring") else { return false }
-                victim = hosts.processes("h3").first { $0.contains("barrage worker") }?.split(separator: " ").first.map(
-                    String.init)
-                return victim != nil
-            }
-            try #require(found, "no worker on h3: \(run.stderr)")
-            kill(Int32(victim!)!, SIGKILL)
+            try #require(
+                hosts.killOnceMeasuring(run, on: "h3", commandContaining: "barrage worker", timeout: 60),
+                "no worker on h3: \(run.stderr)")
             let status = run.wait(timeout: 120)
             #expect(status == 1, "\(run.stderr)")
             let cells = Harness.cells(try Harness.summary(folder + "/results"))

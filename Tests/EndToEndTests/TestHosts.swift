@@ -53,6 +53,20 @@ final class TestHosts {
         return result.output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
+    /// Once `run` is measuring, SIGKILLs the first process in `host`'s namespace whose command
+    /// line holds `command`; false if none turned up within `timeout` seconds.
+    func killOnceMeasuring(_ run: Harness.Run, on host: String, commandContaining command: String, timeout: Double) -> Bool {
+        var victim: Int32?
+        let found = Harness.eventually(timeout: timeout) {
+            guard run.stderr.contains("measuring") else { return false }
+            victim = processes(host).first { $0.contains(command) }?.split(separator: " ").first.flatMap { Int32($0) }
+            return victim != nil
+        }
+        guard found, let victim else { return false }
+        kill(victim, SIGKILL)
+        return true
+    }
+
     /// Processes left in any of the namespaces.
     func leftovers() -> [String] {
         names.flatMap { host in processes(host).map { "\(host): \($0)" } }
