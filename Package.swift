@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
-        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics"]),
+        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology"]),
         .executableTarget(
             name: "barrage",
             dependencies: [

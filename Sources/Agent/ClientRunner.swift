@@ -1,5 +1,6 @@
 import Load
 import Metrics
+import Topology
 import UV
 import Wire
 
@@ -84,8 +85,16 @@ final class ClientRunner {
             sourceAddresses: SourceAddresses.forTarget(
                 setup.targets.first?.host ?? "", connections: connections,
                 thread: thread),
-            path: setup.path)
+            path: setup.path, connectionLimit: setup.connectionLifetime.map(connectionLimit))
         return { loop in try LoadWorker(loop: loop, parameters: parameters) }
+    }
+
+    /// The load engine's churn limit for the topology's `connection:`.
+    static func connectionLimit(_ lifetime: ConnectionLifetime) -> ConnectionLimit {
+        switch lifetime {
+        case .lifetime(let milliseconds): .lifetime(ns: UInt64(milliseconds) * 1_000_000)
+        case .requests(let count): .calls(count)
+        }
     }
 
     /// Connects every thread's share; reports ready, or failed when not one connection could be made.
@@ -195,6 +204,7 @@ final class ClientRunner {
             requests: merged.requests, errors: merged.errors, histogram: merged.histogram,
             cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: merged.lateSends,
             queuedSends: merged.queuedSends, intervals: merged.intervals, hostIdleFraction: hostIdleFraction,
-            hostFacts: HostProbe.facts(name: setup.host))
+            hostFacts: HostProbe.facts(name: setup.host), connectionsOpened: merged.connectionsOpened,
+            connectHistogram: merged.connectHistogram)
     }
 }

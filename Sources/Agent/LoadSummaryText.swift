@@ -16,6 +16,10 @@ public enum LoadSummaryText {
             + "p99 \(duration(microseconds: Double(latency.p99))) max \(duration(microseconds: Double(latency.max))) "
             + "· cpu \(decimal(cpu, digits: 1)) % · peak RSS \(mebibytes(result.rssPeakBytes)) "
             + "· queued sends \(grouped(result.queuedSends)) · late sends \(grouped(result.lateSends))"
+            + (result.connectionsOpened > 0
+                ? " · connections opened \(grouped(result.connectionsOpened)) · connect p50 "
+                    + "\(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 50)))) "
+                    + "p99 \(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 99))))" : "")
     }
 
     /// "errors 0", or "errors 3 (timeout 2, connection 1)": kinds by count, most first.

@@ -111,7 +111,8 @@ public struct SetupBuilder: Sendable {
                 protocolKind: workload.protocolKind, call: workload.call, payloadBytes: workload.payloadBytes,
                 connections: client.connections, concurrency: workload.concurrency, threads: client.threads,
                 ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
-                connectTimeoutMs: Self.connectTimeoutMs)
+                connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
+                pauseThresholdMs: UInt64(workload.pauseMilliseconds))
         }
     }
 

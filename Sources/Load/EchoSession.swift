@@ -100,6 +100,10 @@ final class EchoSession: LoadSession {
         state = .closed
     }
 
+    /// A byte stream's goodbye is its close, once the echo in flight is back; the worker
+    /// starts nothing new meanwhile.
+    func retire() {}
+
     func terminate() {
         state = .closed
     }

@@ -8,4 +8,9 @@ extension GRPCClientConnection: LoadSession {
         // (e.g. something other than HTTP/2 answered the handshake).
         isFinished ? (goawayReceived ? "GOAWAY" : "protocol") : nil
     }
+
+    /// GOAWAY, and no new stream: the calls in flight finish on it.
+    func retire() {
+        windDown(.local)
+    }
 }

@@ -10,13 +10,17 @@ final class LoadConnection {
         /// Not connected: before `connect`, after stopping, or given up during connecting.
         case idle
         /// TCP connect in progress since `sinceNs` (the connect timeout bounds it and the
-        /// handshake as a whole).
-        case connecting(sinceNs: UInt64)
+        /// handshake as a whole). `replacing`: it replaces a connection that retired (churn),
+        /// so open-loop sends due meanwhile wait for it instead of failing.
+        case connecting(sinceNs: UInt64, replacing: Bool)
         /// TCP connected; the session's handshake (gRPC: the server's SETTINGS) has not finished.
         /// `sinceNs` is still when the connect started.
-        case handshaking(sinceNs: UInt64)
+        case handshaking(sinceNs: UInt64, replacing: Bool)
         /// TCP connected and the server's SETTINGS arrived.
         case up
+        /// Reached its lifetime or its calls (churn): takes no new calls, and closes once the
+        /// ones in flight ended, a replacement opening at once.
+        case retiring
         /// Lost while load runs; reconnects once it has been down a moment.
         case down(sinceNs: UInt64)
     }
@@ -32,6 +36,9 @@ final class LoadConnection {
     private(set) var session: (any LoadSession)?
     /// Open loop: queued for one flush after the current batch of sends.
     var needsFlush = false
+    /// Churn by calls: calls this connection may still start before it retires; nil without
+    /// a call limit.
+    var callsLeft: Int?
 
     /// Output the kernel did not take at once, kept for the queued write; allocated only when
     /// a connection meets back-pressure.
@@ -116,5 +123,13 @@ final class LoadConnection {
         writeCompletion = nil
         writeInFlight = false
         pending.release(above: 0)
+    }
+}
+
+extension LoadConnection {
+    /// Up and taking new calls (not retiring).
+    var isUp: Bool {
+        if case .up = phase { return true }
+        return false
     }
 }

@@ -35,6 +35,10 @@ protocol LoadSession: AnyObject {
     func expire(sentBefore deadlineNs: UInt64, nowNs: UInt64) -> Bool
     /// The connection is gone: reports every outstanding request as a connection failure.
     func fail()
+    /// Churn: takes no new requests from now on and says goodbye the protocol's way (gRPC:
+    /// GOAWAY); the requests in flight still end and are reported. The worker closes the
+    /// connection once none is left.
+    func retire()
     /// Stopping: abandons everything outstanding without reporting it, queuing whatever
     /// goodbye the protocol has (RST_STREAM, GOAWAY) for one last `produceOutput`.
     func terminate()

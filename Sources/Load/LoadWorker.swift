@@ -56,6 +56,9 @@ public final class LoadWorker: LoadEngine {
         public var path: String?
         /// Where time is read: the real monotonic clock unless a test moves its own.
         public var clock: LoadClock
+        /// Connection churn: when a connection retires and is replaced; nil = connections
+        /// stay open for the whole run.
+        public var connectionLimit: ConnectionLimit?
 
         /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
         /// connection from the kernel's choice of address.
@@ -63,8 +66,9 @@ public final class LoadWorker: LoadEngine {
             targets: [Target], connections: Int, payloadBytes: Int,
             protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
             requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
-            path: String? = nil, clock: LoadClock = .monotonic
+            path: String? = nil, clock: LoadClock = .monotonic, connectionLimit: ConnectionLimit? = nil
         ) {
+            self.connectionLimit = connectionLimit
             self.targets = targets
             self.connections = connections
             self.payloadBytes = payloadBytes
@@ -119,6 +123,9 @@ public final class LoadWorker: LoadEngine {
     static let connectBatch = 256
     /// How long a connection lost under load stays down before reconnecting.
     static let reconnectDelayNs: UInt64 = 100_000_000
+    /// Churn by lifetime: connections whose deadline falls this close retire together, in
+    /// one wake-up of the lifetime timer.
+    static let retireSlackNs: UInt64 = 1_000_000
 
     private let loop: Loop
     private let parameters: Parameters
@@ -140,6 +147,10 @@ public final class LoadWorker: LoadEngine {
     private var dirty: [Int32] = []
     /// The schedule timer's callback, built once so restarting the timer allocates nothing.
     private var onScheduleTimer: (() -> Void)?
+    /// Churn by lifetime: each connection's retirement deadline, and the timer at the front.
+    private var retirements = RetirementQueue()
+    private let lifetimeTimer: Timer
+    private var onLifetimeTimer: (() -> Void)?
 
     /// Counters since load started and inside the window.
     public private(set) var counters = WindowCounters()
@@ -185,6 +196,7 @@ public final class LoadWorker: LoadEngine {
         }
         ticker = try Timer(loop: loop)
         scheduleTimer = try Timer(loop: loop)
+        lifetimeTimer = try Timer(loop: loop)
         connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
         connections.reserveCapacity(parameters.connections)
         for index in 0..<parameters.connections {
@@ -216,8 +228,9 @@ public final class LoadWorker: LoadEngine {
         while let index = connectWindow.takeNext() { open(connections[index]) }
     }
 
-    private func open(_ connection: LoadConnection) {
-        connection.phase = .connecting(sinceNs: clock.now())
+    /// Starts connecting `connection`; `replacing`: in place of one that retired.
+    private func open(_ connection: LoadConnection, replacing: Bool = false) {
+        connection.phase = .connecting(sinceNs: clock.now(), replacing: replacing)
         connectWindow.started()
         do {
             let tcp = try TCP(loop: loop)
@@ -240,7 +253,7 @@ public final class LoadWorker: LoadEngine {
     }
 
     private func tcpConnected(_ connection: LoadConnection, generation: UInt32, error: UVError?) {
-        guard connection.generation == generation, case .connecting(let since) = connection.phase,
+        guard connection.generation == generation, case .connecting(let since, let replacing) = connection.phase,
             let tcp = connection.tcp
         else { return }
         if let error {
@@ -253,7 +266,7 @@ public final class LoadWorker: LoadEngine {
             return
         }
         connection.start(session)
-        connection.phase = .handshaking(sinceNs: since)
+        connection.phase = .handshaking(sinceNs: since, replacing: replacing)
         do {
             try tcp.startReading(
                 onData: { [unowned self] bytes in self.received(bytes, on: connection, generation: generation) },
@@ -289,6 +302,9 @@ public final class LoadWorker: LoadEngine {
             let now = clock.now()
             connection.phase = .down(sinceNs: now)
             counters.failure("connection", nowNs: now)
+            // A replacement's waiting sends fail with it, as a lost connection's do.
+            let queued = openLoop?.dropBacklog(of: connection.index) ?? 0
+            for _ in 0..<queued { counters.failure("connection", nowNs: now) }
         case .connected, .stopped:
             connection.phase = .idle
         }
@@ -297,8 +313,15 @@ public final class LoadWorker: LoadEngine {
     /// The session of a connecting connection finished its handshake.
     private func established(_ connection: LoadConnection) {
         connectWindow.ended()
+        let now = clock.now()
+        if case .handshaking(let since, _) = connection.phase {
+            counters.connected(setupNs: Self.elapsed(since, now))
+        }
         connection.phase = .up
         connectionsUp += 1
+        // Under load a connection's limit starts now; the first connections get theirs,
+        // staggered, when load starts.
+        if case .running = phase, let limit = parameters.connectionLimit { impose(limit, on: connection, nowNs: now) }
         fillConnectWindow()
         finishConnectingIfDone()
     }
@@ -317,6 +340,13 @@ public final class LoadWorker: LoadEngine {
     public func start() {
         guard case .connected = phase else { return }
         phase = .running
+        if let limit = parameters.connectionLimit {
+            onLifetimeTimer = { [unowned self] in self.retireDue() }
+            let now = clock.now()
+            for connection in connections where connection.isUp {
+                impose(limit.staggered(index: connection.index, of: connections.count), on: connection, nowNs: now)
+            }
+        }
         if let rate = parameters.ratePerSecond {
             let targets = connections.filter { if case .up = $0.phase { true } else { false } }.map { Int32($0.index) }
             guard !targets.isEmpty else { return }
@@ -359,6 +389,10 @@ public final class LoadWorker: LoadEngine {
             }
             // A write failing synchronously inside `flush` may already have replaced the session.
             guard connection.session === session else { return }
+            if case .retiring = connection.phase, session.requestsInFlight == 0 {
+                replace(connection)
+                return
+            }
             if let reason = session.finishedReason {
                 lost(connection, reason: reason)
                 return
@@ -377,8 +411,81 @@ public final class LoadWorker: LoadEngine {
         if let openLoop {
             openLoop.drain(connection.index, nowNs: now, to: self)
         } else {
-            while session.freeSlots > 0, session.submit(startNs: now, nowNs: now) {}
+            while session.freeSlots > 0, connection.isUp, session.submit(startNs: now, nowNs: now) {
+                startedCall(on: connection)
+            }
         }
+    }
+
+    // MARK: Churn
+
+    /// Starts `connection`'s limit: a lifetime deadline on the queue, or a budget of calls.
+    private func impose(_ limit: ConnectionLimit, on connection: LoadConnection, nowNs: UInt64) {
+        switch limit {
+        case .lifetime(let ns):
+            retirements.push(
+                RetirementQueue.Entry(dueNs: nowNs &+ ns, index: Int32(connection.index), generation: connection.generation))
+            if retirements.front?.index == Int32(connection.index) { armLifetimeTimer() }
+        case .calls(let calls):
+            connection.callsLeft = calls
+        }
+    }
+
+    /// A call started on `connection`: counts it against the connection's budget, if any.
+    @inline(__always)
+    private func startedCall(on connection: LoadConnection) {
+        guard let left = connection.callsLeft else { return }
+        connection.callsLeft = left - 1
+        if left <= 1 { retire(connection) }
+    }
+
+    /// `connection` takes no new calls; once those in flight ended it closes and is replaced
+    /// (see `service`).
+    private func retire(_ connection: LoadConnection) {
+        guard case .up = connection.phase, let session = connection.session else { return }
+        connection.phase = .retiring
+        connection.callsLeft = nil
+        session.retire()
+    }
+
+    /// A retired connection has nothing in flight: closes it and opens its replacement at once
+    /// (while connects are in flight at the window's limit, the 100 ms ticker opens it).
+    private func replace(_ connection: LoadConnection) {
+        connectionsUp -= 1
+        connection.session?.fail()
+        connection.closeSocket()
+        guard case .running = phase else {
+            connection.phase = .idle
+            return
+        }
+        if connectWindow.hasRoom {
+            open(connection, replacing: true)
+        } else {
+            connection.phase = .down(sinceNs: clock.now() &- Self.reconnectDelayNs)
+        }
+    }
+
+    /// Retires every connection whose lifetime is up, then sleeps until the next one's.
+    private func retireDue() {
+        guard case .running = phase else { return }
+        let now = clock.now()
+        while let entry = retirements.front, entry.dueNs <= now &+ Self.retireSlackNs {
+            _ = retirements.pop()
+            let connection = connections[Int(entry.index)]
+            guard connection.generation == entry.generation, connection.isUp else { continue }
+            retire(connection)
+            service(connection)
+        }
+        armLifetimeTimer()
+    }
+
+    /// Wakes the lifetime timer at the queue's front deadline (rounded up to the millisecond).
+    private func armLifetimeTimer() {
+        guard let front = retirements.front, let onLifetimeTimer else { return }
+        loop.updateTime()
+        let now = clock.now()
+        let waitMs = front.dueNs > now ? (front.dueNs - now + 999_999) / 1_000_000 : 0
+        try? lifetimeTimer.start(after: waitMs, onLifetimeTimer)
     }
 
     /// Open loop: sends everything due within the horizon, flushes, and sleeps until the next
@@ -429,6 +536,14 @@ public final class LoadWorker: LoadEngine {
         case .connecting, .handshaking:
             connectFailed(connection, reason: reason)
             return
+        case .retiring:
+            // The server hung up on a connection whose goodbye was under way: with nothing
+            // left in flight that is the end it was heading for.
+            if connection.session.map({ $0.requestsInFlight == 0 }) ?? true {
+                replace(connection)
+                return
+            }
+            connectionsUp -= 1
         case .up:
             connectionsUp -= 1
         case .idle, .down:
@@ -457,11 +572,11 @@ public final class LoadWorker: LoadEngine {
         // differences saturate at zero instead of wrapping.
         for connection in connections {
             switch connection.phase {
-            case .connecting(let since) where Self.elapsed(since, now) > connectLimit:
+            case .connecting(let since, _) where Self.elapsed(since, now) > connectLimit:
                 connectFailed(connection, reason: "ETIMEDOUT")
-            case .handshaking(let since) where Self.elapsed(since, now) > connectLimit:
+            case .handshaking(let since, _) where Self.elapsed(since, now) > connectLimit:
                 connectFailed(connection, reason: Self.noSettingsReason)
-            case .up:
+            case .up, .retiring:
                 guard let session = connection.session, session.requestsInFlight > 0, now > requestLimit else { break }
                 if session.expire(sentBefore: now - requestLimit, nowNs: now) {
                     lost(connection, reason: "timeout")
@@ -497,6 +612,9 @@ public final class LoadWorker: LoadEngine {
         ticker.close()
         scheduleTimer.close()
         onScheduleTimer = nil
+        lifetimeTimer.close()
+        onLifetimeTimer = nil
+        retirements.removeAll()
         openLoop = nil
         for connection in connections {
             if let session = connection.session {
@@ -525,13 +643,22 @@ extension LoadWorker: LoadSessionDelegate {
 extension LoadWorker: OpenLoopPort {
     func availability(of connection: Int) -> StreamAvailability {
         let connection = connections[connection]
-        guard case .up = connection.phase, let session = connection.session else { return .down }
-        return session.freeSlots > 0 ? .free : .busy
+        switch connection.phase {
+        case .up:
+            guard let session = connection.session else { return .down }
+            return session.freeSlots > 0 ? .free : .busy
+        case .retiring, .connecting(_, replacing: true), .handshaking(_, replacing: true):
+            return .replacing
+        case .idle, .down, .connecting, .handshaking:
+            return .down
+        }
     }
 
     func send(on index: Int, startNs: UInt64, nowNs: UInt64, late: Bool) -> Bool {
         let connection = connections[index]
-        guard let session = connection.session, session.submit(startNs: startNs, nowNs: nowNs) else { return false }
+        guard connection.isUp, let session = connection.session, session.submit(startNs: startNs, nowNs: nowNs)
+        else { return false }
+        startedCall(on: connection)
         if late { counters.lateSend() }
         if !connection.needsFlush {
             connection.needsFlush = true

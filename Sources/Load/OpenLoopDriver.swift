@@ -57,19 +57,38 @@ final class OpenLoopDriver {
         let horizon = nowNs &+ horizonNs
         var dealt = 0
         while dealt < Self.dispatchBatch, schedule.nextDueNs <= horizon {
-            let connection = Int(targets[schedule.nextTarget(among: targets.count)])
+            let position = schedule.nextTarget(among: targets.count)
             let due = schedule.nextDueNs
             schedule.advance()
             dealt += 1
-            offer(due, to: connection, nowNs: nowNs, port: port)
+            offer(due, to: position, nowNs: nowNs, port: port)
         }
         return dealt
     }
 
-    private func offer(_ due: UInt64, to connection: Int, nowNs: UInt64, port: some OpenLoopPort) {
+    /// Connections tried in turn for a send whose own connection is being replaced.
+    static let standInCandidates = 8
+
+    private func offer(_ due: UInt64, to position: Int, nowNs: UInt64, port: some OpenLoopPort) {
+        let connection = Int(targets[position])
         switch port.availability(of: connection) {
         case .down:
             port.failedDown(on: connection)
+        case .replacing:
+            // Churn: the next connections in the round take the send if one has a stream free
+            // and nothing waiting, so a reconnect delays no call that another connection could
+            // carry; otherwise it waits for the replacement, counted from its due time.
+            let late = nowNs >= due &+ Self.lateThresholdNs
+            for step in stride(from: 1, through: min(Self.standInCandidates, targets.count - 1), by: 1) {
+                let other = Int(targets[(position + step) % targets.count])
+                if port.availability(of: other) == .free, backlogs[other].count == 0,
+                    port.send(on: other, startNs: min(due, nowNs), nowNs: nowNs, late: late)
+                {
+                    return
+                }
+            }
+            backlogs[connection].push(intendedNs: due)
+            port.queued(on: connection)
         case .free where backlogs[connection].count == 0:
             let late = nowNs >= due &+ Self.lateThresholdNs
             if port.send(on: connection, startNs: min(due, nowNs), nowNs: nowNs, late: late) { return }

@@ -40,6 +40,11 @@ public struct WindowCounters: Sendable {
     /// Inside the window: open-loop sends that came due while every stream of their
     /// connection was busy and waited for one (queueing the server caused).
     public private(set) var queuedSends: UInt64 = 0
+    /// Inside the window: connections established (replacements of retired ones, reconnects).
+    public private(set) var connectionsOpened: UInt64 = 0
+    /// Set-up time of the connections established inside the window, from the connect's start
+    /// to the end of the handshake (gRPC: the server's SETTINGS), µs.
+    public private(set) var connectHistogram = LatencyHistogram()
 
     public init() {}
 
@@ -72,6 +77,13 @@ public struct WindowCounters: Sendable {
         if case .open = window { queuedSends &+= 1 }
     }
 
+    /// One connection established after `setupNs` of connecting (counted in the window).
+    public mutating func connected(setupNs: UInt64) {
+        guard case .open = window else { return }
+        connectionsOpened &+= 1
+        connectHistogram.record(microseconds: setupNs / 1000)
+    }
+
     /// The interval `nowNs` falls in, growing the series to hold it. An event stamped before
     /// the mark (a callback that read the clock just before it) counts in the first second.
     @inline(__always)
@@ -93,6 +105,8 @@ public struct WindowCounters: Sendable {
             intervals = []
             lateSends = 0
             queuedSends = 0
+            connectionsOpened = 0
+            connectHistogram = LatencyHistogram()
         case .close:
             if case .open = window { window = .closed }
         }
@@ -107,5 +121,7 @@ public struct WindowCounters: Sendable {
         IntervalCounts.add(other.intervals, into: &intervals)
         lateSends &+= other.lateSends
         queuedSends &+= other.queuedSends
+        connectionsOpened &+= other.connectionsOpened
+        connectHistogram.add(other.connectHistogram)
     }
 }

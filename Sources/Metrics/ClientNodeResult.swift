@@ -38,14 +38,21 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var hostIdleFraction: Double?
     /// The host the worker ran on; nil in files written before it was reported.
     public var hostFacts: HostFacts?
+    /// Connections established inside the window (churn's replacements, reconnects).
+    public var connectionsOpened: UInt64
+    /// Set-up time of those connections, µs: TCP connect to the end of the handshake.
+    public var connectHistogram: LatencyHistogram
 
     public init(
         node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
         connectFailures: [String: UInt64], threads: Int, window: MeasurementWindow,
         requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
         cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
-        intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil
+        intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil,
+        connectionsOpened: UInt64 = 0, connectHistogram: LatencyHistogram = LatencyHistogram()
     ) {
+        self.connectionsOpened = connectionsOpened
+        self.connectHistogram = connectHistogram
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked
@@ -80,6 +87,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case intervals
         case hostIdleFraction = "host_idle_fraction"
         case hostFacts = "host_facts"
+        case connectionsOpened = "connections_opened"
+        case connectHistogram = "connect_histogram"
     }
 
     public init(from decoder: Decoder) throws {
@@ -102,5 +111,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         intervals = try container.decodeIfPresent([IntervalCounts].self, forKey: .intervals) ?? []
         hostIdleFraction = try container.decodeIfPresent(Double.self, forKey: .hostIdleFraction)
         hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
+        connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
+        connectHistogram = try container.decodeIfPresent(LatencyHistogram.self, forKey: .connectHistogram) ?? LatencyHistogram()
     }
 }

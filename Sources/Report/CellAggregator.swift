@@ -22,8 +22,10 @@ public enum CellAggregator {
     public static func summarize(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) -> CellSummary {
         var histogram = LatencyHistogram()
         var errorsByKind: [String: UInt64] = [:]
+        var connect = LatencyHistogram()
         for client in clients {
             histogram.add(client.histogram)
+            connect.add(client.connectHistogram)
             errorsByKind.merge(client.errors, uniquingKeysWith: +)
         }
         let duration = clients.isEmpty ? 0 : clients.map(\.window.seconds).reduce(0, +) / Double(clients.count)
@@ -63,6 +65,8 @@ public enum CellAggregator {
         summary.scenario = record.scenario
         summary.replicas = record.replicas ?? max(1, servers.count)
         if summary.replicas > 1 { summary.servers = replicas }
+        summary.connectionsOpened = clients.map(\.connectionsOpened).reduce(0, +)
+        summary.connect = ConnectFigures(connect)
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {

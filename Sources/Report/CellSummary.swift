@@ -53,6 +53,11 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var sloMet: Bool?
     /// The SLO's broken bounds, e.g. `p99 71.2ms > 50ms`. JSON key `slo_misses`.
     public var sloMisses: [String] = []
+    /// Connections the clients established inside the window (churn's replacements, and
+    /// reconnects). JSON key `connections_opened`.
+    public var connectionsOpened: UInt64 = 0
+    /// Set-up time of those connections. JSON key `connect_us`.
+    public var connect = ConnectFigures()
 
     /// Creates a cell summary; see each property.
     public init(
@@ -80,6 +85,11 @@ public struct CellSummary: Codable, Sendable, Equatable {
         self.timeseries = timeseries
     }
 
+    /// Connections opened per second of the window (churn), 0 without a window.
+    public var connectionsOpenedPerSecond: Double {
+        durationSeconds > 0 ? Double(connectionsOpened) / durationSeconds : 0
+    }
+
     /// How messages name the cell: "builtin c100 r1", with the scenario, replicas (when more
     /// than one), cpus and rate when set: "unary builtin replicas3 cpus0.5 c100 5000/s r1".
     public var label: String {
@@ -100,6 +110,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         case ratePerSecond = "rate_per_second"
         case sloMet = "slo_met"
         case sloMisses = "slo_misses"
+        case connectionsOpened = "connections_opened"
+        case connect = "connect_us"
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -133,6 +145,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(ratePerSecond, forKey: .ratePerSecond)
         try container.encode(sloMet, forKey: .sloMet)
         try container.encode(sloMisses, forKey: .sloMisses)
+        try container.encode(connectionsOpened, forKey: .connectionsOpened)
+        try container.encode(connect, forKey: .connect)
     }
 
     /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
@@ -162,5 +176,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         ratePerSecond = try container.decodeIfPresent(Double.self, forKey: .ratePerSecond)
         sloMet = try container.decodeIfPresent(Bool.self, forKey: .sloMet)
         sloMisses = try container.decodeIfPresent([String].self, forKey: .sloMisses) ?? []
+        connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
+        connect = try container.decodeIfPresent(ConnectFigures.self, forKey: .connect) ?? ConnectFigures()
     }
 }

@@ -66,7 +66,20 @@ struct ComparisonColumn {
                 })
         }
         columns += [
-            ComparisonColumn(heading: "conns", alignment: .right) { FigureFormat.count($0.connections) },
+            ComparisonColumn(heading: "conns", alignment: .right) { FigureFormat.count($0.connections) }
+        ]
+        // Churn: connections opened per second and what setting one up took.
+        if rows.contains(where: { row in row.cells.contains { $0.connectionsOpened > 0 } }) {
+            columns += [
+                ComparisonColumn(heading: "conn/s", alignment: .right) {
+                    median($0.spread(of: \.connectionsOpenedPerSecond)) { FigureFormat.decimal($0, decimals: 1) }
+                },
+                ComparisonColumn(heading: "connect p50", alignment: .right) {
+                    median($0.spread(ofKnown: { $0.connectionsOpened > 0 ? $0.connect.p50 : nil }), latency)
+                }
+            ]
+        }
+        columns += [
             ComparisonColumn(heading: "status", alignment: .left, value: statusText),
             ComparisonColumn(heading: "req/s", alignment: .right) { ranged($0.spread(of: \.requestsPerSecond), rate) },
             ComparisonColumn(heading: "p50", alignment: .right) { ranged($0.latency(\.p50), latency) },

@@ -2,7 +2,7 @@
 extension TopologyValidator {
     static let workloadKeys = [
         "protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
-        "duration", "repeat", "slo", "search"
+        "duration", "repeat", "slo", "search", "connection", "pause"
     ]
     /// Values in one `rate` or `cpus` list; each multiplies the number of cells.
     static let maximumSweepValues = 64
@@ -80,14 +80,27 @@ extension TopologyValidator {
         if let node = fields.value("repeat") {
             repeatCount = integer(node, label: "repeat", in: 1...Self.maximumRepeat)
         }
+        var lifetime: ConnectionLifetime?
+        var lifetimeValid = true
+        if let node = fields.value("connection") {
+            lifetime = connectionLifetime(node)
+            lifetimeValid = lifetime != nil
+        }
+        var pause: Int? = Workload.defaultPauseMilliseconds
+        if let node = fields.value("pause") {
+            pause = pauseThreshold(node)
+        }
         guard let protocolKind, let call, let payload, let connections, let concurrency, let rate, let warmup,
-            let duration, let repeatCount, sloValid
+            let duration, let repeatCount, sloValid, lifetimeValid, let pause
         else { return nil }
-        return Workload(
+        var workload = Workload(
             protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
             payloadBytes: payload, connections: connections, concurrency: concurrency,
             warmupMilliseconds: warmup, durationMilliseconds: duration, repeatCount: repeatCount,
             rates: rate, slo: slo)
+        workload.connectionLifetime = lifetime
+        workload.pauseMilliseconds = pause
+        return workload
     }
 
     /// `max`, `N/s`, a list of `N/s` (a sweep) or `search` (which needs an `slo`).

@@ -20,6 +20,13 @@ public struct Workload: Sendable, Equatable {
     public var durationMilliseconds: Int
     /// How many times each (system, connections) cell runs, >= 1.
     public var repeatCount: Int
+    /// Connection churn (`connection:`); nil = connections stay open for the whole cell.
+    public var connectionLifetime: ConnectionLifetime?
+    /// The shortest server pause reported (`pause:`), milliseconds.
+    public var pauseMilliseconds = Workload.defaultPauseMilliseconds
+
+    /// `pause:` when the file says nothing.
+    public static let defaultPauseMilliseconds = 10
 
     /// The workload's one rate: the first of a sweep, `max` for a search (whose cells carry
     /// their own `CellRate`). Kept for code that knows only single-rate workloads.

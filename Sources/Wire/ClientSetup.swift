@@ -26,13 +26,22 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var connectTimeoutMs: UInt64
     /// gRPC: call this `:path` instead of the method's own (`barrage load --path`); nil = the method's.
     public var path: String?
+    /// Connection churn: each connection retires after this lifetime or these calls and is
+    /// replaced at once; nil = connections stay open.
+    public var connectionLifetime: ConnectionLifetime?
+    /// The shortest silence of the server the worker reports as a pause, milliseconds.
+    public var pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds)
 
     public init(
         node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
         call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
-        ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil
+        ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil,
+        connectionLifetime: ConnectionLifetime? = nil,
+        pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds)
     ) {
         self.path = path
+        self.connectionLifetime = connectionLifetime
+        self.pauseThresholdMs = pauseThresholdMs
         self.node = node
         self.host = host
         self.targets = targets

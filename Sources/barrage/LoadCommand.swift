@@ -47,6 +47,16 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "gRPC: call this :path instead of the method's (e.g. to see a server's answer to an unknown method).")
     var path: String?
 
+    @Option(
+        help: "Connection churn: each connection closes gracefully after this long (e.g. 500ms, 1s) and a new one replaces it.")
+    var connectionLifetime: String?
+
+    @Option(help: "Connection churn: each connection closes gracefully after this many calls and a new one replaces it.")
+    var connectionRequests: Int?
+
+    @Option(help: "The shortest server pause reported (e.g. 10ms).")
+    var pause: String = "10ms"
+
     @Flag(help: "Print the raw result as JSON instead of a summary line.")
     var json = false
 
@@ -64,6 +74,34 @@ struct LoadCommand: ParsableCommand {
         guard warmup >= 0, duration > 0, rate.map({ $0 > 0 }) ?? true else {
             throw ValidationError("--warmup must be ≥ 0, --duration and --rate > 0")
         }
+        _ = try connectionLifetimeSetting()
+        _ = try pauseMilliseconds()
+    }
+
+    /// `--connection-lifetime` or `--connection-requests`, at most one of them.
+    func connectionLifetimeSetting() throws -> ConnectionLifetime? {
+        switch (connectionLifetime, connectionRequests) {
+        case (.some, .some):
+            throw ValidationError("--connection-lifetime and --connection-requests exclude each other")
+        case (.some(let text), nil):
+            guard let milliseconds = Workload.milliseconds(of: text), milliseconds > 0 else {
+                throw ValidationError("--connection-lifetime must be a duration such as 500ms or 1s, got '\(text)'")
+            }
+            return .lifetime(milliseconds: milliseconds)
+        case (nil, .some(let count)):
+            guard count >= 1 else { throw ValidationError("--connection-requests must be at least 1") }
+            return .requests(count)
+        case (nil, nil):
+            return nil
+        }
+    }
+
+    /// `--pause` in milliseconds, 1 ms to 60 s.
+    func pauseMilliseconds() throws -> Int {
+        guard let milliseconds = Workload.milliseconds(of: pause), (1...60_000).contains(milliseconds) else {
+            throw ValidationError("--pause must be a duration from 1ms to 60s, got '\(pause)'")
+        }
+        return milliseconds
     }
 
     func run() throws {
@@ -74,7 +112,8 @@ struct LoadCommand: ParsableCommand {
             node: "load", host: "local", targets: [ServerEndpoint(host: host, port: Int(target[target.index(after: colon)...])!)],
             protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
             payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
-            ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path)
+            ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path,
+            connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()))
         let result: ClientNodeResult
         do {
             result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))

@@ -18,6 +18,8 @@ private final class SimulatedConnections: OpenLoopPort {
     var busy: [Int]
     let slots: Int
     var down: Set<Int> = []
+    /// Connections being replaced (churn).
+    var replacing: Set<Int> = []
     var sends: [Send] = []
     var queued = 0
     var failed = 0
@@ -35,6 +37,7 @@ private final class SimulatedConnections: OpenLoopPort {
 
     func availability(of connection: Int) -> StreamAvailability {
         if down.contains(connection) { return .down }
+        if replacing.contains(connection) { return .replacing }
         return busy[connection] < slots ? .free : .busy
     }
 
@@ -180,5 +183,38 @@ private let t0: UInt64 = 1_000 * ms
             #expect(send.nowNs + OpenLoopDriver.dispatchHorizonNs >= send.dueNs)
             if send.late { #expect(send.nowNs >= send.dueNs + OpenLoopDriver.lateThresholdNs) }
         }
+    }
+}
+
+@Suite struct OpenLoopChurnTests {
+    @Test func aSendDueOnAConnectionBeingReplacedGoesOnAnotherFromItsDueTime() {
+        let driver = OpenLoopDriver(startNs: t0, ratePerSecond: 1000, targets: [0, 1, 2, 3], connectionCount: 4)
+        let port = SimulatedConnections(connections: 4, slots: 1, startNs: t0, ratePerSecond: 1000)
+        port.replacing = [1]
+        for k in 0..<8 {
+            driver.dispatch(nowNs: t0 + UInt64(k) * ms, to: port)
+            for connection in 0..<4 { port.busy[connection] = 0 }
+        }
+        // Nothing failed or waited, nothing went on the connection being replaced, and every one
+        // of the nine due times was sent once: a tick early (within the horizon), so each
+        // counts from when it left.
+        #expect(port.failed == 0 && port.queued == 0)
+        #expect(!port.sends.contains { $0.connection == 1 })
+        #expect(port.sends.map(\.startNs).sorted() == [t0] + (0...7).map { t0 + UInt64($0) * ms })
+    }
+
+    @Test func withEveryOtherConnectionBusyItWaitsForTheReplacementFromItsDueTime() {
+        let driver = OpenLoopDriver(startNs: t0, ratePerSecond: 1000, targets: [0, 1], connectionCount: 2)
+        let port = SimulatedConnections(connections: 2, slots: 1, startNs: t0, ratePerSecond: 1000)
+        port.replacing = [1]
+        // Due at t0 on 0 and t0 + 1 ms on 1; connection 0 is still busy with the first.
+        driver.dispatch(nowNs: t0 + ms / 2, to: port)
+        #expect(port.sends.count == 1 && port.queued == 1 && port.failed == 0)
+        // The replacement is up 5 ms later: the waiting send leaves, counted from its due time.
+        port.replacing = []
+        driver.drain(1, nowNs: t0 + 6 * ms, to: port)
+        #expect(port.sends.last?.connection == 1)
+        #expect(port.sends.last?.startNs == t0 + 1 * ms)
+        #expect(port.sends.last?.nowNs == t0 + 6 * ms)
     }
 }

@@ -32,6 +32,22 @@ import Testing
         #expect(both.latency.p99 >= 9_990)
     }
 
+    @Test func connectionsOpenedAddUpAndTheirSetUpTimesMergeAsHistograms() {
+        var quick = Fixtures.client(node: "client-1", requests: 1_000, cpuSeconds: 1)
+        quick.connectionsOpened = 90
+        quick.connectHistogram = Fixtures.histogram([200], count: 90)
+        var slow = Fixtures.client(node: "client-2", requests: 1_000, cpuSeconds: 1)
+        slow.connectionsOpened = 10
+        slow.connectHistogram = Fixtures.histogram([5_000], count: 10)
+        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [quick, slow])
+        #expect(cell.connectionsOpened == 100)
+        // 100 set-ups over a 10 s window.
+        #expect(abs(cell.connectionsOpenedPerSecond - 10) < 1e-9)
+        // 90 of 100 took 200 µs: the merged p50 is theirs, the p99 and max the slow client's.
+        #expect(cell.connect.p50 == 200)
+        #expect(cell.connect.p99 >= 4_995 && cell.connect.max >= 4_995)
+    }
+
     @Test func errorsAreSummedAndMergedByKind() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(), servers: [],
