@@ -4,12 +4,13 @@
 
 SWIFT ?= swift
 BIN := .build/release/barrage
-# Build and test needs, then what the shipped recipes need (grpc-go from Debian's Go packages,
-# grpc-python in a virtualenv from PyPI, rust-hyper from Debian's Rust crates, grpc-cpp from
+# Build and test needs (python3-protobuf and protoc write ProtoSchemaTests' expected bytes),
+# then what the shipped recipes need (grpc-go from Debian's Go packages, grpc-python in a
+# virtualenv from PyPI, rust-hyper from Debian's Rust crates, grpc-cpp from
 # Debian's gRPC C++, grpc-java from Debian's jars), then h2load and GNU time for `make bench`,
 # then Debian's chromium, in which the end-to-end tests render report.html. rust-hyper also
 # needs cargo: rustup's (~/.cargo/bin) on this machine's image, else `apt-get install cargo`.
-APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev pkg-config python3 python3-venv \
+APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev pkg-config python3 python3-venv python3-protobuf \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc \
 	librust-tokio-dev librust-hyper-dev librust-http-body-dev \
@@ -45,9 +46,10 @@ test: deps
 	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test --skip EndToEndTests
 	BARRAGE_BIN=$(CURDIR)/.build/debug/barrage $(SWIFT) test --filter EndToEndTests
 
-# The unit tests only: no root, no apt, no network namespaces, no `barrage` binary. Skips the
-# end-to-end tests (real processes, ssh hosts in namespaces) and the cgroup tests that write
-# /sys/fs/cgroup (CgroupsRootTests); see CONTRIBUTING.md for what each suite needs.
+# The unit tests only: no root, no network namespaces, no `barrage` binary (ProtoSchemaTests
+# need protoc and python3-protobuf, from `make deps`). Skips the end-to-end tests (real
+# processes, ssh hosts in namespaces) and the cgroup tests that write /sys/fs/cgroup
+# (CgroupsRootTests); see CONTRIBUTING.md for what each suite needs.
 unit:
 	$(SWIFT) test --skip EndToEndTests --skip 'CgroupsRootTests\.'
 

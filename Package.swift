@@ -21,7 +21,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0")
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Only for protobuf's descriptor types (a FileDescriptorSet decoded as protoc wrote it);
+        // no generated code and no plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0")
     ],
     targets: [
         // Headers come from /usr/include (libuv1-dev, libnghttp2-dev, installed by the Makefile); no
@@ -35,6 +38,9 @@ let package = Package(
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
+        // A user's service from its compiled `.proto`: methods, and JSON requests encoded with
+        // protobuf's JSON mapping into the binary form the load client sends.
+        .target(name: "ProtoSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
         .target(
             name: "HTTP2", dependencies: ["CNghttp2"],
@@ -80,6 +86,8 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "Wire", "Metrics", "UV", "UVTestSupport"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
+        // Its expected bytes come from protoc and python3-protobuf, run by the tests.
+        .testTarget(name: "ProtoSchemaTests", dependencies: ["ProtoSchema"], exclude: ["protos", "oracle"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import ProtoSchema
+
+/// Methods by name, each streaming kind read from the descriptor, and errors that list what
+/// there is.
+@Suite struct MethodLookupTests {
+    @Test func everyStreamingKindIsRead() throws {
+        let schema = Proto3EncodingTests.schema
+        #expect(
+            try schema.method("kinds.v3.Kinds/Unary")
+                == ProtoMethod(
+                    path: "/kinds.v3.Kinds/Unary", inputType: "kinds.v3.Scalars", outputType: "kinds.v3.Scalars", kind: .unary))
+        #expect(try schema.method("kinds.v3.Kinds/ServerStream").kind == .serverStreaming)
+        #expect(try schema.method("kinds.v3.Kinds/ClientStream").kind == .clientStreaming)
+        #expect(try schema.method("kinds.v3.Kinds/ClientStream").outputType == "kinds.v3.Choice")
+        #expect(try schema.method("kinds.v3.Kinds/Bidi").kind == .bidi)
+    }
+
+    @Test(arguments: ["kinds.v3.Kinds/Bidi", "kinds.v3.Kinds.Bidi", "/kinds.v3.Kinds/Bidi"])
+    func everySpellingFindsTheMethod(_ name: String) throws {
+        #expect(try Proto3EncodingTests.schema.method(name).path == "/kinds.v3.Kinds/Bidi")
+    }
+
+    @Test func anUnknownMethodListsTheServicesMethods() {
+        let error = #expect(throws: ProtoSchemaError.self) { try Proto3EncodingTests.schema.method("kinds.v3.Kinds/Unry") }
+        #expect(
+            error?.description
+                == "no method kinds.v3.Kinds/Unry; the services have: kinds.v3.Kinds/Unary, kinds.v3.Kinds/ServerStream, "
+                + "kinds.v3.Kinds/ClientStream, kinds.v3.Kinds/Bidi")
+    }
+
+    @Test func aNameWithoutServiceIsMalformed() {
+        let error = #expect(throws: ProtoSchemaError.self) { try Proto3EncodingTests.schema.method("Unary") }
+        #expect(error == .malformedMethodName("Unary"))
+    }
+
+    @Test func bytesThatAreNotADescriptorSetAreRefused() {
+        #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: [0xFF, 0xFF, 0xFF]) }
+    }
+
+    @Test func aSetWithoutItsImportsNamesTheMissingType() throws {
+        let (path, _) = try ProtobufOracle.compile("kinds3.proto")
+        // Written without --include_imports: the well-known types' files are not in the set.
+        let out = path + ".noimports"
+        let result = try ProtobufOracle.run([
+            "protoc", "--descriptor_set_out=\(out)", "-I", ProtobufOracle.protosFolder.path, "kinds3.proto"
+        ])
+        #expect(result.status == 0)
+        let error = #expect(throws: ProtoSchemaError.self) {
+            try ProtoSchema(descriptorSet: Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+        }
+        #expect(error?.description.contains("--include_imports") == true)
+    }
+}
