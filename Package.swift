@@ -41,6 +41,9 @@ let package = Package(
         // A user's service from its compiled `.proto`: methods, and JSON requests encoded with
         // protobuf's JSON mapping into the binary form the load client sends.
         .target(name: "ProtoSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // Runs protoc (Debian's protobuf-compiler) on a user's `.proto`: the executor beside the
+        // pure ProtoSchema, its own target so it is tested alone and linked only where needed.
+        .target(name: "ProtoCompile"),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
         .target(
             name: "HTTP2", dependencies: ["CNghttp2"],
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
         // Its expected bytes come from protoc and python3-protobuf, run by the tests.
         .testTarget(name: "ProtoSchemaTests", dependencies: ["ProtoSchema"], exclude: ["protos", "oracle"]),
+        .testTarget(name: "ProtoCompileTests", dependencies: ["ProtoCompile", "ProtoSchema"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),

@@ -115,9 +115,9 @@ import Testing
     ]
 
     static let oracle: [String: Result<String, ProtobufOracle.OracleFailure>] = {
-        let (path, _) = try! ProtobufOracle.compile("kinds3.proto")
-        return try! ProtobufOracle.expected(
-            cases.map { EncodingCase(name: $0.name, type: $0.type, json: $0.json) }, descriptorSet: path)
+        try! ProtobufOracle.expected(
+            cases.map { EncodingCase(name: $0.name, type: $0.type, json: $0.json) },
+            descriptorSet: Proto3EncodingTests.descriptorSet)
     }()
 
     @Test(arguments: cases) func errorNamesFieldAndPlace(_ testCase: BadCase) throws {

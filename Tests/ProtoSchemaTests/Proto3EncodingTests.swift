@@ -183,11 +183,11 @@ import Testing
     ]
 
     static let expected: [String: Result<String, ProtobufOracle.OracleFailure>] = {
-        let (path, _) = try! ProtobufOracle.compile("kinds3.proto")
-        return try! ProtobufOracle.expected(cases, descriptorSet: path)
+        try! ProtobufOracle.expected(cases, descriptorSet: descriptorSet)
     }()
 
-    static let schema: ProtoSchema = try! ProtoSchema(descriptorSet: ProtobufOracle.compile("kinds3.proto").bytes)
+    static let descriptorSet: [UInt8] = try! ProtobufOracle.compile("kinds3.proto")
+    static let schema: ProtoSchema = try! ProtoSchema(descriptorSet: descriptorSet)
 
     @Test(arguments: cases) func bytesEqualProtobufs(_ testCase: EncodingCase) throws {
         let expected = try #require(Self.expected[testCase.name]).get()

@@ -41,12 +41,19 @@ enum ProtobufOracle {
         return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// `protoc --include_imports --descriptor_set_out` of one test proto: its path and bytes.
-    static func compile(_ file: String) throws -> (path: String, bytes: [UInt8]) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("protoschema-\(UUID().uuidString).pb").path
-        let result = try run(["protoc", "--include_imports", "--descriptor_set_out=\(out)", "-I", protosFolder.path, file])
+    /// `protoc --include_imports --descriptor_set_out` of one test proto: the descriptor set's
+    /// bytes (the file protoc wrote is removed).
+    static func compile(_ file: String, withoutImports: Bool = false) throws -> [UInt8] {
+        let out = temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let imports = withoutImports ? [] : ["--include_imports"]
+        let result = try run(["protoc"] + imports + ["--descriptor_set_out=\(out)", "-I", protosFolder.path, file])
         guard result.status == 0 else { throw OracleFailure(message: "protoc \(file) failed: \(result.stderr)") }
-        return (out, Array(try Data(contentsOf: URL(fileURLWithPath: out))))
+        return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
+    }
+
+    static func temporaryFile() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("protoschema-\(UUID().uuidString).pb").path
     }
 
     struct OracleFailure: Error, CustomStringConvertible {
@@ -55,7 +62,10 @@ enum ProtobufOracle {
     }
 
     /// protobuf's answer for each case: the hex of its bytes, or its error.
-    static func expected(_ cases: [EncodingCase], descriptorSet path: String) throws -> [String: Result<String, OracleFailure>] {
+    static func expected(_ cases: [EncodingCase], descriptorSet: [UInt8]) throws -> [String: Result<String, OracleFailure>] {
+        let path = temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(descriptorSet).write(to: URL(fileURLWithPath: path))
         let request = try JSONSerialization.data(withJSONObject: cases.map { ["type": $0.type, "json": $0.json] })
         let script = testsFolder.appendingPathComponent("oracle/protobuf_encode.py").path
         let result = try run([python, script, path], stdin: request)

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Compiles a user's `.proto` with the real protobuf toolchain: runs
+/// `protoc --include_imports --descriptor_set_out=<tmp> -I<import paths> <file>` and returns the
+/// descriptor set's bytes for `ProtoSchema`, or protoc's own error lines.
+///
+/// An executor with no decision of its own. It runs before any libuv loop starts (validating a
+/// topology, `barrage load`), so it waits on its one child with posix_spawn and waitpid, as
+/// `SourceCommit` does, leaving no SIGCHLD handler or thread behind.
+public struct ProtoCompiler: Sendable {
+    /// The protoc program: a name looked up on PATH, or a path.
+    public let protoc: String
+
+    /// A compiler running `protoc` (Debian's protobuf-compiler, which also finds the
+    /// well-known types' `.proto` files under /usr/include).
+    public init(protoc: String = "protoc") {
+        self.protoc = protoc
+    }
+
+    /// The descriptor set of `file` and every file it imports. `importPaths` are protoc's `-I`
+    /// folders; the file's own folder is added when none of them holds it, since protoc
+    /// refuses a file outside its import paths.
+    /// - Throws: `ProtoCompileError`: protoc missing, the file missing, or protoc's diagnostics
+    ///   (each naming the file on disk, its line and column).
+    public func compile(file: String, importPaths: [String] = []) throws(ProtoCompileError) -> [UInt8] {
+        let absoluteFile = Self.absolute(file)
+        guard FileManager.default.isReadableFile(atPath: absoluteFile) else { throw .unreadableFile(file) }
+        let paths = Self.searchPaths(for: absoluteFile, given: importPaths.map(Self.absolute))
+        var template = Array((NSTemporaryDirectory() + "barrage-protoc-XXXXXX").utf8CString)
+        guard let folderPointer = mkdtemp(&template) else { throw .couldNotRun("cannot create a temporary folder") }
+        let folder = String(cString: folderPointer)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/descriptor-set.pb"
+        let arguments = [protoc, "--include_imports", "--descriptor_set_out=\(output)"] + paths.map { "-I\($0)" } + [absoluteFile]
+        let (status, stderr) = try Self.run(arguments)
+        guard status == 0 else {
+            let lines = stderr.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+            guard !lines.isEmpty else { throw .couldNotRun("exited with status \(status) and said nothing") }
+            throw .failed(lines.map { ProtocDiagnostic.parse($0) { Self.resolve($0, in: paths) } })
+        }
+        guard let data = FileManager.default.contents(atPath: output) else {
+            throw .couldNotRun("exited 0 but wrote no descriptor set")
+        }
+        return Array(data)
+    }
+
+    /// The import paths protoc gets: those given, then the file's folder when none holds it.
+    static func searchPaths(for file: String, given: [String]) -> [String] {
+        let holdsFile = given.contains { path in file.hasPrefix(path.hasSuffix("/") ? path : path + "/") }
+        return holdsFile ? given : given + [(file as NSString).deletingLastPathComponent]
+    }
+
+    /// protoc names files relative to the import path they were found in; the path on disk.
+    static func resolve(_ name: String, in paths: [String]) -> String {
+        if name.hasPrefix("/") { return name }
+        for path in paths where FileManager.default.fileExists(atPath: path + "/" + name) { return path + "/" + name }
+        return name
+    }
+
+    static func absolute(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (joined as NSString).standardizingPath
+    }
+
+    /// Runs `arguments` with stdin and stdout on /dev/null; its exit status (128 + signal when
+    /// killed) and what it wrote on stderr.
+    private static func run(_ arguments: [String]) throws(ProtoCompileError) -> (status: Int32, stderr: String) {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { throw .couldNotRun("pipe: \(String(cString: strerror(errno)))") }
+        defer { close(pipeEnds[0]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        close(pipeEnds[1])
+        guard spawned == 0 else {
+            if spawned == ENOENT { throw .protocNotInstalled(protoc: arguments[0]) }
+            throw .couldNotRun("\(arguments[0]): \(String(cString: strerror(spawned)))")
+        }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(pipeEnds[0], &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            // protoc's diagnostics are short; a runaway stream is cut, the child still reaped.
+            if output.count < 1 << 20 { output += chunk[0..<count] }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, String(decoding: output, as: UTF8.self))
+    }
+}
