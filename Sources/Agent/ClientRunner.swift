@@ -1,3 +1,4 @@
+import Glibc
 import Load
 import Metrics
 import Topology
@@ -23,6 +24,10 @@ final class ClientRunner {
     private var established = 0
     private var connectFailures: [String: UInt64] = [:]
     private var merged = WindowCounters()
+    /// Each load thread's pauses, by thread, for the threads that had connections.
+    private var threadPauses: [Int: [PauseSpan]] = [:]
+    /// Connections per thread.
+    private let shares: [Int]
     private var latestProgress: [Int: ProgressReport] = [:]
     private var windowStartMs: UInt64 = 0
     private var windowEndMs: UInt64 = 0
@@ -34,9 +39,10 @@ final class ClientRunner {
 
     init(loop: Loop, setup: ClientSetup) throws {
         self.setup = setup
+        let shares = Self.split(setup.connections, over: max(1, setup.threads))
+        self.shares = shares
         progressTimer = try Timer(loop: loop)
         replies = try Mailbox(loop: loop) { [unowned self] message in self.received(message.0, message.1) }
-        let shares = Self.split(setup.connections, over: max(1, setup.threads))
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
         var first = 0
         do {
@@ -85,8 +91,35 @@ final class ClientRunner {
             sourceAddresses: SourceAddresses.forTarget(
                 setup.targets.first?.host ?? "", connections: connections,
                 thread: thread),
-            path: setup.path, connectionLimit: setup.connectionLifetime.map(connectionLimit))
-        return { loop in try LoadWorker(loop: loop, parameters: parameters) }
+            path: setup.path, connectionLimit: setup.connectionLifetime.map(connectionLimit),
+            pauseThresholdNs: setup.pauseThresholdMs * 1_000_000)
+        let stall = getenv(testStallVariable).map { String(cString: $0) }
+        return { loop in
+            var parameters = parameters
+            if let stall {
+                guard let schedule = testStall(stall) else {
+                    throw LoadError.invalidParameter(
+                        "\(testStallVariable) must be STALL/PERIOD with the stall shorter than the period, such as 150ms/1s, got '\(stall)'"
+                    )
+                }
+                parameters.testLoopStall = schedule
+            }
+            return try LoadWorker(loop: loop, parameters: parameters)
+        }
+    }
+
+    /// Test only: every load thread blocks its own loop for STALL once every PERIOD
+    /// (`150ms/1s`) while load runs — a generator that stalls, whose silences must not be
+    /// reported as the server's pauses.
+    static let testStallVariable = "BARRAGE_TEST_CLIENT_STALL"
+
+    /// STALL/PERIOD in nanoseconds; nil unless both are durations and the stall is shorter.
+    static func testStall(_ text: String) -> (durationNs: UInt64, periodNs: UInt64)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, let stall = Workload.milliseconds(of: parts[0]), let period = Workload.milliseconds(of: parts[1]),
+            stall > 0, period > stall
+        else { return nil }
+        return (UInt64(stall) * 1_000_000, UInt64(period) * 1_000_000)
     }
 
     /// The load engine's churn limit for the topology's `connection:`.
@@ -143,6 +176,7 @@ final class ClientRunner {
     func stop(done: @escaping (ClientNodeResult) -> Void) {
         progressTimer.stop()
         merged = WindowCounters()
+        threadPauses = [:]
         pending = .stopping(done: done)
         broadcast(.stop)
     }
@@ -183,6 +217,8 @@ final class ClientRunner {
             done()
         case (.stopped(let counters), .stopping(let done)):
             merged.add(counters)
+            // A thread without connections heard nothing because it asked nothing.
+            if shares.indices.contains(index), shares[index] > 0 { threadPauses[index] = counters.pauses }
             guard allAnswered(index) else { return }
             pending = .none
             done(result())
@@ -205,6 +241,9 @@ final class ClientRunner {
             cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: merged.lateSends,
             queuedSends: merged.queuedSends, intervals: merged.intervals, hostIdleFraction: hostIdleFraction,
             hostFacts: HostProbe.facts(name: setup.host), connectionsOpened: merged.connectionsOpened,
-            connectHistogram: merged.connectHistogram)
+            connectHistogram: merged.connectHistogram,
+            pauses: PauseSpan.common(
+                threadPauses.sorted { $0.key < $1.key }.map(\.value), minimumUs: setup.pauseThresholdMs * 1000),
+            pauseThresholdMs: setup.pauseThresholdMs)
     }
 }

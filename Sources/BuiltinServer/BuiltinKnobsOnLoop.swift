@@ -5,12 +5,12 @@ import UV
 final class BuiltinKnobsOnLoop {
     /// Holds replies back; nil without `BARRAGE_BUILTIN_DELAY`.
     let delayLine: BuiltinDelayLine?
-    private let stall: BuiltinStall?
+    private let stall: LoopStall?
 
     init(loop: Loop, knobs: BuiltinKnobs) throws {
         delayLine = try knobs.replyDelayNs.map { try BuiltinDelayLine(loop: loop, delayNs: $0) }
         do {
-            stall = try knobs.stall.map { try BuiltinStall(loop: loop, durationNs: $0.durationNs, periodNs: $0.periodNs) }
+            stall = try knobs.stall.map { try LoopStall(loop: loop, durationNs: $0.durationNs, periodNs: $0.periodNs) }
         } catch {
             delayLine?.close()
             throw error

@@ -59,6 +59,12 @@ public final class LoadWorker: LoadEngine {
         /// Connection churn: when a connection retires and is replaced; nil = connections
         /// stay open for the whole run.
         public var connectionLimit: ConnectionLimit?
+        /// Server pauses: silences of at least this long with calls outstanding are kept (see
+        /// `SilenceWatch`); nil = not watched.
+        public var pauseThresholdNs: UInt64?
+        /// Test only (`BARRAGE_TEST_CLIENT_STALL`): the loop blocks itself `durationNs` every
+        /// `periodNs` while load runs, a stalled generator that must not pass for a server pause.
+        public var testLoopStall: (durationNs: UInt64, periodNs: UInt64)?
 
         /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
         /// connection from the kernel's choice of address.
@@ -66,9 +72,11 @@ public final class LoadWorker: LoadEngine {
             targets: [Target], connections: Int, payloadBytes: Int,
             protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
             requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
-            path: String? = nil, clock: LoadClock = .monotonic, connectionLimit: ConnectionLimit? = nil
+            path: String? = nil, clock: LoadClock = .monotonic, connectionLimit: ConnectionLimit? = nil,
+            pauseThresholdNs: UInt64? = nil
         ) {
             self.connectionLimit = connectionLimit
+            self.pauseThresholdNs = pauseThresholdNs
             self.targets = targets
             self.connections = connections
             self.payloadBytes = payloadBytes
@@ -151,6 +159,10 @@ public final class LoadWorker: LoadEngine {
     private var retirements = RetirementQueue()
     private let lifetimeTimer: Timer
     private var onLifetimeTimer: (() -> Void)?
+    /// Server pauses: the silences of this thread, and its loop's liveness timer.
+    private var silence: SilenceWatch?
+    private let livenessTimer: Timer
+    private var testStall: LoopStall?
 
     /// Counters since load started and inside the window.
     public private(set) var counters = WindowCounters()
@@ -197,6 +209,7 @@ public final class LoadWorker: LoadEngine {
         ticker = try Timer(loop: loop)
         scheduleTimer = try Timer(loop: loop)
         lifetimeTimer = try Timer(loop: loop)
+        livenessTimer = try Timer(loop: loop)
         connectWindow = ConnectWindow(total: parameters.connections, limit: Self.connectBatch)
         connections.reserveCapacity(parameters.connections)
         for index in 0..<parameters.connections {
@@ -340,6 +353,17 @@ public final class LoadWorker: LoadEngine {
     public func start() {
         guard case .connected = phase else { return }
         phase = .running
+        if let threshold = parameters.pauseThresholdNs, !connections.isEmpty {
+            let watch = SilenceWatch(thresholdNs: threshold, nowNs: clock.now())
+            silence = watch
+            let periodMs = watch.periodNs / 1_000_000
+            try? livenessTimer.start(after: periodMs, repeat: periodMs) { [unowned self] in
+                self.noteSilence(self.silence?.tick(nowNs: self.clock.now()))
+            }
+        }
+        if let stall = parameters.testLoopStall {
+            testStall = try? LoopStall(loop: loop, durationNs: stall.durationNs, periodNs: stall.periodNs)
+        }
         if let limit = parameters.connectionLimit {
             onLifetimeTimer = { [unowned self] in self.retireDue() }
             let now = clock.now()
@@ -363,6 +387,7 @@ public final class LoadWorker: LoadEngine {
     /// Bytes from a connection's socket: into its session, then new requests and one flush.
     private func received(_ bytes: UnsafeRawBufferPointer, on connection: LoadConnection, generation: UInt32) {
         guard connection.generation == generation, let session = connection.session else { return }
+        if silence != nil { noteSilence(silence?.received(nowNs: clock.now())) }
         guard session.receive(bytes) else {
             lost(connection, reason: "protocol")
             return
@@ -412,7 +437,7 @@ public final class LoadWorker: LoadEngine {
             openLoop.drain(connection.index, nowNs: now, to: self)
         } else {
             while session.freeSlots > 0, connection.isUp, session.submit(startNs: now, nowNs: now) {
-                startedCall(on: connection)
+                startedCall(on: connection, nowNs: now)
             }
         }
     }
@@ -431,9 +456,11 @@ public final class LoadWorker: LoadEngine {
         }
     }
 
-    /// A call started on `connection`: counts it against the connection's budget, if any.
+    /// A call started on `connection` at `nowNs`: one more outstanding for the silence watch,
+    /// and one less in the connection's budget, if it has one.
     @inline(__always)
-    private func startedCall(on connection: LoadConnection) {
+    private func startedCall(on connection: LoadConnection, nowNs: UInt64) {
+        silence?.sent(nowNs: nowNs)
         guard let left = connection.callsLeft else { return }
         connection.callsLeft = left - 1
         if left <= 1 { retire(connection) }
@@ -599,9 +626,18 @@ public final class LoadWorker: LoadEngine {
         now > since ? now - since : 0
     }
 
-    /// Opens or closes the measurement window.
+    /// Opens or closes the measurement window. At the close, a silence under way counts up to it.
     public func mark(_ edge: WindowMark) {
-        counters.mark(edge, nowNs: clock.now())
+        let now = clock.now()
+        if edge == .close { noteSilence(silence?.cut(nowNs: now)) }
+        counters.mark(edge, nowNs: now)
+    }
+
+    /// Keeps a stretch of silence the watch found (in the window, at least the threshold).
+    @inline(__always)
+    private func noteSilence(_ stretch: SilenceWatch.Stretch?) {
+        guard let stretch, let watch = silence else { return }
+        counters.silence(startNs: stretch.startNs, endNs: stretch.endNs, minimumNs: watch.thresholdNs)
     }
 
     /// Stops sending: abandons every request (gRPC: resets every stream and says GOAWAY) and
@@ -614,6 +650,10 @@ public final class LoadWorker: LoadEngine {
         onScheduleTimer = nil
         lifetimeTimer.close()
         onLifetimeTimer = nil
+        livenessTimer.close()
+        silence = nil
+        testStall?.close()
+        testStall = nil
         retirements.removeAll()
         openLoop = nil
         for connection in connections {
@@ -632,10 +672,12 @@ public final class LoadWorker: LoadEngine {
 extension LoadWorker: LoadSessionDelegate {
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64) {
         guard case .running = phase else { return }
+        let now = clock.now()
+        if silence != nil { noteSilence(silence?.finished(nowNs: now)) }
         if case .success = outcome {
-            counters.success(latencyMicroseconds: latencyNs / 1000, nowNs: clock.now())
+            counters.success(latencyMicroseconds: latencyNs / 1000, nowNs: now)
         } else if let kind = outcome.errorKind {
-            counters.failure(kind, nowNs: clock.now())
+            counters.failure(kind, nowNs: now)
         }
     }
 }
@@ -658,7 +700,7 @@ extension LoadWorker: OpenLoopPort {
         let connection = connections[index]
         guard connection.isUp, let session = connection.session, session.submit(startNs: startNs, nowNs: nowNs)
         else { return false }
-        startedCall(on: connection)
+        startedCall(on: connection, nowNs: nowNs)
         if late { counters.lateSend() }
         if !connection.needsFlush {
             connection.needsFlush = true

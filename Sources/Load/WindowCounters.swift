@@ -45,6 +45,12 @@ public struct WindowCounters: Sendable {
     /// Set-up time of the connections established inside the window, from the connect's start
     /// to the end of the handshake (gRPC: the server's SETTINGS), µs.
     public private(set) var connectHistogram = LatencyHistogram()
+    /// Inside the window: the stretches this thread had calls outstanding and heard nothing
+    /// from the server, its loop awake (see `SilenceWatch`), in order.
+    public private(set) var pauses: [PauseSpan] = []
+    /// Stretches kept at most per window, so a server that pauses every few milliseconds for
+    /// hours cannot grow a worker's memory without bound.
+    public static let maximumPauses = 100_000
 
     public init() {}
 
@@ -84,6 +90,15 @@ public struct WindowCounters: Sendable {
         connectHistogram.record(microseconds: setupNs / 1000)
     }
 
+    /// A stretch of silence from `startNs` to `endNs`: kept when at least `minimumNs` of it lies
+    /// inside the window, clipped to the window's opening.
+    public mutating func silence(startNs: UInt64, endNs: UInt64, minimumNs: UInt64) {
+        guard case .open(let opened) = window, pauses.count < Self.maximumPauses else { return }
+        let start = max(startNs, opened)
+        guard endNs > start, endNs - start >= minimumNs else { return }
+        pauses.append(PauseSpan(startUs: (start - opened) / 1000, endUs: (endNs - opened) / 1000))
+    }
+
     /// The interval `nowNs` falls in, growing the series to hold it. An event stamped before
     /// the mark (a callback that read the clock just before it) counts in the first second.
     @inline(__always)
@@ -107,12 +122,15 @@ public struct WindowCounters: Sendable {
             queuedSends = 0
             connectionsOpened = 0
             connectHistogram = LatencyHistogram()
+            pauses = []
         case .close:
             if case .open = window { window = .closed }
         }
     }
 
-    /// Adds another thread's counters (same window edges); intervals add by number.
+    /// Adds another thread's counters (same window edges); intervals add by number. Pauses do
+    /// not add: a server pause is what every thread saw, so the runner intersects them
+    /// (`PauseSpan.common`).
     public mutating func add(_ other: WindowCounters) {
         totalRequests &+= other.totalRequests
         totalErrors &+= other.totalErrors

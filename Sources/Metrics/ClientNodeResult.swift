@@ -42,6 +42,11 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var connectionsOpened: UInt64
     /// Set-up time of those connections, µs: TCP connect to the end of the handshake.
     public var connectHistogram: LatencyHistogram
+    /// The stretches every one of its load threads had calls outstanding and heard nothing
+    /// from the server, their loops awake, at least `pauseThresholdMs` long.
+    public var pauses: [PauseSpan]
+    /// The shortest pause it was asked to keep, ms; nil in files from before pauses existed.
+    public var pauseThresholdMs: UInt64?
 
     public init(
         node: String, host: String, connectionsAsked: Int, connectionsEstablished: Int,
@@ -49,8 +54,11 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         requests: UInt64, errors: [String: UInt64], histogram: LatencyHistogram,
         cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
         intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil,
-        connectionsOpened: UInt64 = 0, connectHistogram: LatencyHistogram = LatencyHistogram()
+        connectionsOpened: UInt64 = 0, connectHistogram: LatencyHistogram = LatencyHistogram(),
+        pauses: [PauseSpan] = [], pauseThresholdMs: UInt64? = nil
     ) {
+        self.pauses = pauses
+        self.pauseThresholdMs = pauseThresholdMs
         self.connectionsOpened = connectionsOpened
         self.connectHistogram = connectHistogram
         self.node = node
@@ -89,6 +97,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case hostFacts = "host_facts"
         case connectionsOpened = "connections_opened"
         case connectHistogram = "connect_histogram"
+        case pauses
+        case pauseThresholdMs = "pause_threshold_ms"
     }
 
     public init(from decoder: Decoder) throws {
@@ -113,5 +123,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
         connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
         connectHistogram = try container.decodeIfPresent(LatencyHistogram.self, forKey: .connectHistogram) ?? LatencyHistogram()
+        pauses = try container.decodeIfPresent([PauseSpan].self, forKey: .pauses) ?? []
+        pauseThresholdMs = try container.decodeIfPresent(UInt64.self, forKey: .pauseThresholdMs)
     }
 }

@@ -67,6 +67,7 @@ public enum CellAggregator {
         if summary.replicas > 1 { summary.servers = replicas }
         summary.connectionsOpened = clients.map(\.connectionsOpened).reduce(0, +)
         summary.connect = ConnectFigures(connect)
+        summary.pauses = PauseFigures.merged(clients)
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {

@@ -58,6 +58,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var connectionsOpened: UInt64 = 0
     /// Set-up time of those connections. JSON key `connect_us`.
     public var connect = ConnectFigures()
+    /// Server pauses every client saw. JSON key `pauses`.
+    public var pauses = PauseFigures()
 
     /// Creates a cell summary; see each property.
     public init(
@@ -112,6 +114,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         case sloMisses = "slo_misses"
         case connectionsOpened = "connections_opened"
         case connect = "connect_us"
+        case pauses
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -147,6 +150,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(sloMisses, forKey: .sloMisses)
         try container.encode(connectionsOpened, forKey: .connectionsOpened)
         try container.encode(connect, forKey: .connect)
+        try container.encode(pauses, forKey: .pauses)
     }
 
     /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
@@ -178,5 +182,6 @@ public struct CellSummary: Codable, Sendable, Equatable {
         sloMisses = try container.decodeIfPresent([String].self, forKey: .sloMisses) ?? []
         connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
         connect = try container.decodeIfPresent(ConnectFigures.self, forKey: .connect) ?? ConnectFigures()
+        pauses = try container.decodeIfPresent(PauseFigures.self, forKey: .pauses) ?? PauseFigures()
     }
 }

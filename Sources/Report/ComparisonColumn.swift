@@ -105,6 +105,16 @@ struct ComparisonColumn {
             },
             ComparisonColumn(heading: limitHeading, alignment: .left, value: limitText)
         ]
+        // Server pauses: how many every client saw, and the longest, when some cell had one.
+        if rows.contains(where: { row in row.cells.contains { $0.pauses.count > 0 } }) {
+            columns.insert(
+                ComparisonColumn(heading: "pauses", alignment: .right) { row in
+                    guard let count = row.spread(of: \.pauses.count), let longest = row.spread(of: \.pauses.longestMs)
+                    else { return "-" }
+                    guard count.median > 0 else { return "0" }
+                    return "\(count.median) (\(FigureFormat.decimal(longest.median, decimals: 0))ms)"
+                }, at: columns.count - 2)
+        }
         if rows.contains(where: { !marks($0).isEmpty }) {
             columns.append(ComparisonColumn(heading: "", alignment: .left, value: marks))
         }

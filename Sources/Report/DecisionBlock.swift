@@ -13,8 +13,64 @@ enum DecisionBlock {
         lines += cores(summary)
         lines += memory(summary)
         lines += scaling(summary)
-        guard !lines.isEmpty, summary.decisionLoadPerSecond != nil || !summary.capacity.isEmpty else { return [] }
+        if summary.decisionLoadPerSecond == nil && summary.capacity.isEmpty { lines = [] }
+        // Churn and pauses answer their own questions, with or without a load to size for.
+        lines += connectionSetUp(summary)
+        lines += churnCapacity(summary)
+        lines += pauses(summary)
+        guard !lines.isEmpty else { return [] }
         return [title] + lines.map { "  " + $0 }
+    }
+
+    /// The systems of `cells`, in run order.
+    static func systems(_ cells: [CellSummary]) -> [String] {
+        var systems: [String] = []
+        for cell in cells where !systems.contains(cell.system) { systems.append(cell.system) }
+        return systems
+    }
+
+    /// Per system: what setting up a connection cost in the cells that opened connections
+    /// inside their window (churn), the slowest cell's p50 and p99.
+    static func connectionSetUp(_ summary: RunSummary) -> [String] {
+        let churned = summary.cells.filter { $0.status == .ok && $0.connectionsOpened > 0 }
+        return systems(churned).compactMap { system in
+            let cells = churned.filter { $0.system == system }
+            guard let p50 = cells.map(\.connect.p50).max(), let p99 = cells.map(\.connect.p99).max() else { return nil }
+            let rate = cells.map(\.connectionsOpenedPerSecond).max() ?? 0
+            return "connection set-up, \(system): p50 \(FigureFormat.latency(microseconds: p50)), "
+                + "p99 \(FigureFormat.latency(microseconds: p99)) (up to \(FigureFormat.decimal(rate, decimals: 0)) new connections/s)"
+        }
+    }
+
+    /// Per system with capacity searched both with churn (a scenario whose cells opened
+    /// connections in their window) and without: how far churn moved the capacity.
+    static func churnCapacity(_ summary: RunSummary) -> [String] {
+        let churnedCells = Set(summary.cells.filter { $0.connectionsOpened > 0 }.map(\.id))
+        let measured = summary.capacity.filter { $0.ratePerSecond > 0 }
+        return systems(summary.cells).compactMap { system in
+            let entries = measured.filter { $0.system == system }
+            let churned = entries.filter { churnedCells.contains($0.cell) }
+            let steady = entries.filter { !churnedCells.contains($0.cell) }
+            guard let with = churned.max(by: { $0.ratePerSecond < $1.ratePerSecond }),
+                let without = steady.max(by: { $0.ratePerSecond < $1.ratePerSecond })
+            else { return nil }
+            let change = (with.ratePerSecond / without.ratePerSecond - 1) * 100
+            return "churn moves capacity, \(system): \(FigureFormat.decimal(with.ratePerSecond, decimals: 0))/s with churn"
+                + "\(with.scenario.map { " (\($0))" } ?? "") against \(FigureFormat.decimal(without.ratePerSecond, decimals: 0))/s "
+                + "without\(without.scenario.map { " (\($0))" } ?? ""): \(change >= 0 ? "+" : "")\(FigureFormat.decimal(change, decimals: 0)) %"
+        }
+    }
+
+    /// Per system that paused: the longest server pause every client saw, and how many.
+    static func pauses(_ summary: RunSummary) -> [String] {
+        let paused = summary.cells.filter { $0.status == .ok && $0.pauses.count > 0 }
+        return systems(paused).compactMap { system in
+            let cells = paused.filter { $0.system == system }
+            guard let worst = cells.max(by: { $0.pauses.longestMs < $1.pauses.longestMs }) else { return nil }
+            let count = cells.map(\.pauses.count).reduce(0, +)
+            return "longest server pause, \(system): \(FigureFormat.decimal(worst.pauses.longestMs, decimals: 0)) ms "
+                + "(\(count) pauses ≥ \(worst.pauses.thresholdMs) ms over \(cells.count) cells; worst in \(worst.label))"
+        }
     }
 
     /// Per system: the fewest measured cores whose capacity reached the load; else an

@@ -159,7 +159,7 @@ public enum ReportCharts {
                     (
                         system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)",
                         dash: index == 0 ? nil : ChartSeries.dashes[(index - 1) % ChartSeries.dashes.count],
-                        points: cell.timeseries
+                        points: cell.timeseries, pauses: cell.pauses
                     )
                 }
             }
@@ -181,22 +181,31 @@ public enum ReportCharts {
                 label: "seconds into the measurement window", wholeUnits: true,
                 format: ChartLabels.number)
             let heading = group.key.heading
+            // Server pauses every client saw, shaded where they fell.
+            let bands = runs.flatMap { run in
+                run.pauses.spans.map { span in
+                    SVGLineChart.Band(
+                        fromX: span.startMs / 1000, toX: span.endMs / 1000, colour: palette.colour(run.system),
+                        note: "\(run.name): server pause of \(FigureFormat.decimal(span.endMs - span.startMs, decimals: 0)) ms "
+                            + "at \(FigureFormat.decimal(span.startMs / 1000, decimals: 2)) s")
+                }
+            }
             let p99 = series(
                 { $0.requests > 0 ? Double($0.p99Microseconds) : nil },
                 { FigureFormat.latency(microseconds: UInt64($0)) })
             let rss = series({ $0.serverRSSBytes.map { Double($0) } }, { FigureFormat.bytes(UInt64($0)) })
+            var requests = SVGLineChart(
+                title: "Requests per second — \(heading)", xAxis: xAxis,
+                yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
+                series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }))
+            requests.bands = bands
+            var latency = SVGLineChart(
+                title: "p99 latency per second — \(heading)", xAxis: xAxis,
+                yAxis: latencyAxis("p99 latency", p99), series: p99)
+            latency.bands = bands
             return [
-                Entry(
-                    kind: "timeseries", group: heading,
-                    chart: SVGLineChart(
-                        title: "Requests per second — \(heading)", xAxis: xAxis,
-                        yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
-                        series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }))),
-                Entry(
-                    kind: "timeseries", group: heading,
-                    chart: SVGLineChart(
-                        title: "p99 latency per second — \(heading)", xAxis: xAxis,
-                        yAxis: latencyAxis("p99 latency", p99), series: p99)),
+                Entry(kind: "timeseries", group: heading, chart: requests),
+                Entry(kind: "timeseries", group: heading, chart: latency),
                 Entry(
                     kind: "timeseries", group: heading,
                     chart: SVGLineChart(

@@ -13,6 +13,8 @@ public struct SVGLineChart: Sendable {
     public var yAxis: ChartAxis
     /// The lines, drawn in this order (the last on top).
     public var series: [ChartSeries]
+    /// Stretches of the x axis shaded under the lines (server pauses on a time series).
+    public var bands: [Band] = []
     /// Drawing size in SVG units; the element scales to its container's width.
     public var width: Double = 600
     /// Drawing height in SVG units.
@@ -24,6 +26,21 @@ public struct SVGLineChart: Sendable {
         self.xAxis = xAxis
         self.yAxis = yAxis
         self.series = series
+    }
+
+    /// A shaded stretch of the x axis, the full height of the plot, with a tooltip.
+    public struct Band: Sendable, Equatable {
+        public var fromX: Double
+        public var toX: Double
+        public var colour: String
+        public var note: String
+
+        public init(fromX: Double, toX: Double, colour: String, note: String) {
+            self.fromX = fromX
+            self.toX = toX
+            self.colour = colour
+            self.note = note
+        }
     }
 
     /// Left margin: room for y tick labels and the rotated y title.
@@ -142,6 +159,15 @@ public struct SVGLineChart: Sendable {
         svg +=
             "<text class=\"axis-label\" x=\"14\" y=\"\(middle)\" text-anchor=\"middle\""
             + " transform=\"rotate(-90 14 \(middle))\">\(HTMLText.escape(yAxis.label))</text></g>"
+        // Bands under the lines: at least a pixel wide, so a short pause still shows.
+        for band in bands where band.fromX.isFinite && band.toX.isFinite && band.toX >= band.fromX {
+            let from = Self.left + position(band.fromX, xTicks, xAxis.scale) * plotWidth
+            let to = Self.left + position(band.toX, xTicks, xAxis.scale) * plotWidth
+            svg +=
+                "<rect class=\"band\" x=\"\(HTMLText.coordinate(from))\" y=\"\(HTMLText.coordinate(top))\""
+                + " width=\"\(HTMLText.coordinate(max(to - from, 1)))\" height=\"\(HTMLText.coordinate(plotHeight))\""
+                + " fill=\"\(band.colour)\" fill-opacity=\"0.2\"><title>\(HTMLText.escape(band.note))</title></rect>"
+        }
         // The lines last, over the grid.
         for item in series {
             let shown = item.points.filter(plottable)

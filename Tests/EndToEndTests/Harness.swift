@@ -28,13 +28,17 @@ enum Harness {
         let stdoutPath: String
         let stderrPath: String
 
-        init(_ arguments: [String], in folder: String) throws {
+        /// `environment`: added to this process's own for the run.
+        init(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws {
             stdoutPath = folder + "/stdout.txt"
             stderrPath = folder + "/stderr.txt"
             _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
             _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: Harness.binary)
             process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
             process.currentDirectoryURL = URL(fileURLWithPath: Harness.packageRoot)
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))

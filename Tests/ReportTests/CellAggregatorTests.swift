@@ -48,6 +48,25 @@ import Testing
         #expect(cell.connect.p99 >= 4_995 && cell.connect.max >= 4_995)
     }
 
+    @Test func pausesAreWhatEveryClientSawAtItsThreshold() {
+        var first = Fixtures.client(node: "client-1", requests: 1_000, cpuSeconds: 1)
+        first.pauseThresholdMs = 40
+        first.pauses = [PauseSpan(startUs: 200_000, endUs: 350_000), PauseSpan(startUs: 600_000, endUs: 700_000)]
+        var second = Fixtures.client(node: "client-2", requests: 1_000, cpuSeconds: 1)
+        second.pauseThresholdMs = 40
+        second.pauses = [PauseSpan(startUs: 201_000, endUs: 352_000), PauseSpan(startUs: 1_200_000, endUs: 1_350_000)]
+        let cell = CellAggregator.summarize(record: Fixtures.record(), servers: [], clients: [first, second])
+        #expect(cell.pauses.thresholdMs == 40)
+        #expect(cell.pauses.count == 1)
+        #expect(cell.pauses.longestMs == 149 && cell.pauses.totalMs == 149)
+        #expect(cell.pauses.spans == [PauseFigures.Span(startMs: 201, endMs: 350)])
+        // Files from before pauses existed give none.
+        let old = CellAggregator.summarize(
+            record: Fixtures.record(), servers: [],
+            clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
+        #expect(old.pauses.count == 0)
+    }
+
     @Test func errorsAreSummedAndMergedByKind() {
         let summary = CellAggregator.summarize(
             record: Fixtures.record(), servers: [],

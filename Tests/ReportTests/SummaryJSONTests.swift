@@ -16,7 +16,7 @@ import Testing
         "errors", "requests_per_second", "latency_us", "server", "clients",
         "id", "errors_by_kind", "bottleneck", "timeseries",
         "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses",
-        "connections_opened", "connect_us"
+        "connections_opened", "connect_us", "pauses"
     ]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = [
@@ -47,6 +47,7 @@ import Testing
             #expect(Set(cell.keys) == Self.cellKeys)
             #expect(Set(try Self.object(cell["latency_us"]).keys) == Self.latencyKeys)
             #expect(Set(try Self.object(cell["connect_us"]).keys) == ["p50", "p99", "max"])
+            #expect(Set(try Self.object(cell["pauses"]).keys) == ["threshold_ms", "count", "longest_ms", "total_ms", "spans"])
             #expect(Set(try Self.object(cell["server"]).keys) == Self.serverKeys)
             let clients = try Self.object(cell["clients"])
             #expect(Set(clients.keys) == Self.clientKeys)

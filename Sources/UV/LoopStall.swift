@@ -1,22 +1,21 @@
-import UV
-
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The loop stall of a known-answer server (`BARRAGE_BUILTIN_STALL`), one per loop thread:
-/// every `periodNs` the loop thread sleeps `durationNs` inside a timer callback, so nothing
-/// on that loop (accepting, reading, answering) happens meanwhile, like a server in a long GC
-/// pause. Stalls start at multiples of the period on the monotonic clock, so every thread of
-/// the server freezes at the same moments.
-final class BuiltinStall {
+/// A test knob's loop stall, one per loop thread: every `periodNs` the loop thread sleeps
+/// `durationNs` inside a timer callback, so nothing on that loop happens meanwhile. The known-
+/// answer server's (`BARRAGE_BUILTIN_STALL`: accepting, reading, answering stop, like a server in
+/// a long GC pause) and the load generator's own (`BARRAGE_TEST_CLIENT_STALL`: a stalled
+/// generator, which must never pass for a server pause). Stalls start at multiples of the
+/// period on the monotonic clock, so every thread of a process freezes at the same moments.
+public final class LoopStall {
     private let timer: Timer
     private let durationNs: UInt64
     private let periodNs: UInt64
     private let loop: Loop
 
     /// Starts stalling `loop`.
-    init(loop: Loop, durationNs: UInt64, periodNs: UInt64) throws {
+    public init(loop: Loop, durationNs: UInt64, periodNs: UInt64) throws {
         self.loop = loop
         self.durationNs = durationNs
         self.periodNs = periodNs
@@ -47,7 +46,7 @@ final class BuiltinStall {
     }
 
     /// Stops stalling.
-    func close() {
+    public func close() {
         timer.close()
     }
 }

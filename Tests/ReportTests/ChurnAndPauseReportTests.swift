@@ -1,0 +1,55 @@
+import Metrics
+import Testing
+
+@testable import Report
+
+/// Churn and pauses in the comparison, the decision block and report.html.
+@Suite struct ChurnAndPauseReportTests {
+    static func run() -> RunSummary {
+        var churned = Fixtures.cell("builtin", 10, rate: 4_000)
+        churned.connectionsOpened = 800
+        churned.connect = ConnectFigures(p50: 210, p99: 950, max: 1_800)
+        churned.pauses = PauseFigures(
+            thresholdMs: 10,
+            common: [PauseSpan(startUs: 200_000, endUs: 350_000), PauseSpan(startUs: 1_200_000, endUs: 1_320_000)])
+        churned.timeseries = (0..<3).map {
+            TimeSeriesPoint(
+                tSeconds: $0, requests: 4_000, errors: 0, p50Microseconds: 100, p99Microseconds: 900,
+                serverCPUPercent: nil, serverRSSBytes: nil)
+        }
+        let steady = Fixtures.cell("other", 10, rate: 5_000)
+        return RunSummary(
+            barrage: "0.1.0", topology: "churn", started: "2026-12-07T08:00:00Z", status: .ok, cells: [churned, steady])
+    }
+
+    @Test func theTableShowsConnectionsPerSecondSetUpAndPauses() {
+        let columns = ComparisonColumn.columns(for: CellGroup.groups(of: Self.run().cells))
+        let headings = columns.map(\.heading)
+        #expect(headings.contains("conn/s") && headings.contains("connect p50") && headings.contains("pauses"))
+        let rows = CellGroup.groups(of: Self.run().cells)
+        func value(_ heading: String, _ row: Int) -> String? {
+            columns.first { $0.heading == heading }?.value(rows[row])
+        }
+        #expect(value("conn/s", 0) == "80.0")
+        #expect(value("pauses", 0) == "2 (150ms)")
+        #expect(value("pauses", 1) == "0")
+    }
+
+    @Test func theDecisionBlockNamesSetUpCostAndTheLongestPause() {
+        let lines = DecisionBlock.lines(Self.run())
+        #expect(lines.first == DecisionBlock.title)
+        #expect(
+            lines.contains { $0.contains("connection set-up, builtin: p50 210µs, p99 950µs (up to 80 new connections/s)") },
+            "\(lines)")
+        #expect(
+            lines.contains { $0.contains("longest server pause, builtin: 150 ms (2 pauses ≥ 10 ms over 1 cells") }, "\(lines)")
+        #expect(!lines.contains { $0.contains("other") }, "a steady system has nothing to say: \(lines)")
+    }
+
+    @Test func reportHTMLShadesThePausesOnTheTimeSeries() {
+        let charts = ReportCharts.timeSeries(Self.run().cells, palette: SystemPalette(["builtin", "other"]))
+        let svg = charts.map { $0.chart.render() }.joined()
+        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == 4, "two pauses on the req/s and p99 charts")
+        #expect(svg.contains("server pause of 150 ms at 0.20 s"))
+    }
+}
