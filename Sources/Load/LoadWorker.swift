@@ -358,7 +358,7 @@ public final class LoadWorker: LoadEngine {
             silence = watch
             let periodMs = watch.periodNs / 1_000_000
             try? livenessTimer.start(after: periodMs, repeat: periodMs) { [unowned self] in
-                self.noteSilence(self.silence?.tick(nowNs: self.clock.now()))
+                self.silence?.tick(nowNs: self.clock.now())
             }
         }
         if let stall = parameters.testLoopStall {
