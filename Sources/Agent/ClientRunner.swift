@@ -6,7 +6,8 @@ import UV
 import Wire
 
 /// The client worker's job: spread its connections over `threads` load threads, connect,
-/// run load when told, and report the window with every thread's counters merged once.
+/// run load when told, pass each second of the window on once every thread has handed it
+/// over, and report the window with every thread's counters merged once.
 final class ClientRunner {
     private enum Pending {
         case none
@@ -29,6 +30,10 @@ final class ClientRunner {
     /// Connections per thread.
     private let shares: [Int]
     private var latestProgress: [Int: ProgressReport] = [:]
+    /// Seconds some threads have handed over, with how many have: each leaves once all have.
+    private var partialSeconds: [Int: (interval: ClientInterval, threads: Int)] = [:]
+    /// Where a finished second goes (set by `start`).
+    private var sendInterval: (ClientInterval) -> Void = { _ in }
     private var windowStartMs: UInt64 = 0
     private var windowEndMs: UInt64 = 0
     private var cpuAtStart = 0.0
@@ -136,8 +141,10 @@ final class ClientRunner {
         broadcast(.connect)
     }
 
-    /// Starts load, and progress reports once a second.
-    func start(progress: @escaping (ProgressReport) -> Void) {
+    /// Starts load, and progress reports once a second; each second of the window goes to
+    /// `interval` once every thread has handed it over (about a second after it ended).
+    func start(progress: @escaping (ProgressReport) -> Void, interval: @escaping (ClientInterval) -> Void) {
+        sendInterval = interval
         broadcast(.start)
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in
             // Threads answer each tick's question by the next; until then there is nothing to say.
@@ -195,8 +202,9 @@ final class ClientRunner {
 
     private func received(_ index: Int, _ reply: LoadThread.Reply) {
         switch (reply, pending) {
-        case (.progress(let requests, let errors, let up), _):
+        case (.progress(let requests, let errors, let up, let closed), _):
             latestProgress[index] = ProgressReport(requests: requests, errors: errors, connectionsUp: up)
+            gather(closed)
         case (.connected(let up, let failures), .connecting(let ready, let failed)):
             established += up
             connectFailures.merge(failures, uniquingKeysWith: +)
@@ -215,15 +223,34 @@ final class ClientRunner {
             guard allAnswered(index) else { return }
             pending = .none
             done()
-        case (.stopped(let counters), .stopping(let done)):
+        case (.stopped(var counters), .stopping(let done)):
+            gather(counters.takeClosedIntervals(nowNs: nil))
             merged.add(counters)
             // A thread without connections heard nothing because it asked nothing.
             if shares.indices.contains(index), shares[index] > 0 { threadPauses[index] = counters.pauses }
             guard allAnswered(index) else { return }
             pending = .none
+            // The last seconds go out whole or not, ahead of the result.
+            for second in partialSeconds.keys.sorted() { sendInterval(partialSeconds[second]!.interval) }
+            partialSeconds = [:]
             done(result())
         default:
             break
+        }
+    }
+
+    /// Adds threads' seconds; sends on each second every thread has now handed over.
+    private func gather(_ intervals: [ClientInterval]) {
+        for interval in intervals {
+            var entry = partialSeconds[interval.second] ?? (ClientInterval(second: interval.second, counts: IntervalCounts()), 0)
+            entry.interval.add(interval)
+            entry.threads += 1
+            if entry.threads == threads.count {
+                partialSeconds[interval.second] = nil
+                sendInterval(entry.interval)
+            } else {
+                partialSeconds[interval.second] = entry
+            }
         }
     }
 
@@ -239,7 +266,7 @@ final class ClientRunner {
             threads: threads.count, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
             requests: merged.requests, errors: merged.errors, histogram: merged.histogram,
             cpuSeconds: cpuInWindow, rssPeakBytes: ProcessUsage.peakRSSBytes(), lateSends: merged.lateSends,
-            queuedSends: merged.queuedSends, intervals: merged.intervals, hostIdleFraction: hostIdleFraction,
+            queuedSends: merged.queuedSends, hostIdleFraction: hostIdleFraction,
             hostFacts: HostProbe.facts(name: setup.host), connectionsOpened: merged.connectionsOpened,
             connectHistogram: merged.connectHistogram,
             pauses: PauseSpan.common(

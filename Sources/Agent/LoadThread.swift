@@ -15,7 +15,8 @@ final class LoadThread: Sendable {
     enum Reply: Sendable {
         case connected(established: Int, failures: [String: UInt64])
         case marked(WindowMark)
-        case progress(requests: UInt64, errors: UInt64, connectionsUp: Int)
+        /// Running totals, and the window's seconds that ended since the last answer.
+        case progress(requests: UInt64, errors: UInt64, connectionsUp: Int, closed: [ClientInterval])
         case stopped(WindowCounters)
     }
 
@@ -61,11 +62,12 @@ final class LoadThread: Sendable {
             engine.mark(edge)
             reply(index, .marked(edge))
         case .progress:
+            let closed = engine.takeClosedIntervals()
             reply(
                 index,
                 .progress(
                     requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
-                    connectionsUp: engine.connectionsUp))
+                    connectionsUp: engine.connectionsUp, closed: closed))
         case .stop:
             engine.stop()
             reply(index, .stopped(engine.counters))

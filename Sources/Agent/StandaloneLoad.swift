@@ -32,7 +32,7 @@ public enum StandaloneLoad {
                     let reasons = LoadSummaryText.reasons(report.connectFailures, connectTimeoutMs: setup.connectTimeoutMs)
                     StandardError.write("barrage load: \(report.connectionsEstablished) connections up; failed: \(reasons)\n")
                 }
-                runner.start { _ in }
+                runner.start(progress: { _ in }, interval: { _ in })
                 try? timer.start(after: warmupMs) {
                     runner.mark(.open) {
                         try? timer.start(after: durationMs) {

@@ -23,7 +23,8 @@ public final class WorkerAgent {
     private var role: Role = .waiting
     private var exiting = false
     private let terminateSignal: Signal
-    /// Checks that the coordinator is still there (any message counts).
+    /// Checks that the coordinator is still there (any message counts); a server worker also
+    /// sends its new samples on each tick.
     private let watchdog: Timer
     private var lastHeardMs: UInt64 = 0
 
@@ -71,6 +72,9 @@ public final class WorkerAgent {
         try watchdog.start(after: 1000, repeat: 1000) { [unowned self] in
             if self.loop.now - self.lastHeardMs > Self.silenceLimitMs {
                 self.shutDown(reason: "no word from the coordinator for \(Self.silenceLimitMs / 1000) s")
+            } else if case .server(let runner, _, _) = self.role, !self.exiting {
+                let samples = runner.takeSamples()
+                if !samples.isEmpty { self.channel.send(.serverSamples(samples)) }
             }
         }
         try channel.start(
@@ -102,7 +106,9 @@ public final class WorkerAgent {
             startClient(setup)
         case .start:
             guard case .client(let runner) = role else { return refuse(message) }
-            runner.start { [unowned self] progress in self.channel.send(.progress(progress)) }
+            runner.start(
+                progress: { [unowned self] progress in self.channel.send(.progress(progress)) },
+                interval: { [unowned self] interval in self.channel.send(.interval(interval)) })
         case .mark(let edge):
             switch role {
             case .client(let runner):

@@ -193,8 +193,8 @@ public struct CellStateMachine: Sendable {
         case .failed(let reason):
             return fail(.workerFailed(worker(node), during: phase.label, reason: reason))
 
-        case .progress, .building:
-            // The driver's business (progress lines), not the cell's: it does not post them here.
+        case .progress, .building, .interval, .serverSamples:
+            // The driver's business (progress lines, files), not the cell's: it does not post them here.
             return []
         }
     }

@@ -56,6 +56,9 @@ public final class RunDriver {
     private var search: CapacitySearch?
     /// What the search found, once it ended.
     private var searchResult: CapacitySearch.Result?
+    /// When this cell's (or trial's) window was opened, seconds since the epoch: the
+    /// interval logs' start time.
+    private var windowOpenedEpochSeconds: Double?
 
     /// A driver for `plan`. `launcher` and `clock` default to the real ones on the driver's
     /// loop (workers as processes, libuv timers); tests give fakes. The clock is made first.
@@ -132,6 +135,12 @@ public final class RunDriver {
         serverProcessGroups = [:]
         hostCores = [:]
         buildingSystem = nil
+        windowOpenedEpochSeconds = nil
+        do {
+            try results.beginCell(record: record(of: cell, status: .interrupted, error: "the run ended before this cell did"))
+        } catch {
+            StandardError.write("barrage: could not start the results of \(cell.id) in \(results.path): \(error)\n")
+        }
         progress.cellStarted(
             number: cellIndex + 1, label: cell.label, connections: cell.connections,
             warmupSeconds: Double(timeouts.warmupMs) / 1000, measureSeconds: Double(timeouts.measureMs) / 1000)
@@ -147,6 +156,9 @@ public final class RunDriver {
             guard var current = machine else { continue }
             let actions = current.handle(next)
             machine = current
+            if case .openingWindow = current.phase, windowOpenedEpochSeconds == nil {
+                windowOpenedEpochSeconds = Double(clock.secondsSinceEpoch())
+            }
             progress.phase(phaseLabel(current.phase))
             for action in actions { execute(action) }
         }
@@ -159,6 +171,10 @@ public final class RunDriver {
         case .spawnServer(let node):
             if let server = cell.servers.first(where: { $0.name == node }) { spawn(node: node, host: server.host, cell: cell) }
         case .spawnClients:
+            windowOpenedEpochSeconds = nil
+            if let trial = machine?.trialNumber, trial > 1 {
+                results.setAsideIntervalLogs(cell: cell.id, nodes: cell.clients.map(\.name), trial: trial - 1)
+            }
             for client in cell.clients {
                 // A trial after the first replaces the last trial's (exited) client workers.
                 workers.removeValue(forKey: client.name)?.release()
@@ -233,6 +249,14 @@ public final class RunDriver {
             post(.message(node: node, message))
         case .marked, .clientResult, .serverResult, .failed:
             post(.message(node: node, message))
+        case .interval(let interval):
+            let cell = plan.cells[cellIndex]
+            let host = cell.clients.first { $0.name == node }?.host.name ?? "?"
+            results.append(
+                interval, cell: cell.id, node: node, host: host,
+                windowOpenedEpochSeconds: windowOpenedEpochSeconds ?? Double(clock.secondsSinceEpoch()))
+        case .serverSamples(let samples):
+            results.append(samples, cell: plan.cells[cellIndex].id, node: node)
         }
     }
 
@@ -283,20 +307,19 @@ public final class RunDriver {
         case .interrupted(let reason): (status, error) = (.interrupted, reason)
         }
         let capacity = searchResult.map { capacityEntry(cell, $0) }
-        let record = CellRecord(
-            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
-            repeatIndex: cell.repeatIndex, status: status, error: error,
-            clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads
-        )
-        .with(
-            scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
-            capacity: capacity, replicas: cell.replicas)
+        let record = self.record(of: cell, status: status, error: error, capacity: capacity)
         if let capacity { summary.capacity.append(capacity) }
         let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
         let servers = cell.servers.compactMap { machine?.serverResults[$0.name] }
-        let cellSummary = CellAggregator.summarize(record: record, servers: servers, clients: clients)
+        // The seconds and samples that streamed in are on disk: read back, one second at a time.
+        let folder = results.cellFolder(cell.id)
+        let complete = ResultsReader.completed(folder: folder, clients: clients, servers: servers)
+        let cellSummary = CellAggregator.summarize(
+            record: record, servers: complete.servers, clients: complete.clients,
+            secondsOf: ResultsReader.secondsOf(folder: folder))
         summary.cells.append(cellSummary)
-        summary.noteProvenance(servers: servers, clients: clients, systemOrder: plan.topology.systems.map(\.name))
+        summary.noteProvenance(
+            servers: complete.servers, clients: complete.clients, systemOrder: plan.topology.systems.map(\.name))
         summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
         do {
             try results.writeCell(record: record, servers: servers, clients: clients)
@@ -308,6 +331,18 @@ public final class RunDriver {
         machine = nil
         // Leave the event drain before the next cell starts.
         try? nextCellTimer.start(after: 0, repeat: 0) { [unowned self] in self.startNextCell() }
+    }
+
+    /// The cell's record with the outcome given.
+    private func record(of cell: CellPlan, status: CellStatus, error: String?, capacity: CapacityEntry? = nil) -> CellRecord {
+        CellRecord(
+            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
+            repeatIndex: cell.repeatIndex, status: status, error: error,
+            clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads
+        )
+        .with(
+            scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
+            capacity: capacity, replicas: cell.replicas)
     }
 
     // MARK: - Capacity search

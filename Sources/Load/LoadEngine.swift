@@ -15,6 +15,8 @@ public protocol LoadEngine: AnyObject {
     func stop()
     /// Counters since load started and inside the window.
     var counters: WindowCounters { get }
+    /// Hands over the window's seconds that have ended (see `WindowCounters.takeClosedIntervals`).
+    func takeClosedIntervals() -> [ClientInterval]
     /// Connections up right now.
     var connectionsUp: Int { get }
 }

@@ -640,6 +640,11 @@ public final class LoadWorker: LoadEngine {
         counters.silence(startNs: stretch.startNs, endNs: stretch.endNs, minimumNs: watch.thresholdNs)
     }
 
+    /// Hands over the window's seconds that have ended.
+    public func takeClosedIntervals() -> [ClientInterval] {
+        counters.takeClosedIntervals(nowNs: clock.now())
+    }
+
     /// Stops sending: abandons every request (gRPC: resets every stream and says GOAWAY) and
     /// closes every connection. Call it before releasing the worker: open sockets and timers
     /// call back into it.

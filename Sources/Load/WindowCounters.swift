@@ -5,6 +5,9 @@ import Metrics
 ///
 /// Every event carries the time it happened (ns, monotonic), so the window is also cut into
 /// one-second intervals counted from the mark that opened it: the per-second time series.
+/// Closed seconds leave (`takeClosedIntervals`) as the worker sends them on; what stays is
+/// the seconds still open and one running histogram of those taken, so the memory held does
+/// not grow with the window's length.
 public struct WindowCounters: Sendable {
     /// The window's state.
     public enum Window: Equatable, Sendable {
@@ -30,10 +33,17 @@ public struct WindowCounters: Sendable {
     /// Latency of the window's successful requests: the intervals' histograms added. Derived,
     /// not kept beside them, so each call records one histogram on the hot path, not two.
     public var histogram: LatencyHistogram {
-        intervals.reduce(into: LatencyHistogram()) { $0.add($1.histogram) }
+        intervals.reduce(into: takenHistogram) { $0.add($1.histogram) }
     }
-    /// Inside the window, per second since it opened (a second with nothing in it is empty).
+    /// Inside the window, per second since it opened (a second with nothing in it is empty),
+    /// from second `firstHeldSecond` on: the seconds not yet taken.
     public private(set) var intervals: [IntervalCounts] = []
+    /// Failures by kind of each of `intervals`.
+    private var intervalErrors: [[String: UInt64]] = []
+    /// The second `intervals[0]` stands for.
+    public private(set) var firstHeldSecond = 0
+    /// The histograms of the seconds already taken, added.
+    private var takenHistogram = LatencyHistogram()
     /// Inside the window: open-loop sends the generator itself made ≥ 1 ms late while a
     /// stream was free (its CPU or timers fell behind).
     public private(set) var lateSends: UInt64 = 0
@@ -70,7 +80,9 @@ public struct WindowCounters: Sendable {
         totalErrors &+= 1
         guard case .open(let opened) = window else { return }
         errors[kind, default: 0] += 1
-        intervals[interval(at: nowNs, openedNs: opened)].errors &+= 1
+        let index = interval(at: nowNs, openedNs: opened)
+        intervals[index].errors &+= 1
+        intervalErrors[index][kind, default: 0] += 1
     }
 
     /// One open-loop send the generator made late with a stream free (counted in the window).
@@ -99,15 +111,49 @@ public struct WindowCounters: Sendable {
         pauses.append(PauseSpan(startUs: (start - opened) / 1000, endUs: (endNs - opened) / 1000))
     }
 
-    /// The interval `nowNs` falls in, growing the series to hold it. An event stamped before
-    /// the mark (a callback that read the clock just before it) counts in the first second.
+    /// The index in `intervals` of the second `nowNs` falls in, growing the series to hold it.
+    /// An event stamped before the mark (a callback that read the clock just before it) counts
+    /// in the first second; one stamped in a second already taken counts in the oldest held.
     @inline(__always)
     private mutating func interval(at nowNs: UInt64, openedNs: UInt64) -> Int {
-        let index = nowNs > openedNs ? Int((nowNs - openedNs) / Self.intervalNs) : 0
-        if index >= intervals.count {
-            intervals.append(contentsOf: repeatElement(IntervalCounts(), count: index + 1 - intervals.count))
-        }
+        let second = nowNs > openedNs ? Int((nowNs - openedNs) / Self.intervalNs) : 0
+        let index = Swift.max(0, second - firstHeldSecond)
+        if index >= intervals.count { hold(upTo: index) }
         return index
+    }
+
+    private mutating func hold(upTo index: Int) {
+        let more = index + 1 - intervals.count
+        intervals.append(contentsOf: repeatElement(IntervalCounts(), count: more))
+        intervalErrors.append(contentsOf: repeatElement([:], count: more))
+    }
+
+    /// Hands over every second of the window that ended before `nowNs` (all held seconds once
+    /// the window has closed, or with `nowNs` nil), empty ones included, oldest first; their
+    /// histograms stay only in the window's running sum.
+    public mutating func takeClosedIntervals(nowNs: UInt64?) -> [ClientInterval] {
+        let count: Int
+        switch (window, nowNs) {
+        case (.warmup, _): return []
+        case (.open(let opened), .some(let now)):
+            let current = now > opened ? Int((now - opened) / Self.intervalNs) : 0
+            count = current - firstHeldSecond
+            if count > intervals.count { hold(upTo: count - 1) }
+        case (.open, .none), (.closed, _):
+            count = intervals.count
+        }
+        guard count > 0 else { return [] }
+        var taken: [ClientInterval] = []
+        taken.reserveCapacity(count)
+        for offset in 0..<count {
+            takenHistogram.add(intervals[offset].histogram)
+            taken.append(
+                ClientInterval(second: firstHeldSecond + offset, counts: intervals[offset], errorsByKind: intervalErrors[offset]))
+        }
+        intervals.removeFirst(count)
+        intervalErrors.removeFirst(count)
+        firstHeldSecond += count
+        return taken
     }
 
     /// Opens or closes the window at `nowNs`.
@@ -118,6 +164,9 @@ public struct WindowCounters: Sendable {
             requests = 0
             errors = [:]
             intervals = []
+            intervalErrors = []
+            firstHeldSecond = 0
+            takenHistogram = LatencyHistogram()
             lateSends = 0
             queuedSends = 0
             connectionsOpened = 0
@@ -128,7 +177,8 @@ public struct WindowCounters: Sendable {
         }
     }
 
-    /// Adds another thread's counters (same window edges); intervals add by number. Pauses do
+    /// Adds another thread's counters (same window edges); held intervals add by number (both
+    /// must hold the same seconds), taken ones through the running histogram. Pauses do
     /// not add: a server pause is what every thread saw, so the runner intersects them
     /// (`PauseSpan.common`).
     public mutating func add(_ other: WindowCounters) {
@@ -136,7 +186,14 @@ public struct WindowCounters: Sendable {
         totalErrors &+= other.totalErrors
         requests &+= other.requests
         errors.merge(other.errors, uniquingKeysWith: +)
+        takenHistogram.add(other.takenHistogram)
         IntervalCounts.add(other.intervals, into: &intervals)
+        if intervalErrors.count < intervals.count {
+            intervalErrors.append(contentsOf: repeatElement([:], count: intervals.count - intervalErrors.count))
+        }
+        for (index, kinds) in other.intervalErrors.enumerated() {
+            intervalErrors[index].merge(kinds, uniquingKeysWith: +)
+        }
         lateSends &+= other.lateSends
         queuedSends &+= other.queuedSends
         connectionsOpened &+= other.connectionsOpened

@@ -19,7 +19,12 @@ public enum CellAggregator {
     /// the plan started more than one, and the bottleneck is judged on the busiest replica
     /// against its own allowance (one replica at its limit holds its share of the load back
     /// even when the others idle).
-    public static func summarize(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) -> CellSummary {
+    ///
+    /// `secondsOf` reads a client's seconds for the time series (see `TimeSeriesBuilder`).
+    public static func summarize(
+        record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult],
+        secondsOf: (ClientNodeResult) -> AnyIterator<IntervalCounts> = { AnyIterator($0.intervals.makeIterator()) }
+    ) -> CellSummary {
         var histogram = LatencyHistogram()
         var errorsByKind: [String: UInt64] = [:]
         var connect = LatencyHistogram()
@@ -61,7 +66,7 @@ public enum CellAggregator {
                 lateSends: hosts.map(\.lateSends).reduce(0, +),
                 queuedSends: hosts.map(\.queuedSends).reduce(0, +)),
             bottleneck: bottleneck,
-            timeseries: TimeSeriesBuilder.series(clients: clients, servers: servers))
+            timeseries: TimeSeriesBuilder.series(clients: clients, servers: servers, secondsOf: secondsOf))
         summary.scenario = record.scenario
         summary.replicas = record.replicas ?? max(1, servers.count)
         if summary.replicas > 1 { summary.servers = replicas }

@@ -16,36 +16,67 @@ public enum TimeSeriesBuilder {
     /// what a stalled server looks like. Percentiles are read from the second's histograms
     /// added over all clients, never averaged. Server CPU and RSS are the sums over the
     /// replicas that have figures for that second; nil when none does (no window or samples).
-    public static func series(clients: [ClientNodeResult], servers: [ServerNodeResult]) -> [TimeSeriesPoint] {
-        var seconds: [IntervalCounts] = []
+    ///
+    /// `secondsOf` gives a client's seconds in order (by default its `intervals`; read back
+    /// from its interval log for a window that left the worker second by second): they are
+    /// read one second at a time over all clients, so a long window is never held whole.
+    public static func series(
+        clients: [ClientNodeResult], servers: [ServerNodeResult],
+        secondsOf: (ClientNodeResult) -> AnyIterator<IntervalCounts> = { AnyIterator($0.intervals.makeIterator()) }
+    ) -> [TimeSeriesPoint] {
+        var sources: [(length: Int, seconds: AnyIterator<IntervalCounts>, first: IntervalCounts)] = []
         for client in clients {
             let length = secondsIn(client.window)
+            guard length > 0 else { continue }
+            let seconds = secondsOf(client)
             // A file from before intervals were kept counted requests but has none: it says
             // nothing about the seconds, which is not the same as seconds of nothing.
-            let predatesIntervals = client.intervals.isEmpty && (client.requests > 0 || client.errorCount > 0)
-            guard length > 0, !predatesIntervals else { continue }
-            var own = Array(client.intervals.prefix(length))
-            if own.count < length { own += repeatElement(IntervalCounts(), count: length - own.count) }
-            for late in client.intervals.dropFirst(length) { own[length - 1].add(late) }
-            IntervalCounts.add(own, into: &seconds)
+            guard let first = seconds.next() else {
+                if client.requests == 0 && client.errorCount == 0 {
+                    sources.append((length, AnyIterator { nil }, IntervalCounts()))
+                }
+                continue
+            }
+            sources.append((length, seconds, first))
         }
         let replicas = servers.compactMap { server in server.window.map { (series: ResourceSeries(server.samples), window: $0) } }
-        return seconds.enumerated().map { second, counts in
-            var cpu: Double?
-            var rss: UInt64?
-            for replica in replicas {
-                guard let span = serverSpan(second, of: replica.window, last: second == seconds.count - 1) else { continue }
-                if let busy = replica.series.cpuSeconds(from: span.startMs, to: span.endMs) {
-                    cpu = (cpu ?? 0) + busy / span.seconds * 100
+        let total = sources.map(\.length).max() ?? 0
+        var points: [TimeSeriesPoint] = []
+        points.reserveCapacity(total)
+        for second in 0..<total {
+            var counts = IntervalCounts()
+            for index in sources.indices where second < sources[index].length {
+                var own = second == 0 ? sources[index].first : (sources[index].seconds.next() ?? IntervalCounts())
+                // The few requests of the trailing sliver count in the last second.
+                if second == sources[index].length - 1 {
+                    while let late = sources[index].seconds.next() { own.add(late) }
                 }
-                if let bytes = replica.series.rssBytes(at: span.endMs) { rss = (rss ?? 0) + bytes }
+                counts.add(own)
             }
-            return TimeSeriesPoint(
-                tSeconds: second, requests: counts.requests, errors: counts.errors,
-                p50Microseconds: counts.histogram.value(atPercentile: 50),
-                p99Microseconds: counts.histogram.value(atPercentile: 99),
-                serverCPUPercent: cpu, serverRSSBytes: rss)
+            points.append(point(second, counts, replicas: replicas, last: second == total - 1))
         }
+        return points
+    }
+
+    /// One second's point: the clients' counts, the servers' CPU and RSS in that second.
+    private static func point(
+        _ second: Int, _ counts: IntervalCounts, replicas: [(series: ResourceSeries, window: MeasurementWindow)], last: Bool
+    ) -> TimeSeriesPoint {
+        var cpu: Double?
+        var rss: UInt64?
+        for replica in replicas {
+            guard let span = serverSpan(second, of: replica.window, last: last) else { continue }
+            let series = replica.series
+            if let busy = series.cpuSeconds(from: span.startMs, to: span.endMs) {
+                cpu = (cpu ?? 0) + busy / span.seconds * 100
+            }
+            if let bytes = series.rssBytes(at: span.endMs) { rss = (rss ?? 0) + bytes }
+        }
+        return TimeSeriesPoint(
+            tSeconds: second, requests: counts.requests, errors: counts.errors,
+            p50Microseconds: counts.histogram.value(atPercentile: 50),
+            p99Microseconds: counts.histogram.value(atPercentile: 99),
+            serverCPUPercent: cpu, serverRSSBytes: rss)
     }
 
     /// Whole seconds in `window`, rounded to the nearest (a 10.004 s window has 10).

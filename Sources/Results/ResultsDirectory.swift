@@ -4,13 +4,17 @@ import Report
 
 /// The results directory of one run: `topology.yaml`, `summary.json`, `summary.md`,
 /// `nodes/<cell>/<node>.json`, `logs/<cell>/<node>.log`. Every file is written whole
-/// (temporary file + rename), so a crash never leaves half a file.
+/// (temporary file + rename), so a crash never leaves half a file — except the streams a cell
+/// appends to as it runs, a line at a time: each client's seconds (`<node>.hlog`, see
+/// `IntervalLog`) and each server's samples (`<node>.samples.jsonl`).
 public final class ResultsDirectory {
     /// Its path.
     public let path: String
     /// Each written cell's client histograms added, by cell id, for report.html's spectra:
     /// kept rather than read back from every node file at every cell's end.
     private var histograms: [String: LatencyHistogram] = [:]
+    /// The running cell's streams, by path; closed when its files are written.
+    private var streams: [String: AppendedFile] = [:]
 
     /// Creates the directory (and parents) and stores the topology as run.
     public init(path: String, topologyText: String) throws {
@@ -54,8 +58,62 @@ public final class ResultsDirectory {
         return "\(path)/logs/\(cell)/\(node).log"
     }
 
-    /// Writes one cell's raw node files (one per server replica and client) and its record.
+    /// The folder of cell `cell`.
+    public func cellFolder(_ cell: String) -> String { "\(path)/nodes/\(cell)" }
+
+    /// Starts a cell's folder with its record as it stands (status `interrupted` until it
+    /// ends), so a run cut short — even by SIGKILL — leaves a cell `barrage report` reads.
+    public func beginCell(record: CellRecord) throws {
+        try FileManager.default.createDirectory(atPath: cellFolder(record.id), withIntermediateDirectories: true)
+        try write(Self.encoder.encode(record), to: "nodes/\(record.id)/cell.json")
+    }
+
+    /// Appends one second of client `node` to its interval log (started with its header).
+    public func append(_ interval: ClientInterval, cell: String, node: String, host: String, windowOpenedEpochSeconds: Double) {
+        let file = "\(cellFolder(cell))/\(IntervalLog.fileName(node: node))"
+        stream(file, header: IntervalLog.header(node: node, host: host, cell: cell, startEpochSeconds: windowOpenedEpochSeconds))?
+            .append(IntervalLog.lines(interval))
+    }
+
+    /// Appends server `node`'s samples to its sample log.
+    public func append(_ samples: [ResourceSample], cell: String, node: String) {
+        guard !samples.isEmpty else { return }
+        stream("\(cellFolder(cell))/\(SampleLog.fileName(node: node))", header: nil)?.append(SampleLog.lines(samples))
+    }
+
+    /// A new trial's clients start their interval logs afresh: the last trial's move aside as
+    /// `<node>-trial<N>.hlog`, so `<node>.hlog` always holds the seconds of the result kept.
+    public func setAsideIntervalLogs(cell: String, nodes: [String], trial: Int) {
+        for node in nodes {
+            let file = "\(cellFolder(cell))/\(IntervalLog.fileName(node: node))"
+            streams[file] = nil
+            try? FileManager.default.moveItem(atPath: file, toPath: "\(cellFolder(cell))/\(node)-trial\(trial).hlog")
+        }
+    }
+
+    private func stream(_ file: String, header: String?) -> AppendedFile? {
+        if let open = streams[file] { return open }
+        let isNew = !FileManager.default.fileExists(atPath: file)
+        if isNew {
+            let folder = String(file[..<(file.lastIndex(of: "/") ?? file.endIndex)])
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        guard let opened = AppendedFile(path: file) else { return nil }
+        if isNew, let header { opened.append(header) }
+        streams[file] = opened
+        return opened
+    }
+
+    /// Writes one cell's raw node files (one per server replica and client) and its record,
+    /// and closes its streams. The servers' samples not yet streamed go to their sample logs
+    /// (the node files keep none), the clients' seconds are in their interval logs already.
     public func writeCell(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) throws {
+        var servers = servers
+        for index in servers.indices {
+            append(servers[index].samples, cell: record.id, node: servers[index].node)
+            servers[index].samples = []
+        }
+        streams = [:]
         let folder = "nodes/\(record.id)"
         try FileManager.default.createDirectory(atPath: "\(path)/\(folder)", withIntermediateDirectories: true)
         try write(Self.encoder.encode(record), to: "\(folder)/cell.json")

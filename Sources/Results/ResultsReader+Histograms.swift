@@ -22,7 +22,7 @@ extension ResultsReader {
             let clients = files.compactMap { file in
                 manager.contents(atPath: "\(path)/\(file)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            histograms[record.id] = merged(clients)
+            histograms[record.id] = merged(completed(folder: path, clients: clients, servers: []).clients)
         }
         return histograms
     }

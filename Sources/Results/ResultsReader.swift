@@ -41,11 +41,11 @@ public enum ResultsReader {
             let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
                 manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
             }
-            indexed.append(
-                (
-                    record.index, CellAggregator.summarize(record: record, servers: servers, clients: clients),
-                    servers, clients
-                ))
+            // Seconds and samples streamed while the cell ran; a node whose result never came is rebuilt from them.
+            let complete = completed(folder: path, clients: clients, servers: servers)
+            let cell = CellAggregator.summarize(
+                record: record, servers: complete.servers, clients: complete.clients, secondsOf: secondsOf(folder: path))
+            indexed.append((record.index, cell, complete.servers, complete.clients))
             if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         indexed.sort { $0.index < $1.index }
@@ -54,7 +54,9 @@ public enum ResultsReader {
         guard stored != nil || !cells.isEmpty else {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
-        let status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
+        var status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
+        // A coordinator killed mid-run left summary.json as it stood: a cell says otherwise.
+        if status == .ok, cells.contains(where: { $0.status == .interrupted }) { status = .interrupted }
         var summary = RunSummary(
             barrage: stored?.barrage ?? BarrageVersion.current,
             topology: stored?.topology ?? topologyName(directory: directory),

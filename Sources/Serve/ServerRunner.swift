@@ -314,7 +314,14 @@ public final class ServerRunner {
         state = .serving(server, record)
     }
 
-    /// Everything sampled so far, with the window.
+    /// The samples taken since the last call (or since the start), which the runner then
+    /// forgets: the worker sends them on each second, so a long cell holds none for long.
+    public func takeSamples() -> [ResourceSample] {
+        defer { samples = [] }
+        return samples
+    }
+
+    /// Everything sampled and not yet taken, with the window.
     public func result(node: String, host: String) -> ServerNodeResult {
         takeSample()
         let record: ServingRecord

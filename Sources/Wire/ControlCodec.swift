@@ -4,8 +4,9 @@ import Foundation
 public enum ControlCodec {
     /// Bumped on any incompatible change; a worker with another version is refused (its
     /// `hello` still reads: that message's shape never changes). 2: one message enum per
-    /// direction, `mark(.open/.close)`, separate server and client ready reports.
-    public static let protocolVersion = 2
+    /// direction, `mark(.open/.close)`, separate server and client ready reports. 3: each
+    /// second leaves as it ends (`interval`, `serverSamples`); results carry only the rest.
+    public static let protocolVersion = 3
 
     /// The frame for `message`.
     public static func encode<Message: ControlMessage>(_ message: Message) -> [UInt8] {

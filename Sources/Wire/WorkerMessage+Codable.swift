@@ -4,6 +4,7 @@ extension WorkerMessage {
     /// Each case's name on the wire.
     enum Tag: String, CodingKey, CaseIterable {
         case hello, serverReady, clientReady, marked, clientResult, serverResult, failed, progress, building
+        case interval, serverSamples
     }
 
     /// The labelled fields of `hello`, `failed` and `building`.
@@ -22,6 +23,8 @@ extension WorkerMessage {
         case .failed: return .failed
         case .progress: return .progress
         case .building: return .building
+        case .interval: return .interval
+        case .serverSamples: return .serverSamples
         }
     }
 
@@ -47,6 +50,8 @@ extension WorkerMessage {
             case .building:
                 let fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
                 self = .building(system: try fields.decode(String.self, forKey: .system))
+            case .interval: self = .interval(try container.decode(ClientInterval.self, forKey: tag))
+            case .serverSamples: self = .serverSamples(try container.decode([ResourceSample].self, forKey: tag))
             }
         } catch let error as DecodingError {
             throw ControlDecodeError.malformed(tag: tag.rawValue, reason: ControlCodec.describe(error))
@@ -73,6 +78,8 @@ extension WorkerMessage {
         case .building(let system):
             var fields = container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
             try fields.encode(system, forKey: .system)
+        case .interval(let interval): try container.encode(interval, forKey: tag)
+        case .serverSamples(let samples): try container.encode(samples, forKey: tag)
         }
     }
 }

@@ -13,10 +13,17 @@ public enum WorkerMessage: ControlMessage {
     case clientReady(ClientReadyReport)
     /// The window edge of a `mark` was taken.
     case marked(WindowMark)
-    /// A client worker's measurement, answering `stop`.
+    /// A client worker's measurement, answering `stop`: the window's totals and histogram; its
+    /// seconds went out before as `interval`s (`intervals` is empty), so the frame's size does
+    /// not grow with the window.
     case clientResult(ClientNodeResult)
-    /// A server worker's samples, answering `stop` (or sent just before `failed`).
+    /// A server worker's samples not yet sent as `serverSamples`, answering `stop` (or sent
+    /// just before `failed`).
     case serverResult(ServerNodeResult)
+    /// A client: one second of the window, sent about a second after it ended.
+    case interval(ClientInterval)
+    /// A server: the samples taken since its last `serverSamples` (about once a second).
+    case serverSamples([ResourceSample])
     /// The worker cannot go on; `reason` is for the user.
     case failed(reason: String)
     /// Live figures for progress lines (clients, about once a second).

@@ -35,10 +35,11 @@ private func setup(
         var openAfterStop = -1
         var failure: String?
         let perRequest = 32
+        var seconds: [ClientInterval] = []
         runner.connect(
             ready: { report in
                 ready = report
-                runner.start { _ in }
+                runner.start(progress: { _ in }, interval: { seconds.append($0) })
                 after(150, on: loop) {
                     echoes.openAsked = server.echoedBytes / perRequest
                     runner.mark(.open) {
@@ -79,6 +80,11 @@ private func setup(
         #expect(window.errors.isEmpty)
         #expect(window.histogram.count == window.requests)
         #expect(window.window.endMs >= window.window.startMs + 300)
+        // The seconds left before the result, each once, and add up to the window; the result keeps none.
+        #expect(window.intervals.isEmpty)
+        #expect(seconds.map(\.second) == Array(0..<seconds.count))
+        #expect(seconds.map(\.counts.requests).reduce(0, +) == window.requests)
+        #expect(seconds.map(\.counts.histogram.count).reduce(0, +) == window.histogram.count)
         // Counted in the window: what completed between the threads' marks. An echo in flight
         // (one per connection) may straddle a mark either way, and a thread may handle its
         // mark one loop iteration after the bytes beside it (one more per connection).

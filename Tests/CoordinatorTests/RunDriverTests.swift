@@ -87,9 +87,13 @@ import Wire
 
         // One node file per replica, named as the contract says.
         let nodes = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/nodes/builtin-replicas3-c7-r1").sorted()
-        #expect(nodes == ["cell.json", "client-1.json", "client-2.json", "server-1.json", "server-2.json", "server-3.json"])
+        #expect(
+            nodes == [
+                "cell.json", "client-1.json", "client-2.json", "server-1.json", "server-1.samples.jsonl", "server-2.json",
+                "server-2.samples.jsonl", "server-3.json", "server-3.samples.jsonl"
+            ])
         let single = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/nodes/builtin-replicas1-c7-r1").sorted()
-        #expect(single == ["cell.json", "client-1.json", "client-2.json", "server.json"])
+        #expect(single == ["cell.json", "client-1.json", "client-2.json", "server.json", "server.samples.jsonl"])
         #expect(fake.running.isEmpty, "no worker outlives the run")
     }
 

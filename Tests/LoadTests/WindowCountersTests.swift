@@ -60,3 +60,44 @@ import Testing
         #expect(a.queuedSends == 1)
     }
 }
+
+@Suite struct WindowCountersHandOverTests {
+    @Test func closedSecondsLeaveAndTheWindowHistogramKeepsThem() {
+        var counters = WindowCounters()
+        let opened: UInt64 = 1_000_000_000
+        #expect(counters.takeClosedIntervals(nowNs: opened).isEmpty, "nothing before the window")
+        counters.mark(.open, nowNs: opened)
+        counters.success(latencyMicroseconds: 100, nowNs: opened + 10)
+        counters.failure("timeout", nowNs: opened + 20)
+        counters.success(latencyMicroseconds: 7_000, nowNs: opened + 2_100_000_000)
+        // At 2.5 s seconds 0 and 1 have ended (1 empty); second 2 is still open.
+        let first = counters.takeClosedIntervals(nowNs: opened + 2_500_000_000)
+        #expect(first.map(\.second) == [0, 1])
+        #expect(first.map(\.counts.requests) == [1, 0])
+        #expect(first[0].errorsByKind == ["timeout": 1])
+        #expect(counters.intervals.count == 1, "only the open second is held")
+        #expect(counters.firstHeldSecond == 2)
+        counters.success(latencyMicroseconds: 50, nowNs: opened + 2_600_000_000)
+        #expect(counters.histogram.count == 3, "the window's histogram = taken seconds + held ones")
+        counters.mark(.close, nowNs: opened + 2_700_000_000)
+        let rest = counters.takeClosedIntervals(nowNs: nil)
+        #expect(rest.map(\.second) == [2])
+        #expect(rest[0].counts.requests == 2)
+        #expect(counters.intervals.isEmpty)
+        #expect(counters.histogram.count == 3)
+        #expect(counters.histogram.max >= 6_990)
+        #expect(counters.requests == 3)
+    }
+
+    @Test func heldMemoryDoesNotGrowWithTheWindow() {
+        var counters = WindowCounters()
+        counters.mark(.open, nowNs: 0)
+        for second in 0..<600 {
+            let now = UInt64(second) * 1_000_000_000
+            counters.success(latencyMicroseconds: 200, nowNs: now + 1)
+            _ = counters.takeClosedIntervals(nowNs: now + 500_000_000)
+            #expect(counters.intervals.count <= 1)
+        }
+        #expect(counters.histogram.count == 600)
+    }
+}

@@ -198,3 +198,52 @@ import Testing
         #expect(decoded.max == expected.max)
     }
 }
+
+/// The compressed V2 encoding of HdrHistogram interval logs (`logEncoded`).
+@Suite struct LatencyHistogramLogEncodingTests {
+    @Test func aHistogramSurvivesItsEncodingBucketForBucket() throws {
+        let (original, _) = LatencyHistogramTests.histogram(seed: 7, count: 5_000)
+        let text = original.logEncoded
+        #expect(text.hasPrefix("HISTF"), "the compressed V2 cookie 0x1c849314 reads HISTF in base64")
+        let decoded = try #require(LatencyHistogram(logEncoded: text))
+        #expect(decoded.count == original.count)
+        // The same bucket (3 significant digits): the encoding keeps buckets, not exact extremes.
+        for percentile in LatencyHistogramTests.percentiles {
+            let (a, b) = (decoded.value(atPercentile: percentile), original.value(atPercentile: percentile))
+            #expect(max(a, b) - min(a, b) <= max(a, b) / 1_000, "p\(percentile): \(a) against \(b)")
+        }
+        // Bucket for bucket: the same counts at the same bucket boundaries.
+        #expect(decoded.buckets.map(\.count) == original.buckets.map(\.count))
+    }
+
+    @Test func emptyAndExtremeHistogramsSurvive() throws {
+        let empty = try #require(LatencyHistogram(logEncoded: LatencyHistogram().logEncoded))
+        #expect(empty.count == 0)
+        var extremes = LatencyHistogram()
+        extremes.record(microseconds: 1)
+        extremes.record(microseconds: 2_047)
+        extremes.record(microseconds: 2_048)
+        extremes.record(microseconds: LatencyHistogram.highestTrackableMicroseconds, count: 3)
+        let decoded = try #require(LatencyHistogram(logEncoded: extremes.logEncoded))
+        #expect(decoded.count == 6)
+        #expect(decoded.buckets.map(\.count) == extremes.buckets.map(\.count))
+        #expect(decoded.value(atPercentile: 10) == 1)
+        #expect(decoded.max >= LatencyHistogram.highestTrackableMicroseconds - 2_000_000)
+    }
+
+    @Test func damagedTextIsRefused() {
+        var histogram = LatencyHistogram()
+        histogram.record(microseconds: 300, count: 10)
+        var bytes = Array(histogram.logEncoded.utf8)
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(LatencyHistogram(logEncoded: String(decoding: bytes, as: UTF8.self)) == nil, "the Adler-32 check fails")
+        #expect(LatencyHistogram(logEncoded: "not base64!") == nil)
+        #expect(LatencyHistogram(logEncoded: "") == nil)
+    }
+
+    @Test func aSecondIsSmallOnTheWire() {
+        // 5,000 calls spread over 1–20 ms: a busy second's histogram.
+        let (histogram, _) = LatencyHistogramTests.histogram(seed: 3, count: 5_000)
+        #expect(histogram.logEncoded.utf8.count < 8_192, "\(histogram.logEncoded.utf8.count) bytes")
+    }
+}

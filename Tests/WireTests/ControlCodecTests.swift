@@ -62,7 +62,9 @@ import Topology
         .clientResult(clientResult), .serverResult(serverResult),
         .failed(reason: "Containers/x/run exited with status 3"),
         .progress(ProgressReport(requests: 100, errors: 2, connectionsUp: 48)),
-        .building(system: "grpc-go")
+        .building(system: "grpc-go"),
+        .interval(ClientInterval(second: 7, counts: clientResult.intervals[0], errorsByKind: [:])),
+        .serverSamples(serverResult.samples)
     ]
 
     @Test func everyCoordinatorMessageRoundTrips() throws {

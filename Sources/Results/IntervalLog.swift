@@ -1,0 +1,84 @@
+import Foundation
+import Metrics
+
+/// The text of `nodes/<cell>/<client>.hlog`: an HdrHistogram interval log (format 1.3), one
+/// interval a second of the client's window, readable by HdrHistogram's own tools
+/// (`HistogramLogReader`, `hdrh`, HdrHistogramVisualizer). Values are microseconds; the
+/// `Interval_Max` column is in milliseconds. Each interval line follows a comment line
+/// `#{"t":…,"requests":…,"errors":{…}}` with the second's counts (failures by kind are not
+/// latencies); interval-log readers skip comment lines.
+public enum IntervalLog {
+    /// A client's file name in its cell's folder.
+    public static func fileName(node: String) -> String { "\(node).hlog" }
+
+    /// The lines that start a log; `startEpochSeconds` is when the window opened.
+    public static func header(node: String, host: String, cell: String, startEpochSeconds: Double) -> String {
+        let start = String(format: "%.3f", startEpochSeconds)
+        return """
+            #[Barrage node \(node) host \(host) cell \(cell)]
+            #[Latency of successful calls, µs; one interval a second of the window; \
+            the #{…} line before each interval holds that second's requests and errors by kind]
+            #[Histogram log format version 1.3]
+            #[StartTime: \(start) (seconds since epoch)]
+            "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
+
+            """
+    }
+
+    /// The two lines of one second.
+    public static func lines(_ interval: ClientInterval) -> String {
+        let counts = Counts(t: interval.second, requests: interval.counts.requests, errors: interval.errorsByKind)
+        let json = (try? encoder.encode(counts)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let histogram = interval.counts.histogram
+        let maxMs = String(format: "%.3f", Double(histogram.max) / 1000)
+        return "#\(json)\n\(interval.second).000,1.000,\(maxMs),\(histogram.logEncoded)\n"
+    }
+
+    /// The host named on a log's `#[Barrage node … host …]` line.
+    static func host(inHeader line: Substring) -> String? {
+        guard line.hasPrefix("#[Barrage node ") else { return nil }
+        let words = line.dropFirst(2).dropLast().split(separator: " ")
+        guard words.count >= 5, words[3] == "host" else { return nil }
+        return String(words[4])
+    }
+
+    /// Reads a log's lines in order and hands out each second it holds; see `SecondsReader`.
+    struct Parser {
+        private var pending: Counts?
+
+        /// The second `line` completes, if it does; comment, legend and unreadable lines give nil.
+        mutating func feed(_ line: Substring) -> ClientInterval? {
+            if line.hasPrefix("#{") {
+                pending = try? decoder.decode(Counts.self, from: Data(line.dropFirst().utf8))
+                return nil
+            }
+            guard !line.hasPrefix("#"), !line.hasPrefix("\""), !line.hasPrefix("Tag=") else { return nil }
+            let fields = line.split(separator: ",", maxSplits: 3)
+            guard fields.count == 4, let start = Double(fields[0]),
+                let histogram = LatencyHistogram(logEncoded: fields[3].trimmingCharacters(in: .whitespaces))
+            else { return nil }
+            let second = Int(start.rounded())
+            let counts = pending.flatMap { $0.t == second ? $0 : nil }
+            pending = nil
+            let errors = counts?.errors ?? [:]
+            return ClientInterval(
+                second: second,
+                counts: IntervalCounts(
+                    requests: counts?.requests ?? histogram.count, errors: errors.values.reduce(0, +), histogram: histogram),
+                errorsByKind: errors)
+        }
+    }
+
+    struct Counts: Codable {
+        var t: Int
+        var requests: UInt64
+        var errors: [String: UInt64]
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+}
