@@ -21,7 +21,7 @@ import Testing
         #expect(topology.systems.map(\.name) == ["builtin", "grpc-go", "grpc-python"])
         #expect(topology.server.cpuSweep == [0.5, 1, 2])
         #expect(topology.server.limits?.memoryBytes == 512 << 20)
-        #expect(topology.scenarios.map(\.name) == ["unary-scaling", "stream", "latency", "capacity"])
+        #expect(topology.scenarios.map(\.name) == ["unary-scaling", "stream", "latency", "capacity", "churn-capacity"])
         #expect(topology.scenarios[0].workload.connections == [100, 1_000, 10_000])
         #expect(topology.scenarios[1].workload.call == .stream)
         #expect(topology.scenarios[2].workload.rates == .single(.perSecond(1_000)))
@@ -31,9 +31,12 @@ import Testing
             return
         }
         #expect(topology.scenarios[3].workload.slo?.bounds.first == .latency(.p99, maximumMicroseconds: 50_000))
+        #expect(topology.scenarios[4].workload.connectionLifetime == .lifetime(milliseconds: 1_000))
+        #expect(topology.scenarios.allSatisfy { $0.workload.pauseMilliseconds == 10 })
         #expect(topology.decision == Decision(loadPerSecond: 10_000))
         let plan = Planner.plan(topology)
-        #expect(plan.cells.count == 54)
+        #expect(plan.cells.count == 63)
+        #expect(plan.cells.contains { $0.id == "churn-capacity-builtin-cpus0.5-c1000-rsearch-1" })
         #expect(plan.cells.contains { $0.id == "capacity-grpc-go-cpus1-c1000-rsearch-1" })
         #expect(plan.cells.contains { $0.id == "unary-scaling-grpc-python-cpus0.5-c10000-r1" })
     }
