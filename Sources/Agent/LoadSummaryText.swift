@@ -20,6 +20,15 @@ public enum LoadSummaryText {
                 ? " · connections opened \(grouped(result.connectionsOpened)) · connect p50 "
                     + "\(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 50)))) "
                     + "p99 \(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 99))))" : "")
+            + " · \(pauses(result))"
+    }
+
+    /// "pauses 0 ≥ 10ms", or "pauses 4 ≥ 10ms (longest 149.20ms)": the server's silences every
+    /// load thread saw.
+    static func pauses(_ result: ClientNodeResult) -> String {
+        let threshold = "≥ \(result.pauseThresholdMs ?? 0)ms"
+        guard let longest = result.pauses.map(\.lengthUs).max() else { return "pauses 0 \(threshold)" }
+        return "pauses \(grouped(UInt64(result.pauses.count))) \(threshold) (longest \(duration(microseconds: Double(longest))))"
     }
 
     /// "errors 0", or "errors 3 (timeout 2, connection 1)": kinds by count, most first.

@@ -50,5 +50,21 @@ import Testing
         #expect(
             line.hasPrefix("requests/s 3,333.3 · requests 10,000 · errors 3 (timeout 3) · connections 2/2 · latency mean 200µs"))
         #expect(line.contains("· cpu 50.0 % · peak RSS 10.0 MiB ·"))
+        #expect(!line.contains("connections opened"), "no churn, no set-up figures")
+    }
+
+    @Test func theSummaryLineNamesChurnAndPauses() {
+        var connect = LatencyHistogram()
+        connect.record(microseconds: 250, count: 80)
+        let result = ClientNodeResult(
+            node: "load", host: "local", connectionsAsked: 10, connectionsEstablished: 10, connectFailures: [:],
+            threads: 1, window: MeasurementWindow(startMs: 0, endMs: 4_000), requests: 4_000, errors: [:],
+            histogram: LatencyHistogram(), cpuSeconds: 0.5, rssPeakBytes: 1 << 20, connectionsOpened: 80,
+            connectHistogram: connect,
+            pauses: [PauseSpan(startUs: 200_000, endUs: 349_200), PauseSpan(startUs: 1_200_000, endUs: 1_300_000)],
+            pauseThresholdMs: 10)
+        let line = LoadSummaryText.line(result, connectionsAsked: 10)
+        #expect(line.contains("· connections opened 80 · connect p50 250µs p99 250µs"), "\(line)")
+        #expect(line.hasSuffix("· pauses 2 ≥ 10ms (longest 149.20ms)"), "\(line)")
     }
 }

@@ -46,6 +46,33 @@ import Testing
         #expect(!lines.contains { $0.contains("other") }, "a steady system has nothing to say: \(lines)")
     }
 
+    @Test func theDecisionBlockSaysHowFarChurnMovedCapacity() {
+        var steady = Fixtures.cell("builtin", 1_000, rate: 1_600)
+        steady.id = "capacity-builtin-c1000-rsearch-1"
+        steady.scenario = "capacity"
+        var churned = Fixtures.cell("builtin", 1_000, rate: 1_200)
+        churned.id = "churn-capacity-builtin-c1000-rsearch-1"
+        churned.scenario = "churn-capacity"
+        churned.connectionsOpened = 10_000
+        var summary = RunSummary(
+            barrage: "0.1.0", topology: "churn", started: "2026-12-07T08:00:00Z", status: .ok, cells: [steady, churned])
+        summary.capacity = [
+            CapacityEntry(
+                cell: steady.id, scenario: "capacity", system: "builtin", cpus: 1, connections: 1_000, ratePerSecond: 1_600,
+                confirmed: true, limitedByGenerator: false, note: nil, trials: []),
+            CapacityEntry(
+                cell: churned.id, scenario: "churn-capacity", system: "builtin", cpus: 1, connections: 1_000,
+                ratePerSecond: 1_200, confirmed: true, limitedByGenerator: false, note: nil, trials: [])
+        ]
+        let lines = DecisionBlock.lines(summary)
+        #expect(
+            lines.contains {
+                $0.contains(
+                    "churn moves capacity, builtin: 1,200/s with churn (churn-capacity) against 1,600/s without (capacity): -25 %"
+                )
+            }, "\(lines)")
+    }
+
     @Test func reportHTMLShadesThePausesOnTheTimeSeries() {
         let charts = ReportCharts.timeSeries(Self.run().cells, palette: SystemPalette(["builtin", "other"]))
         let svg = charts.map { $0.chart.render() }.joined()
