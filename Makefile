@@ -21,7 +21,7 @@ APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev pkg-config python3 python3
 	openssh-server openssh-client iproute2 tar chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test unit lint format build deps bench bench-coordinator clean
+.PHONY: run test unit lint format build deps bench bench-coordinator bench-pauses clean
 
 # Installs only what is missing, so repeated runs cost nothing.
 deps:
@@ -72,6 +72,12 @@ bench: build
 # needs neither h2load nor grpc-go.
 bench-coordinator: build
 	python3 bench/coordinator_scale.py
+
+# Barrage's server pauses beside a real collector's own log on the same run: a Serial-GC JVM
+# (-Xlog:gc on the monotonic clock Barrage's marks use), then grpc-go under GOGC=1 (gctrace's
+# stop-the-world phases). Needs OpenJDK (javac) and the grpc-go recipe's build.
+bench-pauses: build
+	python3 bench/gc_pauses.py --go
 
 clean:
 	rm -rf .build results
