@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CNghttp2"),
         // libyaml (libyaml-dev), whose event API Topology drives itself (see YAMLComposer).
         .systemLibrary(name: "CYAML"),
+        // zlib (zlib1g-dev): gzip request messages, compressed once before a run.
+        .systemLibrary(name: "CZlib"),
         .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
         .target(name: "Topology", dependencies: ["CYAML"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -48,7 +50,9 @@ let package = Package(
         .target(
             name: "HTTP2", dependencies: ["CNghttp2"],
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
-        .target(name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "Metrics"]),
+        .target(
+            name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics"],
+            linkerSettings: cLibrary("z", archive: "libz.a")),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
         .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2"]),
         // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.

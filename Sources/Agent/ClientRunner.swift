@@ -85,6 +85,9 @@ final class ClientRunner {
         case .tcpEcho: protocolKind = .tcpEcho
         case .grpc: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
         }
+        let callOptions = GRPCCallOptions(
+            metadata: setup.metadata.map { ($0.name, $0.value) }, deadlineMs: setup.deadlineMs,
+            gzip: setup.compression == .gzip)
         let targets = setup.targets.map { LoadWorker.Target(host: $0.host, port: $0.port) }
         let offset = targets.isEmpty ? 0 : firstConnection % targets.count
         let parameters = LoadWorker.Parameters(
@@ -96,7 +99,7 @@ final class ClientRunner {
             sourceAddresses: SourceAddresses.forTarget(
                 setup.targets.first?.host ?? "", connections: connections,
                 thread: thread),
-            path: setup.path, connectionLimit: setup.connectionLifetime.map(connectionLimit),
+            path: setup.path, callOptions: callOptions, connectionLimit: setup.connectionLifetime.map(connectionLimit),
             pauseThresholdNs: setup.pauseThresholdMs * 1_000_000)
         let stall = getenv(testStallVariable).map { String(cString: $0) }
         return { loop in
@@ -154,7 +157,8 @@ final class ClientRunner {
                     ProgressReport(
                         requests: reports.reduce(0) { $0 + $1.requests },
                         errors: reports.reduce(0) { $0 + $1.errors },
-                        connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp }))
+                        connectionsUp: reports.reduce(0) { $0 + $1.connectionsUp },
+                        topError: ErrorSample.combined(reports.compactMap(\.topError))))
             }
             self.broadcast(.progress)
         }
@@ -202,8 +206,9 @@ final class ClientRunner {
 
     private func received(_ index: Int, _ reply: LoadThread.Reply) {
         switch (reply, pending) {
-        case (.progress(let requests, let errors, let up, let closed), _):
-            latestProgress[index] = ProgressReport(requests: requests, errors: errors, connectionsUp: up)
+        case (.progress(let requests, let errors, let up, let closed, let topError), _):
+            latestProgress[index] = ProgressReport(
+                requests: requests, errors: errors, connectionsUp: up, topError: topError)
             gather(closed)
         case (.connected(let up, let failures), .connecting(let ready, let failed)):
             established += up
@@ -271,6 +276,6 @@ final class ClientRunner {
             connectHistogram: merged.connectHistogram,
             pauses: PauseSpan.common(
                 threadPauses.sorted { $0.key < $1.key }.map(\.value), minimumUs: setup.pauseThresholdMs * 1000),
-            pauseThresholdMs: setup.pauseThresholdMs)
+            pauseThresholdMs: setup.pauseThresholdMs, errorMessages: merged.errorMessages)
     }
 }

@@ -21,6 +21,7 @@ public enum LoadSummaryText {
                     + "\(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 50)))) "
                     + "p99 \(duration(microseconds: Double(result.connectHistogram.value(atPercentile: 99))))" : "")
             + " · \(pauses(result))"
+            + (ErrorSample.mostCommon(result.errors, messages: result.errorMessages).map { " · most: \($0.text)" } ?? "")
     }
 
     /// "pauses 0 ≥ 10ms", or "pauses 4 ≥ 10ms (longest 149.20ms)": the server's silences every

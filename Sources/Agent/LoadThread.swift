@@ -15,8 +15,9 @@ final class LoadThread: Sendable {
     enum Reply: Sendable {
         case connected(established: Int, failures: [String: UInt64])
         case marked(WindowMark)
-        /// Running totals, and the window's seconds that ended since the last answer.
-        case progress(requests: UInt64, errors: UInt64, connectionsUp: Int, closed: [ClientInterval])
+        /// Running totals, the window's seconds that ended since the last answer, and the most
+        /// common failure so far.
+        case progress(requests: UInt64, errors: UInt64, connectionsUp: Int, closed: [ClientInterval], topError: ErrorSample?)
         case stopped(WindowCounters)
     }
 
@@ -67,7 +68,7 @@ final class LoadThread: Sendable {
                 index,
                 .progress(
                     requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
-                    connectionsUp: engine.connectionsUp, closed: closed))
+                    connectionsUp: engine.connectionsUp, closed: closed, topError: engine.counters.topError))
         case .stop:
             engine.stop()
             reply(index, .stopped(engine.counters))

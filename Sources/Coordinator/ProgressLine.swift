@@ -1,3 +1,5 @@
+import Metrics
+
 /// One line of live progress, e.g.
 /// `[2/6] builtin c100 r1 · measuring 3.2/5.0 s · 12345 req/s · 100/100 conns · 0 errors`.
 public struct ProgressLine: Equatable, Sendable {
@@ -12,12 +14,15 @@ public struct ProgressLine: Equatable, Sendable {
     public var connectionsUp: Int?
     public var connectionsPlanned: Int
     public var errors: UInt64
+    /// The most common failure so far, with the server's words: why calls fail.
+    public var topError: ErrorSample?
 
     public init(
         cellNumber: Int, cellCount: Int, cellLabel: String, phase: String, elapsedSeconds: Double,
         plannedSeconds: Double?, requestsPerSecond: Double?, connectionsUp: Int?, connectionsPlanned: Int,
-        errors: UInt64
+        errors: UInt64, topError: ErrorSample? = nil
     ) {
+        self.topError = topError
         self.cellNumber = cellNumber
         self.cellCount = cellCount
         self.cellLabel = cellLabel
@@ -40,7 +45,11 @@ public struct ProgressLine: Equatable, Sendable {
         }
         if let rate = requestsPerSecond { parts.append("\(Int(rate.rounded())) req/s") }
         if let up = connectionsUp { parts.append("\(up)/\(connectionsPlanned) conns") }
-        parts.append("\(errors) errors")
+        if errors > 0, let top = topError {
+            parts.append("\(errors) errors (most: \(top.text))")
+        } else {
+            parts.append("\(errors) errors")
+        }
         return parts.joined(separator: " · ")
     }
 

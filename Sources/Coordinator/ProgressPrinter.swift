@@ -1,4 +1,5 @@
 import Glibc
+import Metrics
 import Report
 import UV
 import Wire
@@ -67,7 +68,8 @@ struct ProgressPrinter {
             elapsedSeconds: Double(now - phaseStartNs) / 1e9, plannedSeconds: planned,
             requestsPerSecond: clients.isEmpty ? nil : rate,
             connectionsUp: clients.isEmpty ? nil : clients.values.reduce(0) { $0 + $1.connectionsUp },
-            connectionsPlanned: connections, errors: clients.values.reduce(0) { $0 + $1.errors })
+            connectionsPlanned: connections, errors: clients.values.reduce(0) { $0 + $1.errors },
+            topError: ErrorSample.combined(clients.values.compactMap(\.topError)))
         if isTerminal {
             StandardError.write("\r\u{1B}[K" + line.text)
             lineShown = true

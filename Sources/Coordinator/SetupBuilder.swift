@@ -112,7 +112,8 @@ public struct SetupBuilder: Sendable {
                 connections: client.connections, concurrency: workload.concurrency, threads: client.threads,
                 ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
                 connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
-                pauseThresholdMs: UInt64(workload.pauseMilliseconds))
+                pauseThresholdMs: UInt64(workload.pauseMilliseconds), metadata: workload.metadata,
+                deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression)
         }
     }
 

@@ -13,6 +13,8 @@ public enum GRPCHeader {
     public static let te: StaticString = "te"
     public static let userAgent: StaticString = "user-agent"
     public static let encoding: StaticString = "grpc-encoding"
+    public static let acceptEncoding: StaticString = "grpc-accept-encoding"
+    public static let timeout: StaticString = "grpc-timeout"
 
     /// Trailers.
     public static let grpcStatus: StaticString = "grpc-status"
@@ -24,5 +26,8 @@ public enum GRPCHeader {
     public static let grpcContentType: StaticString = "application/grpc"
     public static let trailers: StaticString = "trailers"
     public static let identity: StaticString = "identity"
+    public static let gzip: StaticString = "gzip"
+    /// What the load client announces in `grpc-accept-encoding`: it decodes gzip answers.
+    public static let acceptedEncodings: StaticString = "identity,gzip"
     public static let ok: StaticString = "200"
 }

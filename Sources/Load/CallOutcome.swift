@@ -34,7 +34,7 @@ enum CallOutcome: Equatable {
     }
 }
 
-/// "grpc-status-N" for the codes gRPC defines (0...16).
-private let grpcStatusKinds: [String] = (0...16).map { "grpc-status-\($0)" }
+/// The canonical names of the codes gRPC defines (0...16); others are "grpc-status-N".
+private let grpcStatusKinds: [String] = GRPCStatusCode.names
 /// "http-status-N" for every three-digit status.
 private let httpStatusKinds: [String] = (0...599).map { "http-status-\($0)" }

@@ -35,8 +35,14 @@ struct GRPCCallSlot {
     var streamID: Int32 = 0
     /// Bytes of the current request message already handed to nghttp2.
     var sendOffset: Int32 = 0
-    /// Unary: response messages received.
+    /// Response messages received on the stream (unary: must end at one; bidi: round trips done).
     var messages: UInt32 = 0
+    /// The request message being sent (an index into the template's messages).
+    var messageIndex: Int32 = 0
+    /// Client streaming: request messages handed to nghttp2 on this stream so far.
+    var messagesSent: Int32 = 0
+    /// Bidi with `messagesPerStream`: the round trips are done; the data source sends END_STREAM.
+    var halfClosing = false
     /// Where the outstanding call's latency counts from: its intended send time in the open
     /// loop (if that has passed), else when it was sent (ns, monotonic).
     var startNs: UInt64 = 0

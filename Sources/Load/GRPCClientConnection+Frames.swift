@@ -49,6 +49,12 @@ extension GRPCClientConnection {
             // Only a block that ends the stream carries the call's status: the trailers, or a
             // trailers-only response.
             slots[slot].grpcStatus = Self.parseStatus(value)
+        } else if name.equals(GRPCHeader.grpcMessage), !value.isEmpty,
+            frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+        {
+            // Why the call failed, in the server's words; the call is concluded when this
+            // block ends (its frame-received callback), before any other stream's headers.
+            pendingStatusMessage = GRPCStatusCode.decodeMessage(value)
         }
         return 0
     }
@@ -58,8 +64,13 @@ extension GRPCClientConnection {
         let completed = slots[slot].decoder.countMessages(in: bytes)
         guard completed > 0 else { return 0 }
         switch template.call {
-        case .unary:
+        case .unary, .clientStreaming:
             slots[slot].messages &+= UInt32(completed)
+        case .serverStreaming:
+            slots[slot].messages &+= UInt32(completed)
+            guard slots[slot].phase == .awaiting else { return 0 }
+            let now = clock.now()
+            for _ in 0..<completed { messageCompleted(slot, nowNs: now) }
         case .stream:
             for _ in 0..<completed { messageArrived(on: slot) }
         }
@@ -80,10 +91,25 @@ extension GRPCClientConnection {
             return
         }
         conclude(slot, .success, nowNs: now)
-        if acceptsCalls {
+        slots[slot].messages &+= 1
+        if template.messagesPerStream > 0, Int(slots[slot].messages) >= template.messagesPerStream {
+            // The stream's round trips are done: half-close and let the server end it.
+            halfClose(slot)
+        } else if acceptsCalls {
             setPhase(slot, .open)
         } else {
             reset(slot, code: NGHTTP2_NO_ERROR.rawValue)
+        }
+    }
+
+    /// Bidi: sends END_STREAM on `slot`'s stream; the slot is free again once the server ended it.
+    private func halfClose(_ slot: Int) {
+        setPhase(slot, .finishing)
+        slots[slot].halfClosing = true
+        guard let session, slots[slot].deferred else { return }
+        slots[slot].deferred = false
+        if nghttp2_session_resume_data(session, slots[slot].streamID) != 0 {
+            reset(slot, code: NGHTTP2_CANCEL.rawValue)
         }
     }
 
@@ -91,7 +117,12 @@ extension GRPCClientConnection {
     private func responseEnded(_ slot: Int) {
         slots[slot].remoteEnded = true
         if slots[slot].phase == .awaiting {
-            conclude(slot, outcomeOfEndedResponse(slots[slot]), nowNs: clock.now())
+            let outcome = outcomeOfEndedResponse(slots[slot])
+            if template.call == .serverStreaming, outcome == .success {
+                callCompleted(slot)
+            } else {
+                conclude(slot, outcome, nowNs: clock.now())
+            }
         }
         if slots[slot].phase != .idle { setPhase(slot, .finishing) }
         // A stream call's request never ends by itself (and a unary one may still be sending):
@@ -109,8 +140,11 @@ extension GRPCClientConnection {
         if slot.grpcStatus < 0 { return .protocolViolation }
         if slot.grpcStatus != 0 { return .grpcStatus(Int(slot.grpcStatus)) }
         switch template.call {
-        case .unary:
+        case .unary, .clientStreaming:
             return slot.messages == 1 && slot.decoder.isAtMessageBoundary ? .success : .protocolViolation
+        case .serverStreaming:
+            // Its messages were counted as they came: the end only has to be clean.
+            return slot.decoder.isAtMessageBoundary ? .success : .protocolViolation
         case .stream:
             // The stream ended cleanly while a message still waited for its answer.
             return .protocolViolation

@@ -58,6 +58,9 @@ final class GRPCClientConnection: HTTP2Session {
     /// Stack of free slot numbers; each slot is on it at most once (`listed`).
     private let freeList: UnsafeMutablePointer<Int32>
     private var freeListCount = 0
+    /// `grpc-message` of the trailers being read, kept until the call they end is concluded;
+    /// only failures carry one, so the hot path never builds it.
+    var pendingStatusMessage: String?
 
     /// A client session with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
@@ -180,31 +183,32 @@ final class GRPCClientConnection: HTTP2Session {
     @discardableResult
     func submit(startNs: UInt64, nowNs now: UInt64) -> Bool {
         guard acceptsCalls, let session, let slot = takeFreeSlot() else { return false }
-        switch template.call {
-        case .unary:
+        if template.call == .stream, slots[slot].phase == .open {
+            slots[slot].messageIndex = template.nextMessage()
+            slots[slot].sendOffset = 0
+            slots[slot].sendPending = true
+            guard resumeSending(slot, session: session) else { return false }
+        } else {
             guard submitRequest(slot: slot, session: session) else { return false }
-        case .stream:
-            if slots[slot].phase == .open {
-                slots[slot].sendOffset = 0
-                slots[slot].sendPending = true
-                if slots[slot].deferred {
-                    slots[slot].deferred = false
-                    if nghttp2_session_resume_data(session, slots[slot].streamID) != 0 {
-                        // The stream is going away under us; the slot is free again once it closed.
-                        slots[slot].sendPending = false
-                        setPhase(slot, .finishing)
-                        return false
-                    }
-                }
-            } else {
-                guard submitRequest(slot: slot, session: session) else { return false }
-            }
         }
         slots[slot].startNs = startNs
         slots[slot].sentNs = now
-        slots[slot].messages = 0
         setPhase(slot, .awaiting)
         requestsInFlight += 1
+        return true
+    }
+
+    /// Wakes the deferred data source of `slot`'s stream; false (the slot finishing) if the
+    /// stream is going away under us.
+    private func resumeSending(_ slot: Int, session: OpaquePointer) -> Bool {
+        guard slots[slot].deferred else { return true }
+        slots[slot].deferred = false
+        guard nghttp2_session_resume_data(session, slots[slot].streamID) == 0 else {
+            // The slot is free again once the stream closed.
+            slots[slot].sendPending = false
+            setPhase(slot, .finishing)
+            return false
+        }
         return true
     }
 
@@ -223,6 +227,7 @@ final class GRPCClientConnection: HTTP2Session {
         }
         slots[slot].clearStream()
         slots[slot].streamID = streamID
+        slots[slot].messageIndex = template.nextMessage()
         slots[slot].sendPending = template.call == .stream
         return true
     }
@@ -238,23 +243,41 @@ final class GRPCClientConnection: HTTP2Session {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
         if template.call == .stream, !slots[slot].sendPending {
-            // A stream's request never ends: park it until the next message is armed.
+            if slots[slot].halfClosing {
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+                return 0
+            }
+            // Between round trips a stream's request goes on: park it until the next message is armed.
             slots[slot].deferred = true
             return Int(NGHTTP2_ERR_DEFERRED.rawValue)
         }
-        let message = template.message
-        let offset = Int(slots[slot].sendOffset)
-        let count = min(length, message.count - offset)
-        buffer.update(from: (message.baseAddress! + offset).assumingMemoryBound(to: UInt8.self), count: count)
-        slots[slot].sendOffset = Int32(offset + count)
-        if offset + count == message.count {
-            if template.call == .unary {
+        var written = 0
+        while written < length {
+            let message = template.message(slots[slot].messageIndex)
+            let offset = Int(slots[slot].sendOffset)
+            let count = min(length - written, message.count - offset)
+            (buffer + written).update(from: (message.baseAddress! + offset).assumingMemoryBound(to: UInt8.self), count: count)
+            written += count
+            slots[slot].sendOffset = Int32(offset + count)
+            guard offset + count == message.count else { break }
+            switch template.call {
+            case .unary, .serverStreaming:
                 flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-            } else {
+                return written
+            case .stream:
                 slots[slot].sendPending = false
+                return written
+            case .clientStreaming:
+                slots[slot].messagesSent += 1
+                if Int(slots[slot].messagesSent) >= template.messagesPerStream {
+                    flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+                    return written
+                }
+                slots[slot].messageIndex = template.nextMessage()
+                slots[slot].sendOffset = 0
             }
         }
-        return count
+        return written
     }
 
     /// Reports every call sent before `deadlineNs` as timed out and resets its stream; the
@@ -263,7 +286,9 @@ final class GRPCClientConnection: HTTP2Session {
     func expire(sentBefore deadlineNs: UInt64, nowNs now: UInt64) -> Bool {
         guard let session, requestsInFlight > 0 else { return false }
         for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].sentNs < deadlineNs {
-            conclude(slot, .timeout, nowNs: now)
+            // With a deadline the server should have ended the call by now: it counts as the
+            // status the server would have sent.
+            conclude(slot, template.hasDeadline ? .grpcStatus(GRPCStatusCode.deadlineExceeded) : .timeout, nowNs: now)
             setPhase(slot, .finishing)
             nghttp2_submit_rst_stream(
                 session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
@@ -361,12 +386,37 @@ final class GRPCClientConnection: HTTP2Session {
         freeListCount += 1
     }
 
-    /// Reports the outcome of `slot`'s outstanding call; the caller then moves the slot on.
+    /// Reports the outcome of `slot`'s outstanding call; the caller then moves the slot on. A
+    /// client-streaming call counts once per message it sent (all of them when it got through).
     func conclude(_ slot: Int, _ outcome: CallOutcome, nowNs: UInt64) {
         requestsInFlight -= 1
         guard reporting else { return }
+        if let message = pendingStatusMessage, case .grpcStatus = outcome {
+            delegate.sessionStatusMessage(message, for: outcome)
+        }
+        pendingStatusMessage = nil
         let start = slots[slot].startNs
-        delegate.sessionFinishedCall(outcome, latencyNs: nowNs > start ? nowNs - start : 0)
+        let latency = nowNs > start ? nowNs - start : 0
+        let count = template.call == .clientStreaming ? max(template.messagesPerStream, 1) : 1
+        for _ in 0..<count { delegate.sessionFinishedCall(outcome, latencyNs: latency) }
+    }
+
+    /// Server streaming: one response message arrived on `slot`'s outstanding call; it counts
+    /// as a request now, and the next one's latency counts from here.
+    func messageCompleted(_ slot: Int, nowNs: UInt64) {
+        let start = slots[slot].startNs
+        slots[slot].startNs = nowNs
+        // Without a deadline the request timeout is a gap between messages; with one, the
+        // whole call has to end in time.
+        if !template.hasDeadline { slots[slot].sentNs = nowNs }
+        guard reporting else { return }
+        delegate.sessionFinishedCall(.success, latencyNs: nowNs > start ? nowNs - start : 0)
+    }
+
+    /// Server streaming: the call ended well after its messages were counted one by one.
+    func callCompleted(_ slot: Int) {
+        requestsInFlight -= 1
+        pendingStatusMessage = nil
     }
 
     /// Marks the connection established; called when the server's SETTINGS arrive.

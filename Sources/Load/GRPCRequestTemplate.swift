@@ -2,28 +2,41 @@ import CNghttp2
 import HTTP2
 
 /// What every call of one load worker sends, built once and shared by all its connections: the
-/// request header block and the length-prefixed `bench.Payload` message.
+/// request header block and the length-prefixed request messages, dealt round-robin over calls.
 ///
 /// The header names and values live here, flagged NO_COPY, so nghttp2 reads them in place
 /// instead of copying them per request; they must (and do) outlive every session using them.
+/// The messages sit framed (and compressed, with gzip) in one block: a call only copies bytes.
 final class GRPCRequestTemplate {
     /// Which method the requests call.
     let call: GRPCCall
+    /// Client- and bidi-streaming calls: messages per stream before the client half-closes;
+    /// 0 (bidi only) keeps the stream open for ever.
+    let messagesPerStream: Int
     /// The request headers, pseudo-headers first as HTTP/2 requires.
     let headers: UnsafeBufferPointer<nghttp2_nv>
-    /// The whole request message: flag, length, protobuf.
-    let message: UnsafeRawBufferPointer
+    /// How many request messages there are (at least one).
+    let messageCount: Int
+    /// Whether calls carry a deadline (`grpc-timeout`): the client then gives up on a call at
+    /// the deadline and counts it `DEADLINE_EXCEEDED`.
+    let hasDeadline: Bool
 
     private let headerStorage: UnsafeMutableBufferPointer<nghttp2_nv>
     private let stringStorage: UnsafeMutableRawBufferPointer
     private let messageStorage: UnsafeMutableRawBufferPointer
+    /// Where message `i` starts in `messageStorage`; one more entry than messages.
+    private let offsets: [Int]
+    /// The next message `nextMessage` deals.
+    private var cursor = 0
 
     /// Builds the headers for `call` (at `path`, if given, instead of the method's own) on
-    /// `authority` ("host:port") and a message whose body
-    /// field holds `payloadBytes` bytes.
-    init(call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int) {
+    /// `authority` ("host:port") with `options`' metadata, deadline and encoding, and the
+    /// messages: `options.requests`, or one `bench.Payload` whose body holds `payloadBytes` bytes.
+    init(call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int, options: GRPCCallOptions = .init()) {
         self.call = call
-        let fields: [(String, String)] = [
+        messagesPerStream = options.messagesPerStream
+        hasDeadline = options.deadlineMs != nil
+        var fields: [(String, String)] = [
             (GRPCHeader.method.description, GRPCHeader.post.description),
             (GRPCHeader.scheme.description, GRPCHeader.http.description),
             (GRPCHeader.path.description, path ?? call.path),
@@ -32,6 +45,15 @@ final class GRPCRequestTemplate {
             (GRPCHeader.te.description, GRPCHeader.trailers.description),
             (GRPCHeader.userAgent.description, "barrage/0.1")
         ]
+        if let deadline = options.deadlineMs {
+            fields.append((GRPCHeader.timeout.description, GRPCCallOptions.timeoutHeader(milliseconds: deadline)))
+        }
+        if options.gzip {
+            // Announced only with gzip requests, so a bench.Echo run's headers stay what they were.
+            fields.append((GRPCHeader.encoding.description, GRPCHeader.gzip.description))
+            fields.append((GRPCHeader.acceptEncoding.description, GRPCHeader.acceptedEncodings.description))
+        }
+        fields += options.metadata.map { ($0.name, $0.value) }
         let total = fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
         stringStorage = .allocate(byteCount: max(total, 1), alignment: 1)
         headerStorage = .allocate(capacity: fields.count)
@@ -51,10 +73,18 @@ final class GRPCRequestTemplate {
         }
         headers = UnsafeBufferPointer(headerStorage)
 
-        let bytes = Self.encodeMessage(payloadBytes: payloadBytes)
-        messageStorage = .allocate(byteCount: bytes.count, alignment: 8)
-        messageStorage.copyBytes(from: bytes)
-        message = UnsafeRawBufferPointer(messageStorage)
+        let bodies = options.requests.flatMap { $0.isEmpty ? nil : $0 } ?? [Self.payloadBody(payloadBytes: payloadBytes)]
+        let framed = bodies.map { body in
+            options.gzip ? Self.frame(Gzip.compress(body), compressed: true) : Self.frame(body, compressed: false)
+        }
+        var starts = [0]
+        for message in framed { starts.append(starts[starts.count - 1] + message.count) }
+        offsets = starts
+        messageCount = framed.count
+        messageStorage = .allocate(byteCount: max(starts[starts.count - 1], 1), alignment: 8)
+        for (index, message) in framed.enumerated() {
+            UnsafeMutableRawBufferPointer(rebasing: messageStorage[starts[index]..<starts[index + 1]]).copyBytes(from: message)
+        }
     }
 
     deinit {
@@ -63,10 +93,31 @@ final class GRPCRequestTemplate {
         messageStorage.deallocate()
     }
 
+    /// Message `index`, framed: flag, length, protobuf.
+    @inline(__always)
+    func message(_ index: Int32) -> UnsafeRawBufferPointer {
+        let start = offsets[Int(index)]
+        return UnsafeRawBufferPointer(start: messageStorage.baseAddress! + start, count: offsets[Int(index) + 1] - start)
+    }
+
+    /// The message the next call sends: round-robin over the requests, shared by every
+    /// connection of the worker (all on its one loop thread).
+    @inline(__always)
+    func nextMessage() -> Int32 {
+        let index = cursor
+        cursor = index + 1 == messageCount ? 0 : index + 1
+        return Int32(index)
+    }
+
     /// A gRPC message carrying `bench.Payload { bytes body = 1; }` with a `payloadBytes`-long
     /// body: flag 0, big-endian length, then tag 0x0A, varint length, body. An empty body is
     /// left out, as proto3 does for default values.
     static func encodeMessage(payloadBytes: Int) -> [UInt8] {
+        frame(payloadBody(payloadBytes: payloadBytes), compressed: false)
+    }
+
+    /// `bench.Payload`'s protobuf with a `payloadBytes`-long body.
+    static func payloadBody(payloadBytes: Int) -> [UInt8] {
         var protobuf: [UInt8] = []
         if payloadBytes > 0 {
             protobuf.reserveCapacity(payloadBytes + 11)
@@ -79,6 +130,13 @@ final class GRPCRequestTemplate {
             protobuf.append(UInt8(length))
             for index in 0..<payloadBytes { protobuf.append(UInt8(truncatingIfNeeded: index &* 31 &+ 7)) }
         }
-        return GRPCMessagePrefix.encode(bodyLength: protobuf.count) + protobuf
+        return protobuf
+    }
+
+    /// `body` behind its 5-byte prefix, the compressed flag set when it is compressed.
+    static func frame(_ body: [UInt8], compressed: Bool) -> [UInt8] {
+        var prefix = GRPCMessagePrefix.encode(bodyLength: body.count)
+        if compressed { prefix[0] = 1 }
+        return prefix + body
     }
 }

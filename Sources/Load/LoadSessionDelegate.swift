@@ -6,4 +6,12 @@ protocol LoadSessionDelegate: AnyObject {
     /// Called from inside the session (for gRPC from nghttp2 callbacks): it must only record
     /// the outcome and must not call back into the session.
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64)
+    /// The server's `grpc-message` for the `outcome` reported next: why calls fail, in its words.
+    func sessionStatusMessage(_ message: String, for outcome: CallOutcome)
+}
+
+extension LoadSessionDelegate {
+    /// The server's `grpc-message` for the `outcome` about to be reported (only failures carry
+    /// one). By default ignored.
+    func sessionStatusMessage(_ message: String, for outcome: CallOutcome) {}
 }

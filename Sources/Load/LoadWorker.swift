@@ -54,6 +54,8 @@ public final class LoadWorker: LoadEngine {
         /// gRPC: calls this `:path` instead of the method's own (to probe a server's answer to
         /// an unknown method); nil = the method's.
         public var path: String?
+        /// gRPC: the request messages, metadata, deadline and compression of every call.
+        public var callOptions: GRPCCallOptions
         /// Where time is read: the real monotonic clock unless a test moves its own.
         public var clock: LoadClock
         /// Connection churn: when a connection retires and is replaced; nil = connections
@@ -72,9 +74,11 @@ public final class LoadWorker: LoadEngine {
             targets: [Target], connections: Int, payloadBytes: Int,
             protocolKind: LoadProtocol, concurrency: Int = 1, ratePerSecond: Double?,
             requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
-            path: String? = nil, clock: LoadClock = .monotonic, connectionLimit: ConnectionLimit? = nil,
+            path: String? = nil, callOptions: GRPCCallOptions = .init(), clock: LoadClock = .monotonic,
+            connectionLimit: ConnectionLimit? = nil,
             pauseThresholdNs: UInt64? = nil
         ) {
+            self.callOptions = callOptions
             self.connectionLimit = connectionLimit
             self.pauseThresholdNs = pauseThresholdNs
             self.targets = targets
@@ -201,7 +205,7 @@ public final class LoadWorker: LoadEngine {
             let template = GRPCRequestTemplate(
                 call: call, path: parameters.path,
                 authority: "\(host):\(first.port)",
-                payloadBytes: parameters.payloadBytes)
+                payloadBytes: parameters.payloadBytes, options: parameters.callOptions)
             kind = .grpc(
                 template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
                 concurrency: parameters.concurrency)
@@ -227,7 +231,7 @@ public final class LoadWorker: LoadEngine {
     /// (reason → count).
     public func connect(completion: @escaping (Int, [String: UInt64]) -> Void) {
         phase = .connecting(completion: completion)
-        try? ticker.start(after: 100, repeat: 100) { [unowned self] in self.tick() }
+        try? ticker.start(after: tickMs, repeat: tickMs) { [unowned self] in self.tick() }
         fillConnectWindow()
         finishConnectingIfDone()
     }
@@ -588,10 +592,19 @@ public final class LoadWorker: LoadEngine {
         }
     }
 
-    /// Every 100 ms: times out requests and connects, and reconnects lost connections.
+    /// How often `tick` runs: every 100 ms, or often enough that a call is given up within a
+    /// quarter of its deadline past it (5 ms at the least).
+    private var tickMs: UInt64 {
+        guard let deadline = parameters.callOptions.deadlineMs else { return 100 }
+        return min(100, max(5, deadline / 4))
+    }
+
+    /// Every `tickMs`: times out requests and connects, and reconnects lost connections.
     private func tick() {
         let now = clock.now()
-        let requestLimit = parameters.requestTimeoutMs * 1_000_000
+        // A deadline replaces the request timeout: the session counts a call past it as
+        // DEADLINE_EXCEEDED, as the server would have.
+        let requestLimit = (parameters.callOptions.deadlineMs ?? parameters.requestTimeoutMs) * 1_000_000
         let connectLimit = parameters.connectTimeoutMs * 1_000_000
         let running: Bool
         if case .running = phase { running = true } else { running = false }
@@ -675,6 +688,11 @@ public final class LoadWorker: LoadEngine {
 }
 
 extension LoadWorker: LoadSessionDelegate {
+    func sessionStatusMessage(_ message: String, for outcome: CallOutcome) {
+        guard case .running = phase, let kind = outcome.errorKind else { return }
+        counters.sample(message, for: kind)
+    }
+
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64) {
         guard case .running = phase else { return }
         let now = clock.now()

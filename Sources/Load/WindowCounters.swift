@@ -30,6 +30,11 @@ public struct WindowCounters: Sendable {
     /// Inside the window.
     public private(set) var requests: UInt64 = 0
     public private(set) var errors: [String: UInt64] = [:]
+    /// Failed requests since load started, by kind: the progress line's most common failure.
+    public private(set) var totalErrorsByKind: [String: UInt64] = [:]
+    /// One server message (`grpc-message`) per error kind, the first seen since load started:
+    /// why calls fail, in the server's words. Bounded: one short text per kind.
+    public private(set) var errorMessages: [String: String] = [:]
     /// Latency of the window's successful requests: the intervals' histograms added. Derived,
     /// not kept beside them, so each call records one histogram on the hot path, not two.
     public var histogram: LatencyHistogram {
@@ -78,12 +83,21 @@ public struct WindowCounters: Sendable {
     /// One failed request of `kind`, failed at `nowNs`.
     public mutating func failure(_ kind: String, nowNs: UInt64) {
         totalErrors &+= 1
+        totalErrorsByKind[kind, default: 0] &+= 1
         guard case .open(let opened) = window else { return }
         errors[kind, default: 0] += 1
         let index = interval(at: nowNs, openedNs: opened)
         intervals[index].errors &+= 1
         intervalErrors[index][kind, default: 0] += 1
     }
+
+    /// The server's words for a failure of `kind`, kept if it is the first of its kind.
+    public mutating func sample(_ message: String, for kind: String) {
+        if errorMessages[kind] == nil { errorMessages[kind] = message }
+    }
+
+    /// The most common failure since load started, with its server message when one came.
+    public var topError: ErrorSample? { ErrorSample.mostCommon(totalErrorsByKind, messages: errorMessages) }
 
     /// One open-loop send the generator made late with a stream free (counted in the window).
     public mutating func lateSend() {
@@ -187,6 +201,8 @@ public struct WindowCounters: Sendable {
         requests &+= other.requests
         errors.merge(other.errors, uniquingKeysWith: +)
         takenHistogram.add(other.takenHistogram)
+        totalErrorsByKind.merge(other.totalErrorsByKind, uniquingKeysWith: +)
+        errorMessages.merge(other.errorMessages) { mine, _ in mine }
         IntervalCounts.add(other.intervals, into: &intervals)
         if intervalErrors.count < intervals.count {
             intervalErrors.append(contentsOf: repeatElement([:], count: intervals.count - intervalErrors.count))

@@ -16,8 +16,10 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var window: MeasurementWindow
     /// Successful requests completed inside the window.
     public var requests: UInt64
-    /// Failed requests inside the window, by kind (e.g. "connection", "timeout", "grpc-status-12").
+    /// Failed requests inside the window, by kind (e.g. "connection", "timeout", "UNAUTHENTICATED").
     public var errors: [String: UInt64]
+    /// One server message (`grpc-message`) per gRPC error kind: why calls failed, in the server's words.
+    public var errorMessages: [String: String]
     /// Latency of the successful requests inside the window.
     public var histogram: LatencyHistogram
     /// CPU seconds the worker process used inside the window.
@@ -55,12 +57,13 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         cpuSeconds: Double, rssPeakBytes: UInt64, lateSends: UInt64 = 0, queuedSends: UInt64 = 0,
         intervals: [IntervalCounts] = [], hostIdleFraction: Double? = nil, hostFacts: HostFacts? = nil,
         connectionsOpened: UInt64 = 0, connectHistogram: LatencyHistogram = LatencyHistogram(),
-        pauses: [PauseSpan] = [], pauseThresholdMs: UInt64? = nil
+        pauses: [PauseSpan] = [], pauseThresholdMs: UInt64? = nil, errorMessages: [String: String] = [:]
     ) {
         self.pauses = pauses
         self.pauseThresholdMs = pauseThresholdMs
         self.connectionsOpened = connectionsOpened
         self.connectHistogram = connectHistogram
+        self.errorMessages = errorMessages
         self.node = node
         self.host = host
         self.connectionsAsked = connectionsAsked
@@ -99,6 +102,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case connectHistogram = "connect_histogram"
         case pauses
         case pauseThresholdMs = "pause_threshold_ms"
+        case errorMessages = "error_messages"
     }
 
     public init(from decoder: Decoder) throws {
@@ -125,5 +129,6 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         connectHistogram = try container.decodeIfPresent(LatencyHistogram.self, forKey: .connectHistogram) ?? LatencyHistogram()
         pauses = try container.decodeIfPresent([PauseSpan].self, forKey: .pauses) ?? []
         pauseThresholdMs = try container.decodeIfPresent(UInt64.self, forKey: .pauseThresholdMs)
+        errorMessages = try container.decodeIfPresent([String: String].self, forKey: .errorMessages) ?? [:]
     }
 }

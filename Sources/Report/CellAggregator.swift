@@ -28,10 +28,12 @@ public enum CellAggregator {
         var histogram = LatencyHistogram()
         var errorsByKind: [String: UInt64] = [:]
         var connect = LatencyHistogram()
+        var errorMessages: [String: String] = [:]
         for client in clients {
             histogram.add(client.histogram)
             connect.add(client.connectHistogram)
             errorsByKind.merge(client.errors, uniquingKeysWith: +)
+            errorMessages.merge(client.errorMessages) { mine, _ in mine }
         }
         let duration = clients.isEmpty ? 0 : clients.map(\.window.seconds).reduce(0, +) / Double(clients.count)
         let servers = servers.sorted { replicaNumber($0.node) < replicaNumber($1.node) }
@@ -68,6 +70,8 @@ public enum CellAggregator {
             bottleneck: bottleneck,
             timeseries: TimeSeriesBuilder.series(clients: clients, servers: servers, secondsOf: secondsOf))
         summary.scenario = record.scenario
+        // Only the kinds the window counted: a message seen in the warmup explains nothing here.
+        summary.errorMessages = errorMessages.filter { errorsByKind[$0.key, default: 0] > 0 }
         summary.replicas = record.replicas ?? max(1, servers.count)
         if summary.replicas > 1 { summary.servers = replicas }
         summary.connectionsOpened = clients.map(\.connectionsOpened).reduce(0, +)

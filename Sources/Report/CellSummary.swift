@@ -25,6 +25,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var errors: UInt64
     /// `errors` by kind (e.g. "timeout"). Not in SPEC.md's schema: an addition.
     public var errorsByKind: [String: UInt64]
+    /// The server's words (`grpc-message`) for one failure of each gRPC error kind that had some.
+    public var errorMessages: [String: String] = [:]
     /// Σ over clients of their requests ÷ their own window.
     public var requestsPerSecond: Double
     /// Percentiles of the sum of every client's histogram, µs. JSON key `latency_us`.
@@ -118,6 +120,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
+        case errorMessages = "error_messages"
         case requestsPerSecond = "requests_per_second"
         case latency = "latency_us"
     }
@@ -135,6 +138,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(requests, forKey: .requests)
         try container.encode(errors, forKey: .errors)
         try container.encode(errorsByKind, forKey: .errorsByKind)
+        if !errorMessages.isEmpty { try container.encode(errorMessages, forKey: .errorMessages) }
         try container.encode(requestsPerSecond, forKey: .requestsPerSecond)
         try container.encode(latency, forKey: .latency)
         try container.encode(server, forKey: .server)
@@ -166,6 +170,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         requests = try container.decode(UInt64.self, forKey: .requests)
         errors = try container.decode(UInt64.self, forKey: .errors)
         errorsByKind = try container.decodeIfPresent([String: UInt64].self, forKey: .errorsByKind) ?? [:]
+        errorMessages = try container.decodeIfPresent([String: String].self, forKey: .errorMessages) ?? [:]
         requestsPerSecond = try container.decode(Double.self, forKey: .requestsPerSecond)
         latency = try container.decode(LatencySummary.self, forKey: .latency)
         server = try container.decode(ServerFigures.self, forKey: .server)

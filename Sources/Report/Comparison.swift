@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// What the table and markdown formats show, before layout: both read from this, so they
 /// never disagree on content.
@@ -16,7 +17,8 @@ struct Comparison {
     /// How each system scales with server replicas, one line each (see `ReplicaScaling.line`);
     /// empty without a replicas sweep.
     let replicaScaling: [String]
-    /// One line per cell that did not end ok ("builtin c100 r1: why").
+    /// One line per cell that did not end ok ("builtin c100 r1: why"), then one per cell that
+    /// counted failed calls, naming the most common kind and the server's message for it.
     let problems: [String]
     /// Explanations of the marks and figures used, if any.
     let footnotes: [String]
@@ -51,9 +53,15 @@ struct Comparison {
         }
         scaling = ScalingLines.lines(summary.cells)
         replicaScaling = summary.scaling.map(\.line)
-        problems = summary.cells
+        problems =
+            summary.cells
             .filter { $0.status != .ok || $0.error != nil }
             .map { cell in "\(cell.label): \(Self.oneLine(cell.error ?? cell.status.rawValue))" }
+            + summary.cells.compactMap { cell in
+                // Why calls failed, in the server's words, for every cell that counted failures.
+                guard let top = ErrorSample.mostCommon(cell.errorsByKind, messages: cell.errorMessages) else { return nil }
+                return "\(cell.label): \(cell.errors) errors, most \(top.count) \(Self.oneLine(top.text))"
+            }
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
         if rows.contains(where: { $0.replicas > 1 }) { footnotes.append(ComparisonColumn.replicasFootnote) }

@@ -2,7 +2,7 @@
 extension TopologyValidator {
     static let workloadKeys = [
         "protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
-        "duration", "repeat", "slo", "search", "connection", "pause"
+        "duration", "repeat", "slo", "search", "connection", "pause", "metadata", "deadline", "compression"
     ]
     /// Values in one `rate` or `cpus` list; each multiplies the number of cells.
     static let maximumSweepValues = 64
@@ -90,8 +90,9 @@ extension TopologyValidator {
         if let node = fields.value("pause") {
             pause = pauseThreshold(node)
         }
+        let options = callOptions(fields, protocolKind: protocolKind)
         guard let protocolKind, let call, let payload, let connections, let concurrency, let rate, let warmup,
-            let duration, let repeatCount, sloValid, lifetimeValid, let pause
+            let duration, let repeatCount, sloValid, lifetimeValid, let pause, let options
         else { return nil }
         var workload = Workload(
             protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
@@ -100,7 +101,41 @@ extension TopologyValidator {
             rates: rate, slo: slo)
         workload.connectionLifetime = lifetime
         workload.pauseMilliseconds = pause
+        workload.metadata = options.metadata
+        workload.deadlineMilliseconds = options.deadline
+        workload.compression = options.compression
         return workload
+    }
+
+    /// `metadata`, `deadline` and `compression`, which only gRPC has; nil when one is wrong (reported).
+    private mutating func callOptions(
+        _ fields: Fields, protocolKind: WorkloadProtocol?
+    ) -> (metadata: [MetadataEntry], deadline: Int?, compression: MessageCompression)? {
+        var valid = true
+        for key in ["metadata", "deadline", "compression"] where protocolKind == .tcpEcho {
+            if let field = fields.fields[key] {
+                sink.report("\(key) only applies to protocol grpc", at: field.keyMark)
+                valid = false
+            }
+        }
+        var metadata: [MetadataEntry] = []
+        if let node = fields.value("metadata") {
+            if let read = self.metadata(node) { metadata = read } else { valid = false }
+        }
+        var deadline: Int?
+        if let node = fields.value("deadline") {
+            deadline = duration(node, label: "deadline", allowsZero: false)
+            valid = valid && deadline != nil
+        }
+        var compression = MessageCompression.identity
+        if let node = fields.value("compression") {
+            if let read = choice(node, label: "compression", among: ["identity", "gzip"]).flatMap(MessageCompression.init) {
+                compression = read
+            } else {
+                valid = false
+            }
+        }
+        return valid ? (metadata, deadline, compression) : nil
     }
 
     /// `max`, `N/s`, a list of `N/s` (a sweep) or `search` (which needs an `slo`).

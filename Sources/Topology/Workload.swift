@@ -20,6 +20,12 @@ public struct Workload: Sendable, Equatable {
     public var durationMilliseconds: Int
     /// How many times each (system, connections) cell runs, >= 1.
     public var repeatCount: Int
+    /// gRPC: headers sent on every call, in file order.
+    public var metadata: [MetadataEntry] = []
+    /// gRPC: the call deadline in milliseconds, sent as `grpc-timeout`; nil for none.
+    public var deadlineMilliseconds: Int?
+    /// gRPC: how request messages are compressed.
+    public var compression: MessageCompression = .identity
     /// Connection churn (`connection:`); nil = connections stay open for the whole cell.
     public var connectionLifetime: ConnectionLifetime?
     /// The shortest server pause reported (`pause:`), milliseconds.

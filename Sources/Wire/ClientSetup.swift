@@ -31,17 +31,28 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var connectionLifetime: ConnectionLifetime?
     /// The shortest silence of the server the worker reports as a pause, milliseconds.
     public var pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds)
+    /// gRPC: headers sent on every call.
+    public var metadata: [MetadataEntry]
+    /// gRPC: the deadline sent as `grpc-timeout`; the client gives up on a call then too and
+    /// counts it `DEADLINE_EXCEEDED`. Nil: no deadline (the request timeout still applies).
+    public var deadlineMs: UInt64?
+    /// gRPC: how request messages are compressed.
+    public var compression: MessageCompression
 
     public init(
         node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
         call: Call, payloadBytes: Int, connections: Int, concurrency: Int, threads: Int,
         ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil,
         connectionLifetime: ConnectionLifetime? = nil,
-        pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds)
+        pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds),
+        metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity
     ) {
         self.path = path
         self.connectionLifetime = connectionLifetime
         self.pauseThresholdMs = pauseThresholdMs
+        self.metadata = metadata
+        self.deadlineMs = deadlineMs
+        self.compression = compression
         self.node = node
         self.host = host
         self.targets = targets

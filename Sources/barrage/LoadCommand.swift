@@ -57,6 +57,15 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "The shortest server pause reported (e.g. 10ms).")
     var pause: String = "10ms"
 
+    @Option(name: .customLong("metadata"), help: "gRPC: a header on every call, KEY=VALUE (repeat it; -bin keys take base64).")
+    var metadata: [String] = []
+
+    @Option(help: "gRPC: the call deadline (e.g. 200ms), sent as grpc-timeout; the client gives up then too.")
+    var deadline: String?
+
+    @Option(help: "gRPC: identity or gzip (requests compressed once, grpc-encoding: gzip).")
+    var compression: String = "identity"
+
     @Flag(help: "Print the raw result as JSON instead of a summary line.")
     var json = false
 
@@ -76,6 +85,13 @@ struct LoadCommand: ParsableCommand {
         }
         _ = try connectionLifetimeSetting()
         _ = try pauseMilliseconds()
+        _ = try metadataEntries()
+        if let deadline, (Workload.milliseconds(of: deadline) ?? 0) <= 0 {
+            throw ValidationError("--deadline must be a duration such as 200ms, 2s or 1m, got '\(deadline)'")
+        }
+        guard MessageCompression(rawValue: compression) != nil else {
+            throw ValidationError("--compression must be identity or gzip")
+        }
     }
 
     /// `--connection-lifetime` or `--connection-requests`, at most one of them.
@@ -104,6 +120,20 @@ struct LoadCommand: ParsableCommand {
         return milliseconds
     }
 
+    /// `--metadata KEY=VALUE` options, checked as the topology's `metadata` is.
+    func metadataEntries() throws -> [MetadataEntry] {
+        try metadata.map { option in
+            guard let equals = option.firstIndex(of: "=") else {
+                throw ValidationError("--metadata must be KEY=VALUE, got '\(option)'")
+            }
+            let entry = MetadataEntry(name: String(option[..<equals]), value: String(option[option.index(after: equals)...]))
+            if let problem = MetadataEntry.nameProblem(entry.name) ?? entry.valueProblem {
+                throw ValidationError("--metadata '\(entry.name)' \(problem)")
+            }
+            return entry
+        }
+    }
+
     func run() throws {
         let colon = target.lastIndex(of: ":")!
         var host = String(target[..<colon])
@@ -113,7 +143,9 @@ struct LoadCommand: ParsableCommand {
             protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
             payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
             ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path,
-            connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()))
+            connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()),
+            metadata: try metadataEntries(), deadlineMs: deadline.flatMap { Workload.milliseconds(of: $0) }.map(UInt64.init),
+            compression: MessageCompression(rawValue: compression) ?? .identity)
         let result: ClientNodeResult
         do {
             result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))

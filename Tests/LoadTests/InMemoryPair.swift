@@ -7,6 +7,12 @@ import UV
 final class OutcomeRecorder: LoadSessionDelegate {
     private(set) var outcomes: [CallOutcome] = []
     private(set) var latenciesNs: [UInt64] = []
+    /// The server messages reported, with the error kind they came with.
+    private(set) var statusMessages: [String] = []
+
+    func sessionStatusMessage(_ message: String, for outcome: CallOutcome) {
+        statusMessages.append("\(outcome.errorKind ?? "ok"): \(message)")
+    }
 
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64) {
         outcomes.append(outcome)
@@ -28,10 +34,11 @@ final class InMemoryPair {
 
     init(
         call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
-        behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
+        callOptions: GRPCCallOptions = .init(), behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
     ) {
         server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
-        template = GRPCRequestTemplate(call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes)
+        template = GRPCRequestTemplate(
+            call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes, options: callOptions)
         options = GRPCClientSessionOptions(concurrency: concurrency)
         client = GRPCClientConnection(
             index: 0, template: template, options: options,

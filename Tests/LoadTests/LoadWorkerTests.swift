@@ -158,7 +158,7 @@ private func expectRate(
         let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port))
         let result = try run(generator, on: loop, windowMs: 200) { server.close() }
         #expect(result.counters.requests == 0)
-        #expect((result.counters.errors["grpc-status-12"] ?? 0) > 10)
+        #expect((result.counters.errors["UNIMPLEMENTED"] ?? 0) > 10)
         #expect(result.counters.errors.count == 1)
     }
 

@@ -20,6 +20,10 @@ enum TestServerBehavior: Equatable {
     case reset
     /// Never answer.
     case silent
+    /// Server streaming: the request message back this many times, then `grpc-status: 0`.
+    case repeatThenEnd(Int)
+    /// Client streaming: nothing until the request ends, then its last message and `grpc-status: 0`.
+    case answerAtEnd
 }
 
 /// An HTTP/2 gRPC server written for the tests on nghttp2's server session, entirely in
@@ -37,6 +41,8 @@ final class TestGRPCServer {
         /// Send trailers with this status once `outbound` is drained.
         var finishStatus: Int?
         var endAfterFinish = true
+        /// The client sent END_STREAM.
+        var halfClosed = false
 
         init(streamID: Int32) { self.streamID = streamID }
     }
@@ -81,6 +87,10 @@ final class TestGRPCServer {
             switch UInt32(frame!.pointee.hd.type) {
             case NGHTTP2_RST_STREAM.rawValue: server.resetsReceived.append(frame!.pointee.hd.stream_id)
             case NGHTTP2_GOAWAY.rawValue: server.goawaysReceived += 1
+            case NGHTTP2_DATA.rawValue, NGHTTP2_HEADERS.rawValue:
+                if frame!.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
+                    server.requestEnded(frame!.pointee.hd.stream_id)
+                }
             default: break
             }
             return 0
@@ -152,6 +162,21 @@ final class TestGRPCServer {
 
     // MARK: Calls
 
+    /// The client half-closed `streamID`: a client-streaming call is answered now, and an
+    /// echo stream ends as a bidi server's would.
+    private func requestEnded(_ streamID: Int32) {
+        guard let call = calls[streamID] else { return }
+        call.halfClosed = true
+        if case .answerAtEnd = behavior(streamID), let last = call.messages.last {
+            call.outbound += last
+            call.finishStatus = 0
+            respond(call, extraHeaders: [], withBody: true)
+        } else if call.responded, call.finishStatus == nil, case .echo = behavior(streamID) {
+            call.finishStatus = 0
+            resume(call)
+        }
+    }
+
     private func dataReceived(_ streamID: Int32, _ bytes: [UInt8]) {
         guard let call = calls[streamID] else { return }
         call.inbound += bytes
@@ -204,7 +229,11 @@ final class TestGRPCServer {
         case .reset:
             call.responded = true
             reset(call.streamID)
-        case .silent:
+        case .repeatThenEnd(let count):
+            for _ in 0..<count { call.outbound += message }
+            call.finishStatus = 0
+            respond(call, extraHeaders: [], withBody: true)
+        case .silent, .answerAtEnd:
             break
         }
     }
