@@ -94,7 +94,10 @@ let package = Package(
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
         // Its expected bytes come from protoc and python3-protobuf, run by the tests.
-        .testTarget(name: "ProtoSchemaTests", dependencies: ["ProtoSchema"], exclude: ["protos", "oracle"]),
+        .testTarget(
+            name: "ProtoSchemaTests",
+            dependencies: ["ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["protos", "oracle"]),
         .testTarget(name: "ProtoCompileTests", dependencies: ["ProtoCompile", "ProtoSchema"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),

@@ -52,6 +52,28 @@ public struct ProtoSchema: Sendable {
     /// entries sorted by key, the bytes protobuf's deterministic serializer writes.
     /// - Throws: `ProtoEncodeError` naming the field path and where it is written.
     public func encode(_ value: ProtoJSONValue, as messageType: String) throws(ProtoEncodeError) -> [UInt8] {
-        try JSONMappingEncoder(index: index).message(value, type: DescriptorIndex.strip(messageType), path: "")
+        try Self.checkDepth(value)
+        return try JSONMappingEncoder(index: index).message(value, type: DescriptorIndex.strip(messageType), path: "")
+    }
+
+    /// Deeper requests are refused before encoding: the encoder recurses once per level, and a
+    /// value built from YAML has no parser's cap (`ProtoJSONText` refuses the same depth).
+    static let maximumDepth = ProtoJSONText.maximumDepth
+
+    /// Walks `value` without recursion; the first value past `maximumDepth` levels is the error.
+    static func checkDepth(_ value: ProtoJSONValue) throws(ProtoEncodeError) {
+        var pending: [(value: ProtoJSONValue, depth: Int)] = [(value, 1)]
+        while let (current, depth) = pending.popLast() {
+            guard depth <= maximumDepth else {
+                throw ProtoEncodeError(
+                    fieldPath: "", message: "the request is nested deeper than \(maximumDepth) levels", location: current.location
+                )
+            }
+            switch current {
+            case .object(let members, _): pending += members.map { ($0.value, depth + 1) }
+            case .array(let elements, _): pending += elements.map { ($0, depth + 1) }
+            default: break
+            }
+        }
     }
 }

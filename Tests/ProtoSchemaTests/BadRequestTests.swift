@@ -146,6 +146,19 @@ import Testing
                 == #"kinds.v3.Choice has no field "somethingElse"; its fields: name, number, text, inner, color, after"#)
     }
 
+    @Test func aRequestNestedTooDeepIsRefusedNotOverflowed() {
+        // As a YAML request could come, with no parser's cap: object L written on line L + 1.
+        var value = ProtoJSONValue.object([], SourceLocation(line: 1, column: 1))
+        for level in 1...10_000 {
+            value = .object(
+                [("child", SourceLocation(line: level + 1, column: 2), value)], SourceLocation(line: level + 1, column: 1))
+        }
+        let error = #expect(throws: ProtoEncodeError.self) { try Proto3EncodingTests.schema.encode(value, as: "kinds.v3.Nested") }
+        #expect(error?.message == "the request is nested deeper than 100 levels")
+        // The top is level 10,000 (depth 1); depth 101 is level 9,900, on line 9,901.
+        #expect(error?.location == SourceLocation(line: 9_901, column: 1))
+    }
+
     @Test func unknownMessageTypeIsNamed() {
         let error = #expect(throws: ProtoEncodeError.self) {
             try Proto3EncodingTests.schema.encode(try ProtoJSONText.parse("{}"), as: "kinds.v3.Nope")

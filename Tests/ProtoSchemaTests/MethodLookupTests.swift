@@ -1,3 +1,4 @@
+import SwiftProtobuf
 import Testing
 
 @testable import ProtoSchema
@@ -33,6 +34,17 @@ import Testing
     @Test func aNameWithoutServiceIsMalformed() {
         let error = #expect(throws: ProtoSchemaError.self) { try Proto3EncodingTests.schema.method("Unary") }
         #expect(error == .malformedMethodName("Unary"))
+    }
+
+    /// protoc 3.21 writes no editions files; a newer protoc's are refused by name, not misread.
+    @Test func anEditionsFileIsRefusedByName() throws {
+        var file = Google_Protobuf_FileDescriptorProto()
+        file.name = "new.proto"
+        file.syntax = "editions"
+        var set = Google_Protobuf_FileDescriptorSet()
+        set.file = [file]
+        let error = #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: try set.serializedBytes()) }
+        #expect(error?.description == "new.proto: syntax \"editions\" is not supported (proto2 and proto3 are)")
     }
 
     @Test func bytesThatAreNotADescriptorSetAreRefused() {
