@@ -5,7 +5,7 @@ import PackageDescription
 // Wire, Report, the Coordinator's state machine) do no I/O; UV wraps libuv and is the only
 // event loop; CUV/CNghttp2 expose the system C libraries.
 //
-// Release builds link libuv and libnghttp2 statically (Debian's libuv_a.a, libnghttp2.a) and
+// Release builds link libuv, libnghttp2 and OpenSSL statically (Debian's libuv_a.a, libnghttp2.a, libssl.a, libcrypto.a) and
 // the Swift runtime too (`--static-swift-stdlib`, see the Makefile), so the one binary runs on
 // any x86-64 Linux host it is copied to over ssh; debug builds link the shared libraries.
 func cLibrary(_ name: String, archive: String) -> [LinkerSetting] {
@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CYAML"),
         // zlib (zlib1g-dev): gzip request messages, compressed once before a run.
         .systemLibrary(name: "CZlib"),
+        // OpenSSL (libssl-dev), as h2load uses it: TLS for the load client and the builtin server.
+        .systemLibrary(name: "COpenSSL"),
         .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
         .target(name: "Topology", dependencies: ["CYAML"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -50,11 +52,15 @@ let package = Package(
         .target(
             name: "HTTP2", dependencies: ["CNghttp2"],
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
+        // TLS between a socket and a protocol: OpenSSL driven through memory, one context per loop.
         .target(
-            name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics"],
+            name: "TLS", dependencies: ["COpenSSL", "HTTP2"],
+            linkerSettings: cLibrary("ssl", archive: "libssl.a") + cLibrary("crypto", archive: "libcrypto.a")),
+        .target(
+            name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics", "TLS"],
             linkerSettings: cLibrary("z", archive: "libz.a")),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
-        .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2"]),
+        .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2", "TLS"]),
         // Cell cgroups (v1 and v2): planning limits, creating, joining (`barrage cgexec`), removing.
         .target(name: "Cgroups", dependencies: ["Topology"]),
         // Resources of a process tree read from /proc.
@@ -78,7 +84,7 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
-        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology"]),
+        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLS"]),
         .executableTarget(
             name: "barrage",
             dependencies: [
@@ -103,6 +109,7 @@ let package = Package(
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),

@@ -1,6 +1,7 @@
 import Glibc
 import Load
 import Metrics
+import TLS
 import Topology
 import UV
 import Wire
@@ -100,7 +101,10 @@ final class ClientRunner {
                 setup.targets.first?.host ?? "", connections: connections,
                 thread: thread),
             path: setup.path, callOptions: callOptions, connectionLimit: setup.connectionLifetime.map(connectionLimit),
-            pauseThresholdNs: setup.pauseThresholdMs * 1_000_000)
+            pauseThresholdNs: setup.pauseThresholdMs * 1_000_000,
+            tls: setup.tls.map {
+                TLSClientSettings(caFile: $0.caFile, serverName: $0.serverName, certFile: $0.certFile, keyFile: $0.keyFile)
+            })
         let stall = getenv(testStallVariable).map { String(cString: $0) }
         return { loop in
             var parameters = parameters

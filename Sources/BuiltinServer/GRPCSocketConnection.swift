@@ -1,10 +1,12 @@
 import HTTP2
+import TLS
 import UV
 
 /// Binds a `GRPCServerConnection` to an accepted TCP socket. After each read (and each
 /// finished write) everything the session has ready goes out as one batch: assembled in the
 /// loop's `WriteScratch`, written with `uv_try_write`, and only the part the kernel refuses
-/// is copied into this connection's buffers and written asynchronously.
+/// is copied into this connection's buffers and written asynchronously. Over TLS the session's
+/// output is encrypted into the batch and reads are decrypted before the session sees them.
 final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     /// Where the connection is in its life.
     enum State {
@@ -34,11 +36,16 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     private var readingPaused = false
     /// Known-answer server: holds every read back by the reply delay.
     private let delayLine: BuiltinDelayLine?
+    /// TLS: the loop's context and this connection's stream; nil in cleartext.
+    private let tlsContext: TLSContext?
+    private let tls: TLSStream?
 
     init(
-        tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch, delayLine: BuiltinDelayLine? = nil,
-        onClose: @escaping (GRPCSocketConnection) -> Void
+        tcp: TCP, settings: GRPCServerSettings, scratch: WriteScratch, tls: TLSContext? = nil,
+        delayLine: BuiltinDelayLine? = nil, onClose: @escaping (GRPCSocketConnection) -> Void
     ) {
+        self.tlsContext = tls
+        self.tls = tls.flatMap { TLSStream(context: $0) }
         self.tcp = tcp
         self.delayLine = delayLine
         self.session = GRPCServerConnection(settings: settings)
@@ -63,7 +70,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         if state == .open && !writing {
             session.terminate()
             scratch.buffer.clear()
-            if session.drain(into: &scratch.buffer, limit: Self.batchLimit) {
+            if drain(into: &scratch.buffer, limit: Self.batchLimit) {
                 _ = try? tcp.tryWrite(scratch.buffer.readable)
             }
             scratch.buffer.clear()
@@ -97,7 +104,8 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         guard state == .open else { return }
-        if !session.feed(bytes) {
+        let fed = tls.map { tls in tls.receive(bytes) { [session] in session.feed($0) } && tls.failure == nil }
+        if !(fed ?? session.feed(bytes)) {
             state = .flushingThenClose
             tcp.stopReading()
         }
@@ -109,7 +117,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         guard state != .closed else { return }
         if writing {
             // The socket is busy: queue behind the write in flight.
-            guard session.drain(into: &backlog, limit: Self.backlogLimit) else { return abort() }
+            guard drain(into: &backlog, limit: Self.backlogLimit) else { return abort() }
             if backlog.count >= Self.backlogLimit && !readingPaused {
                 readingPaused = true
                 tcp.stopReading()
@@ -118,7 +126,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         }
         while true {
             scratch.buffer.clear()
-            guard session.drain(into: &scratch.buffer, limit: Self.batchLimit) else { return abort() }
+            guard drain(into: &scratch.buffer, limit: Self.batchLimit) else { return abort() }
             let batch = scratch.buffer.readable
             guard !batch.isEmpty else { break }
             let written: Int
@@ -140,6 +148,20 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         closeIfFinished()
     }
 
+    /// What the session has ready, up to about `limit` bytes, encrypted over TLS (before the
+    /// handshake is done only TLS's own records go). False if the session failed.
+    private func drain(into buffer: inout ByteBuffer, limit: Int) -> Bool {
+        guard let tls, let tlsContext else { return session.drain(into: &buffer, limit: limit) }
+        guard tls.isHandshakeDone, tls.failure == nil else {
+            tls.produce(UnsafeRawBufferPointer(start: nil, count: 0), into: &buffer)
+            return true
+        }
+        tlsContext.plaintext.buffer.clear()
+        guard session.drain(into: &tlsContext.plaintext.buffer, limit: limit) else { return false }
+        tls.produce(tlsContext.plaintext.buffer.readable, into: &buffer)
+        return true
+    }
+
     private func startWrite() {
         writing = true
         // The completion holds `self`, and so `inflight`, until libuv is done with the bytes.
@@ -153,7 +175,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         guard error == nil else { return abort() }
         if !backlog.isEmpty {
             inflight.swapContents(with: &backlog)
-            guard session.drain(into: &inflight, limit: Self.batchLimit) else { return abort() }
+            guard drain(into: &inflight, limit: Self.batchLimit) else { return abort() }
             startWrite()
         } else {
             // Caught up: hand the slow-path memory back, idle connections should be small.

@@ -1,9 +1,10 @@
 import HTTP2
+import TLS
 import UV
 
 /// A builtin system under test on one libuv loop: a listener, the known-answer knobs, and what
 /// each accepted socket becomes — `tcpEcho` (every byte read is written back) or `grpc`
-/// (`bench.Echo` Unary and bidi Stream over cleartext HTTP/2 with prior knowledge).
+/// (`bench.Echo` Unary and bidi Stream over cleartext HTTP/2 with prior knowledge, or over TLS).
 ///
 /// It runs in its own process (`barrage serve`), so its CPU and memory are measured like any
 /// other system's; for several cores `ServerThreads` runs one per loop thread, sharing the port
@@ -26,15 +27,20 @@ public final class ListeningServer: LoopServer {
         }
     }
 
-    /// The builtin gRPC server on `host:port`, as `tcpEcho` is, with these HTTP/2 `settings`.
+    /// The builtin gRPC server on `host:port`, as `tcpEcho` is, with these HTTP/2 `settings`;
+    /// with `tls` (PEM paths of a certificate chain and its key) h2 over TLS with ALPN h2, one
+    /// OpenSSL context for the loop. Throws `TLSSetupError` when they do not load.
     public static func grpc(
         loop: Loop, host: String, port: Int, reusePort: Bool = false,
-        settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs()
+        settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs(),
+        tls: (certFile: String, keyFile: String)? = nil
     ) throws -> ListeningServer {
         let scratch = WriteScratch()
+        let context = try tls.map { try TLSContext(role: .server(certFile: $0.certFile, keyFile: $0.keyFile)) }
         return try ListeningServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs) {
             socket, delayLine, remove in
-            GRPCSocketConnection(tcp: socket, settings: settings, scratch: scratch, delayLine: delayLine, onClose: remove)
+            GRPCSocketConnection(
+                tcp: socket, settings: settings, scratch: scratch, tls: context, delayLine: delayLine, onClose: remove)
         }
     }
 

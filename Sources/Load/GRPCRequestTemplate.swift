@@ -31,14 +31,18 @@ final class GRPCRequestTemplate {
 
     /// Builds the headers for `call` (at `path`, if given, instead of the method's own) on
     /// `authority` ("host:port") with `options`' metadata, deadline and encoding, and the
-    /// messages: `options.requests`, or one `bench.Payload` whose body holds `payloadBytes` bytes.
-    init(call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int, options: GRPCCallOptions = .init()) {
+    /// messages: `options.requests`, or one `bench.Payload` whose body holds `payloadBytes` bytes;
+    /// `scheme` is "https" over TLS.
+    init(
+        call: GRPCCall, path: String? = nil, authority: String, payloadBytes: Int, options: GRPCCallOptions = .init(),
+        scheme: String = "http"
+    ) {
         self.call = call
         messagesPerStream = options.messagesPerStream
         hasDeadline = options.deadlineMs != nil
         var fields: [(String, String)] = [
             (GRPCHeader.method.description, GRPCHeader.post.description),
-            (GRPCHeader.scheme.description, GRPCHeader.http.description),
+            (GRPCHeader.scheme.description, scheme),
             (GRPCHeader.path.description, path ?? call.path),
             (GRPCHeader.authority.description, authority),
             (GRPCHeader.contentType.description, GRPCHeader.grpcContentType.description),

@@ -1,5 +1,6 @@
 import HTTP2
 import Metrics
+import TLS
 import UV
 
 /// The load of one libuv loop, whatever the protocol: `connections` connections, each a
@@ -67,6 +68,8 @@ public final class LoadWorker: LoadEngine {
         /// Test only (`BARRAGE_TEST_CLIENT_STALL`): the loop blocks itself `durationNs` every
         /// `periodNs` while load runs, a stalled generator that must not pass for a server pause.
         public var testLoopStall: (durationNs: UInt64, periodNs: UInt64)?
+        /// h2 over TLS (ALPN h2) verified as these settings say; nil = plaintext.
+        public var tls: TLSClientSettings?
 
         /// Everything to drive; `concurrency` and `sourceAddresses` default to one stream per
         /// connection from the kernel's choice of address.
@@ -76,8 +79,10 @@ public final class LoadWorker: LoadEngine {
             requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, sourceAddresses: [String] = [],
             path: String? = nil, callOptions: GRPCCallOptions = .init(), clock: LoadClock = .monotonic,
             connectionLimit: ConnectionLimit? = nil,
-            pauseThresholdNs: UInt64? = nil
+            pauseThresholdNs: UInt64? = nil,
+            tls: TLSClientSettings? = nil
         ) {
+            self.tls = tls
             self.callOptions = callOptions
             self.connectionLimit = connectionLimit
             self.pauseThresholdNs = pauseThresholdNs
@@ -143,6 +148,8 @@ public final class LoadWorker: LoadEngine {
     private let parameters: Parameters
     private let clock: LoadClock
     private let kind: SessionKind
+    /// TLS: the loop's one OpenSSL context, shared by every connection; nil = plaintext.
+    private let tlsContext: TLSContext?
     private let scratch = WriteScratch()
     private var connections: [LoadConnection] = []
     private var phase: LoadPhase = .connected
@@ -205,10 +212,16 @@ public final class LoadWorker: LoadEngine {
             let template = GRPCRequestTemplate(
                 call: call, path: parameters.path,
                 authority: "\(host):\(first.port)",
-                payloadBytes: parameters.payloadBytes, options: parameters.callOptions)
+                payloadBytes: parameters.payloadBytes, options: parameters.callOptions,
+                scheme: parameters.tls == nil ? "http" : "https")
             kind = .grpc(
                 template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
                 concurrency: parameters.concurrency)
+        }
+        do {
+            tlsContext = try parameters.tls.map { try TLSContext(role: .client($0)) }
+        } catch {
+            throw LoadError.invalidParameter("\(error)")
         }
         ticker = try Timer(loop: loop)
         scheduleTimer = try Timer(loop: loop)
@@ -278,7 +291,7 @@ public final class LoadWorker: LoadEngine {
             return
         }
         try? tcp.setNoDelay(true)
-        guard let session = kind.makeSession(index: connection.index, clock: clock, delegate: self) else {
+        guard let session = makeSession(for: connection) else {
             connectFailed(connection, reason: "ENOMEM")
             return
         }
@@ -318,13 +331,24 @@ public final class LoadWorker: LoadEngine {
         case .running:
             let now = clock.now()
             connection.phase = .down(sinceNs: now)
-            counters.failure("connection", nowNs: now)
+            counters.failure(reason.hasPrefix(TLSStream.failurePrefix) ? "tls-handshake" : "connection", nowNs: now)
             // A replacement's waiting sends fail with it, as a lost connection's do.
             let queued = openLoop?.dropBacklog(of: connection.index) ?? 0
             for _ in 0..<queued { counters.failure("connection", nowNs: now) }
         case .connected, .stopped:
             connection.phase = .idle
         }
+    }
+
+    /// The protocol's session for a connection that just connected, over TLS when asked.
+    private func makeSession(for connection: LoadConnection) -> (any LoadSession)? {
+        guard let session = kind.makeSession(index: connection.index, clock: clock, delegate: self) else { return nil }
+        guard let tlsContext else { return session }
+        let target = parameters.targets[connection.index % parameters.targets.count]
+        guard let stream = TLSStream(context: tlsContext, serverName: parameters.tls?.serverName ?? target.host) else {
+            return nil
+        }
+        return TLSLoadSession(session, stream: stream, context: tlsContext)
     }
 
     /// The session of a connecting connection finished its handshake.

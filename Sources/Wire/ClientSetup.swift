@@ -38,6 +38,8 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var deadlineMs: UInt64?
     /// gRPC: how request messages are compressed.
     public var compression: MessageCompression
+    /// h2 over TLS as this says; nil = plaintext.
+    public var tls: ClientTLS?
 
     public init(
         node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
@@ -45,8 +47,10 @@ public struct ClientSetup: Codable, Sendable, Equatable {
         ratePerSecond: Double?, requestTimeoutMs: UInt64, connectTimeoutMs: UInt64, path: String? = nil,
         connectionLifetime: ConnectionLifetime? = nil,
         pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds),
-        metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity
+        metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity,
+        tls: ClientTLS? = nil
     ) {
+        self.tls = tls
         self.path = path
         self.connectionLifetime = connectionLifetime
         self.pauseThresholdMs = pauseThresholdMs

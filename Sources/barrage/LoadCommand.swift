@@ -66,6 +66,21 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "gRPC: identity or gzip (requests compressed once, grpc-encoding: gzip).")
     var compression: String = "identity"
 
+    @Flag(help: "h2 over TLS (ALPN h2), verifying the server's certificate.")
+    var tls = false
+
+    @Option(help: "TLS: the CA certificates (PEM) the server's certificate must verify against; default: the system's.")
+    var ca: String?
+
+    @Option(help: "TLS: the name the server's certificate must carry, sent as SNI; default: the target's host.")
+    var serverName: String?
+
+    @Option(help: "TLS: this client's certificate chain (PEM) for mutual TLS; needs --key.")
+    var cert: String?
+
+    @Option(help: "TLS: the private key (PEM) of --cert.")
+    var key: String?
+
     @Flag(help: "Print the raw result as JSON instead of a summary line.")
     var json = false
 
@@ -92,6 +107,10 @@ struct LoadCommand: ParsableCommand {
         guard MessageCompression(rawValue: compression) != nil else {
             throw ValidationError("--compression must be identity or gzip")
         }
+        if !tls, ca != nil || serverName != nil || cert != nil || key != nil {
+            throw ValidationError("--ca, --server-name, --cert and --key need --tls")
+        }
+        guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
     }
 
     /// `--connection-lifetime` or `--connection-requests`, at most one of them.
@@ -145,7 +164,8 @@ struct LoadCommand: ParsableCommand {
             ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path,
             connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()),
             metadata: try metadataEntries(), deadlineMs: deadline.flatMap { Workload.milliseconds(of: $0) }.map(UInt64.init),
-            compression: MessageCompression(rawValue: compression) ?? .identity)
+            compression: MessageCompression(rawValue: compression) ?? .identity,
+            tls: tls ? ClientTLS(caFile: ca, serverName: serverName, certFile: cert, keyFile: key) : nil)
         let result: ClientNodeResult
         do {
             result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))

@@ -33,11 +33,14 @@ struct ServeCommand: ParsableCommand {
             printError("barrage serve: \(error)")
             throw ExitCode(2)
         }
+        // h2 over TLS when given a certificate, told as every recipe is (`tls: true`).
+        let environment = Dictionary(ProcessEnvironment.current(), uniquingKeysWith: { _, last in last })
+        let tls = environment["BARRAGE_TLS_CERT"].flatMap { cert in environment["BARRAGE_TLS_KEY"].map { (cert, $0) } }
         let makeServer: ServerThreads.MakeServer
         switch protocolName {
         case "grpc":
             makeServer = { loop, port, reusePort in
-                try ListeningServer.grpc(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
+                try ListeningServer.grpc(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs, tls: tls)
             }
         case "tcp-echo":
             makeServer = { loop, port, reusePort in

@@ -1,0 +1,65 @@
+import HTTP2
+import TLS
+
+/// A load session spoken over TLS: wraps the protocol's session (gRPC or tcp-echo) so the
+/// worker still sees one `LoadSession`. Bytes from the socket are decrypted before the
+/// protocol reads them; the protocol's output is gathered in the loop's plaintext scratch and
+/// encrypted into the write buffer. The connection counts as established only once the TLS
+/// handshake agreed on h2 and the protocol's own handshake (the server's SETTINGS) finished,
+/// so the TLS handshake lies inside the connect time like the TCP connect.
+final class TLSLoadSession: LoadSession {
+    private let inner: any LoadSession
+    private let stream: TLSStream
+    private let context: TLSContext
+    /// The protocol's first output (the HTTP/2 preface and SETTINGS), taken as the session is
+    /// made and kept until the handshake is done: nghttp2 writes the preface into the frame
+    /// buffer the worker's sessions share (`GRPCClientSessionOptions`) at creation, and another
+    /// session would overwrite it while this one waits for its handshake.
+    private var early = ByteBuffer()
+    private var failedEarly = false
+
+    init(_ inner: any LoadSession, stream: TLSStream, context: TLSContext) {
+        self.inner = inner
+        self.stream = stream
+        self.context = context
+        failedEarly = !inner.produceOutput(into: &early, limit: Int.max)
+    }
+
+    var isEstablished: Bool { stream.isHandshakeDone && stream.failure == nil && inner.isEstablished }
+    var freeSlots: Int { stream.failure == nil ? inner.freeSlots : 0 }
+    var requestsInFlight: Int { inner.requestsInFlight }
+    var finishedReason: String? { stream.failure ?? inner.finishedReason }
+
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        stream.receive(bytes) { [inner] plaintext in inner.receive(plaintext) }
+    }
+
+    func submit(startNs: UInt64, nowNs: UInt64) -> Bool {
+        stream.failure == nil && inner.submit(startNs: startNs, nowNs: nowNs)
+    }
+
+    func produceOutput(into buffer: inout ByteBuffer, limit: Int) -> Bool {
+        guard stream.isHandshakeDone, stream.failure == nil else {
+            stream.produce(UnsafeRawBufferPointer(start: nil, count: 0), into: &buffer)
+            return true
+        }
+        context.plaintext.buffer.clear()
+        if !early.isEmpty || failedEarly {
+            guard !failedEarly else { return false }
+            context.plaintext.buffer.append(early.readable)
+            early.clear()
+            early.release(above: 0)
+        }
+        guard inner.produceOutput(into: &context.plaintext.buffer, limit: limit) else { return false }
+        stream.produce(context.plaintext.buffer.readable, into: &buffer)
+        return true
+    }
+
+    func expire(sentBefore deadlineNs: UInt64, nowNs: UInt64) -> Bool {
+        inner.expire(sentBefore: deadlineNs, nowNs: nowNs)
+    }
+
+    func fail() { inner.fail() }
+    func retire() { inner.retire() }
+    func terminate() { inner.terminate() }
+}
