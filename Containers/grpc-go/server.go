@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	"barrage/grpc-go-echo/bench"
 )
@@ -70,6 +73,39 @@ func applyCPULimit() string {
 	return "BARRAGE_CPUS=" + text
 }
 
+// tlsOptions: h2 over TLS (Go's crypto/tls, TLS 1.2 and 1.3, ALPN h2 set by grpc-go's
+// credentials) when $BARRAGE_TLS_CERT and $BARRAGE_TLS_KEY name a PEM certificate chain and key;
+// with $BARRAGE_TLS_CLIENT_CA too, clients must present a certificate of that CA (mutual TLS).
+func tlsOptions() ([]grpc.ServerOption, string) {
+	certFile, keyFile := os.Getenv("BARRAGE_TLS_CERT"), os.Getenv("BARRAGE_TLS_KEY")
+	if certFile == "" && keyFile == "" {
+		return nil, "cleartext"
+	}
+	if certFile == "" || keyFile == "" {
+		fail("BARRAGE_TLS_CERT and BARRAGE_TLS_KEY go together")
+	}
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		fail("cannot load %s and %s: %v", certFile, keyFile, err)
+	}
+	config := &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	summary := "TLS (crypto/tls)"
+	if clientCA := os.Getenv("BARRAGE_TLS_CLIENT_CA"); clientCA != "" {
+		pem, err := os.ReadFile(clientCA)
+		if err != nil {
+			fail("cannot read %s: %v", clientCA, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			fail("no certificate in %s", clientCA)
+		}
+		config.ClientCAs = pool
+		config.ClientAuth = tls.RequireAndVerifyClientCert
+		summary = "mutual TLS (crypto/tls)"
+	}
+	return []grpc.ServerOption{grpc.Creds(credentials.NewTLS(config))}, summary
+}
+
 func main() {
 	if protocol := os.Getenv("BARRAGE_PROTOCOL"); protocol != "" && protocol != "grpc" {
 		fmt.Fprintf(os.Stderr, "grpc-go serves grpc only, not %s\n", protocol)
@@ -89,7 +125,8 @@ func main() {
 	if err != nil {
 		fail("cannot listen on %s: %v", net.JoinHostPort(host, port), err)
 	}
-	server := grpc.NewServer()
+	options, tlsSummary := tlsOptions()
+	server := grpc.NewServer(options...)
 	bench.RegisterEchoServer(server, echoServer{})
 
 	signals := make(chan os.Signal, 1)
@@ -110,8 +147,8 @@ func main() {
 		}
 	}()
 
-	fmt.Fprintf(os.Stderr, "grpc-go: listening on %s (grpc-go %s, %s, GOMAXPROCS=%d, %s)\n",
-		listener.Addr(), grpc.Version, runtime.Version(), runtime.GOMAXPROCS(0), cpuSource)
+	fmt.Fprintf(os.Stderr, "grpc-go: listening on %s (grpc-go %s, %s, GOMAXPROCS=%d, %s, %s)\n",
+		listener.Addr(), grpc.Version, runtime.Version(), runtime.GOMAXPROCS(0), cpuSource, tlsSummary)
 	if err := server.Serve(listener); err != nil {
 		fail("serve: %v", err)
 	}

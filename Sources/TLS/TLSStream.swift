@@ -28,6 +28,9 @@ public final class TLSStream {
     /// Whether the first byte from the peer opened a TLS record (handshake or alert), to tell
     /// a plaintext server from a TLS one that failed.
     private var firstByteIsTLS: Bool?
+    /// Whether any application data came through: a failure before it ends the handshake as
+    /// the peer sees it (TLS 1.3 servers check a client's certificate after the client is done).
+    private var delivered = false
 
     /// The handshake finished and ALPN agreed on h2.
     public private(set) var isHandshakeDone = false
@@ -79,6 +82,7 @@ public final class TLSStream {
         while true {
             let count = SSL_read(ssl, context.decrypted.baseAddress, Int32(context.decrypted.count))
             if count > 0 {
+                delivered = true
                 guard deliver(UnsafeRawBufferPointer(rebasing: context.decrypted[..<Int(count)])) else { return false }
                 continue
             }
@@ -89,7 +93,12 @@ public final class TLSStream {
                 failure = "tls: the peer closed TLS (close_notify)"
                 return true
             default:
-                failure = "tls: \(TLSContext.lastError())"
+                let reason = TLSContext.lastError()
+                failure =
+                    delivered
+                    ? "tls: \(reason)"
+                    : "\(Self.failurePrefix): the peer refused the handshake: \(reason)"
+                        + (reason.contains("certificate") && isClient ? " (does it require a client certificate?)" : "")
                 return true
             }
         }
