@@ -13,6 +13,9 @@
 4. As a gRPC client: 100 unary calls checking the echo, one stream with 10 ping-pongs
    closed by the client, and an unknown method and service, each expecting UNIMPLEMENTED.
 5. SIGTERM to the server: it must exit within 5 s and leave no process behind.
+6. TLS: with a CA and a server certificate made here with openssl, run again with
+   BARRAGE_TLS_CERT/BARRAGE_TLS_KEY: 10 unary calls over TLS verified against that CA (ALPN h2,
+   which grpcio requires) echo, a client trusting another CA gets no call through; SIGTERM again.
 
 The client is grpcio, from the grpc-python recipe's virtualenv. Environment:
   BARRAGE_BUILD_DIR       NAME's build directory (default: a temporary one, removed after)
@@ -120,6 +123,66 @@ def wait_accepting(process, port, log_path, limit=30.0):
     raise CheckFailed(f"run did not accept TCP on {HOST}:{port} within {limit:.0f} s:{tail(log_path)}")
 
 
+def openssl(*arguments):
+    subprocess.run(["openssl", *arguments], check=True, stdin=subprocess.DEVNULL, capture_output=True)
+
+
+def make_certificates(folder):
+    """A CA, a server certificate it signed for 127.0.0.1 and localhost, and an unrelated CA."""
+    paths = {name: os.path.join(folder, name) for name in ("ca.pem", "ca.key", "server.pem", "server.key",
+                                                           "server.csr", "server.ext", "other.pem", "other.key")}
+    curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *curve, "-days", "1", "-subj", "/CN=check-grpc-recipe CA", "-keyout", paths["ca.key"],
+            "-out", paths["ca.pem"])
+    openssl("req", "-x509", *curve, "-days", "1", "-subj", "/CN=another CA", "-keyout", paths["other.key"],
+            "-out", paths["other.pem"])
+    openssl("req", *curve, "-subj", "/CN=localhost", "-keyout", paths["server.key"], "-out", paths["server.csr"])
+    with open(paths["server.ext"], "w") as extensions:
+        extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    openssl("x509", "-req", "-in", paths["server.csr"], "-CA", paths["ca.pem"], "-CAkey", paths["ca.key"],
+            "-CAcreateserial", "-days", "1", "-extfile", paths["server.ext"], "-out", paths["server.pem"])
+    return paths
+
+
+def start_server(recipe, env, log_path):
+    """Starts recipe/run in a session of its own; returns it once it accepts TCP."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([os.path.join(recipe, "run")], cwd=recipe, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, start_new_session=True)
+    wait_accepting(process, int(env["BARRAGE_PORT"]), log_path)
+    return process
+
+
+def stop_server(process, log_path):
+    """SIGTERM; returns (status, seconds) once it exited leaving nothing behind."""
+    os.kill(process.pid, signal.SIGTERM)
+    stopping = time.monotonic()
+    try:
+        status = process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed(f"the server was still running 5 s after SIGTERM:{tail(log_path)}")
+    took = time.monotonic() - stopping
+    time.sleep(0.2)
+    leftovers = group_members(process.pid)
+    if leftovers:
+        raise CheckFailed(f"the server exited but left processes behind: {leftovers}")
+    return status, took
+
+
+def run_client(client_python, arguments, server_log):
+    """Runs this script's client side with grpcio; returns its lines."""
+    try:
+        result = subprocess.run([client_python, os.path.abspath(__file__), *arguments],
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed("the gRPC client took more than 120 s")
+    output = result.stdout.decode(errors="replace").strip().splitlines()
+    if result.returncode != 0:
+        raise CheckFailed(f"gRPC client exited {result.returncode}: "
+                          f"{result.stderr.decode(errors='replace').strip()[-2000:]}{tail(server_log)}")
+    return output
+
+
 def check(name):
     recipe = os.path.join(CONTAINERS, name)
     if not os.access(os.path.join(recipe, "run"), os.X_OK):
@@ -161,45 +224,37 @@ def check(name):
 
         port = free_port()
         server_log = os.path.join(scratch, "server.log")
-        with open(server_log, "wb") as log:
-            started = time.monotonic()
-            process = subprocess.Popen([os.path.join(recipe, "run")], cwd=recipe,
-                                       env=recipe_env(build_dir, BARRAGE_PORT=str(port)),
-                                       stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-        wait_accepting(process, port, server_log)
+        started = time.monotonic()
+        process = start_server(recipe, recipe_env(build_dir, BARRAGE_PORT=str(port)), server_log)
         say(f"{name}: accepting on {HOST}:{port} after {time.monotonic() - started:.2f} s")
         command = os.path.basename(os.readlink(f"/proc/{process.pid}/exe"))
         if command in SHELLS:
             raise CheckFailed(f"run's process is still the shell ({command}): run must exec the server")
         passed.append(f"run exec'd the server ({command})")
 
-        try:
-            result = subprocess.run([client_python, os.path.abspath(__file__), "--client", HOST, str(port),
-                                     os.path.join(client_dir, "gen")],
-                                    stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-        except subprocess.TimeoutExpired:
-            raise CheckFailed("the gRPC client took more than 120 s")
-        output = result.stdout.decode(errors="replace").strip().splitlines()
+        output = run_client(client_python, ["--client", HOST, str(port), os.path.join(client_dir, "gen")], server_log)
         for line in output:
             say(f"{name}: {line}")
-        if result.returncode != 0:
-            raise CheckFailed(f"gRPC client exited {result.returncode}: "
-                              f"{result.stderr.decode(errors='replace').strip()[-2000:]}{tail(server_log)}")
         passed.extend(output)
 
-        os.kill(process.pid, signal.SIGTERM)
-        stopping = time.monotonic()
-        try:
-            status = process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            raise CheckFailed(f"the server was still running 5 s after SIGTERM:{tail(server_log)}")
-        took = time.monotonic() - stopping
-        time.sleep(0.2)
-        leftovers = group_members(process.pid)
-        if leftovers:
-            raise CheckFailed(f"the server exited but left processes behind: {leftovers}")
+        status, took = stop_server(process, server_log)
+        process = None
         passed.append(f"exits {took:.2f} s after SIGTERM")
         say(f"{name}: exited with status {status} {took:.2f} s after SIGTERM{tail(server_log, 4)}")
+
+        certificates = make_certificates(scratch)
+        port = free_port()
+        tls_log = os.path.join(scratch, "server-tls.log")
+        process = start_server(recipe, recipe_env(build_dir, BARRAGE_PORT=str(port), BARRAGE_TLS_CERT=certificates[
+            "server.pem"], BARRAGE_TLS_KEY=certificates["server.key"]), tls_log)
+        output = run_client(client_python, ["--tls-client", HOST, str(port), os.path.join(client_dir, "gen"),
+                                            certificates["ca.pem"], certificates["other.pem"]], tls_log)
+        for line in output:
+            say(f"{name}: {line}")
+        passed.extend(output)
+        status, took = stop_server(process, tls_log)
+        process = None
+        say(f"{name}: TLS server exited with status {status} {took:.2f} s after SIGTERM{tail(tls_log, 4)}")
         return passed
     except CheckFailed as failure:
         failure.passed = passed
@@ -264,9 +319,40 @@ def client(host, port, gen_dir):
         print("unknown method and unknown service: UNIMPLEMENTED (12)")
 
 
+def tls_client(host, port, gen_dir, ca_file, other_ca_file):
+    """TLS: calls verified against the recipe's CA succeed; a client trusting another CA gets none through."""
+    sys.path.insert(0, gen_dir)
+    import grpc
+    import bench_pb2
+
+    payload = bench_pb2.Payload
+    with open(ca_file, "rb") as ca, open(other_ca_file, "rb") as other:
+        roots, other_roots = ca.read(), other.read()
+    with grpc.secure_channel(f"{host}:{port}", grpc.ssl_channel_credentials(root_certificates=roots)) as channel:
+        unary = channel.unary_unary("/bench.Echo/Unary", request_serializer=payload.SerializeToString,
+                                    response_deserializer=payload.FromString)
+        for index in range(10):
+            body = os.urandom(64 * index)
+            if unary(payload(body=body), timeout=10).body != body:
+                sys.exit(f"TLS unary call {index}: the echo differs")
+    print("TLS: 10 unary calls echoed, verified against the run's CA (ALPN h2)")
+    with grpc.secure_channel(f"{host}:{port}", grpc.ssl_channel_credentials(root_certificates=other_roots)) as channel:
+        try:
+            channel.unary_unary("/bench.Echo/Unary")(b"", timeout=5)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.UNAVAILABLE:
+                sys.exit(f"TLS with another CA: status {error.code()}, wanted UNAVAILABLE (handshake refused)")
+        else:
+            sys.exit("TLS with another CA: the call succeeded, wanted the certificate refused")
+    print("TLS: a client trusting another CA gets no call through (UNAVAILABLE)")
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "--client":
         client(argv[2], int(argv[3]), argv[4])
+        return 0
+    if len(argv) == 7 and argv[1] == "--tls-client":
+        tls_client(argv[2], int(argv[3]), argv[4], argv[5], argv[6])
         return 0
     if len(argv) != 2 or argv[1].startswith("-"):
         print(f"usage: {argv[0]} NAME   (a recipe in Containers/, such as grpc-go)", file=sys.stderr)
