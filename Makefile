@@ -4,13 +4,14 @@
 
 SWIFT ?= swift
 BIN := .build/release/barrage
-# Build and test needs (python3-protobuf and protoc write ProtoSchemaTests' expected bytes),
+# Build and test needs (libssl-dev: OpenSSL for TLS, whose openssl CLI the TLS tests make CAs with;
+# python3-protobuf and protoc write ProtoSchemaTests' expected bytes),
 # then what the shipped recipes need (grpc-go from Debian's Go packages, grpc-python in a
 # virtualenv from PyPI, rust-hyper from Debian's Rust crates, grpc-cpp from
 # Debian's gRPC C++, grpc-java from Debian's jars), then h2load and GNU time for `make bench`,
 # then Debian's chromium, in which the end-to-end tests render report.html. rust-hyper also
 # needs cargo: rustup's (~/.cargo/bin) on this machine's image, else `apt-get install cargo`.
-APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev zlib1g-dev pkg-config python3 python3-venv python3-protobuf \
+APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev zlib1g-dev libssl-dev openssl pkg-config python3 python3-venv python3-protobuf \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc \
 	librust-tokio-dev librust-hyper-dev librust-http-body-dev \
