@@ -24,7 +24,8 @@ enum CgroupTeardown {
                     throw CgroupError("cannot remove \(directory): \(CgroupFiles.lastError())", code: errno)
                 }
             }
-            for pid in inside { kill(pid, SIGKILL) }
+            // 0 stands for a process of another pid namespace: kill(0) would hit this process group.
+            for pid in inside where pid > 1 { kill(pid, SIGKILL) }
             guard monotonicSeconds() < deadline else {
                 let pids = inside.isEmpty ? "" : " (pids " + inside.prefix(5).map(String.init).joined(separator: " ") + ")"
                 throw CgroupError("cannot remove \(directory): still busy after \(Int(timeoutSeconds)) s\(pids)", code: EBUSY)

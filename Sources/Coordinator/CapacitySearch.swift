@@ -219,10 +219,22 @@ public struct CapacitySearch: Sendable {
         return .confirm(ratePerSecond: met)
     }
 
+    /// A void trial ends the search. The note names what the void trial reached without
+    /// contradicting the row, whose figures are the highest valid trial's that met the SLO
+    /// (a void trial may reach less than that lower rate did: the generator falls further
+    /// behind the more it is asked).
     private mutating func limited(_ outcome: TrialOutcome) -> Action {
-        let note =
-            "the load generator could not drive more than \(Self.rateText(outcome.sentPerSecond.rounded(.down)))/s: "
-            + "add client threads or hosts"
+        let reached =
+            "the load generator drove only \(Self.rateText(outcome.sentPerSecond.rounded(.down)))/s of the "
+            + "\(Self.rateText(current))/s trial (void)"
+        let note: String
+        if let bestMet, bestMet > 0 {
+            note =
+                reached + "; \(Self.rateText(bestMet))/s, the highest valid trial that met the SLO, is a lower bound: "
+                + "add client threads or hosts"
+        } else {
+            note = reached + ", and no valid trial met the SLO: add client threads or hosts"
+        }
         return finish(result(rate: bestMet ?? 0, confirmed: false, limited: true, note: note))
     }
 

@@ -32,12 +32,12 @@ public enum CellFailure: Equatable, Sendable, CustomStringConvertible {
         case .exited(let node, let status, let phase):
             return "\(node) \(status) during \(phase)"
         case .workerFailed(let node, let phase, let reason):
-            return "\(node) failed during \(phase): \(reason)"
+            return "\(node) failed during \(phase): \(Self.printable(reason))"
         case .protocolMismatch(let node, let worker, let coordinator):
             return
                 "\(node) speaks control protocol \(worker), this coordinator \(coordinator): deploy the same barrage build everywhere"
         case .unexpectedMessage(let node, let message, let phase):
-            return "\(node) sent an unexpected '\(message)' during \(phase)"
+            return "\(node) sent an unexpected '\(Self.printable(message))' during \(phase)"
         case .serversNotReady(let nodes, let milliseconds):
             return "\(Self.list(nodes)) \(nodes.count == 1 ? "was" : "were") not ready within \(Self.seconds(milliseconds)): "
                 + "the system did not accept TCP connections (see its log)"
@@ -48,6 +48,20 @@ public enum CellFailure: Equatable, Sendable, CustomStringConvertible {
         case .didNotExit(let nodes, let trial):
             return "\(Self.list(nodes)) did not exit after trial \(trial)"
         }
+    }
+
+    /// A worker's words made safe for a terminal: control characters (escape sequences that
+    /// could rewrite the screen, a carriage return that hides what came before) shown as
+    /// `\u{1B}`, and at most 2,000 characters.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(2_000) {
+            let isControl =
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                || scalar.properties.generalCategory == .format
+            result += isControl ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+        }
+        return text.unicodeScalars.count > 2_000 ? result + "…" : result
     }
 
     private static func list(_ nodes: [WorkerNode]) -> String {

@@ -163,6 +163,9 @@ public struct CellStateMachine: Sendable {
 
         case .clientResult(let result):
             guard case .collectingClients(var awaiting) = phase, awaiting.remove(node) != nil else { return [] }
+            // Named from the plan, never from what the worker wrote: its file's name comes from it.
+            var result = result
+            result.node = node
             clientResults[node] = result
             workers[node] = .closing
             let closing = CellAction.closeControl(node: node)
@@ -181,7 +184,10 @@ public struct CellStateMachine: Sendable {
 
         case .serverResult(let result):
             guard serverNodes.contains(node) else { return unexpected("serverResult", from: node) }
-            // A failing server worker sends what it sampled before it says why; keep it.
+            // A failing server worker sends what it sampled before it says why; keep it, named
+            // from the plan, never from what the worker wrote: its file's name comes from it.
+            var result = result
+            result.node = node
             serverResults[node] = result
             guard case .collectingServer(var awaiting) = phase, awaiting.remove(node) != nil else { return [] }
             guard awaiting.isEmpty else {

@@ -43,7 +43,7 @@ public struct ProgressLine: Equatable, Sendable {
         } else {
             parts.append("\(phase) \(Self.oneDecimal(elapsedSeconds)) s")
         }
-        if let rate = requestsPerSecond { parts.append("\(Int(rate.rounded())) req/s") }
+        if let rate = requestsPerSecond { parts.append("\(Self.whole(rate)) req/s") }
         if let up = connectionsUp { parts.append("\(up)/\(connectionsPlanned) conns") }
         if errors > 0, let top = topError {
             parts.append("\(errors) errors (most: \(top.text))")
@@ -53,7 +53,15 @@ public struct ProgressLine: Equatable, Sendable {
         return parts.joined(separator: " · ")
     }
 
+    /// `value` rounded to a whole number; one too large for an Int (a worker's bad figure)
+    /// in exponent form rather than a trap.
+    static func whole(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return value.isNaN ? "?" : "\(value)" }
+        return String(Int(value.rounded()))
+    }
+
     static func oneDecimal(_ value: Double) -> String {
+        guard value.isFinite, value < 1e14 else { return value.isNaN ? "?" : "\(value)" }
         let tenths = Int((max(0, value) * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
     }

@@ -55,7 +55,8 @@ struct ProgressPrinter {
     mutating func tick(phase: String) {
         self.phase(phase)
         let now = Loop.hrtime()
-        let requests = clients.values.reduce(0) { $0 + $1.requests }
+        // Saturating: the counts are a worker's word, bounded on the wire but added here.
+        let requests = clients.values.reduce(UInt64(0)) { Self.saturating($0, $1.requests) }
         let seconds = Double(now - lastTickNs) / 1e9
         let rate = seconds > 0 && requests >= lastRequests ? Double(requests - lastRequests) / seconds : 0
         lastRequests = requests
@@ -68,7 +69,7 @@ struct ProgressPrinter {
             elapsedSeconds: Double(now - phaseStartNs) / 1e9, plannedSeconds: planned,
             requestsPerSecond: clients.isEmpty ? nil : rate,
             connectionsUp: clients.isEmpty ? nil : clients.values.reduce(0) { $0 + $1.connectionsUp },
-            connectionsPlanned: connections, errors: clients.values.reduce(0) { $0 + $1.errors },
+            connectionsPlanned: connections, errors: clients.values.reduce(UInt64(0)) { Self.saturating($0, $1.errors) },
             topError: ErrorSample.combined(clients.values.compactMap(\.topError)))
         if isTerminal {
             StandardError.write("\r\u{1B}[K" + line.text)
@@ -78,12 +79,18 @@ struct ProgressPrinter {
         }
     }
 
+    /// `a + b`, or the largest count when that overflows.
+    static func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
     mutating func cellEnded(_ cell: CellSummary) {
         guard !quiet else { return }
         clearLine()
         var text = "[\(cellNumber)/\(cellCount)] \(label): \(cell.status.rawValue)"
         if cell.status == .ok || cell.requests > 0 {
-            text += " · \(Int(cell.requestsPerSecond.rounded())) req/s · p99 \(cell.latency.p99) µs · \(cell.errors) errors"
+            text += " · \(ProgressLine.whole(cell.requestsPerSecond)) req/s · p99 \(cell.latency.p99) µs · \(cell.errors) errors"
             // Said as the cell ends, so a long run shows early that its figures measure the generator.
             if cell.bottleneck != .none { text += " · limit \(cell.bottleneck.rawValue)" }
         }

@@ -69,7 +69,10 @@ public final class RunDriver {
         self.plan = plan
         self.options = options
         loop = try Loop()
-        results = try ResultsDirectory(path: options.resultsPath, topologyText: options.topologyText)
+        // The stored topology holds the `env` values, which may be secrets: then the folder is the user's alone.
+        results = try ResultsDirectory(
+            path: options.resultsPath, topologyText: options.topologyText,
+            isPrivate: plan.topology.systems.contains { !$0.env.isEmpty })
         builder = SetupBuilder(
             containersDirectory: options.containersDirectory,
             buildCacheDirectory: options.buildCacheDirectory,
@@ -286,7 +289,7 @@ public final class RunDriver {
             options.remoteHosts[server.host.name] == nil,
             let group = serverProcessGroups[node], group > 0
         else { return }
-        Glibc.kill(-group, SIGKILL)
+        ProcessGroup.signal(group, SIGKILL)
     }
 
     /// SIGKILLs every local replica's system under test.

@@ -75,10 +75,12 @@ public struct SetupBuilder: Sendable {
             sampleIntervalMs: Self.sampleIntervalMs, cellID: cell.id, limits: cell.limits, threads: allowance.threads)
     }
 
-    /// Where the server on `host` listens: loopback on this machine unless the host has an
-    /// `address` (clients elsewhere reach it there), every interface on an ssh host.
+    /// Where the server on `host` listens: the one address clients reach it at (the host's
+    /// `address`, else its ssh host, else loopback), never every interface: an echo server
+    /// with 16 MiB windows and no authentication must not be reachable from outside the
+    /// test network.
     public static func bindHost(_ host: Host) -> String {
-        host.isLocal && host.address == nil ? "127.0.0.1" : "0.0.0.0"
+        address(of: host)
     }
 
     /// Where clients reach a server on `host`.

@@ -39,7 +39,7 @@ final class OpenLoopDriver {
         schedule = OpenLoopSchedule(startNs: startNs, ratePerSecond: ratePerSecond)
         self.targets = targets
         backlogs = Array(repeating: SendBacklog(), count: connectionCount)
-        let spacing = UInt64(schedule.spacingNs * Double(max(targets.count, 1)))
+        let spacing = UInt64(min(schedule.spacingNs * Double(max(targets.count, 1)), OpenLoopSchedule.maximumSpacingNs))
         for target in targets { backlogs[Int(target)].spacingNs = spacing }
     }
 

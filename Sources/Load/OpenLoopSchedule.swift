@@ -9,15 +9,23 @@ struct OpenLoopSchedule {
     /// The number of the next send.
     private(set) var next: UInt64 = 0
 
+    /// The longest spacing kept (about 11.6 days, longer than any window): a rate so low
+    /// that its spacing is longer sends nothing in the window either way, and the spacing
+    /// still fits in the clock's `UInt64` nanoseconds.
+    static let maximumSpacingNs = 1e15
+
+    /// A rate that is not a positive number (a setup gone wrong) sends nothing.
     init(startNs: UInt64, ratePerSecond: Double) {
         self.startNs = startNs
-        spacingNs = 1e9 / ratePerSecond
+        let spacing = 1e9 / ratePerSecond
+        spacingNs = spacing.isFinite && spacing > 0 ? min(spacing, Self.maximumSpacingNs) : Self.maximumSpacingNs
     }
 
     /// When the next send is due. Computed from its number rather than accumulated, so rounding
-    /// never drifts the schedule.
+    /// never drifts the schedule; never past the clock's end.
     var nextDueNs: UInt64 {
-        startNs &+ UInt64(Double(next) * spacingNs)
+        let offset = Double(next) * spacingNs
+        return offset < 9e18 ? startNs &+ UInt64(offset) : UInt64.max
     }
 
     /// Which of `count` connections the next send goes to.

@@ -13,7 +13,8 @@ public struct CPUAllowance: Sendable, Equatable {
     ///   - cpus: the `cpus` limit (a CFS quota), nil when unlimited.
     ///   - cpusetSize: how many CPUs the `cpuset` limit names, nil without one.
     public init(hostCores: Int, cpus: Double?, cpusetSize: Int?) {
-        var cores = Double(Swift.max(1, hostCores))
+        // A worker's report is the only source: bounded, so `threads` always fits an Int.
+        var cores = Double(Swift.min(Swift.max(1, hostCores), FigureBounds.maximumQuantity))
         if let cpusetSize, cpusetSize > 0 { cores = Swift.min(cores, Double(cpusetSize)) }
         if let cpus, cpus > 0 { cores = Swift.min(cores, cpus) }
         self.cores = cores

@@ -105,25 +105,39 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case errorMessages = "error_messages"
     }
 
+    /// Refuses figures past `FigureBounds` by name: added over the workers, they could overflow.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         node = try container.decode(String.self, forKey: .node)
         host = try container.decode(String.self, forKey: .host)
-        connectionsAsked = try container.decode(Int.self, forKey: .connectionsAsked)
-        connectionsEstablished = try container.decode(Int.self, forKey: .connectionsEstablished)
+        let bounds = FigureBounds.self
+        connectionsAsked = try bounds.checked(
+            container.decode(Int.self, forKey: .connectionsAsked), .connectionsAsked, in: container)
+        connectionsEstablished = try bounds.checked(
+            container.decode(Int.self, forKey: .connectionsEstablished), .connectionsEstablished, in: container)
         connectFailures = try container.decode([String: UInt64].self, forKey: .connectFailures)
-        threads = try container.decode(Int.self, forKey: .threads)
+        _ = try bounds.checkedSum(connectFailures.values, .connectFailures, in: container)
+        threads = try bounds.checked(container.decode(Int.self, forKey: .threads), .threads, in: container)
         window = try container.decode(MeasurementWindow.self, forKey: .window)
-        requests = try container.decode(UInt64.self, forKey: .requests)
+        requests = try bounds.checked(
+            container.decode(UInt64.self, forKey: .requests), atMost: bounds.maximumCount, .requests, in: container)
         errors = try container.decode([String: UInt64].self, forKey: .errors)
+        _ = try bounds.checkedSum(errors.values, .errors, in: container)
         histogram = try container.decode(LatencyHistogram.self, forKey: .histogram)
-        cpuSeconds = try container.decode(Double.self, forKey: .cpuSeconds)
-        rssPeakBytes = try container.decode(UInt64.self, forKey: .rssPeakBytes)
+        cpuSeconds = try bounds.checked(container.decode(Double.self, forKey: .cpuSeconds), .cpuSeconds, in: container)
+        rssPeakBytes = try bounds.checked(
+            container.decode(UInt64.self, forKey: .rssPeakBytes), atMost: bounds.maximumBytes, .rssPeakBytes, in: container)
         // Node files written before these fields existed still read.
-        lateSends = try container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0
-        queuedSends = try container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0
+        lateSends = try bounds.checked(
+            container.decodeIfPresent(UInt64.self, forKey: .lateSends) ?? 0, atMost: bounds.maximumCount, .lateSends,
+            in: container)
+        queuedSends = try bounds.checked(
+            container.decodeIfPresent(UInt64.self, forKey: .queuedSends) ?? 0, atMost: bounds.maximumCount, .queuedSends,
+            in: container)
         intervals = try container.decodeIfPresent([IntervalCounts].self, forKey: .intervals) ?? []
+        _ = try bounds.checked(intervals.count, .intervals, in: container)
         hostIdleFraction = try container.decodeIfPresent(Double.self, forKey: .hostIdleFraction)
+        if let hostIdleFraction { _ = try bounds.checked(hostIdleFraction, atMost: 1, .hostIdleFraction, in: container) }
         hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
         connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
         connectHistogram = try container.decodeIfPresent(LatencyHistogram.self, forKey: .connectHistogram) ?? LatencyHistogram()

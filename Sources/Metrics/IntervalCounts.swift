@@ -32,4 +32,17 @@ public struct IntervalCounts: Codable, Sendable, Equatable {
         }
         for (index, interval) in other.enumerated() { series[index].add(interval) }
     }
+
+    enum CodingKeys: String, CodingKey { case requests, errors, histogram }
+
+    /// Refuses counts past `FigureBounds.maximumCount`: they are added over every worker.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let bounds = FigureBounds.self
+        requests = try bounds.checked(
+            container.decode(UInt64.self, forKey: .requests), atMost: bounds.maximumCount, .requests, in: container)
+        errors = try bounds.checked(
+            container.decode(UInt64.self, forKey: .errors), atMost: bounds.maximumCount, .errors, in: container)
+        histogram = try container.decode(LatencyHistogram.self, forKey: .histogram)
+    }
 }

@@ -123,6 +123,8 @@ extension LatencyHistogram: Codable {
             throw DecodingError.dataCorruptedError(
                 forKey: .buckets, in: container, debugDescription: "a bucket is [value, count]")
         }
+        // Every count is added over the workers: past 2^53 together they could overflow.
+        _ = try FigureBounds.checkedSum(pairs.map { $0[1] }, .buckets, in: container)
         // Sized once for the largest value, so recording the buckets never resizes.
         self.init(coveringUpTo: pairs.map { $0[0] }.max() ?? 0)
         for pair in pairs { record(microseconds: pair[0], count: pair[1]) }

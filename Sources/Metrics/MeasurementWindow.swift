@@ -12,4 +12,15 @@ public struct MeasurementWindow: Codable, Sendable, Equatable {
     public var seconds: Double { endMs > startMs ? Double(endMs - startMs) / 1000 : 0 }
 
     enum CodingKeys: String, CodingKey { case startMs = "start_ms", endMs = "end_ms" }
+
+    /// Refuses a window longer than `FigureBounds.maximumWindowMs`: a corrupted `end_ms`
+    /// would otherwise ask for a point per second of centuries.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        startMs = try container.decode(UInt64.self, forKey: .startMs)
+        endMs = try container.decode(UInt64.self, forKey: .endMs)
+        if endMs > startMs {
+            _ = try FigureBounds.checked(endMs - startMs, atMost: FigureBounds.maximumWindowMs, .endMs, in: container)
+        }
+    }
 }

@@ -19,4 +19,15 @@ public struct ResourceSample: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case timeMs = "t_ms", cpuSeconds = "cpu_s", rssBytes = "rss", threads
     }
+
+    /// Refuses figures past `FigureBounds`: replicas' figures are added.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let bounds = FigureBounds.self
+        timeMs = try container.decode(UInt64.self, forKey: .timeMs)
+        cpuSeconds = try bounds.checked(container.decode(Double.self, forKey: .cpuSeconds), .cpuSeconds, in: container)
+        rssBytes = try bounds.checked(
+            container.decode(UInt64.self, forKey: .rssBytes), atMost: bounds.maximumBytes, .rssBytes, in: container)
+        threads = try bounds.checked(container.decode(Int.self, forKey: .threads), .threads, in: container)
+    }
 }

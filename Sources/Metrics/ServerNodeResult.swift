@@ -46,4 +46,27 @@ public struct ServerNodeResult: Codable, Sendable, Equatable {
         case systemVersions = "system"
         case hostFacts = "host_facts"
     }
+
+    /// Refuses figures past `FigureBounds` by name: replicas' figures are added.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let bounds = FigureBounds.self
+        node = try container.decode(String.self, forKey: .node)
+        host = try container.decode(String.self, forKey: .host)
+        samples = try container.decode([ResourceSample].self, forKey: .samples)
+        _ = try bounds.checked(samples.count, .samples, in: container)
+        window = try container.decodeIfPresent(MeasurementWindow.self, forKey: .window)
+        idleRssBytes = try container.decodeIfPresent(UInt64.self, forKey: .idleRssBytes)
+        if let idleRssBytes { _ = try bounds.checked(idleRssBytes, atMost: bounds.maximumBytes, .idleRssBytes, in: container) }
+        cgroupMemoryPeakBytes = try container.decodeIfPresent(UInt64.self, forKey: .cgroupMemoryPeakBytes)
+        if let cgroupMemoryPeakBytes {
+            _ = try bounds.checked(cgroupMemoryPeakBytes, atMost: bounds.maximumBytes, .cgroupMemoryPeakBytes, in: container)
+        }
+        cpuAllowanceCores = try container.decodeIfPresent(Double.self, forKey: .cpuAllowanceCores)
+        if let cpuAllowanceCores {
+            _ = try bounds.checked(cpuAllowanceCores, atMost: Double(bounds.maximumQuantity), .cpuAllowanceCores, in: container)
+        }
+        systemVersions = try container.decodeIfPresent(SystemVersions.self, forKey: .systemVersions)
+        hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
+    }
 }

@@ -9,11 +9,15 @@ public struct SystemVersions: Codable, Sendable, Equatable {
     /// Component → version, e.g. `["grpc-go": "1.33.3", "go": "1.19.8"]`; empty when the
     /// recipe wrote no versions.txt.
     public var versions: [String: String]
+    /// The names (never the values: they may hold secrets) of the environment variables the
+    /// system was started with; nil in older files.
+    public var environment: [String]?
 
-    public init(name: String, container: String, versions: [String: String]) {
+    public init(name: String, container: String, versions: [String: String], environment: [String]? = nil) {
         self.name = name
         self.container = container
         self.versions = versions
+        self.environment = environment
     }
 
     /// Parses versions.txt: one `name version` a line. Blank lines and `#` comments are

@@ -12,6 +12,12 @@ public struct ProcStat: Equatable, Sendable {
     public var threads: Int
     /// Resident pages.
     public var residentPages: UInt64
+    /// The state letter (`R`, `S`, `Z` …).
+    public var state: Character
+
+    /// A zombie (`Z`) or dead (`X`) process: it holds no memory any more, only its CPU time
+    /// until its parent waits for it.
+    public var hasExited: Bool { state == "Z" || state == "X" }
 
     /// Parses one stat line; nil if it is not one.
     public init?(_ line: Substring) {
@@ -20,13 +26,14 @@ public struct ProcStat: Equatable, Sendable {
         else { return nil }
         // Fields after the name, numbered as in proc(5): index 0 here is field 3 (state).
         let fields = line[line.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count >= 22,
+        guard fields.count >= 22, let state = fields[0].first,
             let ppid = Int32(fields[1]), let pgrp = Int32(fields[2]), let session = Int32(fields[3]),
             let utime = UInt64(fields[11]), let stime = UInt64(fields[12]),
             let cutime = Int64(fields[13]), let cstime = Int64(fields[14]),
             let threads = Int(fields[17]), let rss = Int64(fields[21])
         else { return nil }
         self.pid = pid
+        self.state = state
         self.parentPid = ppid
         self.processGroup = pgrp
         self.session = session

@@ -15,15 +15,23 @@ public struct ProcessTreeSampler {
 
     /// One reading at `timeMs`; nil once no process of the tree is left.
     public func sample(timeMs: UInt64) -> ResourceSample? {
-        let members = ProcessTree.members(root: root, in: Self.allProcesses())
-        guard !members.isEmpty else { return nil }
+        reading(of: ProcessTree.members(root: root, in: Self.allProcesses()), timeMs: timeMs)
+    }
+
+    /// The members' figures added; nil when no member holds memory: a tree caught between
+    /// fork and exec or as it exits (zombies hold none) would read as a 0-byte server and
+    /// drag `rss_sustained` and the time series down.
+    func reading(of members: [ProcStat], timeMs: UInt64) -> ResourceSample? {
+        guard members.contains(where: { !$0.hasExited && $0.residentPages > 0 }) else { return nil }
         // A member that exits and is waited for by another member moves into that member's
         // children's time (cutime/cstime), so summing the live members loses nothing.
         var ticks: UInt64 = 0
         var rssPages: UInt64 = 0
         var threads = 0
         for member in members {
+            // A zombie's CPU time stays its own until it is waited for, then moves to its parent.
             ticks += member.cpuTicks
+            guard !member.hasExited else { continue }
             rssPages += member.residentPages
             threads += member.threads
         }

@@ -49,6 +49,12 @@ public struct CapacityEntry: Codable, Sendable, Equatable {
         case limitedByGenerator = "limited_by_generator"
     }
 
+    /// The highest valid trial that met the SLO at `ratePerSecond`: what a lower bound's
+    /// figures come from; nil when there is none.
+    public var boundTrial: CapacityTrial? {
+        trials.last { $0.valid && $0.met && $0.ratePerSecond == ratePerSecond }
+    }
+
     /// Writes every key, nulls included, so readers find the schema's shape.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

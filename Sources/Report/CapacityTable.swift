@@ -14,15 +14,22 @@ enum CapacityTable {
             let cell = cells[entry.cell]
             let usable = entry.ratePerSecond > 0 && cell?.status == .ok
             var mark = entry.confirmed ? "" : "unconfirmed"
-            if entry.limitedByGenerator { mark = "lower bound" }
+            var p99 = usable && (cell?.requests ?? 0) > 0 ? FigureFormat.latency(microseconds: cell?.latency.p99 ?? 0) : "-"
+            var rss = usable ? FigureFormat.bytes(cell?.server.rssSustainedBytes ?? 0) : "-"
+            if entry.limitedByGenerator {
+                // The cell's files hold the void trial that stopped the search, not the rate in
+                // this row: its p99 is the highest valid trial's that met the SLO, and no run
+                // at that rate measured the memory.
+                mark = "lower bound"
+                p99 = entry.boundTrial.map { FigureFormat.latency(microseconds: $0.p99Microseconds) } ?? "-"
+                rss = "-"
+            }
             rows.append([
                 entry.scenario ?? "-", entry.system, FigureFormat.count(entry.connections),
                 entry.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-",
                 FigureFormat.decimal(entry.ratePerSecond, decimals: 0),
                 entry.perCoreRatePerSecond.map { FigureFormat.decimal($0, decimals: 0) } ?? "-",
-                usable && (cell?.requests ?? 0) > 0 ? FigureFormat.latency(microseconds: cell?.latency.p99 ?? 0) : "-",
-                usable ? FigureFormat.bytes(cell?.server.rssSustainedBytes ?? 0) : "-",
-                mark
+                p99, rss, mark
             ])
             scenarioOfRow.append(entry.scenario)
         }

@@ -16,13 +16,26 @@ public final class ResultsDirectory {
     /// The running cell's streams, by path; closed when its files are written.
     private var streams: [String: AppendedFile] = [:]
 
-    /// Creates the directory (and parents) and stores the topology as run.
-    public init(path: String, topologyText: String) throws {
+    /// Whether every folder is 0700 and every file 0600: the topology gives systems `env`
+    /// values, which may be secrets, and `topology.yaml` holds them.
+    public let isPrivate: Bool
+
+    /// Creates the directory (and parents) and stores the topology as run; `isPrivate` when
+    /// the topology holds `env` values.
+    public init(path: String, topologyText: String, isPrivate: Bool = false) throws {
         self.path = path
+        self.isPrivate = isPrivate
         let manager = FileManager.default
-        try manager.createDirectory(atPath: path + "/nodes", withIntermediateDirectories: true)
-        try manager.createDirectory(atPath: path + "/logs", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+        if isPrivate { try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path) }
+        try makeFolder("nodes")
+        try makeFolder("logs")
         try write(Data(topologyText.utf8), to: "topology.yaml")
+    }
+
+    private func makeFolder(_ relative: String) throws {
+        try FileManager.default.createDirectory(atPath: "\(path)/\(relative)", withIntermediateDirectories: true)
+        if isPrivate { try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: "\(path)/\(relative)") }
     }
 
     /// Why `path` cannot take a new run's results, if it cannot: it is a file, or a folder
@@ -54,7 +67,7 @@ public final class ResultsDirectory {
 
     /// The log file of `node` in `cell` (its folder is created).
     public func logPath(cell: String, node: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: "\(path)/logs/\(cell)", withIntermediateDirectories: true)
+        try makeFolder("logs/\(cell)")
         return "\(path)/logs/\(cell)/\(node).log"
     }
 
@@ -64,7 +77,7 @@ public final class ResultsDirectory {
     /// Starts a cell's folder with its record as it stands (status `interrupted` until it
     /// ends), so a run cut short — even by SIGKILL — leaves a cell `barrage report` reads.
     public func beginCell(record: CellRecord) throws {
-        try FileManager.default.createDirectory(atPath: cellFolder(record.id), withIntermediateDirectories: true)
+        try makeFolder("nodes/\(record.id)")
         try write(Self.encoder.encode(record), to: "nodes/\(record.id)/cell.json")
     }
 
@@ -107,7 +120,12 @@ public final class ResultsDirectory {
     /// Writes one cell's raw node files (one per server replica and client) and its record,
     /// and closes its streams. The servers' samples not yet streamed go to their sample logs
     /// (the node files keep none), the clients' seconds are in their interval logs already.
+    /// The coordinator names every node from its plan; a name that could leave the cell's
+    /// folder (`..`, `/`) is refused all the same.
     public func writeCell(record: CellRecord, servers: [ServerNodeResult], clients: [ClientNodeResult]) throws {
+        for name in [record.id] + servers.map(\.node) + clients.map(\.node) where !Self.isPlainName(name) {
+            throw CocoaError(.fileWriteInvalidFileName, userInfo: [NSFilePathErrorKey: name])
+        }
         var servers = servers
         for index in servers.indices {
             append(servers[index].samples, cell: record.id, node: servers[index].node)
@@ -115,7 +133,7 @@ public final class ResultsDirectory {
         }
         streams = [:]
         let folder = "nodes/\(record.id)"
-        try FileManager.default.createDirectory(atPath: "\(path)/\(folder)", withIntermediateDirectories: true)
+        try makeFolder(folder)
         try write(Self.encoder.encode(record), to: "\(folder)/cell.json")
         for server in servers { try write(Self.encoder.encode(server), to: "\(folder)/\(server.node).json") }
         for client in clients { try write(Self.encoder.encode(client), to: "\(folder)/\(client.node).json") }
@@ -129,9 +147,19 @@ public final class ResultsDirectory {
         try write(Data(HTMLReport.render(summary, histograms: histograms).utf8), to: "report.html")
     }
 
+    /// A file or folder name that stays where it is put: letters, digits, `-`, `_` and `.`,
+    /// not starting with a dot.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200 && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
+            }
+    }
+
     private func write(_ data: Data, to relative: String) throws {
         let target = URL(fileURLWithPath: "\(path)/\(relative)")
         try data.write(to: target, options: .atomic)
+        if isPrivate { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path) }
     }
 
     static let encoder: JSONEncoder = {

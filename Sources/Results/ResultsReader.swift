@@ -15,6 +15,14 @@ public enum ResultsReader {
     /// The summary rebuilt from `nodes/*/`; run-level fields come from `summary.json` when
     /// it is readable, else from `topology.yaml` and the cells.
     public static func read(directory: String) throws -> RunSummary {
+        try readNamingDamage(directory: directory).summary
+    }
+
+    /// The summary rebuilt from `nodes/*/`, and every file that could not be read. A cell one
+    /// of whose node files is unreadable or missing is marked (failed, the files named in its
+    /// error); a cell whose node files are all gone, or that has no folder, comes from
+    /// summary.json as the run wrote it. A folder written by an incompatible version is refused.
+    public static func readNamingDamage(directory: String) throws -> (summary: RunSummary, damage: ResultsDamage) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -24,33 +32,90 @@ public enum ResultsReader {
         guard manager.fileExists(atPath: nodes) || manager.fileExists(atPath: directory + "/summary.json") else {
             throw NotResults(reason: "not a results directory (no nodes/ and no summary.json)")
         }
+        var damage = ResultsDamage()
+        let stored = try storedSummary(directory: directory, damage: &damage)
+        let storedCells = Dictionary((stored?.cells ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let decoder = JSONDecoder()
         var indexed: [(index: Int, cell: CellSummary, servers: [ServerNodeResult], clients: [ClientNodeResult])] = []
         var capacity: [(index: Int, entry: CapacityEntry)] = []
         let cellFolders = ((try? manager.contentsOfDirectory(atPath: nodes)) ?? []).sorted()
-        for folder in cellFolders {
+        for (position, folder) in cellFolders.enumerated() {
             let path = "\(nodes)/\(folder)"
-            guard let recordData = manager.contents(atPath: path + "/cell.json"),
-                let record = try? decoder.decode(CellRecord.self, from: recordData)
-            else { continue }
-            let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            // One file per server replica: `server.json`, or `server-1.json` … with replicas.
-            let servers = files.filter { $0 == "server.json" || ($0.hasPrefix("server-") && $0.hasSuffix(".json")) }.compactMap {
-                manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ServerNodeResult.self, from: $0) }
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            let record: CellRecord
+            switch decode(CellRecord.self, at: "nodes/\(folder)/cell.json", in: directory, decoder) {
+            case .success(let decoded): record = decoded
+            case .failure(let reason):
+                damage.note("nodes/\(folder)/cell.json", reason)
+                // The run's own figures for it, else a failed cell that says why: never gone.
+                let cell =
+                    storedCells[folder]
+                    ?? CellAggregator.summarize(
+                        record: ResultsDamage.placeholder(
+                            id: folder, index: Int.max - cellFolders.count + position, reason: reason),
+                        servers: [], clients: [])
+                indexed.append((Int.max - cellFolders.count + position, cell, [], []))
+                continue
             }
-            let clients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.compactMap {
-                manager.contents(atPath: "\(path)/\($0)").flatMap { try? decoder.decode(ClientNodeResult.self, from: $0) }
+            let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            var touched: [String] = []
+            // One file per server replica: `server.json`, or `server-1.json` … with replicas.
+            var servers: [ServerNodeResult] = []
+            for file in files where file == "server.json" || (file.hasPrefix("server-") && file.hasSuffix(".json")) {
+                switch decode(ServerNodeResult.self, at: "nodes/\(folder)/\(file)", in: directory, decoder) {
+                case .success(let server): servers.append(server)
+                case .failure(let reason): touched.append("\(file) unreadable"); damage.note("nodes/\(folder)/\(file)", reason)
+                }
+            }
+            var clients: [ClientNodeResult] = []
+            for file in files where file.hasPrefix("client-") && file.hasSuffix(".json") {
+                switch decode(ClientNodeResult.self, at: "nodes/\(folder)/\(file)", in: directory, decoder) {
+                case .success(let client): clients.append(client)
+                case .failure(let reason): touched.append("\(file) unreadable"); damage.note("nodes/\(folder)/\(file)", reason)
+                }
+            }
+            if let entry = record.capacity { capacity.append((record.index, entry)) }
+            if record.status == .ok, touched.isEmpty {
+                // An ok cell had a file per replica and per client worker: a missing one is damage too.
+                let expected = (servers: record.replicas ?? 1, clients: record.clientWorkers)
+                let found = files.filter { $0 == "server.json" || ($0.hasPrefix("server-") && $0.hasSuffix(".json")) }.count
+                if found < expected.servers {
+                    touched.append("\(expected.servers - found) of \(expected.servers) server files missing")
+                    damage.note("nodes/\(folder)", touched.last!)
+                }
+                let foundClients = files.filter { $0.hasPrefix("client-") && $0.hasSuffix(".json") }.count
+                if foundClients < expected.clients {
+                    touched.append("\(expected.clients - foundClients) of \(expected.clients) client files missing")
+                    damage.note("nodes/\(folder)", touched.last!)
+                }
             }
             // Seconds and samples streamed while the cell ran; a node whose result never came is rebuilt from them.
             let complete = completed(folder: path, clients: clients, servers: servers)
-            let cell = CellAggregator.summarize(
+            if !touched.isEmpty, complete.servers.isEmpty, complete.clients.isEmpty, let kept = storedCells[record.id] {
+                // Every node file gone: the figures the run itself wrote stand in.
+                indexed.append((record.index, kept, [], []))
+                continue
+            }
+            var cell = CellAggregator.summarize(
                 record: record, servers: complete.servers, clients: complete.clients, secondsOf: secondsOf(folder: path))
+            if !touched.isEmpty { cell = ResultsDamage.marked(cell, files: touched) }
             indexed.append((record.index, cell, complete.servers, complete.clients))
-            if let entry = record.capacity { capacity.append((record.index, entry)) }
         }
         indexed.sort { $0.index < $1.index }
-        let cells = indexed.map(\.cell)
-        let stored = manager.contents(atPath: directory + "/summary.json").flatMap { try? ReportRenderer.decodeSummary($0) }
+        var cells = indexed.map(\.cell)
+        // Cells summary.json holds whose folders are gone (or a folder with only summary.json).
+        let rebuilt = Set(cells.map(\.id))
+        let missing = (stored?.cells ?? []).filter { !rebuilt.contains($0.id) }
+        if !missing.isEmpty {
+            let order = Dictionary(
+                (stored?.cells ?? []).enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            cells = (cells + missing).enumerated().sorted {
+                (order[$0.element.id] ?? Int.max, $0.offset) < (order[$1.element.id] ?? Int.max, $1.offset)
+            }.map(\.element)
+            if manager.fileExists(atPath: nodes) {
+                for cell in missing { damage.note("nodes/\(cell.id)", "missing; its figures come from summary.json") }
+            }
+        }
         guard stored != nil || !cells.isEmpty else {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
@@ -71,9 +136,55 @@ public enum ResultsReader {
         for entry in indexed {
             summary.noteProvenance(servers: entry.servers, clients: entry.clients, systemOrder: order)
         }
-        summary.capacity = capacity.sorted { $0.index < $1.index }.map(\.entry)
+        let searched = Set(capacity.map(\.entry.cell))
+        summary.capacity =
+            capacity.sorted { $0.index < $1.index }.map(\.entry)
+            + (stored?.capacity ?? []).filter { !searched.contains($0.cell) && !rebuilt.contains($0.cell) }
         summary.decisionLoadPerSecond = stored?.decisionLoadPerSecond
-        return summary
+        return (summary, damage)
+    }
+
+    /// summary.json, when there is one: nil when it is missing or unreadable (named in
+    /// `damage`); a refusal when another release line wrote it.
+    static func storedSummary(directory: String, damage: inout ResultsDamage) throws -> RunSummary? {
+        guard let data = FileManager.default.contents(atPath: directory + "/summary.json") else {
+            if FileManager.default.fileExists(atPath: directory + "/summary.json") {
+                damage.note("summary.json", "cannot be read")
+            }
+            return nil
+        }
+        // The version first: another release's summary may not decode, and that is not damage.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let written = object["barrage"] as? String, !ResultsVersion.isReadable(written)
+        {
+            throw NotResults(reason: ResultsVersion.refusal(written))
+        }
+        do {
+            return try ReportRenderer.decodeSummary(data)
+        } catch {
+            damage.note("summary.json", ResultsDamage.reason(error))
+            return nil
+        }
+    }
+
+    /// The file at `relative` decoded, or why not in words.
+    static func decode<T: Decodable>(_ type: T.Type, at relative: String, in directory: String, _ decoder: JSONDecoder)
+        -> DecodeOutcome<T>
+    {
+        guard let data = FileManager.default.contents(atPath: "\(directory)/\(relative)") else {
+            return .failure("cannot be read")
+        }
+        do {
+            return .success(try decoder.decode(type, from: data))
+        } catch {
+            return .failure(ResultsDamage.reason(error))
+        }
+    }
+
+    /// A node file decoded, or the reason it was not.
+    enum DecodeOutcome<T> {
+        case success(T)
+        case failure(String)
     }
 
     /// SHA-256 of the stored `topology.yaml`, the file as run; nil without it.

@@ -45,6 +45,8 @@ public final class ServerRunner {
     private let allowance: CPUAllowance
     /// What the system was built from; read once it is built.
     private var versions: [String: String] = [:]
+    /// The names of the variables the system was started with (summary.json's record).
+    private var environmentNames: [String] = []
 
     /// `clock` gives the milliseconds that sample times and window edges are in; tests pass
     /// their own.
@@ -88,7 +90,7 @@ public final class ServerRunner {
                 let stderr = try StderrRelay(loop: loop)
                 let process: Process
                 do {
-                    var opts = options(executable: build, arguments: [], port: 0, stderr: stderr)
+                    var opts = options(executable: build, arguments: [], port: 0, stderr: stderr, forBuild: true)
                     // Its own process group, so that stopping kills what the build started too.
                     opts.detached = true
                     var group: Int32 = 0
@@ -116,7 +118,7 @@ public final class ServerRunner {
 
     private func buildEnded(_ status: ExitStatus, stderr: StderrRelay, processGroup: Int32) {
         // Nothing the build started outlives it.
-        Glibc.kill(-processGroup, SIGKILL)
+        ProcessGroup.signal(processGroup, SIGKILL)
         stderr.drain()
         stderr.close()
         switch state {
@@ -258,7 +260,7 @@ public final class ServerRunner {
         case .stopping(let stopped, let record, let waiting):
             if let stopped {
                 // A member that ignored SIGTERM does not outlive its leader.
-                Glibc.kill(-stopped.pid, SIGKILL)
+                ProcessGroup.signal(stopped.pid, SIGKILL)
                 stopped.stderr.drain()
                 stopped.stderr.close()
             }
@@ -268,7 +270,7 @@ public final class ServerRunner {
             return
         }
         // What is left of its process group goes with it, so nothing holds the port for the next cell.
-        Glibc.kill(-server.pid, SIGKILL)
+        ProcessGroup.signal(server.pid, SIGKILL)
         server.stderr.drain()
         server.stderr.close()
         let record: ServingRecord
@@ -329,7 +331,8 @@ public final class ServerRunner {
         case .serving(_, let served), .stopping(_, let served, _), .stopped(let served): record = served
         case .idle, .building, .starting: record = .none
         }
-        let system = SystemVersions(name: setup.system, container: containerName, versions: versions)
+        var system = SystemVersions(name: setup.system, container: containerName, versions: versions)
+        system.environment = environmentNames.isEmpty ? nil : environmentNames
         return ServerNodeResult(
             node: node, host: host, samples: samples, window: record.window.measured,
             idleRssBytes: record.idleRssBytes, cgroupMemoryPeakBytes: cgroup.memoryPeakBytes,
@@ -391,7 +394,7 @@ public final class ServerRunner {
         case .building(let process, _):
             // A build is not worth a grace period: kill it and whatever it started.
             state = .stopping(nil, .none, waiting: [completion])
-            Glibc.kill(-process.pid, SIGKILL)
+            ProcessGroup.signal(process.pid, SIGKILL)
             return
         case .stopping(let stopping, let served, let waiting):
             state = .stopping(stopping, served, waiting: waiting + [completion])
@@ -404,23 +407,26 @@ public final class ServerRunner {
         }
         let group = server.pid
         state = .stopping(server, record, waiting: [completion])
-        Glibc.kill(-group, SIGTERM)
+        ProcessGroup.signal(group, SIGTERM)
         try? probeTimer.start(after: graceMs) { [weak self] in
             guard let self, case .stopping(let current?, _, _) = self.state, current.pid == group else { return }
             StandardError.write("barrage: \(self.setup.system) ignored SIGTERM for \(graceMs) ms; killing it\n")
-            Glibc.kill(-group, SIGKILL)
+            ProcessGroup.signal(group, SIGKILL)
         }
     }
 
-    private func options(executable: String, arguments: [String], port: Int, stderr: StderrRelay) -> Process.Options {
-        var environment: [String: String] = [:]
-        for (key, value) in ProcessEnvironment.current() { environment[key] = value }
-        environment["BARRAGE_HOST"] = setup.bindHost
-        environment["BARRAGE_PORT"] = String(port)
-        environment["BARRAGE_PROTOCOL"] = setup.protocolKind.rawValue
-        environment["BARRAGE_BUILD_DIR"] = setup.buildDirectory
-        for pair in setup.limits?.environment ?? [] { environment[pair.name] = pair.value }
-        for pair in setup.environment { environment[pair.name] = pair.value }
+    private func options(
+        executable: String, arguments: [String], port: Int, stderr: StderrRelay, forBuild: Bool = false
+    ) -> Process.Options {
+        var barrage: [(name: String, value: String)] = [
+            ("BARRAGE_HOST", setup.bindHost), ("BARRAGE_PORT", String(port)),
+            ("BARRAGE_PROTOCOL", setup.protocolKind.rawValue), ("BARRAGE_BUILD_DIR", setup.buildDirectory)
+        ]
+        barrage += setup.limits?.environment ?? []
+        let environment = ServerEnvironment.variables(
+            inherited: ProcessEnvironment.current(), barrage: barrage,
+            topology: setup.environment.map { ($0.name, $0.value) }, forBuild: forBuild)
+        if !forBuild { environmentNames = environment.keys.sorted() }
         var options = Process.Options(executable: executable, arguments: arguments)
         options.environment = environment
         options.workingDirectory = setup.isBuiltin ? nil : setup.container

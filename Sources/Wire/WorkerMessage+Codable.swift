@@ -37,7 +37,7 @@ extension WorkerMessage {
                 let fields = try container.nestedContainer(keyedBy: FieldKey.self, forKey: tag)
                 self = .hello(
                     version: try fields.decode(Int.self, forKey: .version), pid: try fields.decode(Int32.self, forKey: .pid),
-                    cores: try fields.decodeIfPresent(Int.self, forKey: .cores) ?? 0)
+                    cores: try FigureBounds.checked(fields.decodeIfPresent(Int.self, forKey: .cores) ?? 0, .cores, in: fields))
             case .serverReady: self = .serverReady(try container.decode(ServerReadyReport.self, forKey: tag))
             case .clientReady: self = .clientReady(try container.decode(ClientReadyReport.self, forKey: tag))
             case .marked: self = .marked(try container.decode(WindowMark.self, forKey: tag))

@@ -30,10 +30,9 @@ struct CompareCommand: ParsableCommand {
         var failed = false
         for (index, directory) in directories.enumerated() {
             do {
-                runs.append(
-                    RunComparison.Run(
-                        label: Self.label(index), directory: directory,
-                        summary: try ResultsReader.read(directory: directory)))
+                let reading = try ResultsReader.readNamingDamage(directory: directory)
+                for file in reading.damage.unreadable { printError("barrage compare: \(directory): could not read \(file)") }
+                runs.append(RunComparison.Run(label: Self.label(index), directory: directory, summary: reading.summary))
             } catch let error as ResultsReader.NotResults {
                 printError("barrage compare: \(directory): \(error.reason)")
                 failed = true

@@ -33,10 +33,17 @@ struct HostsCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let hash = SHA256.hex([UInt8](binary))
-        let control = RemotePreparation.controlDirectory()
+        let control: String
+        do {
+            control = try RemotePreparation.controlDirectory()
+        } catch {
+            printError("barrage hosts: \(error)")
+            throw ExitCode(1)
+        }
         if loaded.topology.hosts.contains(where: { !$0.isLocal }) { RemotePreparation.startReaper(control: control) }
         defer {
             try? FileManager.default.removeItem(atPath: control)
+            RemotePreparation.control = nil
             RemotePreparation.stopReaper()
         }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"

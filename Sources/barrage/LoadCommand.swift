@@ -95,8 +95,18 @@ struct LoadCommand: ParsableCommand {
         guard connections >= 1, concurrency >= 1, threads >= 1, threads <= 256, payload >= 1 else {
             throw ValidationError("--connections, --concurrency, --threads and --payload must be at least 1")
         }
+        // The topology's bounds: past them a value is a typo, and some would trap the load path.
+        guard connections <= 1_000_000, concurrency <= 1_000, payload <= 16 << 20 else {
+            throw ValidationError("--connections must be at most 1000000, --concurrency at most 1000, --payload at most 16777216")
+        }
         guard warmup >= 0, duration > 0, rate.map({ $0 > 0 }) ?? true else {
             throw ValidationError("--warmup must be ≥ 0, --duration and --rate > 0")
+        }
+        guard warmup <= 86_400, duration <= 86_400 else {
+            throw ValidationError("--warmup and --duration must be at most 86400 seconds (24 hours)")
+        }
+        if let rate, !(0.001...1e9).contains(rate) {
+            throw ValidationError("--rate must be 0.001 to 1000000000 requests per second, got \(rate)")
         }
         _ = try connectionLifetimeSetting()
         _ = try pauseMilliseconds()

@@ -36,12 +36,28 @@ enum RemotePreparation {
         reaper = nil
     }
 
-    /// Where the ssh master sockets live: short, because socket paths are limited to ~100 bytes.
-    static func controlDirectory() -> String {
-        let path = "/tmp/barrage-ssh-\(getpid())"
-        try? FileManager.default.createDirectory(
-            atPath: path, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
+    /// The folder of this run's ssh master sockets, once made.
+    nonisolated(unsafe) static var control: String?
+
+    /// Where the ssh master sockets live: a fresh folder only this user can enter (`mkdtemp`,
+    /// 0700), never one that was there before — another user could have made a predictable
+    /// name first and be waiting on its sockets. Short, because socket paths are limited to ~100 bytes.
+    static func controlDirectory() throws -> String {
+        if let control { return control }
+        // The pid in the name says whose it is; the random part makes it unguessable.
+        var template = Array("/tmp/barrage-ssh-\(getpid())-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw Failure(
+                description: "cannot make a private folder for ssh's sockets in /tmp: \(String(cString: strerror(errno)))")
+        }
+        let path = String(cString: made)
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_uid == geteuid(), status.st_mode & 0o777 == 0o700,
+            status.st_mode & S_IFMT == S_IFDIR
+        else {
+            throw Failure(description: "refusing ssh's socket folder \(path): not a private folder of this user")
+        }
+        control = path
         return path
     }
 
@@ -60,7 +76,7 @@ enum RemotePreparation {
         }
         let bytes = [UInt8](binary)
         let hash = SHA256.hex(bytes)
-        let control = controlDirectory()
+        let control = try controlDirectory()
         startReaper(control: control)
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         // Every replica's host gets the recipes and the limits preflight.
@@ -140,7 +156,8 @@ enum RemotePreparation {
     /// Closes every master connection.
     static func finish(_ hosts: [String: RemoteHost]) {
         for host in hosts.values { Deployer(host: "", ssh: host.ssh, say: { _ in }).disconnect() }
-        try? FileManager.default.removeItem(atPath: "/tmp/barrage-ssh-\(getpid())")
+        if let control { try? FileManager.default.removeItem(atPath: control) }
+        control = nil
         stopReaper()
     }
 }

@@ -17,7 +17,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let summary = try ResultsReader.read(directory: directory)
+            let (summary, damage) = try ResultsReader.readNamingDamage(directory: directory)
+            // Named before the table, so a damaged cell's mark is explained where it is read.
+            for file in damage.unreadable { printError("barrage report: \(directory): could not read \(file)") }
             let histograms = format == .html ? ResultsReader.histograms(directory: directory) : [:]
             print(ReportRenderer.render(summary, format: format.reportFormat, histograms: histograms), terminator: "")
         } catch let error as ResultsReader.NotResults {

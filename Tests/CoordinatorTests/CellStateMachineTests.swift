@@ -74,13 +74,14 @@ import Wire
 
         #expect(
             m.handle(.message(node: "client-1", .clientResult(clientResult("client-1")))) == [.closeControl(node: "client-1")])
-        actions = m.handle(.message(node: "client-2", .clientResult(clientResult("client-2"))))
+        // A worker names its own result; a hostile one could name it out of the cell's folder.
+        actions = m.handle(.message(node: "client-2", .clientResult(clientResult("../../etc/x"))))
         #expect(actions.prefix(2) == [.closeControl(node: "client-2"), .send(node: "server", .stop)])
         #expect(m.phase == .collectingServer(awaiting: ["server"]))
         #expect(m.handle(.exited(node: "client-1", status: .exited(0))).isEmpty)
 
         actions = m.handle(
-            .message(node: "server", .serverResult(ServerNodeResult(node: "server", host: "local", samples: [], window: nil))))
+            .message(node: "server", .serverResult(ServerNodeResult(node: "client-1", host: "local", samples: [], window: nil))))
         #expect(actions.first == .closeControl(node: "server"))
         #expect(m.phase == .finishing(.ok))
         #expect(m.handle(.exited(node: "client-2", status: .exited(0))).isEmpty)
@@ -88,6 +89,8 @@ import Wire
         #expect(m.isDone)
         #expect(m.clientResults.count == 2)
         #expect(m.serverResults["server"] != nil)
+        #expect(m.clientResults["client-2"]?.node == "client-2", "named from the plan, not by the worker")
+        #expect(m.serverResults["server"]?.node == "server", "named from the plan, not by the worker")
     }
 
     @Test func clientKilledMidMeasurementFailsTheCellNamingIt() {
@@ -206,5 +209,16 @@ import Wire
         for node in ["server", "client-1", "client-2"] { actions = m.handle(.message(node: node, .marked(.open))) }
         #expect(m.phase == .measuring)
         return (m, timerGeneration(actions)!)
+    }
+}
+
+/// A worker's words reach the terminal: nothing in them may drive it.
+struct CellFailureTextTests {
+    @Test func controlCharactersInAWorkersTextAreShownNotSent() {
+        let text = CellFailure.printable("bad\u{1B}[2J\rhidden\u{9B}x\u{202E}")
+        #expect(text == "bad\\u{1B}[2J\\u{D}hidden\\u{9B}x\\u{202E}")
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(CellFailure.printable(String(repeating: "a", count: 5_000)).count == 2_001)
+        #expect(CellFailure.printable("Containers/x/run exited with status 127") == "Containers/x/run exited with status 127")
     }
 }

@@ -71,7 +71,7 @@ import Wire
         // The builtin server is sized from the cores its own host's worker reported.
         #expect(fake.serverSetups.map(\.node) == ["server", "server-1", "server-2", "server-3"])
         #expect(fake.serverSetups.map(\.threads) == [8, 8, 4, 2])
-        #expect(fake.serverSetups.map(\.bindHost) == ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"])
+        #expect(fake.serverSetups.map(\.bindHost) == ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.3"])
 
         // Clients: the rate split 400 + 300 by connections (4 and 3), targets at the ports
         // the replicas reported, the second worker starting where the first left off.

@@ -80,10 +80,13 @@ import Wire
             ])
     }
 
-    @Test func serversBindLoopbackOnlyWhenLocalWithoutAddress() {
+    @Test func serversBindTheOneAddressClientsReachThemAt() {
         #expect(SetupBuilder.bindHost(Host(name: "local")) == "127.0.0.1")
-        #expect(SetupBuilder.bindHost(Host(name: "ns", address: "10.0.0.1")) == "0.0.0.0")
-        #expect(SetupBuilder.bindHost(Host(name: "far", ssh: SSHTarget(user: "u", host: "far"))) == "0.0.0.0")
+        #expect(SetupBuilder.bindHost(Host(name: "ns", address: "10.0.0.1")) == "10.0.0.1")
+        #expect(SetupBuilder.bindHost(Host(name: "far", ssh: SSHTarget(user: "u", host: "10.0.0.9"))) == "10.0.0.9")
+        #expect(
+            SetupBuilder.bindHost(Host(name: "far", ssh: SSHTarget(user: "u", host: "10.0.0.9"), address: "10.0.1.9"))
+                == "10.0.1.9", "the address clients use wins over the ssh one")
     }
 
     @Test func builtinThreadsComeFromTheServerHostsCoresNarrowedByLimits() {
@@ -110,7 +113,7 @@ import Wire
         let remote = builder.serverSetup(far, cell: cell(system: nginx), hostCores: 2, runBuild: false)
         #expect(remote.container == ".cache/barrage/recipes/abc123/nginx")
         #expect(remote.buildDirectory == ".cache/barrage/build/nginx")
-        #expect(remote.node == "server-2" && remote.host == "far" && remote.bindHost == "0.0.0.0")
+        #expect(remote.node == "server-2" && remote.host == "far" && remote.bindHost == "far")
     }
 
     @Test func deadlinesComeFromTheWorkload() {

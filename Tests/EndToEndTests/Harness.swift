@@ -64,10 +64,10 @@ enum Harness {
     }
 
     /// Runs `barrage ARGS` to the end.
-    static func run(_ arguments: [String], in folder: String, timeout: Double = 120)
+    static func run(_ arguments: [String], in folder: String, timeout: Double = 120, environment: [String: String] = [:])
         throws -> (status: Int32, stdout: String, stderr: String, pid: Int32)
     {
-        let run = try Run(arguments, in: folder)
+        let run = try Run(arguments, in: folder, environment: environment)
         let status = run.wait(timeout: timeout)
         return (status, run.stdout, run.stderr, run.process.processIdentifier)
     }
@@ -177,6 +177,15 @@ enum Harness {
 
     static func barragePIDs() -> Set<Int32> {
         Set(barrageProcesses().compactMap { Int32($0.prefix { $0 != ":" }) })
+    }
+
+    /// How the ssh socket folders of coordinator `pid` begin (`mkdtemp` adds a random part).
+    static func sshControlPrefix(_ pid: Int32) -> String { "/tmp/barrage-ssh-\(pid)-" }
+
+    /// The ssh socket folders coordinator `pid` left in /tmp.
+    static func sshControlFolders(_ pid: Int32) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).map { "/tmp/" + $0 }
+            .filter { $0.hasPrefix(sshControlPrefix(pid)) }
     }
 
     /// Polls `condition` every 50 ms for at most `timeout` seconds.

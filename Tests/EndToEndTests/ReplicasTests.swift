@@ -92,7 +92,7 @@ extension EndToEnd {
                 }
             }
             #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
-            #expect(Harness.processes(containing: "/tmp/barrage-ssh-\(run.pid)").isEmpty, "ssh master left")
+            #expect(Harness.processes(containing: Harness.sshControlPrefix(run.pid)).isEmpty, "ssh master left")
         }
 
         @Test func aKilledReplicaFailsOnlyItsCellNamingTheHost() throws {
@@ -117,7 +117,7 @@ extension EndToEnd {
             #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")
             #expect(
                 Harness.eventually(timeout: 5) {
-                    Harness.processes(containing: "/tmp/barrage-ssh-\(run.process.processIdentifier)").isEmpty
+                    Harness.processes(containing: Harness.sshControlPrefix(run.process.processIdentifier)).isEmpty
                 },
                 "ssh master left")
         }

@@ -102,7 +102,7 @@ extension EndToEnd {
                     hosts, name: "ssh-sigkill", duration: "20s",
                     systems: "[ { name: builtin, container: builtin } ]"), in: folder)
             let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
-            let control = "/tmp/barrage-ssh-\(run.process.processIdentifier)"
+            let control = Harness.sshControlPrefix(run.process.processIdentifier)
             try #require(Harness.eventually(timeout: 60) { run.stderr.contains("measuring") }, "\(run.stderr)")
             #expect(!Harness.processes(containing: control).isEmpty, "masters are up while it runs")
             kill(run.process.processIdentifier, SIGKILL)
@@ -110,7 +110,9 @@ extension EndToEnd {
             #expect(
                 Harness.eventually(timeout: 5) { Harness.processes(containing: control).isEmpty },
                 "left running: \(Harness.processes(containing: control))")
-            #expect(Harness.eventually(timeout: 2) { !FileManager.default.fileExists(atPath: control) }, "control folder left")
+            #expect(
+                Harness.eventually(timeout: 2) { Harness.sshControlFolders(run.process.processIdentifier).isEmpty },
+                "control folder left")
             #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left on the hosts: \(hosts.leftovers())")
             #expect(Harness.eventually(timeout: 2) { Harness.processes(containing: "ssh-reaper").isEmpty })
         }
@@ -146,7 +148,7 @@ extension EndToEnd {
             #expect(run.status == 1)
             #expect(Date().timeIntervalSince(started) < 30, "took \(Date().timeIntervalSince(started)) s")
             #expect(run.stderr.contains("'h1'"), "\(run.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: "/tmp/barrage-ssh-\(run.pid)"), "ssh control folder left behind")
+            #expect(Harness.sshControlFolders(run.pid).isEmpty, "ssh control folder left behind")
             #expect(run.stderr.lowercased().contains("timed out") || run.stderr.contains("ssh"), "\(run.stderr)")
 
             // The preflight says the same: h1 unusable, the others fine, exit 1.
@@ -168,7 +170,7 @@ extension EndToEnd {
             defer { try? hosts.heal("h1") }
             let run = try Harness.Run(["launch", file, "--out", folder + "/results"], in: folder)
             let pid = run.process.processIdentifier
-            let control = "/tmp/barrage-ssh-\(pid)"
+            let control = Harness.sshControlPrefix(pid)
             let sshOf = { Harness.processes(containing: control) }
             try #require(Harness.eventually(timeout: 10) { !sshOf().isEmpty }, "ssh never started: \(run.stderr)")
             usleep(500_000)
@@ -180,7 +182,7 @@ extension EndToEnd {
             #expect(took < 3, "took \(took) s to stop after SIGINT")
             #expect(run.stderr.contains("interrupted by SIGINT (Ctrl-C) while preparing hosts"), "\(run.stderr)")
             #expect(Harness.eventually(timeout: 2) { sshOf().isEmpty }, "left running: \(sshOf())")
-            #expect(!FileManager.default.fileExists(atPath: control), "ssh control folder left behind")
+            #expect(Harness.sshControlFolders(pid).isEmpty, "ssh control folder left behind")
             #expect(!FileManager.default.fileExists(atPath: folder + "/results"), "nothing ran, so no results")
         }
 

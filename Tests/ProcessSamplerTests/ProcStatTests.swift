@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import ProcessSampler
@@ -35,5 +36,30 @@ import Testing
             stat(105, 104, session: 104)
         ]
         #expect(ProcessTree.members(root: 100, in: processes).map(\.pid) == [100, 101, 102, 103])
+    }
+}
+
+/// A sample of a tree with no memory (between fork and exec, or exiting) is no sample.
+@Suite struct ProcessTreeReadingTests {
+    func stat(_ pid: Int32, state: String, rss: Int, ticks: Int = 10) -> ProcStat {
+        ProcStat(Substring("\(pid) (p) \(state) 1 \(pid) 100 0 -1 0 0 0 0 0 \(ticks) 0 0 0 20 0 3 0 1 1 \(rss)"))!
+    }
+
+    @Test func aTreeWithoutResidentMemoryGivesNoSample() {
+        let sampler = ProcessTreeSampler(root: 100)
+        #expect(sampler.reading(of: [stat(100, state: "R", rss: 0)], timeMs: 1) == nil, "caught between fork and exec")
+        #expect(sampler.reading(of: [stat(100, state: "Z", rss: 0)], timeMs: 1) == nil, "exiting")
+        #expect(sampler.reading(of: [], timeMs: 1) == nil)
+    }
+
+    @Test func zombiesKeepTheirCPUButNotTheirMemoryOrThreads() throws {
+        let sampler = ProcessTreeSampler(root: 100)
+        let sample = try #require(
+            sampler.reading(of: [stat(100, state: "S", rss: 50), stat(101, state: "Z", rss: 7, ticks: 30)], timeMs: 5))
+        #expect(sample.rssBytes == 50 * UInt64(sysconf(Int32(_SC_PAGESIZE))))
+        #expect(sample.threads == 3)
+        #expect(sample.cpuSeconds == 40 / Double(sysconf(Int32(_SC_CLK_TCK))))
+        #expect(stat(1, state: "Z", rss: 0).hasExited && stat(1, state: "X", rss: 0).hasExited)
+        #expect(!stat(1, state: "D", rss: 0).hasExited)
     }
 }

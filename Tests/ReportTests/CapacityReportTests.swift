@@ -26,10 +26,14 @@ import Testing
         CapacityEntry(
             cell: cell, scenario: "capacity", system: system, cpus: cpus, connections: 1_000, ratePerSecond: rate,
             confirmed: !limited, limitedByGenerator: limited,
-            note: limited ? "the load generator could not drive more than 9,000/s: add client threads or hosts" : nil,
-            trials: [
-                CapacityTrial(ratePerSecond: rate, p99Microseconds: 41_000, errors: 0, met: true, valid: true, confirm: true)
-            ])
+            note: limited ? "the load generator drove only 2,500/s of the 6,000/s trial (void); 3,000/s, …" : nil,
+            trials: limited
+                ? [
+                    // The void trial that stopped the search is what the cell's files hold (its p99 is 5 ms there).
+                    CapacityTrial(ratePerSecond: rate, p99Microseconds: 24_000, errors: 0, met: true, valid: true),
+                    CapacityTrial(ratePerSecond: rate * 2, p99Microseconds: 2_120_000, errors: 0, met: false, valid: false)
+                ]
+                : [CapacityTrial(ratePerSecond: rate, p99Microseconds: 41_000, errors: 0, met: true, valid: true, confirm: true)])
     }
 
     func run() -> RunSummary {
@@ -90,13 +94,14 @@ import Testing
     @Test func capacityTableHasOneRowPerSearchWithPerCoreFigures() {
         let lines = CapacityTable.lines(run())
         #expect(lines.first == CapacityTable.title)
-        #expect(lines[1] == "scenario  system  conns  cpus  capacity/s  per core/s     p99  srv RSS sust")
-        #expect(lines[3] == "capacity  go      1,000     1       6,000       6,000  5.00ms      60.0 MiB")
-        #expect(lines[4] == "capacity  go      1,000     2      12,000       6,000  5.00ms      60.0 MiB")
-        #expect(lines[5] == "capacity  py      1,000     1       3,000       3,000  5.00ms      60.0 MiB  lower bound")
+        #expect(lines[1] == "scenario  system  conns  cpus  capacity/s  per core/s      p99  srv RSS sust")
+        #expect(lines[3] == "capacity  go      1,000     1       6,000       6,000   5.00ms      60.0 MiB")
+        #expect(lines[4] == "capacity  go      1,000     2      12,000       6,000   5.00ms      60.0 MiB")
+        // A lower bound shows the valid trial that met the SLO at its rate, not the void trial's cell.
+        #expect(lines[5] == "capacity  py      1,000     1       3,000       3,000  24.00ms             -  lower bound")
         #expect(
-            lines.last
-                == "capacity py cpus1 c1000: the load generator could not drive more than 9,000/s: add client threads or hosts")
+            lines.last == "capacity py cpus1 c1000: the load generator drove only 2,500/s of the 6,000/s trial (void); 3,000/s, …"
+        )
     }
 
     @Test func decisionBlockAnswersFromTheMeasuredFigures() {

@@ -121,6 +121,10 @@ private let badFiles: [BadFile] = [
         name: "zero rate", text: edit([14: "  connections: 10\n  rate: 0/s"]),
         line: 15, column: 9, message: "rate must be greater than 0/s, found 0/s"),
     BadFile(
+        // Its spacing (10^20 ns) does not fit the load path's clock: it trapped every client worker.
+        name: "rate too low to send", text: edit([14: "  connections: 10\n  rate: 0.00000000001/s"]),
+        line: 15, column: 9, message: "rate must be at least 0.001/s, found 0.00000000001/s"),
+    BadFile(
         name: "concurrency above 1 with tcp-echo", text: edit([14: "  connections: 10\n  concurrency: 4"]),
         line: 15, column: 16, message: "concurrency must be 1 for protocol tcp-echo"),
     BadFile(
