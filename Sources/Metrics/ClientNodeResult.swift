@@ -139,7 +139,9 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         hostIdleFraction = try container.decodeIfPresent(Double.self, forKey: .hostIdleFraction)
         if let hostIdleFraction { _ = try bounds.checked(hostIdleFraction, atMost: 1, .hostIdleFraction, in: container) }
         hostFacts = try container.decodeIfPresent(HostFacts.self, forKey: .hostFacts)
-        connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
+        connectionsOpened = try bounds.checked(
+            container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0, atMost: bounds.maximumCount,
+            .connectionsOpened, in: container)
         connectHistogram = try container.decodeIfPresent(LatencyHistogram.self, forKey: .connectHistogram) ?? LatencyHistogram()
         pauses = try container.decodeIfPresent([PauseSpan].self, forKey: .pauses) ?? []
         pauseThresholdMs = try container.decodeIfPresent(UInt64.self, forKey: .pauseThresholdMs)
