@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
@@ -30,6 +32,37 @@ constexpr auto kGracePeriod = std::chrono::seconds(1);
 std::string Env(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) Fail("cannot read " + path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// h2 over TLS (gRPC C++'s own TLS: Debian builds it on OpenSSL; ALPN h2) when $BARRAGE_TLS_CERT
+// and $BARRAGE_TLS_KEY name a PEM certificate chain and key; with $BARRAGE_TLS_CLIENT_CA too,
+// clients must present a certificate of that CA (mutual TLS). Cleartext otherwise.
+std::shared_ptr<grpc::ServerCredentials> Credentials(std::string* summary) {
+  std::string cert = Env("BARRAGE_TLS_CERT", ""), key = Env("BARRAGE_TLS_KEY", "");
+  if (cert.empty() && key.empty()) {
+    *summary = "cleartext";
+    return grpc::InsecureServerCredentials();
+  }
+  if (cert.empty() || key.empty()) Fail("BARRAGE_TLS_CERT and BARRAGE_TLS_KEY go together");
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({ReadFile(key), ReadFile(cert)});
+  std::string client_ca = Env("BARRAGE_TLS_CLIENT_CA", "");
+  if (!client_ca.empty()) {
+    options.pem_root_certs = ReadFile(client_ca);
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    *summary = "mutual TLS";
+  } else {
+    *summary = "TLS";
+  }
+  return grpc::SslServerCredentials(options);
 }
 
 // One bidirectional stream: reads a message, writes it back, reads the next, until the client
@@ -97,15 +130,16 @@ int main() {
   EchoService service;
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  std::string tls_summary;
+  builder.AddListeningPort(address, Credentials(&tls_summary), &bound_port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) Fail("cannot listen on " + address);
   // gRPC C++ 1.51 sizes its threads from the host's core count, not from anything this
   // program can pass (README.md: ResourceQuota::SetMaxThreads bounds only the synchronous
   // API's pool); $BARRAGE_CPUS is held by the cgroup CPU quota alone.
-  std::fprintf(stderr, "grpc-cpp: listening on %s:%d (gRPC C++ %s, callback API; threads from the host's %ld cores)\n",
-               host.c_str(), bound_port, grpc::Version().c_str(), sysconf(_SC_NPROCESSORS_CONF));
+  std::fprintf(stderr, "grpc-cpp: listening on %s:%d (gRPC C++ %s, callback API; threads from the host's %ld cores; %s)\n",
+               host.c_str(), bound_port, grpc::Version().c_str(), sysconf(_SC_NPROCESSORS_CONF), tls_summary.c_str());
 
   int caught = 0;
   sigwait(&stop_signals, &caught);
