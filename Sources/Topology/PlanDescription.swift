@@ -153,6 +153,12 @@ enum PlanDescription {
                     + "\(settings.trialMilliseconds) ms, precision \((settings.precision * 100).plainText) %")
         }
         if let slo = workload.slo { parts.append("slo " + sloSummary(slo)) }
+        if let lifetime = workload.connectionLifetime {
+            parts.append("each connection replaced after its \(lifetime.description)")
+        }
+        if workload.pauseMilliseconds != Workload.defaultPauseMilliseconds {
+            parts.append("pauses from \(workload.pauseMilliseconds) ms")
+        }
         parts.append("warmup \(workload.warmupMilliseconds) ms")
         parts.append("duration \(workload.durationMilliseconds) ms")
         return parts.joined(separator: ", ")

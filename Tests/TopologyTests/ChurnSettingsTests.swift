@@ -32,6 +32,13 @@ import Testing
         #expect(try Self.workloadOf(Self.workload("  pause: 40ms")).pauseMilliseconds == 40)
     }
 
+    @Test func validateSaysTheConnectionsAreReplacedAndTheThreshold() throws {
+        let text = Planner.describe(
+            Planner.plan(try parse(Self.workload("  connection: { requests: 100 }\n  pause: 40ms")).get()))
+        #expect(text.contains("each connection replaced after its 100 requests, pauses from 40 ms"), "\(text)")
+        #expect(!Planner.describe(Planner.plan(try parse(minimalExample).get())).contains("replaced"))
+    }
+
     @Test(arguments: [
         ("  connection: { lifetime: 1s, requests: 5 }", 15, 31, "connection takes either lifetime or requests, not both"),
         ("  connection: {}", 15, 15, "connection needs 'lifetime' (such as '1s') or 'requests' (such as 100)"),
