@@ -26,8 +26,8 @@ extension EndToEnd {
         /// Directories Barrage made for cells under the cgroup hierarchies. The cgroup unit tests
         /// (ServeTests, which may run meanwhile) make theirs as `test-…`; those are not ours.
         static func cellCgroups() -> [String] {
-            ["cpu", "cpuacct", "memory", "cpuset"].flatMap { controller -> [String] in
-                let parent = "/sys/fs/cgroup/\(controller)/barrage"
+            cgroupMounts().flatMap { mount -> [String] in
+                let parent = "\(mount)/barrage"
                 let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
                 return entries.filter { entry in
                     guard !entry.hasPrefix("test-") else { return false }
@@ -35,6 +35,20 @@ extension EndToEnd {
                     return FileManager.default.fileExists(atPath: "\(parent)/\(entry)", isDirectory: &isDirectory)
                         && isDirectory.boolValue
                 }.map { "\(parent)/\($0)" }
+            }
+        }
+
+        /// Every cgroup hierarchy mounted here, v1 and v2 alike (from /proc/self/mountinfo), so
+        /// the check for leftovers looks where the cells were made whatever the layout.
+        static func cgroupMounts() -> [String] {
+            let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                let halves = line.components(separatedBy: " - ")
+                guard halves.count == 2, let type = halves[1].split(separator: " ").first,
+                    type == "cgroup" || type == "cgroup2"
+                else { return nil }
+                let fields = halves[0].split(separator: " ")
+                return fields.count > 4 ? String(fields[4]) : nil
             }
         }
 
@@ -51,6 +65,7 @@ extension EndToEnd {
             let freeCPU = try Self.serverCPU(folder + "/free")
             #expect(limitedCPU > 5 && limitedCPU <= 30, "cpus 0.25 gave \(limitedCPU) % of a core")
             #expect(freeCPU > limitedCPU + 15, "without a limit \(freeCPU) %, with cpus 0.25 \(limitedCPU) %")
+            #expect(!Self.cgroupMounts().isEmpty, "no cgroup hierarchy found: the leftover check would see nothing")
             #expect(Self.cellCgroups().isEmpty, "left behind: \(Self.cellCgroups())")
         }
 
@@ -84,6 +99,7 @@ extension EndToEnd {
             #expect((server["rss_peak_bytes"] as? Int ?? 0) > 32 << 20, "\(server)")
             #expect((server["cgroup_memory_peak_bytes"] as? Int ?? 0) > 100 << 20, "\(server)")
             #expect(cells[1]["status"] as? String == "ok", "\(cells[1]["error"] ?? "")")
+            #expect(!Self.cgroupMounts().isEmpty, "no cgroup hierarchy found: the leftover check would see nothing")
             #expect(Self.cellCgroups().isEmpty, "left behind: \(Self.cellCgroups())")
             #expect(
                 Harness.eventually(timeout: 1) { Harness.barrageProcesses(except: before).isEmpty },

@@ -82,13 +82,22 @@ extension EndToEnd {
                 FileManager.default.fileExists(atPath: nodes + "builtin-replicas1-c12-r1/server.json"),
                 "one replica keeps `server`")
             for (cell, count) in [("builtin-replicas2-c12-r1", 2), ("builtin-replicas3-c12-r1", 3)] {
+                var cpus: [Double] = []
                 for replica in 1...count {
                     let path = nodes + "\(cell)/server-\(replica).json"
                     let data = try Data(contentsOf: URL(fileURLWithPath: path))
                     let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
                     #expect(node["host"] as? String == "h\(replica)")
-                    let cpu = try Self.windowCPUSeconds(path)
-                    #expect(cpu > 0, "server-\(replica) of \(cell) on h\(replica) used no CPU in the window: it carried no load")
+                    cpus.append(try Self.windowCPUSeconds(path))
+                }
+                // The 12 connections take the replicas in turn, an equal share each: any replica
+                // under a quarter of the busiest one's CPU did not carry its share.
+                let busiest = cpus.max() ?? 0
+                #expect(busiest > 0, "no replica of \(cell) used CPU in the window: \(cpus)")
+                for (index, cpu) in cpus.enumerated() {
+                    #expect(
+                        cpu >= busiest / 4,
+                        "server-\(index + 1) of \(cell) used \(cpu) s of CPU against the busiest's \(busiest) s: not its share")
                 }
             }
             #expect(Harness.eventually(timeout: 12) { hosts.leftovers().isEmpty }, "left running: \(hosts.leftovers())")

@@ -51,25 +51,29 @@ private func parameters(
         connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses)
 }
 
-/// Checks a claim about the open-loop rate. The generator and the test server share this one
-/// thread: on a host so overloaded by others that the thread waited for a CPU (load average
-/// above twice the cores) and the generator fell behind (≥ 1 % of its sends ≥ 1 ms late), a missed rate is
-/// a known issue of the host, not a failure of the engine; otherwise it fails.
+/// Checks a claim about the open-loop rate, running `attempt` again (at most 3 times) while
+/// it misses on a host so overloaded by others that the generator's thread waited for a CPU
+/// (load average above twice the cores, and ≥ 1 % of its sends ≥ 1 ms late): the generator and
+/// the test server share this one thread. The last miss fails, saying how loaded the host was:
+/// a scheduler regression never passes because the machine happened to be busy.
 private func expectRate(
-    _ claim: Bool, _ result: RunResult, _ message: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    var load = [0.0, 0.0, 0.0]
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ attempt: () throws -> (claim: Bool, result: RunResult, message: String)
+) rethrows {
     let cores = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    let overloaded = getloadavg(&load, 1) == 1 && load[0] / cores > 2
-    let fellBehind = result.counters.lateSends * 100 >= max(result.counters.requests, 1)
-    let comment: Comment = "\(message) (\(result.counters.lateSends) late sends, load \(load[0]) on \(Int(cores)) cores)"
-    if overloaded && fellBehind {
-        withKnownIssue("the host was overloaded: the generator waited for a CPU", isIntermittent: true) {
-            #expect(claim, comment, sourceLocation: sourceLocation)
+    for number in 1...3 {
+        let (claim, result, message) = try attempt()
+        if claim { return }
+        var load = [0.0, 0.0, 0.0]
+        let overloaded = getloadavg(&load, 1) == 1 && load[0] / cores > 2
+        let fellBehind = result.counters.lateSends * 100 >= max(result.counters.requests, 1)
+        let comment: Comment =
+            "\(message) (\(result.counters.lateSends) late sends, load \(load[0]) on \(Int(cores)) cores, attempt \(number) of 3)"
+        guard overloaded && fellBehind, number < 3 else {
+            Issue.record(comment, sourceLocation: sourceLocation)
+            return
         }
-    } else {
-        #expect(claim, comment, sourceLocation: sourceLocation)
+        print("LoadWorkerTests: the host was overloaded (\(comment)); running it again")
     }
 }
 
@@ -110,28 +114,33 @@ private func expectRate(
     }
 
     @Test func openLoopKeepsTheRate() throws {
-        let loop = try Loop()
-        defer { loop.closeAll() }
-        let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(
-            loop: loop, parameters: parameters(port: server.port, connections: 2, concurrency: 2, rate: 2_000))
-        let result = try run(generator, on: loop, windowMs: 400) { server.close() }
-        #expect(result.up == 2)
-        // 2000/s for 0.4 s; the window edges sit on timer ticks, so allow some slack.
-        expectRate((600...1000).contains(result.counters.requests), result, "got \(result.counters.requests)")
-        #expect(result.counters.errors.isEmpty)
+        try expectRate {
+            let loop = try Loop()
+            defer { loop.closeAll() }
+            let server = try TCPGRPCTestServer(loop: loop)
+            let generator = try LoadWorker(
+                loop: loop, parameters: parameters(port: server.port, connections: 2, concurrency: 2, rate: 2_000))
+            let result = try run(generator, on: loop, windowMs: 400) { server.close() }
+            #expect(result.up == 2)
+            #expect(result.counters.errors.isEmpty)
+            // 2000/s for 0.4 s; the window edges sit on timer ticks, so allow some slack.
+            return ((600...1000).contains(result.counters.requests), result, "got \(result.counters.requests)")
+        }
     }
 
     @Test func openLoopStreamsKeepTheRate() throws {
-        let loop = try Loop()
-        defer { loop.closeAll() }
-        let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(
-            loop: loop, parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 2, rate: 1_000))
-        let result = try run(generator, on: loop, windowMs: 400) { after(50, on: loop) { server.close() } }
-        expectRate((300...500).contains(result.counters.requests), result, "got \(result.counters.requests)")
-        #expect(result.counters.errors.isEmpty)
-        #expect(server.streamsOpened <= 4, "pings reuse the long-lived streams")
+        try expectRate {
+            let loop = try Loop()
+            defer { loop.closeAll() }
+            let server = try TCPGRPCTestServer(loop: loop)
+            let generator = try LoadWorker(
+                loop: loop,
+                parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 2, rate: 1_000))
+            let result = try run(generator, on: loop, windowMs: 400) { after(50, on: loop) { server.close() } }
+            #expect(result.counters.errors.isEmpty)
+            #expect(server.streamsOpened <= 4, "pings reuse the long-lived streams")
+            return ((300...500).contains(result.counters.requests), result, "got \(result.counters.requests)")
+        }
     }
 
     @Test func openLoopQueuesSendsWhenEverySlotIsBusy() throws {
