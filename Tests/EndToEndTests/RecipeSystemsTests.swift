@@ -4,7 +4,8 @@ import Testing
 extension EndToEnd {
     /// Every gRPC recipe in Containers/, checked the way Barrage uses it: the recipe check
     /// (Tests/recipes/check-grpc-recipe.py: build twice, refusals, unary, stream, UNIMPLEMENTED,
-    /// SIGTERM), then a short `barrage launch` of all of them, one unary and one stream cell each.
+    /// SIGTERM), then a short `barrage launch` of all of them, one unary and one stream cell each;
+    /// and the any-service recipe's own check.
     @Suite struct RecipeSystemsTests {
         /// The gRPC recipes these tests cover. A new recipe joins by its folder name here.
         static let recipes = ["grpc-go", "grpc-python", "rust-hyper", "grpc-cpp", "grpc-java", "grpc-swift-2"]
@@ -19,12 +20,15 @@ extension EndToEnd {
             return base + "/barrage/build/" + recipe
         }
 
-        @Test(arguments: recipes)
-        func recipePassesTheRecipeCheck(recipe: String) throws {
+        /// Runs a check script of Tests/recipes/ with python3, output to a file, bounded at 30
+        /// minutes; its exit status and what it printed.
+        static func runCheck(_ script: String, arguments: [String], buildFor recipe: String) throws -> (
+            status: Int32, text: String
+        ) {
             let folder = try Harness.scratch("recipe-check-\(recipe)")
             let check = Process()
             check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            check.arguments = ["python3", Harness.packageRoot + "/Tests/recipes/check-grpc-recipe.py", recipe]
+            check.arguments = ["python3", Harness.packageRoot + "/Tests/recipes/" + script] + arguments
             var environment = ProcessInfo.processInfo.environment
             environment["BARRAGE_BUILD_DIR"] = Self.buildDirectory(recipe)
             environment["CHECK_CLIENT_BUILD_DIR"] = Self.buildDirectory("grpc-python")
@@ -45,9 +49,14 @@ extension EndToEnd {
                 check.waitUntilExit()
                 Issue.record("the \(recipe) check did not finish within 30 minutes")
             }
-            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            return (check.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+        }
+
+        @Test(arguments: recipes)
+        func recipePassesTheRecipeCheck(recipe: String) throws {
+            let (status, text) = try Self.runCheck("check-grpc-recipe.py", arguments: [recipe], buildFor: recipe)
             let lines = text.split(separator: "\n").map(String.init)
-            #expect(check.terminationStatus == 0, "\(recipe): \(text)")
+            #expect(status == 0, "\(recipe): \(text)")
             #expect(lines.last?.hasSuffix(" passed, 0 failed") == true, "\(recipe): \(text)")
             // The check itself proves unary, stream and UNIMPLEMENTED; make sure it got that far.
             #expect(lines.contains { $0.contains("100 unary calls echoed") }, "\(recipe): \(text)")
@@ -56,6 +65,17 @@ extension EndToEnd {
             #expect(
                 FileManager.default.fileExists(atPath: Self.buildDirectory(recipe) + "/versions.txt"),
                 "\(recipe): its build wrote no versions.txt")
+        }
+
+        /// Containers/any-service, the service that is not bench.Echo: its own check
+        /// (Tests/recipes/check-any-service.py) drives every method and reads its counters.
+        @Test func anyServicePassesItsCheck() throws {
+            let (status, text) = try Self.runCheck("check-any-service.py", arguments: [], buildFor: "any-service")
+            #expect(status == 0, "\(text)")
+            #expect(text.split(separator: "\n").last?.hasSuffix(" passed, 0 failed") == true, "\(text)")
+            #expect(text.contains("a changed amount is INVALID_ARGUMENT"), "\(text)")
+            #expect(text.contains("is DEADLINE_EXCEEDED after"), "\(text)")
+            #expect(text.contains("Stats without authorization: every count as expected"), "\(text)")
         }
 
         @Test(arguments: ["unary", "stream"])
