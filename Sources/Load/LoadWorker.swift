@@ -589,7 +589,9 @@ public final class LoadWorker: LoadEngine {
     private func lost(_ connection: LoadConnection, reason: String) {
         switch connection.phase {
         case .connecting, .handshaking:
-            connectFailed(connection, reason: reason)
+            // Over TLS a hang-up while connecting is the TLS handshake's failure, said so.
+            let tls = (connection.session as? TLSLoadSession)?.connectFailure(reason)
+            connectFailed(connection, reason: tls ?? reason)
             return
         case .retiring:
             // The server hung up on a connection whose goodbye was under way: with nothing

@@ -55,6 +55,18 @@ final class TLSLoadSession: LoadSession {
         return true
     }
 
+    /// The words for a connection lost with `reason` ("EOF") before it was established: the
+    /// server hung up during the TLS handshake, or right after it (a TLS 1.3 server checks a
+    /// client's certificate once the client is done). Nil when TLS is not to blame.
+    func connectFailure(_ reason: String) -> String? {
+        guard reason == "EOF", stream.failure == nil else { return nil }
+        guard stream.isHandshakeDone else {
+            return "\(TLSStream.failurePrefix): the server closed the connection during the TLS handshake"
+        }
+        return "\(TLSStream.failurePrefix): the server closed the connection after the TLS handshake "
+            + "(does it require a client certificate?)"
+    }
+
     func expire(sentBefore deadlineNs: UInt64, nowNs: UInt64) -> Bool {
         inner.expire(sentBefore: deadlineNs, nowNs: nowNs)
     }
