@@ -38,7 +38,7 @@ let package = Package(
         // OpenSSL (libssl-dev), as h2load uses it: TLS for the load client and the builtin server.
         .systemLibrary(name: "COpenSSL"),
         .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
-        .target(name: "Topology", dependencies: ["CYAML"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
+        .target(name: "Topology", dependencies: ["CYAML", "ProtoSchema"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
@@ -84,15 +84,16 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
-        .target(name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLS"]),
+        .target(
+            name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLS", "ProtoSchema"]),
         .executableTarget(
             name: "barrage",
             dependencies: [
                 "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch",
-                "Metrics", "Wire", "UV",
+                "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology"]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),

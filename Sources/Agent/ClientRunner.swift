@@ -84,9 +84,17 @@ final class ClientRunner {
         let protocolKind: LoadProtocol
         switch setup.protocolKind {
         case .tcpEcho: protocolKind = .tcpEcho
-        case .grpc: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
+        case .grpc:
+            switch setup.service?.kind {
+            case nil: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
+            case .unary: protocolKind = .grpc(.unary)
+            case .serverStreaming: protocolKind = .grpc(.serverStreaming)
+            case .clientStreaming: protocolKind = .grpc(.clientStreaming)
+            case .bidi: protocolKind = .grpc(.stream)
+            }
         }
         let callOptions = GRPCCallOptions(
+            requests: setup.service?.requests, messagesPerStream: setup.service?.messagesPerStream ?? 0,
             metadata: setup.metadata.map { ($0.name, $0.value) }, deadlineMs: setup.deadlineMs,
             gzip: setup.compression == .gzip)
         let targets = setup.targets.map { LoadWorker.Target(host: $0.host, port: $0.port) }
@@ -100,7 +108,8 @@ final class ClientRunner {
             sourceAddresses: SourceAddresses.forTarget(
                 setup.targets.first?.host ?? "", connections: connections,
                 thread: thread),
-            path: setup.path, callOptions: callOptions, connectionLimit: setup.connectionLifetime.map(connectionLimit),
+            path: setup.service?.path ?? setup.path, callOptions: callOptions,
+            connectionLimit: setup.connectionLifetime.map(connectionLimit),
             pauseThresholdNs: setup.pauseThresholdMs * 1_000_000,
             tls: setup.tls.map {
                 TLSClientSettings(caFile: $0.caFile, serverName: $0.serverName, certFile: $0.certFile, keyFile: $0.keyFile)

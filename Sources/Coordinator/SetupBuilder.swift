@@ -115,7 +115,8 @@ public struct SetupBuilder: Sendable {
                 ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
                 connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
                 pauseThresholdMs: UInt64(workload.pauseMilliseconds), metadata: workload.metadata,
-                deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression)
+                deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression,
+                service: workload.service?.call)
         }
     }
 

@@ -2,7 +2,7 @@
 extension TopologyValidator {
     static let workloadKeys = [
         "protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
-        "duration", "repeat", "slo", "search", "connection", "pause", "metadata", "deadline", "compression"
+        "duration", "repeat", "slo", "search", "connection", "pause", "metadata", "deadline", "compression", "service"
     ]
     /// Values in one `rate` or `cpus` list; each multiplies the number of cells.
     static let maximumSweepValues = 64
@@ -94,8 +94,26 @@ extension TopologyValidator {
             pause = pauseThreshold(node)
         }
         let options = callOptions(fields, protocolKind: protocolKind)
+        var service: ServiceSpec?
+        var serviceValid = true
+        if let field = fields.fields["service"], !field.value.isNull {
+            if protocolKind == .tcpEcho {
+                sink.report("service only applies to protocol grpc", at: field.keyMark)
+                serviceValid = false
+            } else {
+                service = self.service(field.value)
+                serviceValid = service != nil
+                for key in ["call", "payload"] {
+                    guard let other = fields.fields[key] else { continue }
+                    sink.report(
+                        "\(key) applies to bench.Echo only; with a service, the method's .proto says how it "
+                            + "streams and the requests are its messages", at: other.keyMark)
+                    serviceValid = false
+                }
+            }
+        }
         guard let protocolKind, let call, let payload, let connections, let concurrency, let rate, let warmup,
-            let duration, let repeatCount, sloValid, lifetimeValid, let pause, let options
+            let duration, let repeatCount, sloValid, lifetimeValid, let pause, let options, serviceValid
         else { return nil }
         var workload = Workload(
             protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
@@ -107,6 +125,7 @@ extension TopologyValidator {
         workload.metadata = options.metadata
         workload.deadlineMilliseconds = options.deadline
         workload.compression = options.compression
+        workload.service = service
         return workload
     }
 

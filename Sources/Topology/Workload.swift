@@ -26,6 +26,8 @@ public struct Workload: Sendable, Equatable {
     public var deadlineMilliseconds: Int?
     /// gRPC: how request messages are compressed.
     public var compression: MessageCompression = .identity
+    /// gRPC: a user's method and requests instead of `bench.Echo` (`call`, `payload`); nil for Echo.
+    public var service: ServiceSpec?
     /// Connection churn (`connection:`); nil = connections stay open for the whole cell.
     public var connectionLifetime: ConnectionLifetime?
     /// The shortest server pause reported (`pause:`), milliseconds.

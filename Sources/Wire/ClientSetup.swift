@@ -40,6 +40,9 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var compression: MessageCompression
     /// h2 over TLS as this says; nil = plaintext.
     public var tls: ClientTLS?
+    /// gRPC: a user's method, its streaming kind and encoded requests instead of `bench.Echo`
+    /// (`call`, `payloadBytes`); nil for Echo.
+    public var service: ServiceCall?
 
     public init(
         node: String, host: String, targets: [ServerEndpoint], protocolKind: WorkloadProtocol,
@@ -48,9 +51,10 @@ public struct ClientSetup: Codable, Sendable, Equatable {
         connectionLifetime: ConnectionLifetime? = nil,
         pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds),
         metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity,
-        tls: ClientTLS? = nil
+        tls: ClientTLS? = nil, service: ServiceCall? = nil
     ) {
         self.tls = tls
+        self.service = service
         self.path = path
         self.connectionLifetime = connectionLifetime
         self.pauseThresholdMs = pauseThresholdMs

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import Metrics
+import ProtoSchema
 import Topology
 import Wire
 
@@ -81,6 +82,24 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "TLS: the private key (PEM) of --cert.")
     var key: String?
 
+    @Option(help: "gRPC: the .proto of your service (compiled with protoc); with --method and --data.")
+    var proto: String?
+
+    @Option(name: .customLong("import-path"), help: "gRPC: a folder protoc searches for imports (repeat it).")
+    var importPaths: [String] = []
+
+    @Option(help: "gRPC: the method to call, package.Service/Method (unary or streaming, read from --proto).")
+    var method: String?
+
+    @Option(help: "gRPC: a request message in protobuf's JSON mapping (repeat it: dealt round-robin); default '{}'.")
+    var data: [String] = []
+
+    @Option(name: .customLong("data-file"), help: "gRPC: request messages, one JSON message a line, instead of --data.")
+    var dataFile: String?
+
+    @Option(name: .customLong("messages-per-stream"), help: "gRPC: client- and bidi-streaming methods: messages per stream.")
+    var messagesPerStream: Int?
+
     @Flag(help: "Print the raw result as JSON instead of a summary line.")
     var json = false
 
@@ -111,6 +130,19 @@ struct LoadCommand: ParsableCommand {
         _ = try connectionLifetimeSetting()
         _ = try pauseMilliseconds()
         _ = try metadataEntries()
+        if proto == nil {
+            guard method == nil, data.isEmpty, dataFile == nil, importPaths.isEmpty, messagesPerStream == nil else {
+                throw ValidationError("--method, --data, --data-file, --import-path and --messages-per-stream need --proto")
+            }
+        } else {
+            guard method != nil else { throw ValidationError("--proto needs --method package.Service/Method") }
+            guard data.isEmpty || dataFile == nil else { throw ValidationError("use either --data or --data-file, not both") }
+            guard path == nil else { throw ValidationError("--path and --proto exclude each other: the method names the path") }
+            guard protocolName == "grpc" else { throw ValidationError("--proto needs --protocol grpc") }
+            if let messagesPerStream, messagesPerStream < 1 {
+                throw ValidationError("--messages-per-stream must be at least 1")
+            }
+        }
         if let deadline, (Workload.milliseconds(of: deadline) ?? 0) <= 0 {
             throw ValidationError("--deadline must be a duration such as 200ms, 2s or 1m, got '\(deadline)'")
         }
@@ -163,6 +195,48 @@ struct LoadCommand: ParsableCommand {
         }
     }
 
+    /// `--proto`'s method with its requests encoded, or nil without `--proto`. Problems are
+    /// printed as `FILE:LINE:COLUMN: error:` (`--data` for a request given inline) and exit 2.
+    func serviceCall() throws -> ServiceCall? {
+        guard let proto, let method else { return nil }
+        let start = SourceLocation(line: 1, column: 1)
+        var requests: ServiceSpec.Requests = .inline([.object([], start)])
+        if let dataFile {
+            requests = .file(dataFile)
+        } else if !data.isEmpty {
+            var values: [ProtoJSONValue] = []
+            for (index, text) in data.enumerated() {
+                do {
+                    values.append(try ProtoJSONText.parse(text))
+                } catch {
+                    let location = (error as? ProtoJSONSyntaxError)?.location ?? start
+                    let which = data.count > 1 ? "--data #\(index + 1)" : "--data"
+                    printError(
+                        "\(which):\(location.line):\(location.column): error: not JSON: \((error as? ProtoJSONSyntaxError)?.message ?? "\(error)")"
+                    )
+                    throw ExitCode(2)
+                }
+            }
+            requests = .inline(values)
+        }
+        let spec = ServiceSpec(
+            proto: proto, protoLocation: start, importPaths: importPaths, method: method, methodLocation: start,
+            requests: requests, requestsLocation: start, messagesPerStream: messagesPerStream,
+            messagesPerStreamLocation: messagesPerStream.map { _ in start })
+        switch ServiceCompilation.compile(spec, file: "--data", folder: FileManager.default.currentDirectoryPath) {
+        case .success(let call):
+            return call
+        case .failure(let errors):
+            // Positions in --data mean something; the .proto and --method's have none of their own.
+            for problem in errors.diagnostics {
+                printError(
+                    problem.file == "--data" && problem.message.hasPrefix("request")
+                        ? problem.description : "barrage load: error: \(problem.message)")
+            }
+            throw ExitCode(2)
+        }
+    }
+
     func run() throws {
         let colon = target.lastIndex(of: ":")!
         var host = String(target[..<colon])
@@ -175,7 +249,8 @@ struct LoadCommand: ParsableCommand {
             connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()),
             metadata: try metadataEntries(), deadlineMs: deadline.flatMap { Workload.milliseconds(of: $0) }.map(UInt64.init),
             compression: MessageCompression(rawValue: compression) ?? .identity,
-            tls: tls ? ClientTLS(caFile: ca, serverName: serverName, certFile: cert, keyFile: key) : nil)
+            tls: tls ? ClientTLS(caFile: ca, serverName: serverName, certFile: cert, keyFile: key) : nil,
+            service: try serviceCall())
         let result: ClientNodeResult
         do {
             result = try StandaloneLoad.run(setup: setup, warmupMs: UInt64(warmup * 1000), durationMs: UInt64(duration * 1000))

@@ -31,7 +31,21 @@ enum TopologyLoader {
         }
         let known = knownContainers(in: containersDirectory)
         switch TopologyParser.parse(bytes: Array(data), file: path, knownContainers: known) {
-        case .success(let topology):
+        case .success(var topology):
+            // The services' .proto compiled and their requests encoded now, before anything starts.
+            let folder = URL(fileURLWithPath: absolute(path)).deletingLastPathComponent().path
+            var problems: [TopologyDiagnostic] = []
+            for index in topology.scenarios.indices {
+                guard let service = topology.scenarios[index].workload.service else { continue }
+                switch ServiceCompilation.compile(service, file: path, folder: folder) {
+                case .success(let call): topology.scenarios[index].workload.service?.call = call
+                case .failure(let errors): problems += errors.diagnostics
+                }
+            }
+            guard problems.isEmpty else {
+                printError(TopologyErrors(diagnostics: problems).description)
+                return nil
+            }
             return Loaded(
                 topology: topology, text: String(decoding: data, as: UTF8.self), containersDirectory: containersDirectory)
         case .failure(let errors):
