@@ -21,10 +21,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        // Only for protobuf's descriptor types (a FileDescriptorSet decoded as protoc wrote it);
-        // no generated code and no plugin.
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0")
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0")
+        // Not swift-protobuf: depending on it makes every test build compile its bundled C++
+        // protoc; ProtoSchema reads the ~25 descriptor fields it needs itself (DescriptorSet).
     ],
     targets: [
         // Headers come from /usr/include (libuv1-dev, libnghttp2-dev, installed by the Makefile); no
@@ -44,7 +43,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
         // A user's service from its compiled `.proto`: methods, and JSON requests encoded with
         // protobuf's JSON mapping into the binary form the load client sends.
-        .target(name: "ProtoSchema", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "ProtoSchema"),
         // Runs protoc (Debian's protobuf-compiler) on a user's `.proto`: the executor beside the
         // pure ProtoSchema, its own target so it is tested alone and linked only where needed.
         .target(name: "ProtoCompile"),
@@ -103,7 +102,7 @@ let package = Package(
         // Its expected bytes come from protoc and python3-protobuf, run by the tests.
         .testTarget(
             name: "ProtoSchemaTests",
-            dependencies: ["ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["ProtoSchema"],
             exclude: ["protos", "oracle"]),
         .testTarget(name: "ProtoCompileTests", dependencies: ["ProtoCompile", "ProtoSchema"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.

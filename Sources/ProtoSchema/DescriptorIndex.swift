@@ -1,5 +1,3 @@
-import SwiftProtobuf
-
 /// Every message, enum and method of a descriptor set, by full name (no leading dot), with
 /// each field resolved once: presence, packing, map entries, oneofs.
 struct DescriptorIndex: Sendable {
@@ -8,11 +6,11 @@ struct DescriptorIndex: Sendable {
     /// In declaration order, for the list an unknown method's error shows.
     var methods: [ProtoMethod] = []
 
-    init(_ set: Google_Protobuf_FileDescriptorSet) throws(ProtoSchemaError) {
+    init(_ set: DescriptorSet) throws(ProtoSchemaError) {
         // Map entries and type names are resolved after every file is read: a field may refer
         // to a type declared later or in another file.
-        var declared: [String: (message: Google_Protobuf_DescriptorProto, proto3: Bool)] = [:]
-        var services: [(service: Google_Protobuf_ServiceDescriptorProto, package: String)] = []
+        var declared: [String: (message: DescriptorSet.Message, proto3: Bool)] = [:]
+        var services: [(service: DescriptorSet.Service, package: String)] = []
         for file in set.file {
             let proto3: Bool
             switch file.syntax {
@@ -55,8 +53,8 @@ struct DescriptorIndex: Sendable {
     }
 
     private static func declare(
-        _ message: Google_Protobuf_DescriptorProto, prefix: String, proto3: Bool,
-        into declared: inout [String: (message: Google_Protobuf_DescriptorProto, proto3: Bool)],
+        _ message: DescriptorSet.Message, prefix: String, proto3: Bool,
+        into declared: inout [String: (message: DescriptorSet.Message, proto3: Bool)],
         enums: inout [String: EnumLayout]
     ) {
         let fullName = prefix + message.name
@@ -69,7 +67,7 @@ struct DescriptorIndex: Sendable {
         }
     }
 
-    private static func layout(_ enumType: Google_Protobuf_EnumDescriptorProto, fullName: String, closed: Bool) -> EnumLayout {
+    private static func layout(_ enumType: DescriptorSet.Enumeration, fullName: String, closed: Bool) -> EnumLayout {
         var numberByName: [String: Int32] = [:]
         for value in enumType.value { numberByName[value.name] = value.number }
         return EnumLayout(
@@ -78,22 +76,22 @@ struct DescriptorIndex: Sendable {
     }
 
     private static func layout(
-        _ message: Google_Protobuf_DescriptorProto, fullName: String, proto3: Bool,
-        declared: [String: (message: Google_Protobuf_DescriptorProto, proto3: Bool)], enums: [String: EnumLayout]
+        _ message: DescriptorSet.Message, fullName: String, proto3: Bool,
+        declared: [String: (message: DescriptorSet.Message, proto3: Bool)], enums: [String: EnumLayout]
     ) throws(ProtoSchemaError) -> MessageLayout {
         // proto3 `optional` wraps its field in a synthetic oneof: presence, not a real oneof.
         var realOneofs: [Int: Int] = [:]
         var oneofNames: [String] = []
-        for (index, oneof) in message.oneofDecl.enumerated()
-        where message.field.contains(where: { $0.hasOneofIndex && $0.oneofIndex == index && !$0.proto3Optional }) {
+        for (index, oneofName) in message.oneofDecl.enumerated()
+        where message.field.contains(where: { $0.oneofIndex == Int32(index) && !$0.proto3Optional }) {
             realOneofs[index] = oneofNames.count
-            oneofNames.append(oneof.name)
+            oneofNames.append(oneofName)
         }
         var fields: [FieldLayout] = []
         for field in message.field {
             fields.append(
                 try layout(
-                    field, in: fullName, proto3: proto3, oneof: field.hasOneofIndex ? realOneofs[Int(field.oneofIndex)] : nil,
+                    field, in: fullName, proto3: proto3, oneof: field.oneofIndex.flatMap { realOneofs[Int($0)] },
                     declared: declared, enums: enums))
         }
         fields.sort { $0.number < $1.number }
@@ -106,14 +104,14 @@ struct DescriptorIndex: Sendable {
     }
 
     private static func layout(
-        _ field: Google_Protobuf_FieldDescriptorProto, in messageName: String, proto3: Bool, oneof: Int?,
-        declared: [String: (message: Google_Protobuf_DescriptorProto, proto3: Bool)], enums: [String: EnumLayout]
+        _ field: DescriptorSet.Field, in messageName: String, proto3: Bool, oneof: Int?,
+        declared: [String: (message: DescriptorSet.Message, proto3: Bool)], enums: [String: EnumLayout]
     ) throws(ProtoSchemaError) -> FieldLayout {
         let type = try fieldType(field, in: messageName, declared: declared, enums: enums)
         let cardinality: FieldLayout.Cardinality
         switch field.label {
         case .repeated:
-            if case .message(let entryName) = type, let entry = declared[entryName]?.message, entry.options.mapEntry {
+            if case .message(let entryName) = type, let entry = declared[entryName]?.message, entry.mapEntry {
                 let entryFields = entry.field.sorted { $0.number < $1.number }
                 guard entryFields.count == 2 else {
                     throw .unresolvedType(entryName, referencedBy: "\(messageName).\(field.name)")
@@ -122,7 +120,7 @@ struct DescriptorIndex: Sendable {
                 let value = try layout(entryFields[1], in: entryName, proto3: true, oneof: nil, declared: declared, enums: enums)
                 cardinality = .map(key: key, value: value)
             } else {
-                let packed = field.options.hasPacked ? field.options.packed : proto3
+                let packed = field.packed ?? proto3
                 cardinality = .repeated(packed: packed && type.isPackable)
             }
         case .required:
@@ -135,14 +133,14 @@ struct DescriptorIndex: Sendable {
             }
             cardinality = .singular(presence: presence)
         }
-        let jsonName = field.hasJsonName ? field.jsonName : Self.lowerCamelCase(field.name)
+        let jsonName = field.jsonName ?? Self.lowerCamelCase(field.name)
         return FieldLayout(
             name: field.name, jsonName: jsonName, number: field.number, type: type, cardinality: cardinality, oneofIndex: oneof)
     }
 
     private static func fieldType(
-        _ field: Google_Protobuf_FieldDescriptorProto, in messageName: String,
-        declared: [String: (message: Google_Protobuf_DescriptorProto, proto3: Bool)], enums: [String: EnumLayout]
+        _ field: DescriptorSet.Field, in messageName: String,
+        declared: [String: (message: DescriptorSet.Message, proto3: Bool)], enums: [String: EnumLayout]
     ) throws(ProtoSchemaError) -> FieldType {
         let referenced = strip(field.typeName)
         switch field.type {
@@ -161,7 +159,7 @@ struct DescriptorIndex: Sendable {
         case .sfixed64: return .sfixed64
         case .sint32: return .sint32
         case .sint64: return .sint64
-        case .enum:
+        case .enumeration:
             guard enums[referenced] != nil else {
                 throw .unresolvedType(referenced, referencedBy: "\(messageName).\(field.name)")
             }

@@ -1,11 +1,9 @@
-import SwiftProtobuf
-
 /// A user's service, from the descriptor set protoc writes for its `.proto`: its methods, and
 /// JSON requests encoded to the binary messages a call sends.
 ///
-/// The descriptor types are swift-protobuf's (`Google_Protobuf_FileDescriptorSet`); swift-protobuf
-/// has no dynamic messages, so the JSON mapping over them is this module's own
-/// (`JSONMappingEncoder`), tested byte for byte against protobuf's.
+/// The descriptor set is read by `DescriptorSet` (descriptor.proto's fields this module needs),
+/// and the JSON mapping over it is this module's own (`JSONMappingEncoder`), tested byte for
+/// byte against protobuf's.
 public struct ProtoSchema: Sendable {
     let index: DescriptorIndex
 
@@ -13,11 +11,11 @@ public struct ProtoSchema: Sendable {
     /// - Throws: `ProtoSchemaError` when the bytes are not a descriptor set, a type is missing
     ///   (imports left out) or a file uses a syntax other than proto2 and proto3.
     public init(descriptorSet: [UInt8]) throws {
-        let set: Google_Protobuf_FileDescriptorSet
+        let set: DescriptorSet
         do {
-            set = try Google_Protobuf_FileDescriptorSet(serializedBytes: descriptorSet)
+            set = try DescriptorSet(bytes: descriptorSet)
         } catch {
-            throw ProtoSchemaError.undecodableDescriptorSet(reason: "\(error)")
+            throw ProtoSchemaError.undecodableDescriptorSet(reason: error.description)
         }
         index = try DescriptorIndex(set)
     }

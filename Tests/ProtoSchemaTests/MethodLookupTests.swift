@@ -1,4 +1,3 @@
-import SwiftProtobuf
 import Testing
 
 @testable import ProtoSchema
@@ -38,17 +37,26 @@ import Testing
 
     /// protoc 3.21 writes no editions files; a newer protoc's are refused by name, not misread.
     @Test func anEditionsFileIsRefusedByName() throws {
-        var file = Google_Protobuf_FileDescriptorProto()
-        file.name = "new.proto"
-        file.syntax = "editions"
-        var set = Google_Protobuf_FileDescriptorSet()
-        set.file = [file]
-        let error = #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: try set.serializedBytes()) }
+        // FileDescriptorSet { file { name: "new.proto" syntax: "editions" } }, field numbers
+        // from descriptor.proto (file 1; name 1, syntax 12).
+        var file = ProtoWriter()
+        file.tag(1, .lengthDelimited)
+        file.lengthDelimited(Array("new.proto".utf8))
+        file.tag(12, .lengthDelimited)
+        file.lengthDelimited(Array("editions".utf8))
+        var set = ProtoWriter()
+        set.tag(1, .lengthDelimited)
+        set.lengthDelimited(file.bytes)
+        let error = #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: set.bytes) }
         #expect(error?.description == "new.proto: syntax \"editions\" is not supported (proto2 and proto3 are)")
     }
 
     @Test func bytesThatAreNotADescriptorSetAreRefused() {
         #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: [0xFF, 0xFF, 0xFF]) }
+        // A file record whose length runs past the end, and a stray end-group key.
+        let truncated = #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: [0x0A, 0x05, 0x0A]) }
+        #expect(truncated?.description.contains("runs past the end") == true)
+        #expect(throws: ProtoSchemaError.self) { try ProtoSchema(descriptorSet: [0x0C]) }
     }
 
     @Test func aSetWithoutItsImportsNamesTheMissingType() throws {
