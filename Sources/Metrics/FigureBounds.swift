@@ -5,6 +5,8 @@
 public enum FigureBounds {
     /// Requests, errors, sends, histogram counts: 2^53.
     public static let maximumCount: UInt64 = 1 << 53
+    /// One histogram's latencies added (µs): 2^54, so a thousand files' add up below 2^64.
+    public static let maximumLatencySumMicroseconds: UInt64 = 1 << 54
     /// RSS and memory peaks: 1 PiB.
     public static let maximumBytes: UInt64 = 1 << 50
     /// A measurement window: 2 days (the longest cell is 24 hours); a report has a point per second of it.

@@ -125,6 +125,21 @@ extension LatencyHistogram: Codable {
         }
         // Every count is added over the workers: past 2^53 together they could overflow.
         _ = try FigureBounds.checkedSum(pairs.map { $0[1] }, .buckets, in: container)
+        // HdrHistogram adds count × value in a UInt64 for the mean and percentiles; bounded
+        // per file, every worker's and second's added stays far from overflowing (found by
+        // NodeFileMutationTests: 2^53 counts at an hour each trapped `report`).
+        var latencySum: UInt64 = 0
+        for pair in pairs {
+            let value = Swift.min(pair[0], Self.highestTrackableMicroseconds) * 2
+            let (product, overflowed) = value.multipliedReportingOverflow(by: pair[1])
+            let (sum, overflow) = latencySum.addingReportingOverflow(product)
+            guard !overflowed, !overflow, sum <= FigureBounds.maximumLatencySumMicroseconds else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .buckets, in: container,
+                    debugDescription: "the latencies add up to more than \(FigureBounds.maximumLatencySumMicroseconds) µs")
+            }
+            latencySum = sum
+        }
         // Sized once for the largest value, so recording the buckets never resizes.
         self.init(coveringUpTo: pairs.map { $0[0] }.max() ?? 0)
         for pair in pairs { record(microseconds: pair[0], count: pair[1]) }
