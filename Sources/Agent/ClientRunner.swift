@@ -278,7 +278,7 @@ final class ClientRunner {
     }
 
     private func result() -> ClientNodeResult {
-        ClientNodeResult(
+        var result = ClientNodeResult(
             node: setup.node, host: setup.host, connectionsAsked: setup.connections,
             connectionsEstablished: established, connectFailures: connectFailures,
             threads: threads.count, window: MeasurementWindow(startMs: windowStartMs, endMs: windowEndMs),
@@ -290,5 +290,8 @@ final class ClientRunner {
             pauses: PauseSpan.common(
                 threadPauses.sorted { $0.key < $1.key }.map(\.value), minimumUs: setup.pauseThresholdMs * 1000),
             pauseThresholdMs: setup.pauseThresholdMs, errorMessages: merged.errorMessages)
+        result.unfinished = merged.unfinished
+        result.unfinishedOldestUs = merged.unfinishedOldestUs
+        return result
     }
 }

@@ -52,6 +52,7 @@ public final class WorkerAgent {
             return 2
         }
         ignoreSIGPIPE()
+        ProcessPriority.restoreForWorker()
         do {
             let loop = try Loop()
             let agent = try WorkerAgent(loop: loop, selfExecutable: selfExecutable)

@@ -59,6 +59,22 @@ public final class RunDriver {
     /// When this cell's (or trial's) window was opened, seconds since the epoch: the
     /// interval logs' start time.
     private var windowOpenedEpochSeconds: Double?
+    /// The running cell (or trial) as its seconds stream in: the live report and metrics.
+    private var live: LiveCell?
+    /// When report.html was last rewritten live (`clock.monotonicMs()`).
+    private var lastLiveReportMs: UInt64 = 0
+    /// `--metrics`: the OpenMetrics endpoint, on this loop.
+    private var metricsServer: MetricsServer?
+
+    /// How often report.html is rewritten while a cell runs, and the page reloads itself.
+    static let liveReportSeconds = 10
+
+    /// `--metrics` could not listen where asked.
+    public struct MetricsListenFailure: Error, CustomStringConvertible {
+        public let address: String
+        public let reason: String
+        public var description: String { "--metrics \(address): cannot listen there: \(reason)" }
+    }
 
     /// A driver for `plan`. `launcher` and `clock` default to the real ones on the driver's
     /// loop (workers as processes, libuv timers); tests give fakes. The clock is made first.
@@ -69,6 +85,13 @@ public final class RunDriver {
         self.plan = plan
         self.options = options
         loop = try Loop()
+        if let address = options.metricsAddress {
+            do {
+                metricsServer = try MetricsServer(loop: loop, host: address.host, port: address.port) { "" }
+            } catch {
+                throw MetricsListenFailure(address: "\(address.host):\(address.port)", reason: "\(error)")
+            }
+        }
         // The stored topology holds the `env` values, which may be secrets: then the folder is the user's alone.
         results = try ResultsDirectory(
             path: options.resultsPath, topologyText: options.topologyText,
@@ -97,6 +120,10 @@ public final class RunDriver {
     /// Runs every cell (or until interrupted); returns the final summary, also written to disk.
     public func run() -> RunSummary {
         ignoreSIGPIPE()
+        metricsServer?.body = { [unowned self] in OpenMetricsText.render(cells: self.summary.cells, live: self.live) }
+        // Rendering and writing files must not take CPU from the workers and servers measured
+        // beside this process: it runs niced; local workers take their own priority back.
+        ProcessPriority.lowerCoordinator()
         for (watcher, signal) in [(interruptSignal, SIGINT), (terminateSignal, SIGTERM)] {
             try? watcher.start(signal) { [unowned self] _ in
                 self.interrupt("interrupted by \(PreparationInterrupt.describe(signal))")
@@ -175,6 +202,7 @@ public final class RunDriver {
             if let server = cell.servers.first(where: { $0.name == node }) { spawn(node: node, host: server.host, cell: cell) }
         case .spawnClients:
             windowOpenedEpochSeconds = nil
+            live = LiveCell(id: cell.id, system: cell.system.name, clients: cell.clients.map(\.name))
             if let trial = machine?.trialNumber, trial > 1 {
                 results.setAsideIntervalLogs(cell: cell.id, nodes: cell.clients.map(\.name), trial: trial - 1)
             }
@@ -255,10 +283,12 @@ public final class RunDriver {
         case .interval(let interval):
             let cell = plan.cells[cellIndex]
             let host = cell.clients.first { $0.name == node }?.host.name ?? "?"
+            live?.add(interval, from: node)
             results.append(
                 interval, cell: cell.id, node: node, host: host,
                 windowOpenedEpochSeconds: windowOpenedEpochSeconds ?? Double(clock.secondsSinceEpoch()))
         case .serverSamples(let samples):
+            live?.add(samples, from: node)
             results.append(samples, cell: plan.cells[cellIndex].id, node: node)
         }
     }
@@ -332,6 +362,7 @@ public final class RunDriver {
         }
         progress.cellEnded(cellSummary)
         machine = nil
+        live = nil
         // Leave the event drain before the next cell starts.
         try? nextCellTimer.start(after: 0, repeat: 0) { [unowned self] in self.startNextCell() }
     }
@@ -392,6 +423,7 @@ public final class RunDriver {
         progressTimer.stop()
         interruptSignal.close()
         terminateSignal.close()
+        metricsServer?.close()
         loop.stop()
     }
 
@@ -412,6 +444,10 @@ public final class RunDriver {
         sendHeartbeats()
         guard let machine else { return }
         progress.tick(phase: phaseLabel(machine.phase))
+        if let live, clock.monotonicMs() &- lastLiveReportMs >= UInt64(Self.liveReportSeconds) * 1000 {
+            lastLiveReportMs = clock.monotonicMs()
+            try? results.writeLiveReport(live, reloadSeconds: Self.liveReportSeconds)
+        }
     }
 
     /// Workers take a silent coordinator for gone (10 s); tell them every second that it is not.

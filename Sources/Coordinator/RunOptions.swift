@@ -1,3 +1,5 @@
+import Wire
+
 /// How `barrage launch` runs a plan.
 public struct RunOptions: Sendable {
     /// Results directory to create.
@@ -16,6 +18,8 @@ public struct RunOptions: Sendable {
     public var remoteHosts: [String: RemoteHost]
     /// The `ssh` client to run.
     public var sshExecutable: String
+    /// `--metrics HOST:PORT`: where to serve the live figures (OpenMetrics); nil serves none.
+    public var metricsAddress: ServerEndpoint?
 
     public init(
         resultsPath: String, containersDirectory: String, selfExecutable: String,

@@ -32,6 +32,11 @@ final class EchoSession: LoadSession {
         if case .idle = state { 1 } else { 0 }
     }
 
+    var oldestInFlightStartNs: UInt64? {
+        if case .awaiting(let startNs, _, _, _) = state { return startNs }
+        return nil
+    }
+
     var requestsInFlight: Int {
         if case .awaiting = state { 1 } else { 0 }
     }

@@ -9,6 +9,15 @@ extension GRPCClientConnection: LoadSession {
         isFinished ? (goawayReceived ? "GOAWAY" : "protocol") : nil
     }
 
+    var oldestInFlightStartNs: UInt64? {
+        guard requestsInFlight > 0 else { return nil }
+        var oldest: UInt64?
+        for slot in 0..<slotCount where slots[slot].phase == .awaiting {
+            oldest = min(oldest ?? .max, slots[slot].startNs)
+        }
+        return oldest
+    }
+
     /// GOAWAY, and no new stream: the calls in flight finish on it.
     func retire() {
         windDown(.local)

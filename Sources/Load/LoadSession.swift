@@ -17,6 +17,8 @@ protocol LoadSession: AnyObject {
     var freeSlots: Int { get }
     /// Requests out whose outcome is not reported yet.
     var requestsInFlight: Int { get }
+    /// Where the oldest request in flight counts its latency from; nil with none in flight.
+    var oldestInFlightStartNs: UInt64? { get }
     /// Why the session ended on its own (the server said GOAWAY, the protocol broke), or
     /// nil while it lives: the worker then closes and reconnects the connection.
     var finishedReason: String? { get }

@@ -668,7 +668,18 @@ public final class LoadWorker: LoadEngine {
     /// Opens or closes the measurement window. At the close, a silence under way counts up to it.
     public func mark(_ edge: WindowMark) {
         let now = clock.now()
-        if edge == .close { noteSilence(silence?.cut(nowNs: now)) }
+        if edge == .close {
+            noteSilence(silence?.cut(nowNs: now))
+            // The calls still out: their latency is at least their age, which no percentile holds.
+            var unfinished: UInt64 = 0
+            var oldestNs: UInt64?
+            for connection in connections {
+                guard let session = connection.session, session.requestsInFlight > 0 else { continue }
+                unfinished += UInt64(session.requestsInFlight)
+                if let start = session.oldestInFlightStartNs { oldestNs = min(oldestNs ?? start, start) }
+            }
+            counters.unfinishedAtClose(count: unfinished, oldestAgeUs: oldestNs.map { now > $0 ? (now - $0) / 1000 : 0 } ?? 0)
+        }
         counters.mark(edge, nowNs: now)
     }
 

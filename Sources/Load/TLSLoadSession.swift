@@ -28,6 +28,7 @@ final class TLSLoadSession: LoadSession {
     var isEstablished: Bool { stream.isHandshakeDone && stream.failure == nil && inner.isEstablished }
     var freeSlots: Int { stream.failure == nil ? inner.freeSlots : 0 }
     var requestsInFlight: Int { inner.requestsInFlight }
+    var oldestInFlightStartNs: UInt64? { inner.oldestInFlightStartNs }
     var finishedReason: String? { stream.failure ?? inner.finishedReason }
 
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -67,7 +67,18 @@ public struct WindowCounters: Sendable {
     /// hours cannot grow a worker's memory without bound.
     public static let maximumPauses = 100_000
 
+    /// Calls still outstanding when the window closed, and the age of the oldest, µs.
+    public private(set) var unfinished: UInt64 = 0
+    public private(set) var unfinishedOldestUs: UInt64 = 0
+
     public init() {}
+
+    /// What was outstanding as the window closes (called just before `mark(.close)`).
+    public mutating func unfinishedAtClose(count: UInt64, oldestAgeUs: UInt64) {
+        guard case .open = window else { return }
+        unfinished = count
+        unfinishedOldestUs = oldestAgeUs
+    }
 
     /// One successful request with its latency, completed at `nowNs`.
     @inline(__always)
@@ -183,6 +194,8 @@ public struct WindowCounters: Sendable {
             takenHistogram = LatencyHistogram()
             lateSends = 0
             queuedSends = 0
+            unfinished = 0
+            unfinishedOldestUs = 0
             connectionsOpened = 0
             connectHistogram = LatencyHistogram()
             pauses = []
@@ -212,6 +225,8 @@ public struct WindowCounters: Sendable {
         }
         lateSends &+= other.lateSends
         queuedSends &+= other.queuedSends
+        unfinished &+= other.unfinished
+        unfinishedOldestUs = Swift.max(unfinishedOldestUs, other.unfinishedOldestUs)
         connectionsOpened &+= other.connectionsOpened
         connectHistogram.add(other.connectHistogram)
     }

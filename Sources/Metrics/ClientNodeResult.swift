@@ -83,6 +83,12 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         self.hostFacts = hostFacts
     }
 
+    /// Calls still outstanding when the window closed: they finished, if at all, after it, so
+    /// no percentile holds them. Set after `init`; 0 in older files.
+    public var unfinished: UInt64 = 0
+    /// Age of the oldest of them at the close, µs (0 without one).
+    public var unfinishedOldestUs: UInt64 = 0
+
     /// Total failed requests of every kind.
     public var errorCount: UInt64 { errors.values.reduce(0, +) }
 
@@ -103,6 +109,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case pauses
         case pauseThresholdMs = "pause_threshold_ms"
         case errorMessages = "error_messages"
+        case unfinished
+        case unfinishedOldestUs = "unfinished_oldest_us"
     }
 
     /// Refuses figures past `FigureBounds` by name: added over the workers, they could overflow.
@@ -146,5 +154,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         pauses = try container.decodeIfPresent([PauseSpan].self, forKey: .pauses) ?? []
         pauseThresholdMs = try container.decodeIfPresent(UInt64.self, forKey: .pauseThresholdMs)
         errorMessages = try container.decodeIfPresent([String: String].self, forKey: .errorMessages) ?? [:]
+        unfinished = try container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0
+        unfinishedOldestUs = try container.decodeIfPresent(UInt64.self, forKey: .unfinishedOldestUs) ?? 0
     }
 }

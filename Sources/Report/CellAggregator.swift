@@ -77,10 +77,14 @@ public enum CellAggregator {
         summary.connectionsOpened = clients.map(\.connectionsOpened).reduce(0, +)
         summary.connect = ConnectFigures(connect)
         summary.pauses = PauseFigures.merged(clients)
+        summary.unfinished = clients.map(\.unfinished).reduce(0, +)
+        summary.unfinishedOldestUs = clients.map(\.unfinishedOldestUs).max() ?? 0
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {
-            let verdict = SLOVerdict.evaluate(slo, latency: summary.latency, requests: summary.requests, errors: summary.errors)
+            // Unfinished calls count as failed (see `CapacitySearch.TrialOutcome`).
+            let verdict = SLOVerdict.evaluate(
+                slo, latency: summary.latency, requests: summary.requests, errors: summary.errors + summary.unfinished)
             summary.sloMet = verdict.isMet
             summary.sloMisses = verdict.misses
         }

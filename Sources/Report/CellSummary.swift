@@ -62,6 +62,17 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var connect = ConnectFigures()
     /// Server pauses every client saw. JSON key `pauses`.
     public var pauses = PauseFigures()
+    /// Calls still outstanding when the window closed, over all clients.
+    public var unfinished: UInt64 = 0
+    /// The oldest of them, µs at the close. JSON key `unfinished_oldest_us`.
+    public var unfinishedOldestUs: UInt64 = 0
+
+    /// Unfinished calls over 0.1 % of the window's calls: the latency percentiles leave out
+    /// calls that took longer than the window let them, so they are lower bounds.
+    public var percentilesAreLowerBounds: Bool {
+        let calls = requests + errors + unfinished
+        return unfinished > 0 && unfinished * 1_000 > calls
+    }
 
     /// Creates a cell summary; see each property.
     public init(
@@ -116,7 +127,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         case sloMisses = "slo_misses"
         case connectionsOpened = "connections_opened"
         case connect = "connect_us"
-        case pauses
+        case pauses, unfinished
+        case unfinishedOldestUs = "unfinished_oldest_us"
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -155,6 +167,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(connectionsOpened, forKey: .connectionsOpened)
         try container.encode(connect, forKey: .connect)
         try container.encode(pauses, forKey: .pauses)
+        try container.encode(unfinished, forKey: .unfinished)
+        try container.encode(unfinishedOldestUs, forKey: .unfinishedOldestUs)
     }
 
     /// Decodes a cell; the additions to SPEC.md's schema (`id`, `errors_by_kind`) may be missing.
@@ -188,5 +202,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         connectionsOpened = try container.decodeIfPresent(UInt64.self, forKey: .connectionsOpened) ?? 0
         connect = try container.decodeIfPresent(ConnectFigures.self, forKey: .connect) ?? ConnectFigures()
         pauses = try container.decodeIfPresent(PauseFigures.self, forKey: .pauses) ?? PauseFigures()
+        unfinished = try container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0
+        unfinishedOldestUs = try container.decodeIfPresent(UInt64.self, forKey: .unfinishedOldestUs) ?? 0
     }
 }

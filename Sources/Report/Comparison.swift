@@ -74,6 +74,7 @@ struct Comparison {
         }
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
+        if let unfinished = Self.lowerBoundsFootnote(summary.cells) { footnotes.append(unfinished) }
         self.footnotes = footnotes
         sloMisses = summary.sloGateMisses.map { "\($0.label): " + $0.sloMisses.joined(separator: ", ") }
         sloTitle = summary.status == .ok ? "slo missed (exit 3):" : "slo missed:"
@@ -138,6 +139,19 @@ struct Comparison {
         let perCell = queued.map { "\($0.label): \(FigureFormat.count($0.clients.queuedSends))" }.joined(separator: "; ")
         return "queued: \(FigureFormat.count(total)) open-loop sends came due while every stream of their connection was busy"
             + " and waited for one (\(perCell)): the server's queueing, counted from the due time"
+    }
+
+    /// The cells whose percentiles are lower bounds (over 0.1 % of their calls were still
+    /// outstanding when the window closed); nil when none.
+    static func lowerBoundsFootnote(_ cells: [CellSummary]) -> String? {
+        let cut = cells.filter(\.percentilesAreLowerBounds)
+        guard !cut.isEmpty else { return nil }
+        let perCell = cut.map {
+            "\($0.label): \(FigureFormat.count($0.unfinished)) unfinished, the oldest \(FigureFormat.latency(microseconds: $0.unfinishedOldestUs))"
+        }.joined(separator: "; ")
+        return
+            "\(ComparisonColumn.lowerBoundsMark): the percentiles are lower bounds where over 0.1 % of the calls were still outstanding when"
+            + " the window closed (\(perCell)); those calls took at least that long and no percentile holds them"
     }
 
     /// `text` on one line, so a multi-line error cannot break the layout.

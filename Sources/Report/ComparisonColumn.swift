@@ -34,6 +34,8 @@ struct ComparisonColumn {
         + " (its limit, or its host's cores) is shown at the allowance: sampling error, a cgroup grants no more"
     /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
     static let lateMark = "late"
+    /// The mark of a cell whose percentiles are lower bounds (`Comparison.lowerBoundsFootnote`).
+    static let lowerBoundsMark = "lower bounds"
 
     /// The columns for `rows`. With repeats, the figures are medians (see `Spread`) and the
     /// main ones — req/s, p50, p99, mem/conn — carry their (min–max); the others would make
@@ -156,7 +158,10 @@ struct ComparisonColumn {
     /// behind: late sends ≥ 1 % of its sends). Queued sends earn none: they are the server's
     /// doing, and the footnote counts them.
     static func marks(_ row: CellGroup) -> String {
-        row.cells.contains(where: \.generatorFellBehind) ? lateMark : ""
+        var marks: [String] = []
+        if row.cells.contains(where: \.generatorFellBehind) { marks.append(lateMark) }
+        if row.cells.contains(where: \.percentilesAreLowerBounds) { marks.append(lowerBoundsMark) }
+        return marks.joined(separator: ", ")
     }
 
     /// A lone cell's status as before repeats were grouped; with repeats, how many ended

@@ -155,7 +155,8 @@ public enum ReportCharts {
     public static func timeSeries(_ cells: [CellSummary], palette: SystemPalette) -> [Entry] {
         groups(cells).flatMap { group -> [Entry] in
             let runs = group.systems.flatMap { system, cells in
-                cells.filter { $0.status == .ok && !$0.timeseries.isEmpty }.enumerated().map { index, cell in
+                // An interrupted cell's seconds are what it measured before the run stopped.
+                cells.filter { $0.status != .failed && !$0.timeseries.isEmpty }.enumerated().map { index, cell in
                     (
                         system: system, name: index == 0 ? system : "\(system) r\(cell.repeatIndex)",
                         dash: index == 0 ? nil : ChartSeries.dashes[(index - 1) % ChartSeries.dashes.count],

@@ -13,6 +13,9 @@ public final class ResultsDirectory {
     /// Each written cell's client histograms added, by cell id, for report.html's spectra:
     /// kept rather than read back from every node file at every cell's end.
     private var histograms: [String: LatencyHistogram] = [:]
+    /// report.html as last rendered whole (at the run's start and each cell's end): the live
+    /// page is it plus the running cell's section.
+    private var finishedHTML = ""
     /// The running cell's streams, by path; closed when its files are written.
     private var streams: [String: AppendedFile] = [:]
 
@@ -144,7 +147,15 @@ public final class ResultsDirectory {
     public func writeSummary(_ summary: RunSummary) throws {
         try write(ReportRenderer.encodeJSON(summary), to: "summary.json")
         try write(Data(ReportRenderer.render(summary, format: .markdown).utf8), to: "summary.md")
-        try write(Data(HTMLReport.render(summary, histograms: histograms).utf8), to: "report.html")
+        finishedHTML = HTMLReport.render(summary, histograms: histograms)
+        try write(Data(finishedHTML.utf8), to: "report.html")
+    }
+
+    /// Rewrites report.html with the running cell's live section (and a reload every
+    /// `reloadSeconds`); the finished cells' part is the one rendered when they ended.
+    public func writeLiveReport(_ running: LiveCell, reloadSeconds: Int) throws {
+        try write(
+            Data(HTMLReport.live(finished: finishedHTML, running: running, reloadSeconds: reloadSeconds).utf8), to: "report.html")
     }
 
     /// A file or folder name that stays where it is put: letters, digits, `-`, `_` and `.`,

@@ -6,6 +6,7 @@ import Launch
 import Report
 import Results
 import Topology
+import Wire
 
 /// `barrage launch TOPOLOGY`: runs every cell and prints the comparison.
 struct LaunchCommand: ParsableCommand {
@@ -28,7 +29,13 @@ struct LaunchCommand: ParsableCommand {
     @Option(help: "The Containers/ folder (default: found beside or above the topology file).")
     var containers: String?
 
+    @Option(
+        name: .customLong("metrics"),
+        help: "Serve the live figures in the OpenMetrics text format at http://HOST:PORT/metrics while the run goes on.")
+    var metrics: String?
+
     func run() throws {
+        let metricsAddress = try metrics.map(Self.metricsAddress)
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
         if let limits = loaded.topology.server.limits, !limits.isEmpty,
@@ -79,9 +86,14 @@ struct LaunchCommand: ParsableCommand {
         let options = RunOptions(
             resultsPath: resultsPath, containersDirectory: loaded.containersDirectory, selfExecutable: executable,
             topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet, remoteHosts: remoteHosts)
+        var runOptions = options
+        runOptions.metricsAddress = metricsAddress
         let driver: RunDriver
         do {
-            driver = try RunDriver(plan: plan, options: options)
+            driver = try RunDriver(plan: plan, options: runOptions)
+        } catch let failure as RunDriver.MetricsListenFailure {
+            printError("barrage: \(failure)")
+            throw ExitCode(2)
         } catch {
             printError("barrage: cannot create results directory \(resultsPath): \(error)")
             throw ExitCode(1)
@@ -94,6 +106,27 @@ struct LaunchCommand: ParsableCommand {
         if summary.status != .ok { throw ExitCode(1) }
         // Every cell ran: an SLO that a gated cell missed is the run's verdict (after the table, which names them).
         if !summary.sloGateMisses.isEmpty { throw ExitCode(3) }
+    }
+
+    /// `HOST:PORT` (`[::1]:PORT` for IPv6) of `--metrics`; a clear message and exit 2 otherwise.
+    static func metricsAddress(_ text: String) throws -> ServerEndpoint {
+        let host: Substring
+        let port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") {
+            host = text[text.index(after: text.startIndex)..<close]
+            port = text[text.index(close, offsetBy: 2)...]
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        } else {
+            host = ""
+            port = ""
+        }
+        guard !host.isEmpty, let number = Int(port), (0...65_535).contains(number) else {
+            printError("barrage: --metrics takes HOST:PORT (e.g. 127.0.0.1:9464), found \"\(text)\"")
+            throw ExitCode(2)
+        }
+        return ServerEndpoint(host: String(host), port: number)
     }
 
     static func stamp() -> String {

@@ -101,3 +101,20 @@ import Testing
         #expect(counters.histogram.count == 600)
     }
 }
+
+@Suite struct WindowCountersUnfinishedTests {
+    @Test func callsOutstandingAtTheCloseAreCountedOnceAndThreadsAdd() {
+        var a = WindowCounters(), b = WindowCounters()
+        a.unfinishedAtClose(count: 9, oldestAgeUs: 1)  // before the window: ignored
+        #expect(a.unfinished == 0)
+        a.mark(.open, nowNs: 0)
+        b.mark(.open, nowNs: 0)
+        a.unfinishedAtClose(count: 3, oldestAgeUs: 2_000_000)
+        b.unfinishedAtClose(count: 2, oldestAgeUs: 2_500_000)
+        a.mark(.close, nowNs: 10)
+        b.mark(.close, nowNs: 10)
+        a.add(b)
+        #expect(a.unfinished == 5)
+        #expect(a.unfinishedOldestUs == 2_500_000)
+    }
+}

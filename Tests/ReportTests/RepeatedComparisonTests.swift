@@ -114,6 +114,24 @@ import Testing
         #expect(ComparisonColumn.limitText(CellGroup.groups(of: [cell])[0]) == "-")
     }
 
+    @Test func unfinishedCallsOverOnePerThousandMakeThePercentilesLowerBounds() {
+        var cell = Fixtures.cell("builtin", 100, rate: 1)
+        cell.requests = 9_990
+        cell.errors = 0
+        cell.unfinished = 10  // 0.1 % of 10,000: not over
+        #expect(!cell.percentilesAreLowerBounds)
+        #expect(Comparison.lowerBoundsFootnote([cell]) == nil)
+        cell.unfinished = 11
+        cell.unfinishedOldestUs = 2_100_000
+        #expect(cell.percentilesAreLowerBounds)
+        #expect(ComparisonColumn.marks(CellGroup.groups(of: [cell])[0]) == "lower bounds")
+        let table = ReportRenderer.render(
+            RunSummary(
+                barrage: "0", topology: "t", started: "", status: .ok, cells: [cell]), format: .table)
+        #expect(table.contains("lower bounds: the percentiles are lower bounds where over 0.1 % of the calls"), "\(table)")
+        #expect(table.contains("builtin c100 r1: 11 unfinished, the oldest 2.10s"), "\(table)")
+    }
+
     @Test func queuedSendsAreCountedInAFootnoteWithoutAMark() {
         var cell = Fixtures.cell("builtin", 100, rate: 1)
         cell.clients.queuedSends = 4_321

@@ -1,0 +1,113 @@
+import Metrics
+
+/// What the coordinator knows of the running cell from the seconds and samples streaming in:
+/// the live figures behind `report.html`'s live section and `launch --metrics`.
+///
+/// Pure. It holds the points of the seconds every client has sent (a few dozen bytes each),
+/// the window's running histogram and counts, the last `recentSeconds` seconds' histograms,
+/// and each server's latest two samples — nothing that grows with the window but the points.
+/// Server figures here are the latest readings, not lined up with the clients' seconds as the
+/// final `timeseries` is.
+public struct LiveCell: Sendable {
+    /// Seconds the "recent" latency quantiles cover.
+    public static let recentSeconds = 10
+
+    public let id: String
+    public let system: String
+    /// The client nodes whose seconds make a second whole.
+    private let clients: Set<String>
+    /// Seconds every client has sent, in order.
+    public private(set) var points: [TimeSeriesPoint] = []
+    /// Successful calls and failures by kind over the seconds received so far.
+    public private(set) var requests: UInt64 = 0
+    public private(set) var errorsByKind: [String: UInt64] = [:]
+    /// Latency of every successful call received so far.
+    public private(set) var histogram = LatencyHistogram()
+    /// Seconds some clients have sent, with how many have.
+    private var partial: [Int: (counts: IntervalCounts, clients: Int)] = [:]
+    /// The last whole seconds' histograms, oldest first.
+    private var recent: [LatencyHistogram] = []
+    /// Each server's latest sample and the one before it.
+    private var servers: [String: (previous: ResourceSample?, latest: ResourceSample)] = [:]
+
+    /// A cell whose seconds come from `clients`.
+    public init(id: String, system: String, clients: [String]) {
+        self.id = id
+        self.system = system
+        self.clients = Set(clients)
+    }
+
+    /// One client's second.
+    public mutating func add(_ interval: ClientInterval, from node: String) {
+        guard clients.contains(node) else { return }
+        requests &+= interval.counts.requests
+        errorsByKind.merge(interval.errorsByKind, uniquingKeysWith: +)
+        histogram.add(interval.counts.histogram)
+        var entry = partial[interval.second] ?? (IntervalCounts(), 0)
+        entry.counts.add(interval.counts)
+        entry.clients += 1
+        guard entry.clients >= clients.count else {
+            partial[interval.second] = entry
+            return
+        }
+        partial[interval.second] = nil
+        recent.append(entry.counts.histogram)
+        if recent.count > Self.recentSeconds { recent.removeFirst(recent.count - Self.recentSeconds) }
+        let point = TimeSeriesPoint(
+            tSeconds: interval.second, requests: entry.counts.requests, errors: entry.counts.errors,
+            p50Microseconds: entry.counts.histogram.value(atPercentile: 50),
+            p99Microseconds: entry.counts.histogram.value(atPercentile: 99),
+            serverCPUPercent: serverCPUCores.map { $0 * 100 }, serverRSSBytes: serverRSSBytes)
+        if let last = points.last, last.tSeconds > point.tSeconds {
+            points.insert(point, at: points.firstIndex { $0.tSeconds > point.tSeconds } ?? points.endIndex)
+        } else {
+            points.append(point)
+        }
+    }
+
+    /// A server's new samples.
+    public mutating func add(_ samples: [ResourceSample], from node: String) {
+        for sample in samples {
+            servers[node] = (servers[node]?.latest, sample)
+        }
+    }
+
+    /// Failures of every kind so far.
+    public var errors: UInt64 { errorsByKind.values.reduce(0, +) }
+
+    /// The last whole seconds' histograms added (up to `recentSeconds`).
+    public var recentHistogram: LatencyHistogram {
+        recent.reduce(into: LatencyHistogram()) { $0.add($1) }
+    }
+
+    /// The servers' CPU between their last two samples, cores, added; nil before two samples.
+    public var serverCPUCores: Double? {
+        var total: Double?
+        for (previous, latest) in servers.values {
+            guard let previous, latest.timeMs > previous.timeMs else { continue }
+            let busy = max(0, latest.cpuSeconds - previous.cpuSeconds)
+            total = (total ?? 0) + busy / (Double(latest.timeMs - previous.timeMs) / 1000)
+        }
+        return total
+    }
+
+    /// The cell as far as it went, for the live page's charts: its seconds and totals (status
+    /// `interrupted`: that is what it is if the run ends here).
+    public var summary: CellSummary {
+        var client = ClientNodeResult(
+            node: "live", host: "", connectionsAsked: 0, connectionsEstablished: 0, connectFailures: [:], threads: 0,
+            window: MeasurementWindow(startMs: 0, endMs: UInt64(points.count) * 1000), requests: requests,
+            errors: errorsByKind, histogram: histogram, cpuSeconds: 0, rssPeakBytes: 0)
+        client.intervals = []
+        let record = CellRecord(
+            id: id, index: 0, system: system, connections: 0, repeatIndex: 1, status: .interrupted, clientWorkers: clients.count)
+        var cell = CellAggregator.summarize(record: record, servers: [], clients: [client]) { _ in AnyIterator { nil } }
+        cell.timeseries = points
+        return cell
+    }
+
+    /// The servers' latest RSS, added; nil before a sample.
+    public var serverRSSBytes: UInt64? {
+        servers.isEmpty ? nil : servers.values.map(\.latest.rssBytes).reduce(0, +)
+    }
+}
