@@ -44,16 +44,18 @@ public enum TimeSeriesBuilder {
         var points: [TimeSeriesPoint] = []
         points.reserveCapacity(total)
         for second in 0..<total {
-            var counts = IntervalCounts()
+            // Started from the first client's own second, not an empty full-range histogram:
+            // one client's second then costs no 184 KiB histogram (a day has 86,400 of them).
+            var counts: IntervalCounts?
             for index in sources.indices where second < sources[index].length {
                 var own = second == 0 ? sources[index].first : (sources[index].seconds.next() ?? IntervalCounts())
                 // The few requests of the trailing sliver count in the last second.
                 if second == sources[index].length - 1 {
                     while let late = sources[index].seconds.next() { own.add(late) }
                 }
-                counts.add(own)
+                if counts == nil { counts = own } else { counts?.add(own) }
             }
-            points.append(point(second, counts, replicas: replicas, last: second == total - 1))
+            points.append(point(second, counts ?? IntervalCounts(), replicas: replicas, last: second == total - 1))
         }
         return points
     }
