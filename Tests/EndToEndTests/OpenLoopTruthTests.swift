@@ -63,19 +63,6 @@ extension EndToEnd {
             )
         }
 
-        /// The value at `percentile` of a histogram as the node files write it: [[value, count], …].
-        static func percentile(_ percentile: Double, of buckets: [[Int]]) -> Double {
-            let total = buckets.reduce(0) { $0 + $1[1] }
-            guard total > 0 else { return 0 }
-            let rank = Int((percentile / 100 * Double(total)).rounded(.up))
-            var seen = 0
-            for bucket in buckets.sorted(by: { $0[0] < $1[0] }) {
-                seen += bucket[1]
-                if seen >= max(rank, 1) { return Double(bucket[0]) }
-            }
-            return Double(buckets.last?[0] ?? 0)
-        }
-
         /// Launches `systems` with `protocolName` at `rate` ("max" or "N/s"), one worker; retries
         /// while a cell's generator fell behind. Returns the cells of the last run.
         static func launch(
@@ -104,7 +91,9 @@ extension EndToEnd {
                     let latency = try #require(cell["latency_us"] as? [String: Any])
                     let nodeData = try Data(contentsOf: URL(fileURLWithPath: "\(results)/nodes/\(id)/client-1.json"))
                     let node = try #require(try JSONSerialization.jsonObject(with: nodeData) as? [String: Any])
-                    let intervals = node["intervals"] as? [[String: Any]] ?? []
+                    // The seconds leave the worker as they end (nodes/<cell>/client-1.hlog); the
+                    // summary's time series holds each second's p99 read back from them.
+                    let seconds = try #require(cell["timeseries"] as? [[String: Any]], "no timeseries in \(id)")
                     return Cell(
                         system: cell["system"] as? String ?? "?",
                         // A missing key fails here rather than reading as a figure that passes.
@@ -114,9 +103,8 @@ extension EndToEnd {
                         p99Us: try #require((latency["p99"] as? NSNumber)?.doubleValue, "no latency p99 in \(id)"),
                         lateSends: try #require(node["late_sends"] as? Int, "no late_sends in \(id)'s client-1.json"),
                         queuedSends: try #require(node["queued_sends"] as? Int, "no queued_sends in \(id)'s client-1.json"),
-                        intervalP99Us: intervals.map { interval in
-                            let histogram = interval["histogram"] as? [String: Any] ?? [:]
-                            return percentile(99, of: histogram["buckets"] as? [[Int]] ?? [])
+                        intervalP99Us: try seconds.map { second in
+                            try #require((second["p99_us"] as? NSNumber)?.doubleValue, "a second without p99_us in \(id)")
                         },
                         hostLoadPerCore: load)
                 }
