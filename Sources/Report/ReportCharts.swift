@@ -165,16 +165,21 @@ public enum ReportCharts {
                 }
             }
             guard !runs.isEmpty else { return [] }
-            func series(_ figure: (TimeSeriesPoint) -> Double?, _ describe: @escaping (Double) -> String) -> [ChartSeries] {
+            func series(
+                _ figure: (TimeSeriesPoint) -> Double?, _ describe: @escaping (Double) -> String,
+                _ span: TimeSeriesSpan.Figure = .highest
+            ) -> [ChartSeries] {
                 runs.map { run in
                     ChartSeries(
                         name: run.name, colour: palette.colour(run.system), dash: run.dash,
-                        points: run.points.compactMap { point in
-                            figure(point).map {
-                                ChartPoint(
-                                    x: Double(point.tSeconds), y: $0,
-                                    note: "\(run.name) at \(point.tSeconds) s: \(describe($0))")
-                            }
+                        points: TimeSeriesSpan.drawn(run.points.count).compactMap { range in
+                            let values = run.points[range].compactMap(figure)
+                            guard !values.isEmpty else { return nil }
+                            let first = run.points[range.lowerBound].tSeconds
+                            let last = run.points[range.upperBound - 1].tSeconds
+                            let y = span.of(values)
+                            let when = first == last ? "at \(first) s" : "\(first)–\(last) s, \(span.word)"
+                            return ChartPoint(x: Double(first), y: y, note: "\(run.name) \(when): \(describe(y))")
                         })
                 }
             }
@@ -198,7 +203,7 @@ public enum ReportCharts {
             var requests = SVGLineChart(
                 title: "Requests per second — \(heading)", xAxis: xAxis,
                 yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
-                series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }))
+                series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }, .mean))
             requests.bands = bands
             var latency = SVGLineChart(
                 title: "p99 latency per second — \(heading)", xAxis: xAxis,
