@@ -11,6 +11,18 @@ public enum IntervalLog {
     /// A client's file name in its cell's folder.
     public static func fileName(node: String) -> String { "\(node).hlog" }
 
+    /// Where a capacity search moves a trial's log when the next trial starts: beside the kept
+    /// one and readable by the same tools, but not read back as a node of the cell.
+    static func setAsideFileName(node: String, trial: Int) -> String { "\(node).trial\(trial).hlog" }
+
+    /// The client a cell folder's file is the kept log of; nil for other files and for the
+    /// logs of earlier trials (node names hold no dot).
+    static func node(ofFileName name: String) -> String? {
+        guard name.hasSuffix(".hlog") else { return nil }
+        let node = name.dropLast(5)
+        return node.isEmpty || node.contains(".") ? nil : String(node)
+    }
+
     /// The lines that start a log; `startEpochSeconds` is when the window opened.
     public static func header(node: String, host: String, cell: String, startEpochSeconds: Double) -> String {
         let start = String(format: "%.3f", startEpochSeconds)
@@ -54,19 +66,39 @@ public enum IntervalLog {
             }
             guard !line.hasPrefix("#"), !line.hasPrefix("\""), !line.hasPrefix("Tag=") else { return nil }
             let fields = line.split(separator: ",", maxSplits: 3)
-            guard fields.count == 4, let start = Double(fields[0]),
-                let histogram = LatencyHistogram(logEncoded: fields[3].trimmingCharacters(in: .whitespaces))
+            guard fields.count == 4, let start = Double(fields[0]), start.isFinite,
+                (0..<Double(IntervalLog.seconds)).contains(start.rounded()),
+                let histogram = LatencyHistogram(logEncoded: fields[3].trimmingCharacters(in: .whitespaces)),
+                IntervalLog.fits(histogram)
             else { return nil }
             let second = Int(start.rounded())
             let counts = pending.flatMap { $0.t == second ? $0 : nil }
             pending = nil
             let errors = counts?.errors ?? [:]
+            // A damaged line's counts are refused, not summed: past these a day's sums could overflow.
+            guard (counts?.requests ?? 0) <= IntervalLog.perSecond, errors.count <= 64,
+                errors.values.allSatisfy({ $0 <= IntervalLog.perSecond })
+            else { return nil }
             return ClientInterval(
                 second: second,
                 counts: IntervalCounts(
                     requests: counts?.requests ?? histogram.count, errors: errors.values.reduce(0, +), histogram: histogram),
                 errorsByKind: errors)
         }
+    }
+
+    /// Seconds a log may hold: the longest window `FigureBounds` allows.
+    static let seconds = Int(FigureBounds.maximumWindowMs / 1000)
+    /// The most one second may count, so that every second of the longest window adds up
+    /// below `FigureBounds.maximumCount`.
+    static let perSecond = FigureBounds.maximumCount / UInt64(seconds)
+
+    /// A second's histogram within the bounds: its count, and its latencies added (at most
+    /// count × max) within the window's share of `FigureBounds.maximumLatencySumMicroseconds`.
+    static func fits(_ histogram: LatencyHistogram) -> Bool {
+        let (sum, overflow) = histogram.count.multipliedReportingOverflow(by: histogram.max)
+        return histogram.count <= perSecond && !overflow
+            && sum <= FigureBounds.maximumLatencySumMicroseconds / UInt64(seconds)
     }
 
     struct Counts: Codable {

@@ -98,12 +98,13 @@ public final class ResultsDirectory {
     }
 
     /// A new trial's clients start their interval logs afresh: the last trial's move aside as
-    /// `<node>-trial<N>.hlog`, so `<node>.hlog` always holds the seconds of the result kept.
+    /// `<node>.trial<N>.hlog`, so `<node>.hlog` always holds the seconds of the result kept.
     public func setAsideIntervalLogs(cell: String, nodes: [String], trial: Int) {
         for node in nodes {
             let file = "\(cellFolder(cell))/\(IntervalLog.fileName(node: node))"
             streams[file] = nil
-            try? FileManager.default.moveItem(atPath: file, toPath: "\(cellFolder(cell))/\(node)-trial\(trial).hlog")
+            try? FileManager.default.moveItem(
+                atPath: file, toPath: "\(cellFolder(cell))/\(IntervalLog.setAsideFileName(node: node, trial: trial))")
         }
     }
 

@@ -28,9 +28,13 @@ extension ResultsReader {
         while let line = file.next() {
             if logHost == nil, let named = IntervalLog.host(inHeader: line) { logHost = named }
             guard let interval = parser.feed(line) else { continue }
+            // Each second is bounded (IntervalLog.Parser); a log that repeats seconds past the
+            // window's bounds is damaged: what came before it is kept, the rest not added.
+            let calls = interval.counts.requests + interval.counts.histogram.count
+            guard requests + histogram.count + calls <= FigureBounds.maximumCount else { break }
             seconds = max(seconds, interval.second + 1)
             requests += interval.counts.requests
-            errors.merge(interval.errorsByKind, uniquingKeysWith: +)
+            errors.merge(interval.errorsByKind, uniquingKeysWith: { Swift.min($0 + $1, FigureBounds.maximumCount) })
             histogram.add(interval.counts.histogram)
         }
         return ClientNodeResult(
@@ -42,7 +46,7 @@ extension ResultsReader {
     /// The client nodes with an interval log in `folder`.
     static func loggedClients(folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-            .filter { $0.hasSuffix(".hlog") }.map { String($0.dropLast(5)) }
+            .compactMap(IntervalLog.node(ofFileName:))
     }
 
     /// The samples a server sent as it ran, from `<node>.samples.jsonl` (empty without one).

@@ -48,6 +48,53 @@ struct StreamedSecondsTests {
         #expect(cell.clients.hosts.map(\.host) == ["local"], "the host comes from the log's header")
     }
 
+    /// A capacity search's earlier trials are set aside and not read back as nodes of the cell:
+    /// the cell's figures are the kept trial's alone (summed with the earlier ones, a confirm run
+    /// at 1,000/s read as 6,000/s).
+    @Test func anEarlierTrialsLogIsSetAsideNotAdded() throws {
+        let folder = try ResultsReaderTests.scratch("trials")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let results = try ResultsDirectory(path: folder + "/run", topologyText: "name: t\n")
+        for (trial, requests) in [(1, UInt64(400)), (2, UInt64(800))] {
+            if trial > 1 { results.setAsideIntervalLogs(cell: "c", nodes: ["client-1"], trial: trial - 1) }
+            results.append(
+                Self.second(0, requests: requests, latency: 1_000), cell: "c", node: "client-1", host: "local",
+                windowOpenedEpochSeconds: 1_700_000_000)
+        }
+        let cellFolder = folder + "/run/nodes/c"
+        #expect(FileManager.default.fileExists(atPath: cellFolder + "/client-1.trial1.hlog"))
+        #expect(ResultsReader.loggedClients(folder: cellFolder) == ["client-1"])
+        let completed = ResultsReader.completed(folder: cellFolder, clients: [], servers: [])
+        #expect(completed.clients.map(\.requests) == [800])
+    }
+
+    /// A damaged log cannot trap `report`: a second far past the longest window, a start that
+    /// is not a number, counts past the bounds and seconds repeated past them are not added.
+    @Test func aDamagedLogIsReadWithoutTrapping() throws {
+        let folder = try ResultsReaderTests.scratch("damaged-hlog")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let results = try ResultsDirectory(path: folder + "/run", topologyText: "name: t\n")
+        results.append(
+            Self.second(0, requests: 10, latency: 1_500), cell: "c", node: "client-1", host: "local",
+            windowOpenedEpochSeconds: 1_700_000_000)
+        let path = folder + "/run/nodes/c/client-1.hlog"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let good = try #require(text.split(separator: "\n").last)
+        let encoded = good.split(separator: ",")[3]
+        var huge = LatencyHistogram()
+        huge.record(microseconds: 1_000_000, count: 1 << 40)
+        var damaged = text
+        damaged += "1e300,1.000,1.500,\(encoded)\n"
+        damaged += "nan,1.000,1.500,\(encoded)\n"
+        damaged += "99999999999.000,1.000,1.500,\(encoded)\n"
+        damaged += "#{\"t\":1,\"requests\":18446744073709551615,\"errors\":{}}\n1.000,1.000,1.500,\(encoded)\n"
+        damaged += "2.000,1.000,1000.000,\(huge.logEncoded)\n"
+        try damaged.write(toFile: path, atomically: true, encoding: .utf8)
+        let client = try #require(ResultsReader.clientFromLog(folder: folder + "/run/nodes/c", node: "client-1"))
+        #expect(client.requests == 10, "only the one sound second is added")
+        #expect(client.window.endMs == 1_000)
+    }
+
     @Test func theLogIsAnHdrHistogramIntervalLog() throws {
         let folder = try ResultsReaderTests.scratch("hlog")
         defer { try? FileManager.default.removeItem(atPath: folder) }
