@@ -30,7 +30,15 @@ extension EndToEnd {
             let node = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             let window = try #require(node["window"] as? [String: Any], "no window in \(path)")
             let start = try #require(window["start_ms"] as? Double), end = try #require(window["end_ms"] as? Double)
-            let inside = (node["samples"] as? [[String: Any]] ?? []).filter {
+            // Samples leave the worker as they are taken (`<node>.samples.jsonl`, one a line);
+            // the node file keeps those sent with its result.
+            let streamed =
+                ((try? String(contentsOfFile: path.replacingOccurrences(of: ".json", with: ".samples.jsonl"), encoding: .utf8))
+                ?? "")
+                .split(separator: "\n").compactMap { line in
+                    try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                }
+            let inside = (streamed + (node["samples"] as? [[String: Any]] ?? [])).filter {
                 let time = $0["t_ms"] as? Double ?? -1
                 return time >= start && time <= end
             }.compactMap { $0["cpu_s"] as? Double }

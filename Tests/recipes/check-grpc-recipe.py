@@ -242,6 +242,9 @@ def check(name):
         passed.append(f"exits {took:.2f} s after SIGTERM")
         say(f"{name}: exited with status {status} {took:.2f} s after SIGTERM{tail(server_log, 4)}")
 
+        if name in TLS_NOT_YET:
+            say(f"{name}: TLS not checked: this recipe does not serve TLS yet (issue #19)")
+            return passed
         certificates = make_certificates(scratch)
         port = free_port()
         tls_log = os.path.join(scratch, "server-tls.log")
@@ -317,6 +320,11 @@ def client(host, port, gen_dir):
             else:
                 sys.exit(f"{method}: succeeded, wanted UNIMPLEMENTED (12)")
         print("unknown method and unknown service: UNIMPLEMENTED (12)")
+
+
+# Shipped recipes that do not serve TLS yet (issue #19 builds it); every other recipe's TLS is
+# checked. Named here so the gap is visible in the check's output, not hidden by a pass.
+TLS_NOT_YET = {"rust-hyper", "grpc-java", "grpc-swift-2"}
 
 
 def tls_client(host, port, gen_dir, ca_file, other_ca_file):
