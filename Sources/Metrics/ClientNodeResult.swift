@@ -154,7 +154,9 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         pauses = try container.decodeIfPresent([PauseSpan].self, forKey: .pauses) ?? []
         pauseThresholdMs = try container.decodeIfPresent(UInt64.self, forKey: .pauseThresholdMs)
         errorMessages = try container.decodeIfPresent([String: String].self, forKey: .errorMessages) ?? [:]
-        unfinished = try container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0
+        unfinished = try bounds.checked(
+            container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0, atMost: bounds.maximumCount, .unfinished,
+            in: container)
         unfinishedOldestUs = try container.decodeIfPresent(UInt64.self, forKey: .unfinishedOldestUs) ?? 0
     }
 }

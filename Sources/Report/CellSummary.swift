@@ -70,8 +70,9 @@ public struct CellSummary: Codable, Sendable, Equatable {
     /// Unfinished calls over 0.1 % of the window's calls: the latency percentiles leave out
     /// calls that took longer than the window let them, so they are lower bounds.
     public var percentilesAreLowerBounds: Bool {
-        let calls = requests + errors + unfinished
-        return unfinished > 0 && unfinished * 1_000 > calls
+        // In Double: the counts come from node files and may be as large as their bounds allow.
+        let calls = Double(requests) + Double(errors) + Double(unfinished)
+        return unfinished > 0 && Double(unfinished) * 1_000 > calls
     }
 
     /// Creates a cell summary; see each property.
