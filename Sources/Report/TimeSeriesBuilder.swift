@@ -90,9 +90,11 @@ public enum TimeSeriesBuilder {
     /// Second `index` of the server's window; the last one runs to the window's end, as the
     /// clients' last second does. Nil past the server's window.
     static func serverSpan(_ index: Int, of window: MeasurementWindow, last: Bool) -> MeasurementWindow? {
-        let start = window.startMs + UInt64(index) * 1000
+        // A window from a damaged file may start near UInt64.max: past it there is no second.
+        let (start, overflow) = window.startMs.addingReportingOverflow(UInt64(index) * 1000)
+        guard !overflow, start < window.endMs, start <= UInt64.max - 1000 else { return nil }
         let end = last ? max(window.endMs, start + 1) : min(window.endMs, start + 1000)
-        guard start < window.endMs, end > start else { return nil }
+        guard end > start else { return nil }
         return MeasurementWindow(startMs: start, endMs: end)
     }
 }
