@@ -32,9 +32,8 @@ extension EndToEnd {
             let start = try #require(window["start_ms"] as? Double), end = try #require(window["end_ms"] as? Double)
             // Samples leave the worker as they are taken (`<node>.samples.jsonl`, one a line);
             // the node file keeps those sent with its result.
-            let streamed =
-                ((try? String(contentsOfFile: path.replacingOccurrences(of: ".json", with: ".samples.jsonl"), encoding: .utf8))
-                ?? "")
+            let samplesPath = String(path.dropLast(".json".count)) + ".samples.jsonl"
+            let streamed = ((try? String(contentsOfFile: samplesPath, encoding: .utf8)) ?? "")
                 .split(separator: "\n").compactMap { line in
                     try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 }
