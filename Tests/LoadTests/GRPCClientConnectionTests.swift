@@ -355,4 +355,43 @@ import UV
         pair.pump()
         #expect(pair.recorder.latenciesNs[0] >= 50_000_000)
     }
+
+    /// grpc core (grpc-python's and grpc-cpp's server) answers a call it cancels with a
+    /// trailers-only block it writes by hand, outside its HPACK encoder, so that block never
+    /// starts with a dynamic table size update. A client that changed the table size in its
+    /// SETTINGS makes nghttp2 demand that update on the first block after the server's ACK;
+    /// without it nghttp2 failed the whole connection with GOAWAY COMPRESSION_ERROR (9), which
+    /// the recipe logged as `Got goaway [9]` (300 connections × 8 streams: 310 connections of
+    /// 550, every one whose first answer was such a block). These are the bytes it sent.
+    @Test func handWrittenTrailersOnlyFirstBlockFailsOnlyItsCall() {
+        let pair = InMemoryPair()
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+        _ = pair.clientOutput()
+        func frame(_ type: UInt8, flags: UInt8, stream: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            [0, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF), type, flags, 0, 0, 0, stream] + payload
+        }
+        // Literal header fields without indexing, new name, no Huffman: grpc core's close_from_api.
+        func literal(_ name: String, _ value: String) -> [UInt8] {
+            [0, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+        }
+        let block =
+            literal(":status", "200") + literal("content-type", "application/grpc") + literal("grpc-status", "1")
+            + literal("grpc-message", "CANCELLED")
+        let settings: UInt8 = 4, headers: UInt8 = 1, ack: UInt8 = 1, endStreamAndHeaders: UInt8 = 5
+        pair.deliver(
+            frame(settings, flags: 0, stream: 0, []) + frame(settings, flags: ack, stream: 0, [])
+                + frame(headers, flags: endStreamAndHeaders, stream: 1, block))
+        #expect(pair.recorder.errorKinds == ["CANCELLED"])
+        #expect(pair.recorder.statusMessages == ["CANCELLED: CANCELLED"])
+        // The connection lives on: no GOAWAY (type 7) in what it says next, and it takes calls.
+        let output = pair.clientOutput()
+        var offset = 0, frameTypes: [UInt8] = []
+        while offset + 9 <= output.count {
+            frameTypes.append(output[offset + 3])
+            offset += 9 + (Int(output[offset]) << 16 | Int(output[offset + 1]) << 8 | Int(output[offset + 2]))
+        }
+        #expect(!frameTypes.contains(7), "frames sent: \(frameTypes)")
+        #expect(pair.client.state == .open)
+        #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime()))
+    }
 }
