@@ -57,28 +57,46 @@ public enum IntervalLog {
     /// Reads a log's lines in order and hands out each second it holds; see `SecondsReader`.
     struct Parser {
         private var pending: Counts?
+        /// Lines that held data but could not be used: an interval or counts line that does not
+        /// parse, lies past the bounds, or a counts line that no interval of its second followed.
+        /// Comments, the legend and blank lines are not counted.
+        private(set) var refusedLines = 0
 
         /// The second `line` completes, if it does; comment, legend and unreadable lines give nil.
         mutating func feed(_ line: Substring) -> ClientInterval? {
             if line.hasPrefix("#{") {
+                if pending != nil { refusedLines += 1 }
                 pending = try? decoder.decode(Counts.self, from: Data(line.dropFirst().utf8))
+                if pending == nil { refusedLines += 1 }
                 return nil
             }
-            guard !line.hasPrefix("#"), !line.hasPrefix("\""), !line.hasPrefix("Tag=") else { return nil }
+            guard !line.hasPrefix("#"), !line.hasPrefix("\""), !line.hasPrefix("Tag="),
+                line.contains(where: { !$0.isWhitespace })
+            else { return nil }
             let fields = line.split(separator: ",", maxSplits: 3)
             guard fields.count == 4, let start = Double(fields[0]), start.isFinite,
                 (0..<Double(IntervalLog.seconds)).contains(start.rounded()),
                 let histogram = LatencyHistogram(logEncoded: fields[3].trimmingCharacters(in: .whitespaces)),
                 IntervalLog.fits(histogram)
-            else { return nil }
+            else {
+                // Its counts line, if any, is lost with it.
+                refusedLines += pending == nil ? 1 : 2
+                pending = nil
+                return nil
+            }
             let second = Int(start.rounded())
             let counts = pending.flatMap { $0.t == second ? $0 : nil }
+            if pending != nil, counts == nil { refusedLines += 1 }
             pending = nil
             let errors = counts?.errors ?? [:]
             // A damaged line's counts are refused, not summed: past these a day's sums could overflow.
             guard (counts?.requests ?? 0) <= IntervalLog.perSecond, errors.count <= 64,
                 errors.values.allSatisfy({ $0 <= IntervalLog.perSecond })
-            else { return nil }
+            else {
+                // The counts line and its interval line.
+                refusedLines += 2
+                return nil
+            }
             return ClientInterval(
                 second: second,
                 counts: IntervalCounts(

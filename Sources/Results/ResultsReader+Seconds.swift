@@ -6,10 +6,21 @@ extension ResultsReader {
     /// How to read a client's seconds in cell folder `folder`: those its node file holds (files
     /// from before seconds left the worker), else its interval log, one second at a time.
     public static func secondsOf(folder: String) -> (ClientNodeResult) -> AnyIterator<IntervalCounts> {
+        secondsOf(folder: folder, refused: nil)
+    }
+
+    /// `secondsOf(folder:)`, noting in `refused` the lines of each log read to its end that
+    /// could not be used.
+    static func secondsOf(folder: String, refused: RefusedLines?) -> (ClientNodeResult) -> AnyIterator<IntervalCounts> {
         { client in
             if !client.intervals.isEmpty { return AnyIterator(client.intervals.makeIterator()) }
-            var reader = SecondsReader(path: "\(folder)/\(IntervalLog.fileName(node: client.node))")
-            return AnyIterator { reader.next()?.counts }
+            let file = IntervalLog.fileName(node: client.node)
+            var reader = SecondsReader(path: "\(folder)/\(file)")
+            return AnyIterator {
+                if let second = reader.next() { return second.counts }
+                refused?.note(reader.refusedLines, file: file)
+                return nil
+            }
         }
     }
 
@@ -17,6 +28,11 @@ extension ResultsReader {
     /// came (the run was interrupted, the worker or the coordinator died): the seconds that
     /// reached the coordinator, added; its window is those seconds. Nil without a log.
     public static func clientFromLog(folder: String, node: String, host: String? = nil) -> ClientNodeResult? {
+        clientFromLog(folder: folder, node: node, host: host, refused: nil)
+    }
+
+    /// `clientFromLog`, noting in `refused` the log's lines that could not be used.
+    static func clientFromLog(folder: String, node: String, host: String?, refused: RefusedLines?) -> ClientNodeResult? {
         let path = "\(folder)/\(IntervalLog.fileName(node: node))"
         guard let file = LineFile(path: path) else { return nil }
         var parser = IntervalLog.Parser()
@@ -25,13 +41,18 @@ extension ResultsReader {
         var requests: UInt64 = 0
         var errors: [String: UInt64] = [:]
         var histogram = LatencyHistogram()
+        var pastTheBounds = 0
+        defer { refused?.note(parser.refusedLines + pastTheBounds, file: IntervalLog.fileName(node: node)) }
         while let line = file.next() {
             if logHost == nil, let named = IntervalLog.host(inHeader: line) { logHost = named }
             guard let interval = parser.feed(line) else { continue }
             // Each second is bounded (IntervalLog.Parser); a log that repeats seconds past the
-            // window's bounds is damaged: what came before it is kept, the rest not added.
+            // window's bounds is damaged: a second that would take the sums past them is refused.
             let calls = interval.counts.requests + interval.counts.histogram.count
-            guard requests + histogram.count + calls <= FigureBounds.maximumCount else { break }
+            guard requests + histogram.count + calls <= FigureBounds.maximumCount else {
+                pastTheBounds += 1
+                continue
+            }
             seconds = max(seconds, interval.second + 1)
             requests += interval.counts.requests
             errors.merge(interval.errorsByKind, uniquingKeysWith: { Swift.min($0 + $1, FigureBounds.maximumCount) })
@@ -72,10 +93,19 @@ extension ResultsReader {
     public static func completed(
         folder: String, clients: [ClientNodeResult], servers: [ServerNodeResult]
     ) -> (clients: [ClientNodeResult], servers: [ServerNodeResult]) {
+        completed(folder: folder, clients: clients, servers: servers, refused: nil)
+    }
+
+    /// `completed`, noting in `refused` the lines of the logs read that could not be used.
+    static func completed(
+        folder: String, clients: [ClientNodeResult], servers: [ServerNodeResult], refused: RefusedLines?
+    ) -> (clients: [ClientNodeResult], servers: [ServerNodeResult]) {
         var clients = clients
         let known = Set(clients.map(\.node))
         for node in loggedClients(folder: folder) where !known.contains(node) {
-            if let rebuilt = clientFromLog(folder: folder, node: node) { clients.append(rebuilt) }
+            if let rebuilt = clientFromLog(folder: folder, node: node, host: nil, refused: refused) {
+                clients.append(rebuilt)
+            }
         }
         var servers = servers
         for index in servers.indices {

@@ -90,14 +90,22 @@ public enum ResultsReader {
                 }
             }
             // Seconds and samples streamed while the cell ran; a node whose result never came is rebuilt from them.
-            let complete = completed(folder: path, clients: clients, servers: servers)
+            let refused = RefusedLines()
+            let complete = completed(folder: path, clients: clients, servers: servers, refused: refused)
             if !touched.isEmpty, complete.servers.isEmpty, complete.clients.isEmpty, let kept = storedCells[record.id] {
                 // Every node file gone: the figures the run itself wrote stand in.
                 indexed.append((record.index, kept, [], []))
                 continue
             }
             var cell = CellAggregator.summarize(
-                record: record, servers: complete.servers, clients: complete.clients, secondsOf: secondsOf(folder: path))
+                record: record, servers: complete.servers, clients: complete.clients,
+                secondsOf: secondsOf(folder: path, refused: refused))
+            // An interval log's damaged lines are seconds the figures lack: named like a damaged file.
+            for (file, count) in refused.byFile.sorted(by: { $0.key < $1.key }) {
+                let words = "\(count) line\(count == 1 ? "" : "s") refused"
+                touched.append("\(file): \(words)")
+                damage.note("nodes/\(folder)/\(file)", "\(words) (damaged or cut short; not in the figures)")
+            }
             if !touched.isEmpty { cell = ResultsDamage.marked(cell, files: touched) }
             indexed.append((record.index, cell, complete.servers, complete.clients))
         }

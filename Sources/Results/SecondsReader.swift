@@ -18,6 +18,9 @@ public struct SecondsReader: IteratorProtocol, Sequence {
         ended = file == nil
     }
 
+    /// Lines read so far that held data but could not be used (see `IntervalLog.Parser`).
+    public var refusedLines: Int { parser.refusedLines }
+
     public mutating func next() -> ClientInterval? {
         while ahead[nextSecond] == nil, !ended {
             guard let line = file?.next() else {

@@ -45,6 +45,41 @@ struct ResultsDamageTests {
         #expect(reading.summary.cells.first?.requests == 2_000)
     }
 
+    /// A client's interval log (its seconds, streamed as the cell ran) with lines that cannot be
+    /// used: `report` names the file and how many lines it refused, and marks the cell.
+    @Test func refusedIntervalLogLinesAreNamedAndMarkTheCell() throws {
+        let (folder, results) = try Self.run("hlog-lines")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let writer = try ResultsDirectory(path: results, topologyText: "name: t\n")
+        for node in ["client-1", "client-2"] {
+            for second in 0..<3 {
+                var histogram = LatencyHistogram()
+                histogram.record(microseconds: 500, count: 100)
+                writer.append(
+                    ClientInterval(second: second, counts: IntervalCounts(requests: 100, errors: 0, histogram: histogram)),
+                    cell: Self.cellID, node: node, host: "local", windowOpenedEpochSeconds: 1_700_000_000)
+            }
+        }
+        let log = "\(results)/nodes/\(Self.cellID)/client-1.hlog"
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        // A line of junk, a counts line that is not JSON, and a last interval cut short mid-line.
+        let last = try #require(text.split(separator: "\n").last)
+        try (text + "junk\n#{\"t\":3,\"requ\n" + last.replacingOccurrences(of: "2.000,", with: "3.000,").prefix(30))
+            .write(toFile: log, atomically: true, encoding: .utf8)
+        let reading = try ResultsReader.readNamingDamage(directory: results)
+        #expect(
+            reading.damage.unreadable == [
+                "nodes/\(Self.cellID)/client-1.hlog: 3 lines refused (damaged or cut short; not in the figures)"
+            ])
+        let cell = try #require(reading.summary.cells.first)
+        #expect(cell.status == .failed, "a cell missing seconds is no normal ok cell")
+        #expect(cell.error?.contains("client-1.hlog: 3 lines refused") == true, "\(cell.error ?? "")")
+        #expect(cell.timeseries.prefix(3).map(\.requests) == [200, 200, 200], "the sound seconds are kept")
+        // The undamaged log names nothing.
+        try text.write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(try ResultsReader.readNamingDamage(directory: results).damage.isEmpty)
+    }
+
     @Test func aTruncatedClientFileIsNamedAndItsCellIsNotOk() throws {
         let (folder, results) = try Self.run("truncated")
         defer { try? FileManager.default.removeItem(atPath: folder) }

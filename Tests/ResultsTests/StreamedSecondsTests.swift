@@ -90,9 +90,14 @@ struct StreamedSecondsTests {
         damaged += "#{\"t\":1,\"requests\":18446744073709551615,\"errors\":{}}\n1.000,1.000,1.500,\(encoded)\n"
         damaged += "2.000,1.000,1000.000,\(huge.logEncoded)\n"
         try damaged.write(toFile: path, atomically: true, encoding: .utf8)
-        let client = try #require(ResultsReader.clientFromLog(folder: folder + "/run/nodes/c", node: "client-1"))
+        let refused = RefusedLines()
+        let client = try #require(
+            ResultsReader.clientFromLog(folder: folder + "/run/nodes/c", node: "client-1", host: nil, refused: refused))
         #expect(client.requests == 10, "only the one sound second is added")
         #expect(client.window.endMs == 1_000)
+        // Three interval lines that do not parse, a counts line past the bounds with its interval,
+        // and an interval past them: each line counted, for `report` to name.
+        #expect(refused.byFile == ["client-1.hlog": 6])
     }
 
     @Test func theLogIsAnHdrHistogramIntervalLog() throws {
