@@ -81,14 +81,33 @@ extension LatencyHistogram {
         var pairs: [(value: UInt64, count: UInt64)] = []
         var position = 40
         var index: Int64 = 0
+        var total: UInt64 = 0
+        var latencySum: UInt64 = 0
+        // Damaged or hostile bytes are refused before they reach arithmetic that would trap: a
+        // run past the last bucket, a count past the highest trackable value, counts or
+        // latencies past what a node file's histogram may hold (`FigureBounds`: HdrHistogram adds
+        // count × value in a UInt64 when it iterates). Found by LatencyHistogramDecodingPropertyTests.
+        let lastIndex = Int64(Self.countsIndex(of: Self.highestTrackableMicroseconds))
         while position < 40 + length {
             guard let word = Self.readZigZag(bytes, at: &position, end: 40 + length) else { return nil }
             if word < 0 {
+                guard word > -lastIndex - 2 else { return nil }
                 index += -word
             } else {
-                if word > 0 { pairs.append((Self.value(atCountsIndex: Int(index)), UInt64(word))) }
+                guard index <= lastIndex else { return nil }
+                if word > 0 {
+                    let value = Self.value(atCountsIndex: Int(index)), count = UInt64(word)
+                    let (latencies, overflowed) = (value * 2).multipliedReportingOverflow(by: count)
+                    guard !overflowed, count <= FigureBounds.maximumCount - total,
+                        latencies <= FigureBounds.maximumLatencySumMicroseconds - latencySum
+                    else { return nil }
+                    total += count
+                    latencySum += latencies
+                    pairs.append((value, count))
+                }
                 index += 1
             }
+            guard index <= lastIndex + 1 else { return nil }
         }
         self.init(coveringUpTo: pairs.last?.value ?? 0)
         for pair in pairs { record(microseconds: pair.value, count: pair.count) }
