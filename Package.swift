@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Barrage: one binary (`barrage`) built from small modules. Pure modules (Topology, Metrics,
-// Wire, Report, the Coordinator's state machine) do no I/O; UV wraps libuv and is the only
+// Wire, Report, CoordinatorCore: the cell's state machine) do no I/O; UV wraps libuv and is the only
 // event loop; CUV/CNghttp2 expose the system C libraries.
 //
 // Release builds link libuv, libnghttp2 and OpenSSL statically (Debian's libuv_a.a, libnghttp2.a, libssl.a, libcrypto.a) and
@@ -80,9 +80,16 @@ let package = Package(
         // A run's results folder, written by the coordinator and read by `report` and `compare`,
         // which so do not link the control plane.
         .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),
+        // The coordinator's decisions: the cell's state machine, the capacity search, the setup
+        // builder. Pure: it cannot reach UV, Launch, Control or any other I/O target, and
+        // PackageGraphTests keeps it so.
+        .target(name: "CoordinatorCore", dependencies: ["Topology", "Wire", "Metrics", "Report"]),
+        // The coordinator's executor: RunDriver carries CoordinatorCore's actions out on a libuv loop.
         .target(
             name: "Coordinator",
-            dependencies: ["Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"]),
+            dependencies: [
+                "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"
+            ]),
         .target(
             name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLS", "ProtoSchema"]),
         .executableTarget(
@@ -119,8 +126,10 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
+        .testTarget(name: "CoordinatorCoreTests", dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report"]),
         .testTarget(
-            name: "CoordinatorTests", dependencies: ["Coordinator", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
+            name: "CoordinatorTests",
+            dependencies: ["Coordinator", "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
         .testTarget(name: "EndToEndTests", dependencies: [])
     ]
 )

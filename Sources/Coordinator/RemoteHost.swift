@@ -15,6 +15,12 @@ public struct RemoteHost: Sendable {
         self.recipes = recipes
     }
 
+    /// Each deployed recipe's folder, relative to the remote home (the worker's working
+    /// directory): container name → folder, what the setup builder tells a remote server.
+    public var recipeFolders: [String: String] {
+        Dictionary(uniqueKeysWithValues: recipes.map { ($0.key, Deployer.remoteRecipe(hash: $0.value, name: $0.key)) })
+    }
+
     /// `ssh` arguments that run a worker there.
     public var workerArguments: [String] {
         ssh.arguments(remoteCommand: "exec \(Deployer.remoteBinary(hash: binaryHash)) worker")

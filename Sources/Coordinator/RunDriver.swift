@@ -1,3 +1,4 @@
+import CoordinatorCore
 import Digest
 import Glibc
 import Launch
@@ -99,7 +100,7 @@ public final class RunDriver {
         builder = SetupBuilder(
             containersDirectory: options.containersDirectory,
             buildCacheDirectory: options.buildCacheDirectory,
-            remoteRecipes: options.remoteHosts.mapValues(\.recipes))
+            remoteRecipeFolders: options.remoteHosts.mapValues(\.recipeFolders))
         self.clock = clock?(loop) ?? LoopClock(loop: loop)
         self.launcher = launcher?(loop) ?? ProcessLauncher(loop: loop, options: options)
         cellTimer = try self.clock.makeTimer()

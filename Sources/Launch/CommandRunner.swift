@@ -1,5 +1,6 @@
 import Glibc
 import UV
+import Wire
 
 /// Runs one command to its end on a loop of its own, feeding it stdin and collecting its
 /// output: for the short ssh exchanges before a run (deploy, preflight), not for workers.

@@ -1,5 +1,5 @@
 import Testing
-import UV
+import Wire
 
 /// How a process ended, in the words failure messages quote.
 @Suite struct ExitStatusTests {

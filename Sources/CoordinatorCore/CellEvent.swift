@@ -1,5 +1,4 @@
 import Metrics
-import UV
 import Wire
 
 /// Something that happened to a cell, fed to `CellStateMachine` by the driver (or a test).

@@ -1,4 +1,3 @@
-import Launch
 import Metrics
 import Topology
 import Wire
@@ -28,14 +27,17 @@ public struct SetupBuilder: Sendable {
     public var containersDirectory: String
     /// Where recipes' builds go on this machine, one folder per container.
     public var buildCacheDirectory: String
-    /// Hosts reached over ssh, by topology name: the recipes deployed there (name → hash).
-    public var remoteRecipes: [String: [String: String]]
+    /// Hosts reached over ssh, by topology name: the recipes deployed there (container name →
+    /// its folder relative to the remote worker's working directory, as the deployer placed it).
+    public var remoteRecipeFolders: [String: [String: String]]
 
     /// A builder for one run.
-    public init(containersDirectory: String, buildCacheDirectory: String, remoteRecipes: [String: [String: String]] = [:]) {
+    public init(
+        containersDirectory: String, buildCacheDirectory: String, remoteRecipeFolders: [String: [String: String]] = [:]
+    ) {
         self.containersDirectory = containersDirectory
         self.buildCacheDirectory = buildCacheDirectory
-        self.remoteRecipes = remoteRecipes
+        self.remoteRecipeFolders = remoteRecipeFolders
     }
 
     // MARK: - Deadlines
@@ -61,9 +63,9 @@ public struct SetupBuilder: Sendable {
         let name = cell.system.container
         var container = cell.system.isBuiltin ? "builtin" : "\(containersDirectory)/\(name)"
         var buildDirectory = "\(buildCacheDirectory)/\(name)"
-        if let recipes = remoteRecipes[server.host.name] {
+        if let folders = remoteRecipeFolders[server.host.name] {
             // Relative to the remote worker's working directory, its home.
-            if let hash = recipes[name] { container = Deployer.remoteRecipe(hash: hash, name: name) }
+            if let folder = folders[name] { container = folder }
             buildDirectory = ".cache/barrage/build/\(name)"
         }
         let allowance = CPUAllowance(hostCores: hostCores, cpus: cell.limits?.cpus, cpusetSize: cell.limits?.cpusetSize)

@@ -2,8 +2,8 @@ import Topology
 
 /// The progress line a capacity search prints after each trial:
 /// `capacity grpc-go c1000 · trial 6 · 24,000/s · p99 41ms ✓`.
-enum TrialLine {
-    static func text(cell: CellPlan, trial: Int, ratePerSecond: Double, outcome: CapacitySearch.TrialOutcome) -> String {
+public enum TrialLine {
+    public static func text(cell: CellPlan, trial: Int, ratePerSecond: Double, outcome: CapacitySearch.TrialOutcome) -> String {
         var name = [cell.scenario ?? "capacity", cell.system.name]
         if let cpus = cell.cpus { name.append("cpus\(cpus.plainNumber)") }
         name.append("c\(cell.connections)")

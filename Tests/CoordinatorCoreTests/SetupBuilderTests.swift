@@ -2,13 +2,13 @@ import Testing
 import Topology
 import Wire
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// The pure decisions of a cell's setups: rate shares, addresses, thread counts, deadlines.
 @Suite struct SetupBuilderTests {
     let builder = SetupBuilder(
         containersDirectory: "/src/Containers", buildCacheDirectory: "/home/u/.cache/barrage/build",
-        remoteRecipes: ["far": ["nginx": "abc123"]])
+        remoteRecipeFolders: ["far": ["nginx": ".cache/barrage/recipes/abc123/nginx"]])
 
     func cell(
         servers: [ServerProcess] = [ServerProcess(host: Host(name: "local"), port: 0)],

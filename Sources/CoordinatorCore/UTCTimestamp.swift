@@ -1,8 +1,8 @@
 /// Formats instants as summary.json writes them: `2026-11-25T08:00:00Z`.
-enum UTCTimestamp {
+public enum UTCTimestamp {
     /// `seconds` since 1970-01-01 UTC as an ISO 8601 UTC timestamp (proleptic Gregorian
     /// calendar; no leap seconds, as Unix time has none).
-    static func text(secondsSinceEpoch seconds: Int64) -> String {
+    public static func text(secondsSinceEpoch seconds: Int64) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Howard Hinnant's days-to-civil: eras of 400 years starting on March 1st.

@@ -2,7 +2,7 @@ import Report
 import Testing
 import Topology
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// A server that meets the SLO below `capacity` and misses at or above it; a generator that
 /// cannot send more than `generatorLimit`, and whose first trial at each rate in `hiccups` is

@@ -260,7 +260,7 @@ public struct CapacitySearch: Sendable {
     static func rounded(_ rate: Double) -> Double { max(1, rate.rounded()) }
 
     /// "24,000".
-    static func rateText(_ rate: Double) -> String {
+    public static func rateText(_ rate: Double) -> String {
         var digits = String(Int(rate.rounded()))
         var grouped = ""
         while digits.count > 3 {

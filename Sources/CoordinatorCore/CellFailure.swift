@@ -1,4 +1,4 @@
-import UV
+import Wire
 
 /// Why a cell failed: one case per kind, the words built only when someone reads them.
 public enum CellFailure: Equatable, Sendable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import Metrics
 import Testing
 import Wire
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// Drives the cell state machine with fake events, as the libuv driver would.
 @Suite struct CellStateMachineTests {

@@ -2,7 +2,7 @@ import Metrics
 import Testing
 import Wire
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// What a phase waits for lives in the phase: acks and results owed by named nodes, the
 /// kill step of teardown, and cells with several server replicas.

@@ -2,7 +2,7 @@ import Metrics
 import Testing
 import Wire
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// A capacity search's cell: one server for every trial, fresh clients per trial.
 @Suite struct CellTrialsTests {

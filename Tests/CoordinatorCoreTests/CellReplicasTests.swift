@@ -1,9 +1,8 @@
 import Metrics
 import Testing
-import UV
 import Wire
 
-@testable import Coordinator
+@testable import CoordinatorCore
 
 /// A cell with three server replicas: all must accept before clients start, all mark and
 /// report, and one that dies fails the cell naming its host.
