@@ -191,7 +191,7 @@ public final class ServerRunner {
                 throw error
             }
             stderr.spawned()
-            let server = ServerProcess(
+            let server = RunningSystem(
                 process: process, port: port, sampler: ProcessTreeSampler(root: process.pid), stderr: stderr)
             state = .starting(server, probe: nil, deadlineMs: loop.now + setup.readyTimeoutMs)
         } catch {
@@ -250,7 +250,7 @@ public final class ServerRunner {
     private func serverEnded(_ status: ExitStatus) {
         sampleTimer.stop()
         probeTimer.stop()
-        let server: ServerProcess
+        let server: RunningSystem
         switch state {
         case .starting(let running, let probe, _):
             probe?.close()
@@ -379,7 +379,7 @@ public final class ServerRunner {
     public func terminate(graceMs: UInt64 = 2000, completion: @escaping () -> Void) {
         sampleTimer.stop()
         probeTimer.stop()
-        let server: ServerProcess
+        let server: RunningSystem
         let record: ServingRecord
         switch state {
         case .idle:

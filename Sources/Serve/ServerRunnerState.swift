@@ -7,12 +7,12 @@ enum ServerRunnerState {
     /// The recipe's `build` runs.
     case building(Process, stderr: StderrRelay)
     /// Started; a TCP connect is tried until one is accepted or `deadlineMs` (loop time) passes.
-    case starting(ServerProcess, probe: TCP?, deadlineMs: UInt64)
+    case starting(RunningSystem, probe: TCP?, deadlineMs: UInt64)
     /// Accepting connections; the coordinator marks the window.
-    case serving(ServerProcess, ServingRecord)
+    case serving(RunningSystem, ServingRecord)
     /// Asked to stop: SIGTERM sent to the server's process group (nil: a build, killed
     /// outright); `waiting` runs once it has exited.
-    case stopping(ServerProcess?, ServingRecord, waiting: [() -> Void])
+    case stopping(RunningSystem?, ServingRecord, waiting: [() -> Void])
     /// Gone, failed or never started.
     case stopped(ServingRecord)
 }

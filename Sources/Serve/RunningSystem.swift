@@ -3,7 +3,7 @@ import UV
 
 /// A started system under test: its process (leader of its own session and process group),
 /// the port it was told, its tree's sampler and its stderr.
-struct ServerProcess {
+struct RunningSystem {
     let process: Process
     let port: Int
     let sampler: ProcessTreeSampler
