@@ -62,6 +62,10 @@ type ledgerServer struct {
 	methods         map[string]*counters
 	unauthenticated uint64
 	nextID          uint64
+	// listPace ($LEDGER_LIST_PACE): List sends its i-th entry i × listPace after the call
+	// began, so a stream of n entries takes n × listPace and each entry arrives listPace
+	// after the one before: a per-message figure known by construction. 0 sends at once.
+	listPace time.Duration
 }
 
 var methodNames = []string{"Post", "List", "Upload", "Sync", "Hold"}
@@ -137,7 +141,12 @@ func (s *ledgerServer) List(request *ledger.ListRequest, stream ledger.Ledger_Li
 	if err := s.check("List", request, want, extra); err != nil {
 		return err
 	}
+	start := time.Now()
 	for i := uint32(0); i < request.GetCount(); i++ {
+		if s.listPace > 0 {
+			// From the call's start, so a late wake-up does not push every later entry back.
+			time.Sleep(time.Until(start.Add(time.Duration(i+1) * s.listPace)))
+		}
 		if err := stream.Send(s.known); err != nil {
 			return err
 		}
@@ -355,6 +364,13 @@ func main() {
 		fail("cannot listen on %s: %v", net.JoinHostPort(host, port), err)
 	}
 	service := newServer(known, token)
+	if text := os.Getenv("LEDGER_LIST_PACE"); text != "" {
+		pace, err := time.ParseDuration(text)
+		if err != nil || pace < 0 || pace > time.Minute {
+			fail("LEDGER_LIST_PACE must be a duration from 0 to 1m, such as 20ms, not %q", text)
+		}
+		service.listPace = pace
+	}
 	server := grpc.NewServer(grpc.UnaryInterceptor(service.unaryAuth), grpc.StreamInterceptor(service.streamAuth))
 	ledger.RegisterLedgerServer(server, service)
 	healthpb.RegisterHealthServer(server, health.NewServer())

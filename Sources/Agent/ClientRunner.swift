@@ -81,18 +81,7 @@ final class ClientRunner {
         firstConnection: Int
     ) -> (Loop) throws -> any LoadEngine {
         let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
-        let protocolKind: LoadProtocol
-        switch setup.protocolKind {
-        case .tcpEcho: protocolKind = .tcpEcho
-        case .grpc:
-            switch setup.service?.kind {
-            case nil: protocolKind = .grpc(setup.call == .stream ? .stream : .unary)
-            case .unary: protocolKind = .grpc(.unary)
-            case .serverStreaming: protocolKind = .grpc(.serverStreaming)
-            case .clientStreaming: protocolKind = .grpc(.clientStreaming)
-            case .bidi: protocolKind = .grpc(.stream)
-            }
-        }
+        let protocolKind = loadProtocol(setup)
         let callOptions = GRPCCallOptions(
             requests: setup.service?.requests, messagesPerStream: setup.service?.messagesPerStream ?? 0,
             metadata: setup.metadata.map { ($0.name, $0.value) }, deadlineMs: setup.deadlineMs,
@@ -135,6 +124,31 @@ final class ClientRunner {
     static let testStallVariable = "BARRAGE_TEST_CLIENT_STALL"
 
     /// STALL/PERIOD in nanoseconds; nil unless both are durations and the stall is shorter.
+    /// What the worker's connections speak: tcp-echo, or the gRPC call kind of `bench.Echo`'s
+    /// `call` or of the user's method.
+    static func loadProtocol(_ setup: ClientSetup) -> LoadProtocol {
+        switch setup.protocolKind {
+        case .tcpEcho: return .tcpEcho
+        case .grpc:
+            switch setup.service?.kind {
+            case nil: return .grpc(setup.call == .stream ? .stream : .unary)
+            case .unary: return .grpc(.unary)
+            case .serverStreaming: return .grpc(.serverStreaming)
+            case .clientStreaming: return .grpc(.clientStreaming)
+            case .bidi: return .grpc(.stream)
+            }
+        }
+    }
+
+    /// Whether each call is a stream whose messages are the counted requests (SPEC: "for
+    /// streaming methods `requests` counts messages"), so the node file says how many streams.
+    static func countsMessages(_ setup: ClientSetup) -> Bool {
+        switch loadProtocol(setup) {
+        case .tcpEcho, .grpc(.unary): return false
+        case .grpc(.stream), .grpc(.serverStreaming), .grpc(.clientStreaming): return true
+        }
+    }
+
     static func testStall(_ text: String) -> (durationNs: UInt64, periodNs: UInt64)? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, let stall = Workload.milliseconds(of: parts[0]), let period = Workload.milliseconds(of: parts[1]),
@@ -292,6 +306,7 @@ final class ClientRunner {
             pauseThresholdMs: setup.pauseThresholdMs, errorMessages: merged.errorMessages)
         result.unfinished = merged.unfinished
         result.unfinishedOldestUs = merged.unfinishedOldestUs
+        if Self.countsMessages(setup) { result.streams = merged.streams }
         return result
     }
 }

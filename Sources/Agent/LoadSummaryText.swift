@@ -10,7 +10,13 @@ public enum LoadSummaryText {
         let latency = LatencySummary(result.histogram)
         let rate = seconds > 0 ? Double(result.requests) / seconds : 0
         let cpu = seconds > 0 ? result.cpuSeconds / seconds * 100 : 0
-        return "requests/s \(decimal(rate, digits: 1)) · requests \(grouped(result.requests)) · \(errors(result.errors)) "
+        // Stream calls count their messages (latency per message), and streams beside them.
+        let counted =
+            result.streams.map { streams in
+                "messages/s \(decimal(rate, digits: 1)) · messages \(grouped(result.requests)) "
+                    + "· streams/s \(decimal(seconds > 0 ? Double(streams) / seconds : 0, digits: 1)) · streams \(grouped(streams))"
+            } ?? "requests/s \(decimal(rate, digits: 1)) · requests \(grouped(result.requests))"
+        return "\(counted) · \(errors(result.errors)) "
             + "· connections \(result.connectionsEstablished)/\(connectionsAsked) · latency mean \(duration(microseconds: latency.mean)) "
             + "min \(duration(microseconds: Double(latency.min))) p50 \(duration(microseconds: Double(latency.p50))) "
             + "p99 \(duration(microseconds: Double(latency.p99))) max \(duration(microseconds: Double(latency.max))) "

@@ -123,6 +123,9 @@ extension GRPCClientConnection {
             } else {
                 conclude(slot, outcome, nowNs: clock.now())
             }
+        } else if slots[slot].halfClosing, slots[slot].httpStatus == 200, slots[slot].grpcStatus == 0 {
+            // Bidi with messagesPerStream: every round trip was counted; the server closed cleanly.
+            streamCompleted()
         }
         if slots[slot].phase != .idle { setPhase(slot, .finishing) }
         // A stream call's request never ends by itself (and a unary one may still be sending):

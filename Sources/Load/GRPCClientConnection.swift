@@ -400,6 +400,7 @@ final class GRPCClientConnection: HTTP2Session {
         let latency = nowNs > start ? nowNs - start : 0
         let count = template.call == .clientStreaming ? max(template.messagesPerStream, 1) : 1
         for _ in 0..<count { delegate.sessionFinishedCall(outcome, latencyNs: latency) }
+        if template.call == .clientStreaming, outcome == .success { delegate.sessionFinishedStream() }
     }
 
     /// Server streaming: one response message arrived on `slot`'s outstanding call; it counts
@@ -418,6 +419,13 @@ final class GRPCClientConnection: HTTP2Session {
     func callCompleted(_ slot: Int) {
         requestsInFlight -= 1
         pendingStatusMessage = nil
+        streamCompleted()
+    }
+
+    /// A streaming call ended well (its messages were counted as requests): one stream.
+    func streamCompleted() {
+        guard reporting else { return }
+        delegate.sessionFinishedStream()
     }
 
     /// Marks the connection established; called when the server's SETTINGS arrive.

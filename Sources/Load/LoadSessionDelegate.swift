@@ -8,10 +8,16 @@ protocol LoadSessionDelegate: AnyObject {
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64)
     /// The server's `grpc-message` for the `outcome` reported next: why calls fail, in its words.
     func sessionStatusMessage(_ message: String, for outcome: CallOutcome)
+    /// A streaming call (server-, client- or bidi-streaming with an end) ended well, after
+    /// its messages were reported one by one through `sessionFinishedCall`: one stream.
+    func sessionFinishedStream()
 }
 
 extension LoadSessionDelegate {
     /// The server's `grpc-message` for the `outcome` about to be reported (only failures carry
     /// one). By default ignored.
     func sessionStatusMessage(_ message: String, for outcome: CallOutcome) {}
+
+    /// A streaming call ended well. By default ignored.
+    func sessionFinishedStream() {}
 }

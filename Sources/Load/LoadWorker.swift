@@ -740,6 +740,11 @@ extension LoadWorker: LoadSessionDelegate {
             counters.failure(kind, nowNs: now)
         }
     }
+
+    func sessionFinishedStream() {
+        guard case .running = phase else { return }
+        counters.streamEnded()
+    }
 }
 
 extension LoadWorker: OpenLoopPort {

@@ -29,6 +29,8 @@ public struct WindowCounters: Sendable {
     public private(set) var totalErrors: UInt64 = 0
     /// Inside the window.
     public private(set) var requests: UInt64 = 0
+    /// Streaming calls that ended well inside the window (their messages are the requests).
+    public private(set) var streams: UInt64 = 0
     public private(set) var errors: [String: UInt64] = [:]
     /// Failed requests since load started, by kind: the progress line's most common failure.
     public private(set) var totalErrorsByKind: [String: UInt64] = [:]
@@ -89,6 +91,11 @@ public struct WindowCounters: Sendable {
         let index = interval(at: nowNs, openedNs: opened)
         intervals[index].requests &+= 1
         intervals[index].histogram.record(microseconds: latencyMicroseconds)
+    }
+
+    /// One streaming call ended well (counted in the window).
+    public mutating func streamEnded() {
+        if case .open = window { streams &+= 1 }
     }
 
     /// One failed request of `kind`, failed at `nowNs`.
@@ -187,6 +194,7 @@ public struct WindowCounters: Sendable {
         case .open:
             window = .open(openedNs: nowNs)
             requests = 0
+            streams = 0
             errors = [:]
             intervals = []
             intervalErrors = []
@@ -212,6 +220,7 @@ public struct WindowCounters: Sendable {
         totalRequests &+= other.totalRequests
         totalErrors &+= other.totalErrors
         requests &+= other.requests
+        streams &+= other.streams
         errors.merge(other.errors, uniquingKeysWith: +)
         takenHistogram.add(other.takenHistogram)
         totalErrorsByKind.merge(other.totalErrorsByKind, uniquingKeysWith: +)

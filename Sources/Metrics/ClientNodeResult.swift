@@ -88,6 +88,11 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
     public var unfinished: UInt64 = 0
     /// Age of the oldest of them at the close, µs (0 without one).
     public var unfinishedOldestUs: UInt64 = 0
+    /// Streaming calls that ended well inside the window, when each call is a stream whose
+    /// messages are the `requests` (server-, client- and bidi-streaming methods, `call:
+    /// stream`); nil when each request is a call of its own (unary, tcp-echo) and in older
+    /// files. Long-lived ping-pong streams end only with their connection, so count ~0.
+    public var streams: UInt64?
 
     /// Total failed requests of every kind.
     public var errorCount: UInt64 { errors.values.reduce(0, +) }
@@ -111,6 +116,7 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
         case errorMessages = "error_messages"
         case unfinished
         case unfinishedOldestUs = "unfinished_oldest_us"
+        case streams
     }
 
     /// Refuses figures past `FigureBounds` by name: added over the workers, they could overflow.
@@ -158,5 +164,8 @@ public struct ClientNodeResult: Codable, Sendable, Equatable {
             container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0, atMost: bounds.maximumCount, .unfinished,
             in: container)
         unfinishedOldestUs = try container.decodeIfPresent(UInt64.self, forKey: .unfinishedOldestUs) ?? 0
+        if let streams = try container.decodeIfPresent(UInt64.self, forKey: .streams) {
+            self.streams = try bounds.checked(streams, atMost: bounds.maximumCount, .streams, in: container)
+        }
     }
 }

@@ -79,6 +79,11 @@ public enum CellAggregator {
         summary.pauses = PauseFigures.merged(clients)
         summary.unfinished = clients.map(\.unfinished).reduce(0, +)
         summary.unfinishedOldestUs = clients.map(\.unfinishedOldestUs).max() ?? 0
+        let streaming = clients.filter { $0.streams != nil }
+        if !streaming.isEmpty {
+            summary.streams = streaming.compactMap(\.streams).reduce(0, +)
+            summary.streamsPerSecond = streaming.map { perSecond(Double($0.streams ?? 0), $0.window) }.reduce(0, +)
+        }
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {

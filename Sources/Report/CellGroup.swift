@@ -54,6 +54,9 @@ public struct CellGroup: Sendable, Equatable {
         Spread(measured.flatMap(\.servers).map(figure))
     }
 
+    /// The repeats count the messages of stream calls, not calls (see `CellSummary.countsMessages`).
+    public var countsMessages: Bool { cells.contains(where: \.countsMessages) }
+
     /// Some repeat's load generator was saturated.
     public var saturated: Bool { cells.contains(where: \.clients.saturated) }
 

@@ -66,6 +66,20 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var unfinished: UInt64 = 0
     /// The oldest of them, µs at the close. JSON key `unfinished_oldest_us`.
     public var unfinishedOldestUs: UInt64 = 0
+    /// Stream calls: the streams that ended well inside the window, over all clients, whose
+    /// messages are the cell's `requests` (SPEC: "for streaming methods `requests` counts
+    /// messages; latency is per message"); nil when each request is a call of its own.
+    public var streams: UInt64?
+    /// Σ over clients of their streams ÷ their own window; nil with `streams`. JSON key
+    /// `streams_per_second`.
+    public var streamsPerSecond: Double?
+
+    /// Whether `requests`, `requests_per_second` and the latency count the messages of stream
+    /// calls rather than calls. JSON key `requests_are`: "messages" or "calls".
+    public var countsMessages: Bool { streams != nil }
+
+    /// What one of `requests` is, plural: "messages" or "calls".
+    public var requestsAre: String { countsMessages ? "messages" : "calls" }
 
     /// Unfinished calls over 0.1 % of the window's calls: the latency percentiles leave out
     /// calls that took longer than the window let them, so they are lower bounds.
@@ -130,6 +144,9 @@ public struct CellSummary: Codable, Sendable, Equatable {
         case connect = "connect_us"
         case pauses, unfinished
         case unfinishedOldestUs = "unfinished_oldest_us"
+        case streams
+        case streamsPerSecond = "streams_per_second"
+        case requestsAre = "requests_are"
         case repeatIndex = "repeat"
         case durationSeconds = "duration_s"
         case errorsByKind = "errors_by_kind"
@@ -153,6 +170,9 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(errorsByKind, forKey: .errorsByKind)
         if !errorMessages.isEmpty { try container.encode(errorMessages, forKey: .errorMessages) }
         try container.encode(requestsPerSecond, forKey: .requestsPerSecond)
+        try container.encode(requestsAre, forKey: .requestsAre)
+        try container.encode(streams, forKey: .streams)
+        try container.encode(streamsPerSecond, forKey: .streamsPerSecond)
         try container.encode(latency, forKey: .latency)
         try container.encode(server, forKey: .server)
         try container.encode(clients, forKey: .clients)
@@ -205,5 +225,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
         pauses = try container.decodeIfPresent(PauseFigures.self, forKey: .pauses) ?? PauseFigures()
         unfinished = try container.decodeIfPresent(UInt64.self, forKey: .unfinished) ?? 0
         unfinishedOldestUs = try container.decodeIfPresent(UInt64.self, forKey: .unfinishedOldestUs) ?? 0
+        // `requests_are` is derived from `streams`, so the two cannot disagree.
+        streams = try container.decodeIfPresent(UInt64.self, forKey: .streams)
+        streamsPerSecond = streams == nil ? nil : try container.decodeIfPresent(Double.self, forKey: .streamsPerSecond)
     }
 }

@@ -65,6 +65,7 @@ struct Comparison {
         var footnotes: [String] = []
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
         if rows.contains(where: { $0.replicas > 1 }) { footnotes.append(ComparisonColumn.replicasFootnote) }
+        if rows.contains(where: \.countsMessages) { footnotes.append(ComparisonColumn.countsFootnote) }
         if summary.cells.contains(where: { $0.server.cpuPercentUnclamped != nil }) {
             footnotes.append(ComparisonColumn.clampFootnote)
         }

@@ -32,6 +32,16 @@ struct ComparisonColumn {
     static let clampFootnote =
         "srv CPU%: % of one core; a reading at most 2 % above the server's CPU allowance"
         + " (its limit, or its host's cores) is shown at the allowance: sampling error, a cgroup grants no more"
+    /// Heading of the column that says whether a row's req/s and latency count calls or the
+    /// messages of stream calls, shown when some row streams; explained by `countsFootnote`.
+    static let countsHeading = "counts"
+    /// What the counts and streams/s columns mean.
+    static let countsFootnote =
+        "counts: what req/s, p50, p99 and errors count in the row — calls, or for stream calls their messages"
+        + " (req/s is then messages/s and latency is per message: server streaming from the call's start or the"
+        + " message before, bidi each round trip, client streaming the call's time for each message it sent);"
+        + " streams/s: stream calls that ended well in the window, per second (long-lived ping-pong streams end"
+        + " only with their connection)"
     /// The mark of a cell whose open-loop generator sent late, explained by `Comparison.lateFootnote`.
     static let lateMark = "late"
     /// The mark of a cell whose percentiles are lower bounds (`Comparison.lowerBoundsFootnote`).
@@ -107,6 +117,17 @@ struct ComparisonColumn {
             },
             ComparisonColumn(heading: limitHeading, alignment: .left, value: limitText)
         ]
+        // Stream calls: say beside req/s what a row counts, and how many streams ended a second.
+        if rows.contains(where: \.countsMessages) {
+            let at = columns.firstIndex { $0.heading == "req/s" }.map { $0 + 1 } ?? columns.count
+            columns.insert(
+                contentsOf: [
+                    ComparisonColumn(heading: countsHeading, alignment: .left) { $0.countsMessages ? "messages" : "calls" },
+                    ComparisonColumn(heading: "streams/s", alignment: .right) {
+                        median($0.spread(ofKnown: \.streamsPerSecond), rate)
+                    }
+                ], at: at)
+        }
         // Server pauses: how many every client saw, and the longest, when some cell had one.
         if rows.contains(where: { row in row.cells.contains { $0.pauses.count > 0 } }) {
             columns.insert(

@@ -43,22 +43,43 @@ enum DecisionBlock {
     }
 
     /// Per system with capacity searched both with churn (a scenario whose cells opened
-    /// connections in their window) and without: how far churn moved the capacity.
+    /// connections in their window) and without: how far churn moved the capacity, at each
+    /// (cpus, replicas, connections) both searched — the CPU limit moves capacity far more
+    /// than churn does, so only like is set against like; without such a pair, the best
+    /// rate with churn against the best without.
     static func churnCapacity(_ summary: RunSummary) -> [String] {
         let churnedCells = Set(summary.cells.filter { $0.connectionsOpened > 0 }.map(\.id))
         let measured = summary.capacity.filter { $0.ratePerSecond > 0 }
-        return systems(summary.cells).compactMap { system in
+        return systems(summary.cells).flatMap { system -> [String] in
             let entries = measured.filter { $0.system == system }
             let churned = entries.filter { churnedCells.contains($0.cell) }
             let steady = entries.filter { !churnedCells.contains($0.cell) }
-            guard let with = churned.max(by: { $0.ratePerSecond < $1.ratePerSecond }),
-                let without = steady.max(by: { $0.ratePerSecond < $1.ratePerSecond })
-            else { return nil }
-            let change = (with.ratePerSecond / without.ratePerSecond - 1) * 100
-            return "churn moves capacity, \(system): \(FigureFormat.decimal(with.ratePerSecond, decimals: 0))/s with churn"
-                + "\(with.scenario.map { " (\($0))" } ?? "") against \(FigureFormat.decimal(without.ratePerSecond, decimals: 0))/s "
-                + "without\(without.scenario.map { " (\($0))" } ?? ""): \(change >= 0 ? "+" : "")\(FigureFormat.decimal(change, decimals: 0)) %"
+            let pairs = churned.compactMap { with -> (CapacityEntry, CapacityEntry)? in
+                let alike = steady.filter {
+                    $0.cpus == with.cpus && $0.replicas == with.replicas && $0.connections == with.connections
+                }
+                return alike.max(by: { $0.ratePerSecond < $1.ratePerSecond }).map { (with, $0) }
+            }
+            if pairs.isEmpty {
+                guard let with = churned.max(by: { $0.ratePerSecond < $1.ratePerSecond }),
+                    let without = steady.max(by: { $0.ratePerSecond < $1.ratePerSecond })
+                else { return [] }
+                return [churnLine(system, with, without)]
+            }
+            return pairs.map { with, without in
+                churnLine(
+                    system + (pairs.count > 1 ? with.cpus.map { " cpus " + SLOVerdict.trimmed($0, decimals: 3) } ?? "" : ""),
+                    with, without)
+            }
         }
+    }
+
+    /// "churn moves capacity, builtin: 1,200/s with churn (churn-capacity) against 1,600/s without (capacity): -25 %".
+    static func churnLine(_ label: String, _ with: CapacityEntry, _ without: CapacityEntry) -> String {
+        let change = (with.ratePerSecond / without.ratePerSecond - 1) * 100
+        return "churn moves capacity, \(label): \(FigureFormat.decimal(with.ratePerSecond, decimals: 0))/s with churn"
+            + "\(with.scenario.map { " (\($0))" } ?? "") against \(FigureFormat.decimal(without.ratePerSecond, decimals: 0))/s "
+            + "without\(without.scenario.map { " (\($0))" } ?? ""): \(change >= 0 ? "+" : "")\(FigureFormat.decimal(change, decimals: 0)) %"
     }
 
     /// Per system that paused: the longest server pause every client saw, and how many.
@@ -152,13 +173,15 @@ enum DecisionBlock {
             let own = (series[key] ?? []).filter { $0.okCount > 0 }
             guard own.count > 1 else { return nil }
             let rates = own.map { $0.spread(of: \.requestsPerSecond)?.median ?? 0 }
+            // A stream series counts messages (see the table's counts column).
+            let unit = own.allSatisfy(\.countsMessages) ? "msg/s" : "req/s"
             for index in 1..<own.count where rates[index - 1] > 0 && rates[index] < rates[index - 1] * (1 - scalingDrop) {
                 let drop = (1 - rates[index] / rates[index - 1]) * 100
-                return "req/s stopped scaling, \(key): at \(FigureFormat.count(own[index].connections)) connections "
+                return "\(unit) stopped scaling, \(key): at \(FigureFormat.count(own[index].connections)) connections "
                     + "(\(FigureFormat.decimal(rates[index], decimals: 0))/s, \(FigureFormat.decimal(drop, decimals: 0)) % below "
                     + "\(FigureFormat.decimal(rates[index - 1], decimals: 0))/s at \(FigureFormat.count(own[index - 1].connections)))"
             }
-            return "req/s kept up, \(key): no count fell more than 20 % below the previous, up to "
+            return "\(unit) kept up, \(key): no count fell more than 20 % below the previous, up to "
                 + "\(FigureFormat.count(own[own.count - 1].connections)) connections"
         }
     }

@@ -57,13 +57,19 @@ public enum ReportCharts {
             }
             guard !series.isEmpty else { return nil }
             let chart = SVGLineChart(
-                title: "Latency by percentile — \(group.key.heading)",
+                title: "Latency\(perMessage(group.systems.flatMap(\.cells))) by percentile — \(group.key.heading)",
                 xAxis: ChartAxis(
                     label: "percentile (log scale of 1/(1−q))", scale: .log,
                     format: PercentileSpectrum.percentileLabel(position:)),
                 yAxis: latencyAxis("latency", series), series: series)
             return Entry(kind: "spectrum", group: group.key.heading, chart: chart)
         }
+    }
+
+    /// " per message" when every one of `cells` counts the messages of stream calls, so the
+    /// chart says what its latency is; "" otherwise (a mixed group keeps the table's counts column).
+    static func perMessage(_ cells: [CellSummary]) -> String {
+        !cells.isEmpty && cells.allSatisfy(\.countsMessages) ? " per message" : ""
     }
 
     /// Three charts per scaling curve set: req/s, p99 and memory per connection against the
@@ -91,7 +97,9 @@ public enum ReportCharts {
                         })
                 }
             }
-            let rate = series({ $0.spread(of: \.requestsPerSecond)?.median }, { FigureFormat.rate($0) + " req/s" })
+            let messages = perMessage(set.lines.flatMap { $0.points.flatMap(\.cells.cells) }) != ""
+            let rate = series(
+                { $0.spread(of: \.requestsPerSecond)?.median }, { FigureFormat.rate($0) + (messages ? " msg/s" : " req/s") })
             let p99 = series({ $0.latency(\.p99).map { Double($0.median) } }, { FigureFormat.latency(microseconds: UInt64($0)) })
             let memory = series(
                 { $0.spread(ofKnown: \.server.memoryPerConnectionBytes).map { Double($0.median) } },
@@ -101,7 +109,9 @@ public enum ReportCharts {
                     kind: "scaling", group: group,
                     chart: SVGLineChart(
                         title: "Throughput — \(group)", xAxis: xAxis,
-                        yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number), series: rate)),
+                        yAxis: ChartAxis(
+                            label: messages ? "messages per second" : "requests per second", format: ChartLabels.number),
+                        series: rate)),
                 Entry(
                     kind: "scaling", group: group,
                     chart: SVGLineChart(
@@ -200,13 +210,15 @@ public enum ReportCharts {
                 { $0.requests > 0 ? Double($0.p99Microseconds) : nil },
                 { FigureFormat.latency(microseconds: UInt64($0)) })
             let rss = series({ $0.serverRSSBytes.map { Double($0) } }, { FigureFormat.bytes(UInt64($0)) })
+            let messages = group.systems.allSatisfy { $0.cells.allSatisfy(\.countsMessages) }
             var requests = SVGLineChart(
-                title: "Requests per second — \(heading)", xAxis: xAxis,
-                yAxis: ChartAxis(label: "requests per second", format: ChartLabels.number),
-                series: series({ Double($0.requests) }, { FigureFormat.count(UInt64($0)) + " req/s" }, .mean))
+                title: (messages ? "Messages" : "Requests") + " per second — \(heading)", xAxis: xAxis,
+                yAxis: ChartAxis(label: messages ? "messages per second" : "requests per second", format: ChartLabels.number),
+                series: series(
+                    { Double($0.requests) }, { FigureFormat.count(UInt64($0)) + (messages ? " msg/s" : " req/s") }, .mean))
             requests.bands = bands
             var latency = SVGLineChart(
-                title: "p99 latency per second — \(heading)", xAxis: xAxis,
+                title: "p99 latency\(perMessage(group.systems.flatMap(\.cells))) per second — \(heading)", xAxis: xAxis,
                 yAxis: latencyAxis("p99 latency", p99), series: p99)
             latency.bands = bands
             return [

@@ -51,6 +51,11 @@ import Testing
             line.hasPrefix("requests/s 3,333.3 · requests 10,000 · errors 3 (timeout 3) · connections 2/2 · latency mean 200µs"))
         #expect(line.contains("· cpu 50.0 % · peak RSS 10.0 MiB ·"))
         #expect(!line.contains("connections opened"), "no churn, no set-up figures")
+        var streamed = result
+        streamed.streams = 2_000
+        #expect(
+            LoadSummaryText.line(streamed, connectionsAsked: 2).hasPrefix(
+                "messages/s 3,333.3 · messages 10,000 · streams/s 666.7 · streams 2,000 · errors 3 (timeout 3)"))
     }
 
     @Test func theSummaryLineNamesChurnAndPauses() {

@@ -88,6 +88,7 @@ import UV
         pair.pump()
         #expect(pair.recorder.successes == 6)
         #expect(pair.server.streamOrder.count == 2)
+        #expect(pair.recorder.streams == 2, "each call that ended well is one stream, its messages the requests")
     }
 
     @Test func serverStreamingFailureAfterMessagesCountsOnce() {
@@ -97,6 +98,7 @@ import UV
         pair.pump()
         #expect(pair.recorder.outcomes == [.success, .grpcStatus(16)])
         #expect(pair.client.requestsInFlight == 0)
+        #expect(pair.recorder.streams == 0, "a stream that failed is no stream served")
     }
 
     @Test func clientStreamingSendsItsMessagesThenCountsEach() throws {
@@ -112,6 +114,7 @@ import UV
         #expect(call.halfClosed)
         #expect(pair.recorder.outcomes == [.success, .success, .success])
         #expect(pair.client.freeSlots == 1)
+        #expect(pair.recorder.streams == 1)
     }
 
     @Test func bidiWithMessagesPerStreamHalfClosesAndOpensANewStream() throws {
@@ -126,5 +129,23 @@ import UV
         let first = try #require(pair.server.calls[pair.server.streamOrder[0]])
         #expect(first.messages.count == 2)
         #expect(first.halfClosed)
+        #expect(pair.recorder.streams == 1, "the first stream ended cleanly; the second is still open")
+    }
+
+    @Test func unaryCallsAndLongLivedStreamsEndNoStream() {
+        let unary = InMemoryPair()
+        unary.handshake()
+        unary.client.submit(startNs: now(), nowNs: now())
+        unary.pump()
+        #expect(unary.recorder.successes == 1)
+        #expect(unary.recorder.streams == 0)
+        let pingPong = InMemoryPair(call: .stream)
+        pingPong.handshake()
+        for _ in 0..<3 {
+            pingPong.client.submit(startNs: now(), nowNs: now())
+            pingPong.pump()
+        }
+        #expect(pingPong.recorder.successes == 3)
+        #expect(pingPong.recorder.streams == 0)
     }
 }

@@ -19,6 +19,11 @@ final class OutcomeRecorder: LoadSessionDelegate {
         latenciesNs.append(latencyNs)
     }
 
+    /// Streaming calls that ended well.
+    private(set) var streams = 0
+
+    func sessionFinishedStream() { streams += 1 }
+
     var successes: Int { outcomes.filter { $0 == .success }.count }
     var errorKinds: [String] { outcomes.compactMap(\.errorKind) }
 }

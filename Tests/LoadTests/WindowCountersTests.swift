@@ -8,9 +8,11 @@ import Testing
         counters.success(latencyMicroseconds: 100, nowNs: 1)  // warmup
         counters.failure("timeout", nowNs: 2)  // warmup
         counters.queuedSend()  // warmup
+        counters.streamEnded()  // warmup
         counters.mark(.open, nowNs: 10)
         counters.success(latencyMicroseconds: 200, nowNs: 11)
         counters.success(latencyMicroseconds: 300, nowNs: 12)
+        counters.streamEnded()
         counters.failure("connection", nowNs: 13)
         counters.lateSend()
         counters.queuedSend()
@@ -18,7 +20,9 @@ import Testing
         counters.mark(.close, nowNs: 20)
         counters.success(latencyMicroseconds: 400, nowNs: 21)  // after the window
         counters.lateSend()
+        counters.streamEnded()
         #expect(counters.requests == 2)
+        #expect(counters.streams == 1)
         #expect(counters.errors == ["connection": 1])
         #expect(counters.histogram.count == 2)
         #expect(counters.histogram.max < 400)
@@ -51,8 +55,12 @@ import Testing
         b.success(latencyMicroseconds: 20, nowNs: 1_500_000_007)
         b.failure("timeout", nowNs: 8)
         b.queuedSend()
+        a.streamEnded()
+        b.streamEnded()
+        b.streamEnded()
         a.add(b)
         #expect(a.requests == 2)
+        #expect(a.streams == 3)
         #expect(a.errors == ["timeout": 1])
         #expect(a.histogram.count == 2)
         #expect(a.intervals.map(\.requests) == [1, 1])

@@ -73,6 +73,36 @@ import Testing
             }, "\(lines)")
     }
 
+    @Test func churnIsSetAgainstTheSameCPULimitOnly() {
+        var entries: [CapacityEntry] = []
+        var cells: [CellSummary] = []
+        // Without churn 1,000/s at half a core and 2,000/s at one; with churn 800/s and 1,900/s.
+        for (cpus, steadyRate, churnedRate) in [(0.5, 1_000.0, 800.0), (1.0, 2_000.0, 1_900.0)] {
+            for (scenario, rate) in [("capacity", steadyRate), ("churn-capacity", churnedRate)] {
+                var cell = Fixtures.cell("builtin", 1_000, rate: rate)
+                cell.id = "\(scenario)-builtin-cpus\(cpus)-c1000-rsearch-1"
+                cell.scenario = scenario
+                cell.cpus = cpus
+                if scenario != "capacity" { cell.connectionsOpened = 5_000 }
+                cells.append(cell)
+                entries.append(
+                    CapacityEntry(
+                        cell: cell.id, scenario: scenario, system: "builtin", cpus: cpus, connections: 1_000,
+                        ratePerSecond: rate, confirmed: true, limitedByGenerator: false, note: nil, trials: []))
+            }
+        }
+        var summary = RunSummary(
+            barrage: "0.1.0", topology: "churn", started: "2026-12-07T08:00:00Z", status: .ok, cells: cells)
+        summary.capacity = entries
+        let lines = DecisionBlock.lines(summary).filter { $0.contains("churn moves capacity") }
+        // Not 1,900/s against the best 2,000/s only, nor 800/s against 2,000/s.
+        #expect(
+            lines == [
+                "  churn moves capacity, builtin cpus 0.5: 800/s with churn (churn-capacity) against 1,000/s without (capacity): -20 %",
+                "  churn moves capacity, builtin cpus 1: 1,900/s with churn (churn-capacity) against 2,000/s without (capacity): -5 %"
+            ], "\(lines)")
+    }
+
     @Test func reportHTMLShadesThePausesOnTheTimeSeries() {
         let charts = ReportCharts.timeSeries(Self.run().cells, palette: SystemPalette(["builtin", "other"]))
         let svg = charts.map { $0.chart.render() }.joined()

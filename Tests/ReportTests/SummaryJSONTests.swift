@@ -16,7 +16,8 @@ import Testing
         "errors", "requests_per_second", "latency_us", "server", "clients",
         "id", "errors_by_kind", "bottleneck", "timeseries",
         "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses",
-        "connections_opened", "connect_us", "pauses", "unfinished", "unfinished_oldest_us"
+        "connections_opened", "connect_us", "pauses", "unfinished", "unfinished_oldest_us",
+        "requests_are", "streams", "streams_per_second"
     ]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = [

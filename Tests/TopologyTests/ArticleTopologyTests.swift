@@ -23,7 +23,9 @@ import Testing
         #expect(topology.server.limits?.memoryBytes == 512 << 20)
         #expect(topology.scenarios.map(\.name) == ["unary-scaling", "stream", "latency", "capacity", "churn-capacity"])
         #expect(topology.scenarios[0].workload.connections == [100, 1_000, 10_000])
-        #expect(topology.scenarios[1].workload.call == .stream)
+        // Bidi on bench.Echo/Stream, 10 messages a stream: both messages/s and streams/s.
+        #expect(topology.scenarios[1].workload.service?.method == "bench.Echo/Stream")
+        #expect(topology.scenarios[1].workload.service?.messagesPerStream == 10)
         #expect(topology.scenarios[2].workload.rates == .single(.perSecond(1_000)))
         #expect(topology.scenarios[2].workload.slo?.bounds.count == 4)
         guard case .search = topology.scenarios[3].workload.rates else {
