@@ -14,7 +14,7 @@ BIN := .build/release/barrage
 APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev zlib1g-dev libssl-dev openssl pkg-config python3 python3-venv python3-protobuf \
 	golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev \
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc \
-	librust-tokio-dev librust-hyper-dev librust-http-body-dev \
+	librust-tokio-dev librust-hyper-dev librust-http-body-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
 	g++ libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc \
 	openjdk-17-jdk-headless libgrpc-java libnetty-java libperfmark-java libguava-java libprotobuf-java \
 	libgeronimo-annotation-1.3-spec-java protobuf-compiler-grpc-java-plugin \

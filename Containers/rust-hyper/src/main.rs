@@ -1,13 +1,15 @@
 //! rust-hyper: the bench.Echo gRPC service (Containers/bench.proto) on tonic 0.8's transport
 //! stack — a tokio multi-thread runtime, hyper 0.14 serving HTTP/2 only, h2 0.3 — without
 //! tonic: the gRPC framing and the one protobuf message are written by hand (see README.md).
-//! Serves on `$BARRAGE_HOST:$BARRAGE_PORT` until SIGTERM or SIGINT.
+//! Serves on `$BARRAGE_HOST:$BARRAGE_PORT` until SIGTERM or SIGINT, over TLS (rustls) when
+//! `$BARRAGE_TLS_CERT` and `$BARRAGE_TLS_KEY` are set.
 
 mod codec;
 mod echo_service;
 mod grpc_status;
 mod reply_body;
 mod settings;
+mod tls;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -15,10 +17,12 @@ use std::time::Duration;
 use hyper::server::conn::AddrIncoming;
 use hyper::service::{make_service_fn, service_fn};
 use hyper::Server;
+use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::{mpsc, oneshot};
 
 use settings::Settings;
+use tls::TlsIncoming;
 
 /// How long open calls get after SIGTERM before the runtime drops every connection:
 /// Barrage sends SIGKILL 2 s after SIGTERM, and clients may keep streams open.
@@ -41,25 +45,47 @@ fn main() {
     eprintln!("rust-hyper: stopped");
 }
 
+/// Serves `bench.Echo` over HTTP/2 only on `$incoming` until `$shutdown` completes; the same
+/// builder for cleartext and TLS, whose connection types differ.
+macro_rules! serve_echo {
+    ($incoming:expr, $shutdown:expr) => {
+        tokio::spawn(
+            Server::builder($incoming)
+                .http2_only(true)
+                .serve(make_service_fn(|_| async { Ok::<_, Infallible>(service_fn(echo_service::handle)) }))
+                .with_graceful_shutdown($shutdown),
+        )
+    };
+}
+
 async fn serve(settings: Settings) {
-    let mut incoming = AddrIncoming::bind(&settings.address)
-        .unwrap_or_else(|error| fail(format!("cannot listen on {}: {error}", settings.address)));
-    // tonic's Server::builder() turns TCP_NODELAY on; hyper's default is off.
-    incoming.set_nodelay(true);
-    let local = incoming.local_addr();
-    let server = Server::builder(incoming)
-        .http2_only(true)
-        .serve(make_service_fn(|_| async { Ok::<_, Infallible>(service_fn(echo_service::handle)) }));
     let (stop, stopped) = oneshot::channel::<()>();
-    let serving = tokio::spawn(server.with_graceful_shutdown(async {
+    let shutdown = async {
         let _ = stopped.await;
-    }));
+    };
+    let address = settings.address;
+    let (serving, local, security) = match &settings.tls {
+        None => {
+            let mut incoming = AddrIncoming::bind(&address).unwrap_or_else(|error| cannot_listen(address, error));
+            // tonic's Server::builder() turns TCP_NODELAY on; hyper's default is off.
+            incoming.set_nodelay(true);
+            let local = incoming.local_addr();
+            (serve_echo!(incoming, shutdown), local, "cleartext")
+        }
+        Some(files) => {
+            let config = tls::server_config(files).unwrap_or_else(|message| fail(message));
+            let listener = TcpListener::bind(address).await.unwrap_or_else(|error| cannot_listen(address, error));
+            let local = listener.local_addr().unwrap_or_else(|error| cannot_listen(address, error));
+            let security = if files.client_ca.is_some() { "mutual TLS (rustls)" } else { "TLS (rustls)" };
+            (serve_echo!(TlsIncoming::start(listener, config), shutdown), local, security)
+        }
+    };
     let threads = match settings.worker_threads {
         Some(1) => "1 worker thread from BARRAGE_CPUS".to_string(),
         Some(threads) => format!("{threads} worker threads from BARRAGE_CPUS"),
         None => "one worker thread per CPU (BARRAGE_CPUS unset)".to_string(),
     };
-    eprintln!("rust-hyper: listening on {local} (tokio multi-thread runtime, {threads}; hyper HTTP/2 only, TCP_NODELAY)");
+    eprintln!("rust-hyper: listening on {local} (tokio multi-thread runtime, {threads}; hyper HTTP/2 only, TCP_NODELAY, {security})");
 
     let name = first_signal().await;
     eprintln!("rust-hyper: {name}: no new connections; open calls get {} s", GRACE_PERIOD.as_secs());
@@ -85,6 +111,10 @@ async fn first_signal() -> &'static str {
         });
     }
     first.recv().await.unwrap_or("the signal handlers ended")
+}
+
+fn cannot_listen(address: std::net::SocketAddr, error: impl std::fmt::Display) -> ! {
+    fail(format!("cannot listen on {address}: {error}"))
 }
 
 fn fail(message: String) -> ! {

@@ -8,6 +8,19 @@ pub struct Settings {
     pub address: SocketAddr,
     /// `ceil($BARRAGE_CPUS)`; `None` leaves tokio's default (one per CPU the process may use).
     pub worker_threads: Option<usize>,
+    /// `$BARRAGE_TLS_CERT`, `$BARRAGE_TLS_KEY` and `$BARRAGE_TLS_CLIENT_CA`; `None` is cleartext.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files to serve TLS with.
+#[derive(Debug, PartialEq)]
+pub struct TlsFiles {
+    /// The certificate chain, the server's own certificate first.
+    pub certificate: String,
+    /// The certificate's private key.
+    pub key: String,
+    /// When set, clients must present a certificate of this CA (mutual TLS).
+    pub client_ca: Option<String>,
 }
 
 /// A setting that cannot be used, with the exit status it calls for.
@@ -19,7 +32,8 @@ pub struct SettingsError {
 }
 
 impl Settings {
-    /// Reads `BARRAGE_PROTOCOL`, `BARRAGE_HOST` (127.0.0.1), `BARRAGE_PORT` (0) and `BARRAGE_CPUS`.
+    /// Reads `BARRAGE_PROTOCOL`, `BARRAGE_HOST` (127.0.0.1), `BARRAGE_PORT` (0), `BARRAGE_CPUS` and
+    /// the `BARRAGE_TLS_*` files.
     pub fn from_env() -> Result<Settings, SettingsError> {
         Settings::parse(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
     }
@@ -50,7 +64,12 @@ impl Settings {
                 }
             },
         };
-        Ok(Settings { address, worker_threads })
+        let tls = match (lookup("BARRAGE_TLS_CERT"), lookup("BARRAGE_TLS_KEY")) {
+            (None, None) => None,
+            (Some(certificate), Some(key)) => Some(TlsFiles { certificate, key, client_ca: lookup("BARRAGE_TLS_CLIENT_CA") }),
+            _ => return Err(fail("BARRAGE_TLS_CERT and BARRAGE_TLS_KEY go together".to_string())),
+        };
+        Ok(Settings { address, worker_threads, tls })
     }
 }
 
@@ -81,6 +100,19 @@ mod tests {
         assert_eq!(settings.address, "127.0.0.1:0".parse().unwrap());
         assert_eq!(parse(&[("BARRAGE_HOST", "::1"), ("BARRAGE_PORT", "7000")]).ok().unwrap().address, "[::1]:7000".parse().unwrap());
         assert_eq!(parse(&[("BARRAGE_PORT", "70000")]).err().unwrap().status, 1);
+    }
+
+    #[test]
+    fn tls_needs_both_certificate_and_key() {
+        assert_eq!(parse(&[]).ok().unwrap().tls, None);
+        let tls = parse(&[("BARRAGE_TLS_CERT", "c.pem"), ("BARRAGE_TLS_KEY", "k.pem")]).ok().unwrap().tls;
+        assert_eq!(tls, Some(TlsFiles { certificate: "c.pem".into(), key: "k.pem".into(), client_ca: None }));
+        let mutual = parse(&[("BARRAGE_TLS_CERT", "c.pem"), ("BARRAGE_TLS_KEY", "k.pem"), ("BARRAGE_TLS_CLIENT_CA", "ca.pem")]);
+        assert_eq!(mutual.ok().unwrap().tls.unwrap().client_ca.as_deref(), Some("ca.pem"));
+        for half in [("BARRAGE_TLS_CERT", "c.pem"), ("BARRAGE_TLS_KEY", "k.pem")] {
+            let error = parse(&[half]).err().unwrap();
+            assert_eq!((error.status, error.message.as_str()), (1, "rust-hyper: BARRAGE_TLS_CERT and BARRAGE_TLS_KEY go together"));
+        }
     }
 
     #[test]
