@@ -16,7 +16,7 @@ APT_PACKAGES := libuv1-dev libnghttp2-dev libyaml-dev zlib1g-dev libssl-dev open
 	protobuf-compiler protoc-gen-go protoc-gen-go-grpc \
 	librust-tokio-dev librust-hyper-dev librust-http-body-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
 	g++ libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc \
-	openjdk-17-jdk-headless libgrpc-java libnetty-java libperfmark-java libguava-java libprotobuf-java \
+	openjdk-17-jdk-headless libgrpc-java libnetty-java libnetty-tcnative-java libperfmark-java libguava-java libprotobuf-java \
 	libgeronimo-annotation-1.3-spec-java protobuf-compiler-grpc-java-plugin \
 	nghttp2-client time \
 	openssh-server openssh-client iproute2 tar chromium
