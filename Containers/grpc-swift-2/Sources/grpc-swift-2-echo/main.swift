@@ -59,13 +59,41 @@ if let cpusText = environment("BARRAGE_CPUS") {
     threadSource = "all cores"
 }
 
+/// h2 over TLS (SwiftNIO SSL, its own BoringSSL; TLS 1.2 and 1.3, ALPN h2) when
+/// $BARRAGE_TLS_CERT and $BARRAGE_TLS_KEY name a PEM certificate chain and key; with
+/// $BARRAGE_TLS_CLIENT_CA too, clients must present a certificate of that CA (mutual TLS).
+/// Plaintext otherwise. The files are read when the server starts listening.
+func transportSecurity() -> (HTTP2ServerTransport.Posix.TransportSecurity, String) {
+    let cert = environment("BARRAGE_TLS_CERT")
+    let key = environment("BARRAGE_TLS_KEY")
+    guard let cert, let key else {
+        if cert != nil || key != nil { fail("BARRAGE_TLS_CERT and BARRAGE_TLS_KEY go together") }
+        return (.plaintext, "cleartext")
+    }
+    let chain: [TLSConfig.CertificateSource] = [.file(path: cert, format: .pem)]
+    let privateKey: TLSConfig.PrivateKeySource = .file(path: key, format: .pem)
+    guard let clientCA = environment("BARRAGE_TLS_CLIENT_CA") else {
+        return (.tls(certificateChain: chain, privateKey: privateKey), "TLS (SwiftNIO SSL)")
+    }
+    // Clients carry no host name to check: the certificate must chain to the CA, that is all.
+    let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
+        certificateChain: chain,
+        privateKey: privateKey
+    ) { config in
+        config.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
+        config.clientCertificateVerification = .noHostnameVerification
+    }
+    return (security, "mutual TLS (SwiftNIO SSL)")
+}
+
 let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let address: GRPCNIOTransportCore.SocketAddress = host.contains(":")
     ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+let (security, tlsSummary) = transportSecurity()
 // The transport's defaults, unchanged: README.md lists them.
 let transport = HTTP2ServerTransport.Posix(
     address: address,
-    transportSecurity: .plaintext,
+    transportSecurity: security,
     config: .defaults,
     eventLoopGroup: group
 )
@@ -96,14 +124,16 @@ let signalSources = stopOnSignals(server, grace: gracePeriod)
 do {
     try await withThrowingDiscardingTaskGroup { tasks in
         tasks.addTask { try await server.serve() }
-        let bound = try await transport.listeningAddress
+        // When the transport cannot start (an address in use, TLS files that do not load),
+        // serve() throws why; listeningAddress would only say that there is no address.
+        guard let bound = try? await transport.listeningAddress else { return }
         StandardError.write(
             "grpc-swift-2: listening on \(bound) (grpc-swift-2 2.4.3, grpc-swift-nio-transport 2.9.2, "
-                + "\(threads) event-loop threads, \(threadSource))\n"
+                + "\(threads) event-loop threads, \(threadSource), \(tlsSummary))\n"
         )
     }
 } catch {
-    fail("cannot serve on \(host):\(port): \(error)")
+    fail("cannot serve on \(host):\(port) with \(tlsSummary): \(error)")
 }
 withExtendedLifetime(signalSources) {}
 StandardError.write("grpc-swift-2: stopped\n")
