@@ -16,6 +16,8 @@
 6. TLS: with a CA and a server certificate made here with openssl, run again with
    BARRAGE_TLS_CERT/BARRAGE_TLS_KEY: 10 unary calls over TLS verified against that CA (ALPN h2,
    which grpcio requires) echo, a client trusting another CA gets no call through; SIGTERM again.
+7. Mutual TLS: run again with BARRAGE_TLS_CLIENT_CA too: a client presenting a certificate of
+   that CA gets 10 calls echoed, a client presenting none gets no call through; SIGTERM again.
 
 The client is grpcio, from the grpc-python recipe's virtualenv. Environment:
   BARRAGE_BUILD_DIR       NAME's build directory (default: a temporary one, removed after)
@@ -128,9 +130,11 @@ def openssl(*arguments):
 
 
 def make_certificates(folder):
-    """A CA, a server certificate it signed for 127.0.0.1 and localhost, and an unrelated CA."""
+    """A CA, a server certificate it signed for 127.0.0.1 and localhost, a client certificate it
+    signed, and an unrelated CA."""
     paths = {name: os.path.join(folder, name) for name in ("ca.pem", "ca.key", "server.pem", "server.key",
-                                                           "server.csr", "server.ext", "other.pem", "other.key")}
+                                                           "server.csr", "server.ext", "other.pem", "other.key",
+                                                           "client.pem", "client.key", "client.csr", "client.ext")}
     curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     openssl("req", "-x509", *curve, "-days", "1", "-subj", "/CN=check-grpc-recipe CA", "-keyout", paths["ca.key"],
             "-out", paths["ca.pem"])
@@ -141,6 +145,12 @@ def make_certificates(folder):
         extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
     openssl("x509", "-req", "-in", paths["server.csr"], "-CA", paths["ca.pem"], "-CAkey", paths["ca.key"],
             "-CAcreateserial", "-days", "1", "-extfile", paths["server.ext"], "-out", paths["server.pem"])
+    openssl("req", *curve, "-subj", "/CN=check-grpc-recipe client", "-keyout", paths["client.key"], "-out",
+            paths["client.csr"])
+    with open(paths["client.ext"], "w") as extensions:
+        extensions.write("extendedKeyUsage=clientAuth\n")
+    openssl("x509", "-req", "-in", paths["client.csr"], "-CA", paths["ca.pem"], "-CAkey", paths["ca.key"],
+            "-CAcreateserial", "-days", "1", "-extfile", paths["client.ext"], "-out", paths["client.pem"])
     return paths
 
 
@@ -242,22 +252,23 @@ def check(name):
         passed.append(f"exits {took:.2f} s after SIGTERM")
         say(f"{name}: exited with status {status} {took:.2f} s after SIGTERM{tail(server_log, 4)}")
 
-        if name in TLS_NOT_YET:
-            say(f"{name}: TLS not checked: this recipe does not serve TLS yet (issue #19)")
-            return passed
         certificates = make_certificates(scratch)
-        port = free_port()
-        tls_log = os.path.join(scratch, "server-tls.log")
-        process = start_server(recipe, recipe_env(build_dir, BARRAGE_PORT=str(port), BARRAGE_TLS_CERT=certificates[
-            "server.pem"], BARRAGE_TLS_KEY=certificates["server.key"]), tls_log)
-        output = run_client(client_python, ["--tls-client", HOST, str(port), os.path.join(client_dir, "gen"),
-                                            certificates["ca.pem"], certificates["other.pem"]], tls_log)
-        for line in output:
-            say(f"{name}: {line}")
-        passed.extend(output)
-        status, took = stop_server(process, tls_log)
-        process = None
-        say(f"{name}: TLS server exited with status {status} {took:.2f} s after SIGTERM{tail(tls_log, 4)}")
+        tls_env = dict(BARRAGE_TLS_CERT=certificates["server.pem"], BARRAGE_TLS_KEY=certificates["server.key"])
+        for mode, extra, client_arguments in (
+                ("TLS", {}, ["--tls-client", certificates["ca.pem"], certificates["other.pem"]]),
+                ("mutual TLS", {"BARRAGE_TLS_CLIENT_CA": certificates["ca.pem"]},
+                 ["--mtls-client", certificates["ca.pem"], certificates["client.pem"], certificates["client.key"]])):
+            port = free_port()
+            log = os.path.join(scratch, f"server-{mode.replace(' ', '-').lower()}.log")
+            process = start_server(recipe, recipe_env(build_dir, BARRAGE_PORT=str(port), **tls_env, **extra), log)
+            output = run_client(client_python, [client_arguments[0], HOST, str(port), os.path.join(client_dir, "gen"),
+                                                *client_arguments[1:]], log)
+            for line in output:
+                say(f"{name}: {line}")
+            passed.extend(output)
+            status, took = stop_server(process, log)
+            process = None
+            say(f"{name}: {mode} server exited with status {status} {took:.2f} s after SIGTERM{tail(log, 4)}")
         return passed
     except CheckFailed as failure:
         failure.passed = passed
@@ -322,11 +333,6 @@ def client(host, port, gen_dir):
         print("unknown method and unknown service: UNIMPLEMENTED (12)")
 
 
-# Shipped recipes that do not serve TLS yet (issue #19 builds it); every other recipe's TLS is
-# checked. Named here so the gap is visible in the check's output, not hidden by a pass.
-TLS_NOT_YET = {"rust-hyper", "grpc-java", "grpc-swift-2"}
-
-
 def tls_client(host, port, gen_dir, ca_file, other_ca_file):
     """TLS: calls verified against the recipe's CA succeed; a client trusting another CA gets none through."""
     sys.path.insert(0, gen_dir)
@@ -355,12 +361,45 @@ def tls_client(host, port, gen_dir, ca_file, other_ca_file):
     print("TLS: a client trusting another CA gets no call through (UNAVAILABLE)")
 
 
+def mtls_client(host, port, gen_dir, ca_file, cert_file, key_file):
+    """Mutual TLS: a client with a certificate of the required CA gets calls through, one without none."""
+    sys.path.insert(0, gen_dir)
+    import grpc
+    import bench_pb2
+
+    payload = bench_pb2.Payload
+    with open(ca_file, "rb") as ca, open(cert_file, "rb") as cert, open(key_file, "rb") as key:
+        roots, chain, private_key = ca.read(), cert.read(), key.read()
+    credentials = grpc.ssl_channel_credentials(root_certificates=roots, private_key=private_key,
+                                               certificate_chain=chain)
+    with grpc.secure_channel(f"{host}:{port}", credentials) as channel:
+        unary = channel.unary_unary("/bench.Echo/Unary", request_serializer=payload.SerializeToString,
+                                    response_deserializer=payload.FromString)
+        for index in range(10):
+            body = os.urandom(64 * index)
+            if unary(payload(body=body), timeout=10).body != body:
+                sys.exit(f"mutual TLS unary call {index}: the echo differs")
+    print("mutual TLS: 10 unary calls echoed with a client certificate of the required CA")
+    with grpc.secure_channel(f"{host}:{port}", grpc.ssl_channel_credentials(root_certificates=roots)) as channel:
+        try:
+            channel.unary_unary("/bench.Echo/Unary")(b"", timeout=5)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.UNAVAILABLE:
+                sys.exit(f"mutual TLS without a client certificate: status {error.code()}, wanted UNAVAILABLE")
+        else:
+            sys.exit("mutual TLS without a client certificate: the call succeeded, wanted it refused")
+    print("mutual TLS: a client without a certificate gets no call through (UNAVAILABLE)")
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "--client":
         client(argv[2], int(argv[3]), argv[4])
         return 0
     if len(argv) == 7 and argv[1] == "--tls-client":
         tls_client(argv[2], int(argv[3]), argv[4], argv[5], argv[6])
+        return 0
+    if len(argv) == 8 and argv[1] == "--mtls-client":
+        mtls_client(argv[2], int(argv[3]), argv[4], argv[5], argv[6], argv[7])
         return 0
     if len(argv) != 2 or argv[1].startswith("-"):
         print(f"usage: {argv[0]} NAME   (a recipe in Containers/, such as grpc-go)", file=sys.stderr)
