@@ -37,9 +37,14 @@ let package = Package(
         // OpenSSL (libssl-dev), as h2load uses it: TLS for the load client and the builtin server.
         .systemLibrary(name: "COpenSSL"),
         .target(name: "UV", dependencies: ["CUV"], linkerSettings: cLibrary("uv", archive: "libuv_a.a")),
-        .target(name: "Topology", dependencies: ["CYAML", "ProtoSchema"], linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
+        // What TLS is told, as plain values (client settings, issued certificates): shared by the
+        // topology, the control protocol and the TLS target without tying them to OpenSSL.
+        .target(name: "TLSSettings"),
+        .target(
+            name: "Topology", dependencies: ["CYAML", "ProtoSchema", "TLSSettings"],
+            linkerSettings: cLibrary("yaml", archive: "libyaml.a")),
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
-        .target(name: "Wire", dependencies: ["Metrics", "Topology"]),
+        .target(name: "Wire", dependencies: ["Metrics", "Topology", "TLSSettings"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
         // A user's service from its compiled `.proto`: methods, and JSON requests encoded with
         // protobuf's JSON mapping into the binary form the load client sends.
@@ -53,10 +58,10 @@ let package = Package(
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // TLS between a socket and a protocol: OpenSSL driven through memory, one context per loop.
         .target(
-            name: "TLS", dependencies: ["COpenSSL", "HTTP2"],
+            name: "TLS", dependencies: ["COpenSSL", "HTTP2", "TLSSettings"],
             linkerSettings: cLibrary("ssl", archive: "libssl.a") + cLibrary("crypto", archive: "libcrypto.a")),
         .target(
-            name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics", "TLS"],
+            name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics", "TLS", "TLSSettings"],
             linkerSettings: cLibrary("z", archive: "libz.a")),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
         .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2", "TLS"]),
@@ -91,15 +96,16 @@ let package = Package(
                 "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"
             ]),
         .target(
-            name: "Agent", dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLS", "ProtoSchema"]),
+            name: "Agent",
+            dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLSSettings", "ProtoSchema"]),
         .executableTarget(
             name: "barrage",
             dependencies: [
                 "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch",
-                "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile",
+                "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile", "TLS", "TLSSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema"]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema", "TLSSettings"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
@@ -116,7 +122,7 @@ let package = Package(
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2", "TLSSettings"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),

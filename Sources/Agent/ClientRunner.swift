@@ -1,7 +1,6 @@
 import Glibc
 import Load
 import Metrics
-import TLS
 import Topology
 import UV
 import Wire
@@ -100,9 +99,7 @@ final class ClientRunner {
             path: setup.service?.path ?? setup.path, callOptions: callOptions,
             connectionLimit: setup.connectionLifetime.map(connectionLimit),
             pauseThresholdNs: setup.pauseThresholdMs * 1_000_000,
-            tls: setup.tls.map {
-                TLSClientSettings(caFile: $0.caFile, serverName: $0.serverName, certFile: $0.certFile, keyFile: $0.keyFile)
-            })
+            tls: setup.tls)
         let stall = getenv(testStallVariable).map { String(cString: $0) }
         return { loop in
             var parameters = parameters

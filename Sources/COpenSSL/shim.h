@@ -5,6 +5,8 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 static inline long barrage_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
 static inline long barrage_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
@@ -52,4 +54,22 @@ static inline int barrage_alpn_select_h2(
 static inline void barrage_SSL_CTX_select_alpn_h2(SSL_CTX *ctx) {
     SSL_CTX_set_alpn_select_cb(ctx, barrage_alpn_select_h2, NULL);
 }
+/// A fresh P-256 key (EVP_EC_gen is a variadic macro Swift cannot call).
+static inline EVP_PKEY *barrage_ec_p256_key(void) { return EVP_EC_gen("P-256"); }
+
+/// Adds the extension `nid` with OpenSSL's config text `value` (e.g. "critical,CA:TRUE") to
+/// `cert`, issued by `issuer` (`cert` itself for a self-signed one); 1 on success.
+static inline int barrage_X509_add_ext_text(X509 *cert, X509 *issuer, int nid, const char *value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+    X509_EXTENSION *extension = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (extension == NULL) return 0;
+    int added = X509_add_ext(cert, extension, -1);
+    X509_EXTENSION_free(extension);
+    return added;
+}
+
+/// The bytes written to a memory BIO so far.
+static inline long barrage_BIO_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
 #endif

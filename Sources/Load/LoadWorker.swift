@@ -1,6 +1,7 @@
 import HTTP2
 import Metrics
 import TLS
+import TLSSettings
 import UV
 
 /// The load of one libuv loop, whatever the protocol: `connections` connections, each a

@@ -1,5 +1,6 @@
 import COpenSSL
 import HTTP2
+import TLSSettings
 
 /// One OpenSSL `SSL_CTX` and the scratch buffers of one event loop: built once per load
 /// worker or server thread, shared by every connection on it, so certificates, keys and

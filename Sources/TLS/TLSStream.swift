@@ -184,7 +184,7 @@ public final class TLSStream {
         return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    private static func isIPAddress(_ text: String) -> Bool {
+    static func isIPAddress(_ text: String) -> Bool {
         text.contains(":") || (text.split(separator: ".").count == 4 && text.allSatisfy { $0.isNumber || $0 == "." })
     }
 

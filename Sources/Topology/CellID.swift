@@ -1,12 +1,12 @@
 /// Builds cell ids: each swept value in a fixed order, so ids are stable across runs and sort
 /// the way the plan reads.
 enum CellID {
-    /// `[SCENARIO-]SYSTEM[-replicasN][-cpusN]-cN[-rRATE|-rsearch]-REPEAT`, or `SYSTEM-cN-rREPEAT`
-    /// when only systems, connections and repeats vary (the ids runs have always had).
-    /// `replicas` is given only when it is swept. Only characters of names (`[a-z0-9-]`),
-    /// digits and `.` appear: safe as a folder name.
+    /// `[SCENARIO-]SYSTEM[-replicasN][-cpusN][-tls|-plain]-cN[-rRATE|-rsearch]-REPEAT`, or
+    /// `SYSTEM[-tls|-plain]-cN-rREPEAT` when only systems, tls, connections and repeats vary
+    /// (the ids runs have always had). `replicas` and `tls` are given only when swept. Only
+    /// characters of names (`[a-z0-9-]`), digits and `.` appear: safe as a folder name.
     static func make(
-        scenario: String?, system: String, replicas: Int? = nil, cpus: Double?, connections: Int,
+        scenario: String?, system: String, replicas: Int? = nil, cpus: Double?, tls: Bool? = nil, connections: Int,
         rate: CellRate?, repeatIndex: Int
     ) -> String {
         var parts: [String] = []
@@ -14,6 +14,7 @@ enum CellID {
         parts.append(system)
         if let replicas { parts.append("replicas\(replicas)") }
         if let cpus { parts.append("cpus\(cpus.plainText)") }
+        if let tls { parts.append(tls ? "tls" : "plain") }
         parts.append("c\(connections)")
         guard let rate else {
             return (parts + ["r\(repeatIndex)"]).joined(separator: "-")

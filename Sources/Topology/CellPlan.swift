@@ -19,6 +19,9 @@ public struct CellPlan: Sendable, Equatable {
     public var connections: Int
     /// What this cell offers: closed loop, one open-loop rate, or a capacity search.
     public var rate: CellRate
+    /// Whether the clients speak h2 over TLS to the servers in this cell (the workload's
+    /// `tls`, or this cell's value of a tls sweep).
+    public var tls: Bool
     /// Which repetition this is, 1-based.
     public var repeatIndex: Int
     /// The server replicas, one per host (the first N of `server.hosts`); never empty.
@@ -30,8 +33,9 @@ public struct CellPlan: Sendable, Equatable {
     public init(
         id: String, index: Int, system: System, connections: Int, repeatIndex: Int,
         servers: [ServerProcess], clients: [ClientProcess], scenario: String? = nil,
-        workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max
+        workload: Workload? = nil, limits: Limits? = nil, rate: CellRate = .max, tls: Bool = false
     ) {
+        self.tls = tls
         self.id = id
         self.index = index
         self.scenario = scenario
@@ -45,13 +49,15 @@ public struct CellPlan: Sendable, Equatable {
         self.clients = clients
     }
 
-    /// How progress lines and messages name the cell: `unary grpc-go replicas3 cpus1 c1000 5000/s r1`.
+    /// How progress lines and messages name the cell: `unary grpc-go replicas3 cpus1 tls c1000 5000/s r1`
+    /// (`tls` when the cell speaks TLS, `plain` when a tls sweep's cell does not).
     public var label: String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system.name)
         if replicas > 1 { parts.append("replicas\(replicas)") }
         if let cpus = limits?.cpus { parts.append("cpus\(cpus.plainText)") }
+        if tls || workload.tls.isSwept { parts.append(tls ? "tls" : "plain") }
         parts.append("c\(connections)")
         switch rate {
         case .max: break

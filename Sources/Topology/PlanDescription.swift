@@ -36,6 +36,7 @@ enum PlanDescription {
             if let scenario = cell.scenario { facts.insert("scenario \(scenario)", at: 0) }
             if cell.replicas > 1 { facts.append("\(cell.replicas) server replicas") }
             if let cpus = cell.cpus { facts.append("cpus \(cpus.plainText)") }
+            if cell.tls { facts.append("h2 over TLS") }
             facts.append("\(cell.connections) connections")
             switch cell.rate {
             case .max: break

@@ -1,8 +1,8 @@
 /// Turns a topology into the ordered list of cells to run.
 public enum Planner {
     /// Cells run in this order: for each scenario (file order), for each replica count, for
-    /// each cpus value, for each connection count, for each rate, for each repeat, for each
-    /// system (file order) — so systems are interleaved and drift affects all alike.
+    /// each cpus value, for each tls value, for each connection count, for each rate, for each
+    /// repeat, for each system (file order) — so systems are interleaved and drift affects all alike.
     public static func plan(_ topology: Topology) -> Plan {
         let serverHosts = topology.server.hosts.map { resolve($0, in: topology) }
         let workerCount = topology.clients.reduce(0) { $0 &+ max(0, $1.workers) }
@@ -23,32 +23,35 @@ public enum Planner {
                 for cpus in cpuValues {
                     var limits = topology.server.limits
                     if let cpus { limits?.cpus = cpus }
-                    for connections in workload.connections {
-                        let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
-                        if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
-                            notes.append(note)
-                        }
-                        if connections < workerCount {
-                            let note =
-                                "connections \(connections) is fewer than the \(workerCount) client workers; "
-                                + "some workers get none"
-                            if !notes.contains(note) { notes.append(note) }
-                        }
-                        let clients = clientProcesses(topology, shares: shares)
-                        for rate in rates {
-                            for repeatIndex in 1...max(1, workload.repeatCount) {
-                                for system in topology.systems {
-                                    let id = CellID.make(
-                                        scenario: scenario.name, system: system.name,
-                                        replicas: topology.server.replicaSweep == nil ? nil : replicas,
-                                        cpus: topology.server.cpuSweep == nil ? nil : cpus, connections: connections,
-                                        rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
-                                    cells.append(
-                                        CellPlan(
-                                            id: id, index: cells.count, system: system, connections: connections,
-                                            repeatIndex: repeatIndex, servers: servers, clients: clients,
-                                            scenario: scenario.name, workload: workload, limits: limits,
-                                            rate: rate))
+                    for tls in workload.tls.cellValues {
+                        for connections in workload.connections {
+                            let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
+                            if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
+                                notes.append(note)
+                            }
+                            if connections < workerCount {
+                                let note =
+                                    "connections \(connections) is fewer than the \(workerCount) client workers; "
+                                    + "some workers get none"
+                                if !notes.contains(note) { notes.append(note) }
+                            }
+                            let clients = clientProcesses(topology, shares: shares)
+                            for rate in rates {
+                                for repeatIndex in 1...max(1, workload.repeatCount) {
+                                    for system in topology.systems {
+                                        let id = CellID.make(
+                                            scenario: scenario.name, system: system.name,
+                                            replicas: topology.server.replicaSweep == nil ? nil : replicas,
+                                            cpus: topology.server.cpuSweep == nil ? nil : cpus,
+                                            tls: workload.tls.isSwept ? tls : nil, connections: connections,
+                                            rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
+                                        cells.append(
+                                            CellPlan(
+                                                id: id, index: cells.count, system: system, connections: connections,
+                                                repeatIndex: repeatIndex, servers: servers, clients: clients,
+                                                scenario: scenario.name, workload: workload, limits: limits,
+                                                rate: rate, tls: tls))
+                                    }
                                 }
                             }
                         }

@@ -55,7 +55,7 @@ extension TopologyValidator {
     }
 
     /// A file or folder path: a non-empty scalar without NUL.
-    private mutating func path(_ node: YAMLNode, label: String) -> (text: String, location: SourceLocation)? {
+    mutating func path(_ node: YAMLNode, label: String) -> (text: String, location: SourceLocation)? {
         guard let scalar = scalar(node, label: label) else { return nil }
         guard !scalar.text.isEmpty, !scalar.text.unicodeScalars.contains("\0") else {
             sink.report("\(label) must be a file path, found \(Quote.quoted(scalar.text))", at: scalar.mark)

@@ -2,7 +2,8 @@
 extension TopologyValidator {
     static let workloadKeys = [
         "protocol", "call", "payload", "connections", "concurrency", "rate", "warmup",
-        "duration", "repeat", "slo", "search", "connection", "pause", "metadata", "deadline", "compression", "service"
+        "duration", "repeat", "slo", "search", "connection", "pause", "metadata", "deadline", "compression", "service",
+        "tls"
     ]
     /// Values in one `rate` or `cpus` list; each multiplies the number of cells.
     static let maximumSweepValues = 64
@@ -94,6 +95,14 @@ extension TopologyValidator {
             pause = pauseThreshold(node)
         }
         let options = callOptions(fields, protocolKind: protocolKind)
+        var tls: TLSSetting? = .plain
+        if let field = fields.fields["tls"], !field.value.isNull {
+            tls = tlsSetting(field.value)
+            if protocolKind == .tcpEcho, let read = tls, read != .plain {
+                sink.report("tls only applies to protocol grpc (h2 over TLS with ALPN h2)", at: field.keyMark)
+                tls = nil
+            }
+        }
         var service: ServiceSpec?
         var serviceValid = true
         if let field = fields.fields["service"], !field.value.isNull {
@@ -113,7 +122,7 @@ extension TopologyValidator {
             }
         }
         guard let protocolKind, let call, let payload, let connections, let concurrency, let rate, let warmup,
-            let duration, let repeatCount, sloValid, lifetimeValid, let pause, let options, serviceValid
+            let duration, let repeatCount, sloValid, lifetimeValid, let pause, let options, serviceValid, let tls
         else { return nil }
         var workload = Workload(
             protocolKind: protocolKind, call: protocolKind == .tcpEcho ? .unary : call,
@@ -126,6 +135,7 @@ extension TopologyValidator {
         workload.deadlineMilliseconds = options.deadline
         workload.compression = options.compression
         workload.service = service
+        workload.tls = tls
         return workload
     }
 
@@ -357,8 +367,8 @@ extension TopologyValidator {
         return nil
     }
 
-    /// The run's cells: Σ over scenarios of systems × replica counts × cpus values × connection
-    /// counts × rates × repeats.
+    /// The run's cells: Σ over scenarios of systems × replica counts × cpus values × tls values ×
+    /// connection counts × rates × repeats.
     mutating func checkCellCount(
         systems: Int, replicaValues: Int, cpuValues: Int, scenarios: [Scenario],
         at mark: SourceMark
@@ -368,14 +378,15 @@ extension TopologyValidator {
         for scenario in scenarios {
             let workload = scenario.workload
             let factors = [
-                systems, replicaValues, cpuValues, workload.connections.count, workload.rates.cellRates.count,
-                workload.repeatCount
+                systems, replicaValues, cpuValues, workload.tls.cellValues.count, workload.connections.count,
+                workload.rates.cellRates.count, workload.repeatCount
             ]
             // Each factor is capped at a few hundred, so the product fits easily.
             total += factors.reduce(1, *)
             let replicas = replicaValues == 1 ? "" : "\(replicaValues) replica counts × "
+            let tls = workload.tls.isSwept ? "\(workload.tls.cellValues.count) tls values × " : ""
             parts.append(
-                "\(systems) systems × \(replicas)\(cpuValues) cpus × \(workload.connections.count) connection counts × "
+                "\(systems) systems × \(replicas)\(cpuValues) cpus × \(tls)\(workload.connections.count) connection counts × "
                     + "\(workload.rates.cellRates.count) rates × \(workload.repeatCount) repeats")
         }
         if total > Self.maximumCells {

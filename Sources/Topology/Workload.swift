@@ -32,6 +32,8 @@ public struct Workload: Sendable, Equatable {
     public var connectionLifetime: ConnectionLifetime?
     /// The shortest server pause reported (`pause:`), milliseconds.
     public var pauseMilliseconds = Workload.defaultPauseMilliseconds
+    /// gRPC: plaintext, h2 over TLS, or both as a sweep (`tls:`).
+    public var tls: TLSSetting = .plain
 
     /// `pause:` when the file says nothing.
     public static let defaultPauseMilliseconds = 10

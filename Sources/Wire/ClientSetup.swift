@@ -1,3 +1,4 @@
+import TLSSettings
 import Topology
 
 /// Everything a client worker needs to drive its share of the load.
@@ -39,7 +40,7 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     /// gRPC: how request messages are compressed.
     public var compression: MessageCompression
     /// h2 over TLS as this says; nil = plaintext.
-    public var tls: ClientTLS?
+    public var tls: TLSClientSettings?
     /// gRPC: a user's method, its streaming kind and encoded requests instead of `bench.Echo`
     /// (`call`, `payloadBytes`); nil for Echo.
     public var service: ServiceCall?
@@ -51,7 +52,7 @@ public struct ClientSetup: Codable, Sendable, Equatable {
         connectionLifetime: ConnectionLifetime? = nil,
         pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds),
         metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity,
-        tls: ClientTLS? = nil, service: ServiceCall? = nil
+        tls: TLSClientSettings? = nil, service: ServiceCall? = nil
     ) {
         self.tls = tls
         self.service = service

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Metrics
 import ProtoSchema
+import TLSSettings
 import Topology
 import Wire
 
@@ -249,7 +250,7 @@ struct LoadCommand: ParsableCommand {
             connectionLifetime: try connectionLifetimeSetting(), pauseThresholdMs: UInt64(try pauseMilliseconds()),
             metadata: try metadataEntries(), deadlineMs: deadline.flatMap { Workload.milliseconds(of: $0) }.map(UInt64.init),
             compression: MessageCompression(rawValue: compression) ?? .identity,
-            tls: tls ? ClientTLS(caFile: ca, serverName: serverName, certFile: cert, keyFile: key) : nil,
+            tls: tls ? TLSClientSettings(caFile: ca, serverName: serverName, certFile: cert, keyFile: key) : nil,
             service: try serviceCall())
         let result: ClientNodeResult
         do {

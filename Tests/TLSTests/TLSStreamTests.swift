@@ -1,5 +1,6 @@
 import HTTP2
 import TLS
+import TLSSettings
 import Testing
 
 /// A client and a server `TLSStream` with the bytes carried between them in memory: the
