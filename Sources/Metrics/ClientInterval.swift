@@ -38,17 +38,24 @@ public struct ClientInterval: Codable, Sendable, Equatable {
         try container.encode(counts.histogram.logEncoded, forKey: .histogram)
     }
 
+    /// Refuses figures past `FigureBounds` by name: a worker's seconds are added over the
+    /// window and every worker (an `errors` of two kinds near 2^64 trapped the coordinator
+    /// here: ControlMessageMutationTests).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        second = try container.decode(Int.self, forKey: .second)
+        let bounds = FigureBounds.self
+        second = try bounds.checked(
+            container.decode(Int.self, forKey: .second), atMost: Int(bounds.maximumWindowMs / 1000), .second, in: container)
         errorsByKind = try container.decode([String: UInt64].self, forKey: .errors)
+        let errors = try bounds.checkedSum(errorsByKind.values, .errors, in: container)
         let text = try container.decode(String.self, forKey: .histogram)
         guard let histogram = LatencyHistogram(logEncoded: text) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .histogram, in: container, debugDescription: "not an HdrHistogram compressed V2 encoding")
         }
         counts = IntervalCounts(
-            requests: try container.decode(UInt64.self, forKey: .requests),
-            errors: errorsByKind.values.reduce(0, +), histogram: histogram)
+            requests: try bounds.checked(
+                container.decode(UInt64.self, forKey: .requests), atMost: bounds.maximumCount, .requests, in: container),
+            errors: errors, histogram: histogram)
     }
 }

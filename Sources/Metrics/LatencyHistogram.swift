@@ -55,6 +55,16 @@ public struct LatencyHistogram: Sendable, Equatable {
         storage.add(other.storage)
     }
 
+    /// Whether the sum with `other` stays readable: its count within `FigureBounds.maximumCount`
+    /// and its count × largest value within 2^60 (HdrHistogram adds count × value in a UInt64
+    /// whenever it iterates, for percentiles too; a few such sums may still be added). Only a
+    /// sum that adds seconds without end (a worker repeating itself) can fail it.
+    public func canAdd(_ other: LatencyHistogram) -> Bool {
+        let (total, overflow) = count.addingReportingOverflow(other.count)
+        let (latencies, overflowed) = total.multipliedReportingOverflow(by: Swift.max(max, other.max) * 2)
+        return !overflow && total <= FigureBounds.maximumCount && !overflowed && latencies <= 1 << 60
+    }
+
     /// Forgets every recorded value.
     public mutating func reset() {
         storage.reset()

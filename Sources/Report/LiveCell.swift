@@ -40,10 +40,14 @@ public struct LiveCell: Sendable {
     /// One client's second.
     public mutating func add(_ interval: ClientInterval, from node: String) {
         guard clients.contains(node) else { return }
-        requests &+= interval.counts.requests
-        errorsByKind.merge(interval.errorsByKind, uniquingKeysWith: +)
-        histogram.add(interval.counts.histogram)
+        // Each second is bounded on the wire, but a worker may send seconds without end: the
+        // totals saturate at FigureBounds and a histogram that could no longer be read stops growing, rather
+        // than trap the coordinator (LiveFiguresTests).
+        requests = Self.saturating(requests, interval.counts.requests)
+        errorsByKind.merge(interval.errorsByKind, uniquingKeysWith: Self.saturating)
+        if histogram.canAdd(interval.counts.histogram) { histogram.add(interval.counts.histogram) }
         var entry = partial[interval.second] ?? (IntervalCounts(), 0)
+        guard entry.counts.histogram.canAdd(interval.counts.histogram) else { return }
         entry.counts.add(interval.counts)
         entry.clients += 1
         guard entry.clients >= clients.count else {
@@ -65,6 +69,12 @@ public struct LiveCell: Sendable {
         }
     }
 
+    /// `a + b`, at most `FigureBounds.maximumCount`: the summary adds the totals again.
+    private static func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? FigureBounds.maximumCount : Swift.min(sum, FigureBounds.maximumCount)
+    }
+
     /// A server's new samples.
     public mutating func add(_ samples: [ResourceSample], from node: String) {
         for sample in samples {
@@ -73,7 +83,7 @@ public struct LiveCell: Sendable {
     }
 
     /// Failures of every kind so far.
-    public var errors: UInt64 { errorsByKind.values.reduce(0, +) }
+    public var errors: UInt64 { errorsByKind.values.reduce(0, Self.saturating) }
 
     /// The last whole seconds' histograms added (up to `recentSeconds`).
     public var recentHistogram: LatencyHistogram {

@@ -10,4 +10,16 @@ public struct ServerReadyReport: Codable, Sendable, Equatable {
         self.port = port
         self.serverProcessGroup = serverProcessGroup
     }
+
+    enum CodingKeys: String, CodingKey { case port, serverProcessGroup }
+
+    /// Refuses a port no socket has, by name: the clients would be sent there.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        port = try container.decode(Int.self, forKey: .port)
+        guard (1...65_535).contains(port) else {
+            throw DecodingError.dataCorruptedError(forKey: .port, in: container, debugDescription: "\(port) is not a TCP port")
+        }
+        serverProcessGroup = try container.decode(Int32.self, forKey: .serverProcessGroup)
+    }
 }

@@ -30,6 +30,26 @@ struct LiveFiguresTests {
         #expect(live.requests == 30, "a node not in the cell is ignored")
     }
 
+    /// Each second is bounded on the wire (`FigureBounds`), but a confused worker may send its
+    /// largest second without end: the live figures saturate instead of trapping the coordinator
+    /// (the errors' sum trapped after 2,048 such seconds, the histogram's percentiles after 1,024).
+    @Test func aWorkerRepeatingItsLargestSecondCannotTrapTheLiveCell() {
+        var live = LiveCell(id: "c", system: "builtin", clients: ["client-1"])
+        var histogram = LatencyHistogram()
+        // The most latency one second may carry on the wire: count × 2 × value = 2^54.
+        histogram.record(microseconds: 1_000, count: FigureBounds.maximumLatencySumMicroseconds / 2_048)
+        let largest = ClientInterval(
+            second: 1,
+            counts: IntervalCounts(requests: FigureBounds.maximumCount, errors: FigureBounds.maximumCount, histogram: histogram),
+            errorsByKind: ["timeout": FigureBounds.maximumCount - 1, "UNAVAILABLE": 1])
+        for _ in 0..<3_000 { live.add(largest, from: "client-1") }
+        #expect(live.requests == FigureBounds.maximumCount)
+        #expect(live.errors == FigureBounds.maximumCount)
+        #expect(live.histogram.count <= FigureBounds.maximumCount)
+        #expect(live.recentHistogram.value(atPercentile: 99) >= 1_000)
+        #expect(live.summary.latency.p99 >= 1_000)
+    }
+
     @Test func theRecentQuantilesCoverTheLastSecondsOnly() {
         var live = LiveCell(id: "c", system: "builtin", clients: ["client-1"])
         for t in 0..<(LiveCell.recentSeconds + 5) {

@@ -130,6 +130,28 @@ import Topology
         }
     }
 
+    /// A worker's word is bounded where the coordinator adds or uses it: two workers each
+    /// claiming Int.max connections overflowed the progress line's sum; a port past 65,535
+    /// was handed to every client as their target.
+    @Test func readyReportsPastTheBoundsAreRefusedByName() {
+        let refusals = [
+            (#"{"clientReady":{"connectionsEstablished":9223372036854775807,"connectFailures":{}}}"#, "connectionsEstablished"),
+            (
+                #"{"clientReady":{"connectionsEstablished":1,"connectFailures":{"a":18446744073709551615,"b":1}}}"#,
+                "connectFailures"
+            ),
+            (#"{"serverReady":{"port":65536,"serverProcessGroup":7}}"#, "65536 is not a TCP port"),
+            (#"{"serverReady":{"port":0,"serverProcessGroup":7}}"#, "0 is not a TCP port")
+        ]
+        for (text, words) in refusals {
+            #expect {
+                _ = try ControlCodec.decode(WorkerMessage.self, from: Array(text.utf8))
+            } throws: { error in
+                "\(error)".contains(words)
+            }
+        }
+    }
+
     @Test func aKnownTagWithABadPayloadSaysWhere() {
         #expect {
             _ = try ControlCodec.decode(CoordinatorMessage.self, from: Array(#"{"mark":2}"#.utf8))
