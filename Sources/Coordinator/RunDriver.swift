@@ -12,8 +12,8 @@ import Wire
 /// Carries out a plan on one libuv loop: cell after cell, each through its
 /// `CellStateMachine`, writing each cell's results as it ends.
 ///
-/// This is the only place where the run's I/O happens; what happens when is the state
-/// machine's decision, what each worker is told the `SetupBuilder`'s. Workers start through a
+/// This is the only place where the run's I/O happens; what happens when, and what each
+/// worker is told, is the cell's `CellDirector`'s decision. Workers start through a
 /// `WorkerLauncher` and time comes from a `RunClock`, so tests run it against fake workers in
 /// virtual time. Events are queued and handled one at a time, so an action that fails
 /// synchronously (a spawn) feeds back without re-entering the machine.
@@ -38,25 +38,14 @@ public final class RunDriver {
     private var progress: ProgressPrinter
 
     private var cellIndex = -1
-    private var machine: CellStateMachine?
+    /// The running cell's decisions; nil between cells.
+    private var director: CellDirector?
     private var workers: [String: any WorkerHandle] = [:]
-    /// Each local server replica's process group (the system under test), by node.
-    private var serverProcessGroups: [String: Int32] = [:]
-    /// The CPUs online on each worker's host, as its `hello` said, by node.
-    private var hostCores: [String: Int] = [:]
-    /// The system whose recipe a server worker said it is building, this cell.
-    private var buildingSystem: String?
     private var queue: [CellEvent] = []
     private var draining = false
     private var interruption: String?
     /// `host container` of every recipe some replica was asked to build: each host builds once.
     private var builtRecipes: Set<String> = []
-    /// The open-loop rate this cell's clients are set up with (a search changes it per trial).
-    private var currentRate: Double?
-    /// The running capacity search of a `rate: search` cell.
-    private var search: CapacitySearch?
-    /// What the search found, once it ended.
-    private var searchResult: CapacitySearch.Result?
     /// When this cell's (or trial's) window was opened, seconds since the epoch: the
     /// interval logs' start time.
     private var windowOpenedEpochSeconds: Double?
@@ -149,26 +138,14 @@ public final class RunDriver {
             return
         }
         let cell = plan.cells[cellIndex]
-        let unbuilt = cell.servers.contains { !builtRecipes.contains(recipeKey(cell, $0)) }
-        let (timeouts, mode) = builder.schedule(for: cell, unbuilt: unbuilt)
-        currentRate = cell.rate.offeredPerSecond
-        search = nil
-        searchResult = nil
-        if case .search(let settings) = cell.rate {
-            var capacitySearch = CapacitySearch(settings: settings)
-            if case .trial(let rate) = capacitySearch.start() { currentRate = rate }
-            search = capacitySearch
-        }
-        machine = CellStateMachine(
-            servers: cell.servers.map { ($0.name, $0.host.name) },
-            clients: cell.clients.map { ($0.name, $0.host.name) }, timeouts: timeouts, mode: mode)
+        let director = CellDirector(
+            cell: cell, builder: builder, builtRecipes: builtRecipes, remoteHosts: Set(options.remoteHosts.keys))
+        self.director = director
+        let timeouts = director.timeouts
         workers = [:]
-        serverProcessGroups = [:]
-        hostCores = [:]
-        buildingSystem = nil
         windowOpenedEpochSeconds = nil
         do {
-            try results.beginCell(record: record(of: cell, status: .interrupted, error: "the run ended before this cell did"))
+            try results.beginCell(record: director.record(status: .interrupted, error: "the run ended before this cell did"))
         } catch {
             StandardError.write("barrage: could not start the results of \(cell.id) in \(results.path): \(error)\n")
         }
@@ -184,36 +161,30 @@ public final class RunDriver {
         draining = true
         while !queue.isEmpty {
             let next = queue.removeFirst()
-            guard var current = machine else { continue }
-            let actions = current.handle(next)
-            machine = current
-            if case .openingWindow = current.phase, windowOpenedEpochSeconds == nil {
+            guard var current = director else { continue }
+            let directives = current.handle(next)
+            director = current
+            builtRecipes = current.builtRecipes
+            if case .openingWindow = current.machine.phase, windowOpenedEpochSeconds == nil {
                 windowOpenedEpochSeconds = Double(clock.secondsSinceEpoch())
             }
-            progress.phase(phaseLabel(current.phase))
-            for action in actions { execute(action) }
+            progress.phase(current.phaseLabel)
+            for directive in directives { execute(directive) }
         }
         draining = false
     }
 
-    private func execute(_ action: CellAction) {
+    private func execute(_ directive: CellDirective) {
         let cell = plan.cells[cellIndex]
-        switch action {
-        case .spawnServer(let node):
-            if let server = cell.servers.first(where: { $0.name == node }) { spawn(node: node, host: server.host, cell: cell) }
-        case .spawnClients:
+        switch directive {
+        case .spawn(let node, let host, let logName):
+            spawn(node: node, host: host, logName: logName, cell: cell)
+        case .clientsStarting(let trial):
             windowOpenedEpochSeconds = nil
             live = LiveCell(id: cell.id, system: cell.system.name, clients: cell.clients.map(\.name))
-            if let trial = machine?.trialNumber, trial > 1 {
-                results.setAsideIntervalLogs(cell: cell.id, nodes: cell.clients.map(\.name), trial: trial - 1)
-            }
-            for client in cell.clients {
-                // A trial after the first replaces the last trial's (exited) client workers.
-                workers.removeValue(forKey: client.name)?.release()
-                spawn(node: client.name, host: client.host, cell: cell)
-            }
-        case .sendSetup(let node):
-            if let message = setupMessage(for: node, cell: cell) { workers[node]?.send(message) }
+            if trial > 1 { results.setAsideIntervalLogs(cell: cell.id, nodes: cell.clients.map(\.name), trial: trial - 1) }
+            // A trial after the first replaces the last trial's (exited) client workers.
+            for client in cell.clients { workers.removeValue(forKey: client.name)?.release() }
         case .send(let node, let message):
             workers[node]?.send(message)
         case .startTimer(let generation, let milliseconds):
@@ -222,24 +193,21 @@ public final class RunDriver {
             }
         case .closeControl(let node):
             workers[node]?.closeControl()
-        case .kill(let node):
+        case .kill(let node, let processGroup):
             workers[node]?.kill(SIGKILL)
-            killServerGroup(of: node)
-        case .trialEnded:
-            trialEnded(cell)
+            // A remote system is its worker's to kill when the ssh session ends: no group here.
+            if let processGroup { ProcessGroup.signal(processGroup, SIGKILL) }
+        case .note(let line):
+            progress.note(line)
         case .finished(let outcome):
             cellTimer.stop()
             finishCell(cell, outcome: outcome)
         }
     }
 
-    private func spawn(node: String, host: Host, cell: CellPlan) {
+    private func spawn(node: String, host: Host, logName: String, cell: CellPlan) {
         let index = cellIndex
         do {
-            // Each trial's clients are new processes: one log each, beside the servers' ones.
-            let trial = machine?.trialNumber ?? 1
-            let isServer = cell.servers.contains { $0.name == node }
-            let logName = search != nil && !isServer && trial > 1 ? "\(node)-trial\(trial)" : node
             let log = try results.logPath(cell: cell.id, node: logName)
             workers[node] = try launcher.launch(
                 node: node, host: host, logPath: log,
@@ -266,20 +234,11 @@ public final class RunDriver {
         switch message {
         case .progress(let report):
             progress.clientReported(node: node, report)
-        case .building(let system):
-            // Not the state machine's business: the server's ready deadline covers the build.
-            buildingSystem = system
-        case .hello(_, _, let cores):
-            hostCores[node] = cores
-            post(.message(node: node, message))
-        case .serverReady(let report):
-            serverProcessGroups[node] = report.serverProcessGroup
-            post(.message(node: node, message))
         case .clientReady(let report):
             progress.clientReported(
                 node: node, ProgressReport(requests: 0, errors: 0, connectionsUp: report.connectionsEstablished))
             post(.message(node: node, message))
-        case .marked, .clientResult, .serverResult, .failed:
+        case .hello, .building, .serverReady, .marked, .clientResult, .serverResult, .failed:
             post(.message(node: node, message))
         case .interval(let interval):
             let cell = plan.cells[cellIndex]
@@ -294,38 +253,9 @@ public final class RunDriver {
         }
     }
 
-    /// What `SetupBuilder` says `node` is told; nil for a node not in the cell.
-    private func setupMessage(for node: String, cell: CellPlan) -> CoordinatorMessage? {
-        if let server = cell.servers.first(where: { $0.name == node }) {
-            let runBuild = builtRecipes.insert(recipeKey(cell, server)).inserted
-            return .setupServer(builder.serverSetup(server, cell: cell, hostCores: hostCores[node] ?? 1, runBuild: runBuild))
-        }
-        let ports = (machine?.serverReady ?? [:]).compactMapValues(\.port)
-        let targets = SetupBuilder.targets(of: cell, readyPorts: ports)
-        return builder.clientSetups(for: cell, targets: targets, ratePerSecond: currentRate)
-            .first { $0.node == node }
-            .map { .setupClient($0) }
-    }
-
-    /// Which recipe build a replica stands for: each host builds each recipe once per run.
-    private func recipeKey(_ cell: CellPlan, _ server: ServerProcess) -> String {
-        "\(server.host.name) \(cell.system.container)"
-    }
-
-    /// SIGKILLs the system under test's process group of server `node` — on this machine
-    /// only; a remote one is its worker's to kill when the ssh session ends.
-    private func killServerGroup(of node: String) {
-        guard cellIndex < plan.cells.count,
-            let server = plan.cells[cellIndex].servers.first(where: { $0.name == node }),
-            options.remoteHosts[server.host.name] == nil,
-            let group = serverProcessGroups[node], group > 0
-        else { return }
-        ProcessGroup.signal(group, SIGKILL)
-    }
-
     /// SIGKILLs every local replica's system under test.
     private func killServerGroups() {
-        for node in serverProcessGroups.keys { killServerGroup(of: node) }
+        for group in director?.localServerGroups ?? [] { ProcessGroup.signal(group, SIGKILL) }
     }
 
     private func finishCell(_ cell: CellPlan, outcome: CellOutcome) {
@@ -340,11 +270,11 @@ public final class RunDriver {
         case .failed(let failure): (status, error) = (.failed, failure.description)
         case .interrupted(let reason): (status, error) = (.interrupted, reason)
         }
-        let capacity = searchResult.map { capacityEntry(cell, $0) }
-        let record = self.record(of: cell, status: status, error: error, capacity: capacity)
-        if let capacity { summary.capacity.append(capacity) }
-        let clients = cell.clients.compactMap { machine?.clientResults[$0.name] }
-        let servers = cell.servers.compactMap { machine?.serverResults[$0.name] }
+        guard let director else { return }
+        let record = director.record(status: status, error: error)
+        if let capacity = director.capacity { summary.capacity.append(capacity) }
+        let clients = cell.clients.compactMap { director.machine.clientResults[$0.name] }
+        let servers = cell.servers.compactMap { director.machine.serverResults[$0.name] }
         // The seconds and samples that streamed in are on disk: read back, one second at a time.
         let folder = results.cellFolder(cell.id)
         let complete = ResultsReader.completed(folder: folder, clients: clients, servers: servers)
@@ -362,59 +292,10 @@ public final class RunDriver {
             StandardError.write("barrage: could not write results of \(cell.id) to \(results.path): \(error)\n")
         }
         progress.cellEnded(cellSummary)
-        machine = nil
+        self.director = nil
         live = nil
         // Leave the event drain before the next cell starts.
         try? nextCellTimer.start(after: 0, repeat: 0) { [unowned self] in self.startNextCell() }
-    }
-
-    /// The cell's record with the outcome given.
-    private func record(of cell: CellPlan, status: CellStatus, error: String?, capacity: CapacityEntry? = nil) -> CellRecord {
-        CellRecord(
-            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
-            repeatIndex: cell.repeatIndex, status: status, error: error,
-            clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads
-        )
-        .with(
-            scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: currentRate, slo: cell.workload.slo,
-            capacity: capacity, replicas: cell.replicas)
-    }
-
-    // MARK: - Capacity search
-
-    /// A trial's clients are done: judge the trial, say so, and run the next or end the cell.
-    private func trialEnded(_ cell: CellPlan) {
-        guard var capacitySearch = search, let machine, let slo = cell.workload.slo else {
-            post(.endTrials)
-            return
-        }
-        let record = CellRecord(
-            id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
-            repeatIndex: cell.repeatIndex, status: .ok, clientWorkers: cell.clients.count)
-        let clients = cell.clients.compactMap { machine.clientResults[$0.name] }
-        let trial = CellAggregator.summarize(record: record, servers: [], clients: clients)
-        let outcome = CapacitySearch.TrialOutcome(trial, slo: slo)
-        progress.note(TrialLine.text(cell: cell, trial: machine.trialNumber, ratePerSecond: currentRate ?? 0, outcome: outcome))
-        let action = capacitySearch.record(outcome)
-        search = capacitySearch
-        switch action {
-        case .trial(let rate):
-            currentRate = rate
-            post(.nextTrial(measureMs: UInt64(cell.workload.searchTrialMilliseconds)))
-        case .confirm(let rate):
-            currentRate = rate
-            post(.nextTrial(measureMs: UInt64(cell.workload.durationMilliseconds)))
-        case .done(let result):
-            searchResult = result
-            post(.endTrials)
-        }
-    }
-
-    private func capacityEntry(_ cell: CellPlan, _ result: CapacitySearch.Result) -> CapacityEntry {
-        CapacityEntry(
-            cell: cell.id, scenario: cell.scenario, system: cell.system.name, replicas: cell.replicas, cpus: cell.cpus,
-            connections: cell.connections, ratePerSecond: result.ratePerSecond, confirmed: result.confirmed,
-            limitedByGenerator: result.limitedByGenerator, note: result.note, trials: result.trials)
     }
 
     private func finishRun() {
@@ -438,13 +319,13 @@ public final class RunDriver {
         }
         interruption = reason
         StandardError.write("\nbarrage: \(reason): stopping clients, then the server; finished cells are kept\n")
-        if machine != nil { post(.interrupt(reason: reason)) }
+        if director != nil { post(.interrupt(reason: reason)) }
     }
 
     private func showProgress() {
         sendHeartbeats()
-        guard let machine else { return }
-        progress.tick(phase: phaseLabel(machine.phase))
+        guard let director else { return }
+        progress.tick(phase: director.phaseLabel)
         if let live, clock.monotonicMs() &- lastLiveReportMs >= UInt64(Self.liveReportSeconds) * 1000 {
             lastLiveReportMs = clock.monotonicMs()
             try? results.writeLiveReport(live, reloadSeconds: Self.liveReportSeconds)
@@ -458,16 +339,6 @@ public final class RunDriver {
     private func sendHeartbeats() {
         lastHeartbeatMs = clock.monotonicMs()
         for worker in workers.values { worker.send(.heartbeat) }
-    }
-
-    /// The phase as progress lines name it: a server starting while its recipe builds says so,
-    /// since a first build can take minutes.
-    private func phaseLabel(_ phase: CellPhase) -> String {
-        if phase == .startingServer, let buildingSystem { return "building \(buildingSystem)" }
-        if search != nil, let machine, phase != .startingServer {
-            return "trial \(machine.trialNumber) · \(CapacitySearch.rateText(currentRate ?? 0))/s · \(phase.label)"
-        }
-        return phase.label
     }
 
     static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {
