@@ -1,6 +1,7 @@
 /// The decision block: the article's questions answered from the measured figures only —
-/// cores needed for the stated load at the SLO, memory for the largest connection count, and
-/// where req/s stopped scaling with connections.
+/// cores needed for the stated load at the SLO, memory for the largest connection count,
+/// where req/s (msg/s for stream calls) stopped scaling with connections, what setting up a
+/// connection cost each system, how far churn moved its capacity, and its longest pause.
 enum DecisionBlock {
     static let title = "decision (from the figures above):"
     /// A count whose req/s fell more than this share below the previous count's stopped scaling.
@@ -49,11 +50,21 @@ enum DecisionBlock {
     /// rate with churn against the best without.
     static func churnCapacity(_ summary: RunSummary) -> [String] {
         let churnedCells = Set(summary.cells.filter { $0.connectionsOpened > 0 }.map(\.id))
-        let measured = summary.capacity.filter { $0.ratePerSecond > 0 }
         return systems(summary.cells).flatMap { system -> [String] in
-            let entries = measured.filter { $0.system == system }
+            let searched = summary.capacity.filter { $0.system == system }
+            let entries = searched.filter { $0.ratePerSecond > 0 }
             let churned = entries.filter { churnedCells.contains($0.cell) }
             let steady = entries.filter { !churnedCells.contains($0.cell) }
+            if churned.isEmpty || steady.isEmpty {
+                // Searched both ways, yet one found no rate: say so rather than leave the question.
+                let churnSearched = searched.contains { churnedCells.contains($0.cell) }
+                guard churnSearched, searched.contains(where: { !churnedCells.contains($0.cell) }) else { return [] }
+                let missing = [churned.isEmpty ? "with churn" : nil, steady.isEmpty ? "without" : nil].compactMap { $0 }
+                return [
+                    "churn moves capacity, \(system): unknown (no rate met the SLO \(missing.joined(separator: " or ")); "
+                        + "see the capacity notes)"
+                ]
+            }
             let pairs = churned.compactMap { with -> (CapacityEntry, CapacityEntry)? in
                 let alike = steady.filter {
                     $0.cpus == with.cpus && $0.replicas == with.replicas && $0.connections == with.connections

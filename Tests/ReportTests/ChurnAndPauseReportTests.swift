@@ -73,6 +73,28 @@ import Testing
             }, "\(lines)")
     }
 
+    @Test func aSearchThatFoundNoRateLeavesTheChurnQuestionOpenAndSaysSo() {
+        var steady = Fixtures.cell("builtin", 1_000, rate: 1_000)
+        steady.id = "capacity-builtin-c1000-rsearch-1"
+        var churned = Fixtures.cell("builtin", 1_000, rate: 1_000)
+        churned.id = "churn-capacity-builtin-c1000-rsearch-1"
+        churned.connectionsOpened = 600
+        var summary = RunSummary(
+            barrage: "0.1.0", topology: "churn", started: "2026-12-07T08:00:00Z", status: .ok, cells: [steady, churned])
+        summary.capacity = [
+            CapacityEntry(
+                cell: steady.id, scenario: "capacity", system: "builtin", cpus: 1, connections: 1_000, ratePerSecond: 1_600,
+                confirmed: true, limitedByGenerator: false, note: nil, trials: []),
+            CapacityEntry(
+                cell: churned.id, scenario: "churn-capacity", system: "builtin", cpus: 1, connections: 1_000,
+                ratePerSecond: 0, confirmed: false, limitedByGenerator: true, note: "void", trials: [])
+        ]
+        let lines = DecisionBlock.lines(summary).filter { $0.contains("churn moves capacity") }
+        #expect(
+            lines == ["  churn moves capacity, builtin: unknown (no rate met the SLO with churn; see the capacity notes)"],
+            "\(lines)")
+    }
+
     @Test func churnIsSetAgainstTheSameCPULimitOnly() {
         var entries: [CapacityEntry] = []
         var cells: [CellSummary] = []
