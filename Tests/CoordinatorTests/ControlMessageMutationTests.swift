@@ -1,3 +1,4 @@
+import CoordinatorCore
 import Foundation
 import Metrics
 import Report
