@@ -7,6 +7,7 @@ import Topology
 import Wire
 
 @testable import Coordinator
+@testable import CoordinatorCore
 
 /// A property test over the control messages a worker sends: whatever a confused or hostile
 /// worker puts in them, the coordinator either refuses the frame (a decode error that names the
