@@ -6,6 +6,10 @@ public enum ConnectionLifetime: Codable, Sendable, Equatable {
     /// `{ requests: 100 }`: calls per connection.
     case requests(Int)
 
+    /// The most calls `requests` may say: past it a connection serves no churn worth a cell
+    /// (and the load path's counts would near their limits).
+    public static let maximumCalls = 1_000_000_000
+
     /// How the plan and the reports name it: "lifetime 1s", "100 requests".
     public var description: String {
         switch self {
@@ -17,6 +21,10 @@ public enum ConnectionLifetime: Codable, Sendable, Equatable {
 }
 
 extension Workload {
+    /// The longest duration a workload may give (warmup, duration, deadline, a connection's
+    /// lifetime): 24 hours; past it a value is a typo, and some would overflow in nanoseconds.
+    public static let maximumMilliseconds = 86_400_000
+
     /// Milliseconds of a duration written as in a topology ("500ms", "1s", "2m"); nil when the
     /// text is not one. For command-line options that take the file's durations.
     public static func milliseconds(of text: String) -> Int? {

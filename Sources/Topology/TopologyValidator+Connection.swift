@@ -2,7 +2,7 @@
 extension TopologyValidator {
     static let connectionKeys = ["lifetime", "requests"]
     /// A connection serving more calls than this before it retires is no churn worth a cell.
-    static let maximumCallsPerConnection = 1_000_000_000
+    static let maximumCallsPerConnection = ConnectionLifetime.maximumCalls
     /// Pauses shorter than a millisecond are below the load loop's timer; longer than a
     /// minute, no window would hold enough of them.
     static let pauseRangeMilliseconds = 1...60_000

@@ -105,16 +105,18 @@ struct LoadCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil else {
+        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]) else {
             throw ValidationError("--target must be HOST:PORT, got '\(target)'")
         }
+        guard (1...65_535).contains(port) else { throw ValidationError("--target's port must be 1 to 65535, got \(port)") }
         guard WorkloadProtocol(rawValue: protocolName) != nil else {
             throw ValidationError("--protocol must be tcp-echo or grpc")
         }
         guard Call(rawValue: call) != nil else { throw ValidationError("--call must be unary or stream") }
-        guard connections >= 1, concurrency >= 1, threads >= 1, threads <= 256, payload >= 1 else {
+        guard connections >= 1, concurrency >= 1, threads >= 1, payload >= 1 else {
             throw ValidationError("--connections, --concurrency, --threads and --payload must be at least 1")
         }
+        guard threads <= 256 else { throw ValidationError("--threads must be at most 256, got \(threads)") }
         // The topology's bounds: past them a value is a typo, and some would trap the load path.
         guard connections <= 1_000_000, concurrency <= 1_000, payload <= 16 << 20 else {
             throw ValidationError("--connections must be at most 1000000, --concurrency at most 1000, --payload at most 16777216")
@@ -144,8 +146,8 @@ struct LoadCommand: ParsableCommand {
                 throw ValidationError("--messages-per-stream must be at least 1")
             }
         }
-        if let deadline, (Workload.milliseconds(of: deadline) ?? 0) <= 0 {
-            throw ValidationError("--deadline must be a duration such as 200ms, 2s or 1m, got '\(deadline)'")
+        if let deadline, !(1...Workload.maximumMilliseconds).contains(Workload.milliseconds(of: deadline) ?? 0) {
+            throw ValidationError("--deadline must be a duration such as 200ms, 2s or 1m, at most 24 hours, got '\(deadline)'")
         }
         guard MessageCompression(rawValue: compression) != nil else {
             throw ValidationError("--compression must be identity or gzip")
@@ -162,12 +164,16 @@ struct LoadCommand: ParsableCommand {
         case (.some, .some):
             throw ValidationError("--connection-lifetime and --connection-requests exclude each other")
         case (.some(let text), nil):
-            guard let milliseconds = Workload.milliseconds(of: text), milliseconds > 0 else {
-                throw ValidationError("--connection-lifetime must be a duration such as 500ms or 1s, got '\(text)'")
+            guard let milliseconds = Workload.milliseconds(of: text), (1...Workload.maximumMilliseconds).contains(milliseconds)
+            else {
+                throw ValidationError(
+                    "--connection-lifetime must be a duration such as 500ms or 1s, at most 24 hours, got '\(text)'")
             }
             return .lifetime(milliseconds: milliseconds)
         case (nil, .some(let count)):
-            guard count >= 1 else { throw ValidationError("--connection-requests must be at least 1") }
+            guard (1...ConnectionLifetime.maximumCalls).contains(count) else {
+                throw ValidationError("--connection-requests must be 1 to \(ConnectionLifetime.maximumCalls), got \(count)")
+            }
             return .requests(count)
         case (nil, nil):
             return nil

@@ -13,7 +13,14 @@ extension EndToEnd {
                 (["load", "--target", "127.0.0.1:9", "--duration", "inf"], "--duration"),
                 (["load", "--target", "127.0.0.1:9", "--warmup", "nan"], "--warmup"),
                 (["load", "--target", "127.0.0.1:9", "--rate", "0.00000000001"], "--rate"),
-                (["load", "--target", "127.0.0.1:9", "--connections", "99999999999"], "--connections")
+                (["load", "--target", "127.0.0.1:9", "--connections", "99999999999"], "--connections"),
+                // Each of these trapped `barrage load` once a connection was up (an overflow in
+                // nanoseconds or in the calls left); refused before anything starts now.
+                (["load", "--target", "127.0.0.1:9", "--deadline", "99999999999999ms"], "--deadline"),
+                (["load", "--target", "127.0.0.1:9", "--connection-lifetime", "9223372036854775s"], "--connection-lifetime"),
+                (["load", "--target", "127.0.0.1:9", "--connection-requests", "9223372036854775807"], "--connection-requests"),
+                (["load", "--target", "127.0.0.1:99999"], "--target's port must be 1 to 65535"),
+                (["load", "--target", "127.0.0.1:9", "--threads", "100000"], "--threads must be at most 256")
             ]
             for (arguments, words) in cases {
                 let run = try Harness.Run(arguments, in: folder)
