@@ -1,4 +1,3 @@
-import CoordinatorCore
 import Foundation
 import Metrics
 import Report
