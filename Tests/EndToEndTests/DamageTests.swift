@@ -73,6 +73,30 @@ extension EndToEnd {
             #expect(shown["status"] as? String == "failed", "\(shown)")
             #expect((shown["error"] as? String ?? "").contains("client-2.json"), "\(shown)")
 
+            // A line of junk and a line cut short in client-1's interval log: named with their count.
+            let log = "\(results)/nodes/\(cell)/client-1.hlog"
+            let handle = try #require(FileHandle(forWritingAtPath: log))
+            handle.seekToEndOfFile()
+            handle.write(Data("junk\n1.000,1.000,0.5,HISTFAAAA".utf8))
+            handle.closeFile()
+            let lines = try Harness.Run(["report", results], in: folder)
+            let linesStatus = lines.wait(timeout: 60)
+            #expect(lines.process.terminationReason == .exit && linesStatus == 0, "\(lines.stderr)")
+            #expect(lines.stderr.contains("could not read nodes/\(cell)/client-1.hlog: 2 lines refused"), "\(lines.stderr)")
+
+            // A folder another release line wrote: refused, both versions named.
+            let summaryPath = results + "/summary.json"
+            let written = try String(contentsOfFile: summaryPath, encoding: .utf8)
+            let version = try #require(try Harness.summary(results)["barrage"] as? String)
+            try written.replacingOccurrences(of: "\"barrage\" : \"\(version)\"", with: "\"barrage\" : \"9.9.9\"")
+                .replacingOccurrences(of: "\"barrage\":\"\(version)\"", with: "\"barrage\":\"9.9.9\"")
+                .write(toFile: summaryPath, atomically: true, encoding: .utf8)
+            let other = try Harness.Run(["report", results], in: folder)
+            let otherStatus = other.wait(timeout: 60)
+            #expect(other.process.terminationReason == .exit && otherStatus == 2, "\(other.stderr)")
+            #expect(other.stderr.contains("written by Barrage 9.9.9"), "\(other.stderr)")
+            try written.write(toFile: summaryPath, atomically: true, encoding: .utf8)
+
             // Only summary.json left: its cells still show.
             try FileManager.default.removeItem(atPath: results + "/nodes")
             let alone = try Harness.Run(["report", results], in: folder)
