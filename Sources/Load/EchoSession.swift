@@ -68,7 +68,7 @@ final class EchoSession: LoadSession {
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard case .awaiting(let startNs, let sentNs, let written, let already) = state else {
             // Bytes nobody asked for: the stream is out of step and cannot be trusted again.
-            delegate.sessionFinishedCall(.protocolViolation, latencyNs: 0)
+            delegate.sessionFinishedCall(.connection, latencyNs: 0)
             state = .closed
             return false
         }
@@ -81,7 +81,7 @@ final class EchoSession: LoadSession {
         state = .idle
         guard total == payload.bytes.count else {
             // More came back than went out.
-            delegate.sessionFinishedCall(.protocolViolation, latencyNs: 0)
+            delegate.sessionFinishedCall(.connection, latencyNs: 0)
             state = .closed
             return false
         }

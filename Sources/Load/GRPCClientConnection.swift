@@ -394,6 +394,8 @@ final class GRPCClientConnection: HTTP2Session {
         guard reporting else { return }
         if let message = pendingStatusMessage, case .grpcStatus = outcome {
             delegate.sessionStatusMessage(message, for: outcome)
+        } else if let explanation = outcome.explanation {
+            delegate.sessionStatusMessage(explanation, for: outcome)
         }
         pendingStatusMessage = nil
         let start = slots[slot].startNs

@@ -3,6 +3,21 @@
 enum GRPCStatusCode {
     /// `DEADLINE_EXCEEDED`: what the client counts when it gives up at the call's deadline.
     static let deadlineExceeded = 4
+    /// `INTERNAL`: an answer that broke the protocol, as gRPC clients report one.
+    static let internalError = 13
+
+    /// The code a gRPC client reports for an answer with a non-200 HTTP status: gRPC's
+    /// HTTP-to-gRPC status mapping (doc/http-grpc-status-mapping.md), `INTERNAL` for none.
+    static func code(forHTTPStatus status: Int) -> Int {
+        switch status {
+        case 0, 400: return internalError
+        case 401: return 16  // UNAUTHENTICATED
+        case 403: return 7  // PERMISSION_DENIED
+        case 404: return 12  // UNIMPLEMENTED
+        case 429, 502, 503, 504: return 14  // UNAVAILABLE
+        default: return 2  // UNKNOWN
+        }
+    }
 
     /// The canonical names of codes 0...16, by code.
     static let names = [

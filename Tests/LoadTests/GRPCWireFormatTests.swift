@@ -35,12 +35,21 @@ import Testing
         #expect(CallOutcome.grpcStatus(16).errorKind == "UNAUTHENTICATED")
         #expect(CallOutcome.grpcStatus(4).errorKind == "DEADLINE_EXCEEDED")
         #expect(CallOutcome.grpcStatus(99).errorKind == "grpc-status-99")
-        #expect(CallOutcome.httpStatus(503).errorKind == "http-status-503")
-        #expect(CallOutcome.httpStatus(0).errorKind == "http-status-0")
-        #expect(CallOutcome.resetStream.errorKind == "reset-stream")
+        // HTTP statuses as gRPC's HTTP-to-gRPC mapping names them.
+        #expect(CallOutcome.httpStatus(503).errorKind == "UNAVAILABLE")
+        #expect(CallOutcome.httpStatus(404).errorKind == "UNIMPLEMENTED")
+        #expect(CallOutcome.httpStatus(401).errorKind == "UNAUTHENTICATED")
+        #expect(CallOutcome.httpStatus(403).errorKind == "PERMISSION_DENIED")
+        #expect(CallOutcome.httpStatus(500).errorKind == "UNKNOWN")
+        #expect(CallOutcome.httpStatus(0).errorKind == "INTERNAL")
+        #expect(CallOutcome.resetStream.errorKind == "reset")
         #expect(CallOutcome.connection.errorKind == "connection")
         #expect(CallOutcome.timeout.errorKind == "timeout")
-        #expect(CallOutcome.protocolViolation.errorKind == "protocol")
+        #expect(CallOutcome.protocolViolation.errorKind == "INTERNAL")
+        // The kinds the server gave no words for carry an explanation; the server's own do not.
+        #expect(CallOutcome.httpStatus(404).explanation == "HTTP status 404 instead of 200: the answer is not gRPC's")
+        #expect(CallOutcome.protocolViolation.explanation?.hasPrefix("the answer broke the gRPC protocol") == true)
+        #expect(CallOutcome.grpcStatus(16).explanation == nil)
     }
 
     @Test func backlogRemembersIntendedTimesWithoutStorage() {
