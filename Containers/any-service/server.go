@@ -26,6 +26,8 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -269,8 +271,31 @@ func (s *ledgerServer) streamAuth(service interface{}, stream grpc.ServerStream,
 	return handler(service, stream)
 }
 
-// statsJSON is the counters as one JSON line: {"methods":{"Post":{"received":…}},"unauthenticated":…},
-// every counter present, as numbers.
+// countingGzip is grpc-go's own gzip compressor, registered again under its name "gzip" so
+// that every message it inflates (a gzip request) and every one it compresses (an answer:
+// grpc-go answers in the encoding the request came in) is counted. A client's gzip both ways
+// then shows in the stats as gzip.inflated and gzip.compressed.
+type countingGzip struct {
+	encoding.Compressor
+	inflated, compressed uint64
+}
+
+func (c *countingGzip) Compress(w io.Writer) (io.WriteCloser, error) {
+	atomic.AddUint64(&c.compressed, 1)
+	return c.Compressor.Compress(w)
+}
+
+func (c *countingGzip) Decompress(r io.Reader) (io.Reader, error) {
+	atomic.AddUint64(&c.inflated, 1)
+	return c.Compressor.Decompress(r)
+}
+
+var gzipCounts = &countingGzip{Compressor: encoding.GetCompressor(gzip.Name)}
+
+func init() { encoding.RegisterCompressor(gzipCounts) }
+
+// statsJSON is the counters as one JSON line: {"methods":{"Post":{"received":…}},"unauthenticated":…,
+// "gzip":{"inflated":…,"compressed":…}}, every counter present, as numbers.
 func (s *ledgerServer) statsJSON() []byte {
 	type method struct {
 		Received uint64 `json:"received"`
@@ -281,13 +306,28 @@ func (s *ledgerServer) statsJSON() []byte {
 	out := struct {
 		Methods         map[string]method `json:"methods"`
 		Unauthenticated uint64            `json:"unauthenticated"`
-	}{Methods: map[string]method{}, Unauthenticated: atomic.LoadUint64(&s.unauthenticated)}
+		Gzip            gzipCounters      `json:"gzip"`
+	}{
+		Methods: map[string]method{}, Unauthenticated: atomic.LoadUint64(&s.unauthenticated),
+		Gzip: gzipCounts.counts(),
+	}
 	for name, c := range s.methods {
 		m := c.snapshot()
 		out.Methods[name] = method{m.Received, m.Intact, m.Damaged, m.Sent}
 	}
 	text, _ := json.Marshal(out)
 	return text
+}
+
+// gzipCounters is countingGzip's counters as the stats show them.
+type gzipCounters struct {
+	Inflated   uint64 `json:"inflated"`
+	Compressed uint64 `json:"compressed"`
+}
+
+// counts reads both counters.
+func (c *countingGzip) counts() gzipCounters {
+	return gzipCounters{atomic.LoadUint64(&c.inflated), atomic.LoadUint64(&c.compressed)}
 }
 
 // writeStats replaces path with the counters (a temporary file renamed over it, so a reader

@@ -51,6 +51,14 @@ struct GRPCCallSlot {
     var sentNs: UInt64 = 0
     /// Splits the response bytes into messages.
     var decoder = GRPCMessageDecoder()
+    /// The response said `grpc-encoding: gzip`: its compressed messages are gzip.
+    var responseGzip = false
+    /// A compressed answer message being gathered until it is whole, to be inflated; nil for
+    /// uncompressed ones, whose bodies are skipped (only compressed answers allocate).
+    var compressedBody: [UInt8]?
+    /// An answer message did not decode (it does not inflate, or is compressed without gzip):
+    /// the call fails `INTERNAL`, as a gRPC client's would.
+    var undecodable = false
 
     /// Forgets the stream and its response, keeping only the free-list bookkeeping.
     mutating func clearStream() {

@@ -49,6 +49,8 @@ extension GRPCClientConnection {
             // Only a block that ends the stream carries the call's status: the trailers, or a
             // trailers-only response.
             slots[slot].grpcStatus = Self.parseStatus(value)
+        } else if name.equals(GRPCHeader.encoding) {
+            slots[slot].responseGzip = value.equals(GRPCHeader.gzip)
         } else if name.equals(GRPCHeader.grpcMessage), !value.isEmpty,
             frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         {
@@ -61,7 +63,15 @@ extension GRPCClientConnection {
 
     func onData(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard let slot = slot(of: streamID) else { return 0 }
-        let completed = slots[slot].decoder.countMessages(in: bytes)
+        let completed = completeMessages(on: slot, in: bytes)
+        if slots[slot].undecodable {
+            // A message that does not decode fails the call, as any gRPC client fails it.
+            if slots[slot].phase == .awaiting {
+                conclude(slot, .protocolViolation, nowNs: clock.now())
+                reset(slot, code: NGHTTP2_CANCEL.rawValue)
+            }
+            return 0
+        }
         guard completed > 0 else { return 0 }
         switch template.call {
         case .unary, .clientStreaming:
@@ -75,6 +85,40 @@ extension GRPCClientConnection {
             for _ in 0..<completed { messageArrived(on: slot) }
         }
         return 0
+    }
+
+    /// Feeds `slot`'s answer bytes to its decoder; returns how many messages they completed.
+    /// Uncompressed bodies are skipped unread; a compressed one is gathered and inflated once
+    /// whole (its content is not read either, but a client that could not inflate it would fail
+    /// the call). Sets `undecodable` on the first message that does not decode.
+    private func completeMessages(on slot: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        var input = bytes
+        var completed = 0
+        while !slots[slot].undecodable, let piece = slots[slot].decoder.next(from: &input) {
+            switch piece {
+            case .prefix(let flag, let length):
+                guard flag & 1 != 0 else { continue }
+                guard slots[slot].responseGzip, length <= GzipInflater.maximumInflatedBytes else {
+                    slots[slot].undecodable = true
+                    continue
+                }
+                var body: [UInt8] = []
+                body.reserveCapacity(length)
+                slots[slot].compressedBody = body
+            case .body(let piece, let ends):
+                if slots[slot].compressedBody != nil { slots[slot].compressedBody!.append(contentsOf: piece) }
+                guard ends else { continue }
+                if let body = slots[slot].compressedBody {
+                    slots[slot].compressedBody = nil
+                    guard shared.inflater.inflates(body) else {
+                        slots[slot].undecodable = true
+                        continue
+                    }
+                }
+                completed += 1
+            }
+        }
+        return completed
     }
 
     /// Stream calls: one answer arrived; it ends the outstanding ping-pong.
@@ -140,7 +184,7 @@ extension GRPCClientConnection {
     /// The verdict on a complete response, most telling first.
     private func outcomeOfEndedResponse(_ slot: GRPCCallSlot) -> CallOutcome {
         if slot.httpStatus != 200 { return .httpStatus(Int(slot.httpStatus)) }
-        if slot.grpcStatus < 0 { return .protocolViolation }
+        if slot.grpcStatus < 0 || slot.undecodable { return .protocolViolation }
         if slot.grpcStatus != 0 { return .grpcStatus(Int(slot.grpcStatus)) }
         switch template.call {
         case .unary, .clientStreaming:

@@ -50,6 +50,8 @@ final class GRPCClientConnection: HTTP2Session {
     private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
+    /// What every connection of the worker shares; here, its gzip inflater.
+    let shared: GRPCClientSessionOptions
     /// Where answers read the time (the worker's clock).
     let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
@@ -70,6 +72,7 @@ final class GRPCClientConnection: HTTP2Session {
     ) {
         self.index = index
         self.template = template
+        self.shared = options
         self.clock = clock
         self.delegate = delegate
         slotCount = max(concurrency, 1)

@@ -4,6 +4,7 @@ import Glibc
 /// The nghttp2 session options and memory functions every client connection of a load worker
 /// shares; nghttp2 copies them into each new session, so one set is built per worker (and so
 /// per loop thread). The callback table is `GRPCClientConnection.callbacks`, one per process.
+/// The connections also share the worker's `inflater` for compressed answers.
 ///
 /// Memory: every nghttp2 session allocates a 16 KiB frame buffer (`NGHTTP2_FRAMEBUF_CHUNKLEN`,
 /// one `realloc(NULL, 16394)` at creation) and serialises each outgoing frame into it; the
@@ -20,6 +21,8 @@ final class GRPCClientSessionOptions {
     let memory: UnsafeMutablePointer<nghttp2_mem>
     /// The frame buffer every session of this set writes its outgoing frames into.
     let frameBuffer: UnsafeMutableRawPointer
+    /// Checks the compressed answers of every connection of the worker (one at a time).
+    let inflater = GzipInflater()
     /// nghttp2's frame buffer size: frame header, padding length byte, largest payload.
     static let frameBufferBytes = 9 + 1 + 16_384
     /// Largest request header block: with the frame header it fits one frame buffer, so a

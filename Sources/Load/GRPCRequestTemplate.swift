@@ -53,8 +53,11 @@ final class GRPCRequestTemplate {
             fields.append((GRPCHeader.timeout.description, GRPCCallOptions.timeoutHeader(milliseconds: deadline)))
         }
         if options.gzip {
-            // Announced only with gzip requests, so a bench.Echo run's headers stay what they were.
             fields.append((GRPCHeader.encoding.description, GRPCHeader.gzip.description))
+        }
+        if options.gzip || options.requests != nil {
+            // The client inflates gzip answers; announced for a user's service and with gzip
+            // requests, so a plain bench.Echo run's headers stay what they were.
             fields.append((GRPCHeader.acceptEncoding.description, GRPCHeader.acceptedEncodings.description))
         }
         fields += options.metadata.map { ($0.name, $0.value) }

@@ -1,8 +1,7 @@
 import CZlib
 
 /// gzip (RFC 1952) through the system zlib: requests are compressed once before the run, never
-/// per call. Compressed answers are counted like any other (the client never reads an answer's
-/// content), so nothing inflates them.
+/// per call. Compressed answers are inflated by the worker's `GzipInflater`.
 enum Gzip {
     /// `bytes` as one gzip member.
     static func compress(_ bytes: [UInt8]) -> [UInt8] {

@@ -82,6 +82,29 @@ extension EndToEnd {
             #expect(ok <= post["intact"] ?? 0, "Barrage counted \(ok) ok, the server \(post) intact")
         }
 
+        /// gzip both ways: Barrage's compressed requests arrive intact, and the server's gzip
+        /// answers (grpc-go answers in the request's encoding) are inflated without an error.
+        /// The server counts every message its gzip codec inflated and compressed.
+        @Test func gzipRequestsArriveIntactAndGzipAnswersDecode() throws {
+            let folder = try Harness.scratch("any-gzip")
+            let server = try Server(folder: folder)
+            let result = try Self.load(
+                server,
+                [
+                    "--method", "ledger.v1.Ledger/Post", "--data", Self.knownEntry, "--metadata", Self.authorization,
+                    "--compression", "gzip"
+                ], in: folder)
+            let stats = try server.stop()
+            let post = Self.counters(stats, "Post")
+            let gzip = stats["gzip"] as? [String: Int] ?? [:]
+            let ok = result["requests"] as? Int ?? 0
+            #expect(ok > 100)
+            #expect((result["errors"] as? [String: Int] ?? [:]).isEmpty, "\(result["errors"] ?? "")")
+            #expect(post["damaged"] == 0 && ok <= post["intact"] ?? 0, "Barrage counted \(ok) ok, the server \(post)")
+            #expect(ok <= gzip["inflated"] ?? 0, "every request Barrage counted came gzip: \(gzip)")
+            #expect(ok <= gzip["compressed"] ?? 0, "every answer Barrage counted went gzip: \(gzip)")
+        }
+
         @Test func withoutTheMetadataEveryCallIsUnauthenticated() throws {
             let folder = try Harness.scratch("any-unauth")
             let server = try Server(folder: folder)

@@ -105,6 +105,61 @@ import UV
         #expect(pair.recorder.outcomes.last == .success)
     }
 
+    @Test func compressedAnswersAreInflatedWhateverTheFrameCuts() {
+        // A 3000-byte body compresses to far more than one 100-byte DATA frame.
+        let pair = InMemoryPair(payloadBytes: 3000) { _ in .compressedEcho(times: 1) }
+        pair.server.maxDataFrame = 100
+        pair.handshake()
+        for _ in 0..<3 {
+            pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+            pair.pump()
+        }
+        #expect(pair.recorder.outcomes == [.success, .success, .success])
+        // Server streaming counts each compressed message.
+        let streaming = InMemoryPair(call: .serverStreaming) { _ in .compressedEcho(times: 4) }
+        streaming.handshake()
+        streaming.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+        streaming.pump()
+        #expect(streaming.recorder.outcomes == [.success, .success, .success, .success])
+    }
+
+    @Test(arguments: [
+        TestServerBehavior.compressedEcho(times: 1, corrupt: true),
+        .compressedEcho(times: 1, encoding: "identity"),
+        .compressedEcho(times: 1, encoding: "snappy")
+    ])
+    func aCompressedAnswerThatDoesNotDecodeFailsTheCall(behavior: TestServerBehavior) {
+        let pair = InMemoryPair(payloadBytes: 3000) { _ in behavior }
+        pair.handshake()
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.errorKinds == ["INTERNAL"])
+        #expect(pair.recorder.statusMessages.first?.hasPrefix("INTERNAL: the answer broke the gRPC protocol") == true)
+        #expect(pair.client.freeSlots == 1, "the slot is reusable")
+        pair.server.behavior = { _ in .compressedEcho(times: 1) }
+        pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())
+        pair.pump()
+        #expect(pair.recorder.outcomes.last == .success, "the next compressed answer decodes")
+    }
+
+    @Test func acceptedEncodingsAreAnnouncedForAUserServiceAndWithGzip() {
+        func headers(_ options: GRPCCallOptions) -> [String: String] {
+            let template = GRPCRequestTemplate(call: .unary, authority: "127.0.0.1:1", payloadBytes: 1, options: options)
+            return Dictionary(
+                template.headers.map {
+                    (
+                        String(decoding: UnsafeRawBufferPointer(start: $0.name, count: $0.namelen), as: UTF8.self),
+                        String(decoding: UnsafeRawBufferPointer(start: $0.value, count: $0.valuelen), as: UTF8.self)
+                    )
+                }, uniquingKeysWith: { first, _ in first })
+        }
+        #expect(headers(.init())["grpc-accept-encoding"] == nil, "bench.Echo's headers stay as they were")
+        #expect(headers(.init(requests: [[8, 1]]))["grpc-accept-encoding"] == "identity,gzip")
+        #expect(headers(.init(requests: [[8, 1]]))["grpc-encoding"] == nil)
+        #expect(headers(.init(gzip: true))["grpc-accept-encoding"] == "identity,gzip")
+        #expect(headers(.init(gzip: true))["grpc-encoding"] == "gzip")
+    }
+
     @Test func resetFromThePeerWhileWaiting() {
         let pair = InMemoryPair { _ in .silent }
         pair.handshake()

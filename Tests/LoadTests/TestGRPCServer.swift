@@ -1,5 +1,7 @@
 import CNghttp2
 
+@testable import Load
+
 /// What the test server answers to a call.
 enum TestServerBehavior: Equatable {
     /// Echo every request message; a unary call then ends with `grpc-status: 0`.
@@ -24,6 +26,9 @@ enum TestServerBehavior: Equatable {
     case repeatThenEnd(Int)
     /// Client streaming: nothing until the request ends, then its last message and `grpc-status: 0`.
     case answerAtEnd
+    /// Echo the message gzip-compressed (`grpc-encoding: gzip`, flag 1) this many times, then
+    /// `grpc-status: 0`; `corrupt` flips a byte inside the deflate data; `encoding` is the header's value.
+    case compressedEcho(times: Int, corrupt: Bool = false, encoding: String = "gzip")
 }
 
 /// An HTTP/2 gRPC server written for the tests on nghttp2's server session, entirely in
@@ -233,6 +238,13 @@ final class TestGRPCServer {
             for _ in 0..<count { call.outbound += message }
             call.finishStatus = 0
             respond(call, extraHeaders: [], withBody: true)
+        case .compressedEcho(let times, let corrupt, let encoding):
+            var body = Gzip.compress(Array(message[5...]))
+            if corrupt { body[body.count / 2] ^= 0x55 }
+            let framed = GRPCRequestTemplate.frame(body, compressed: true)
+            for _ in 0..<times { call.outbound += framed }
+            call.finishStatus = 0
+            respond(call, extraHeaders: [("grpc-encoding", encoding)], withBody: true)
         case .silent, .answerAtEnd:
             break
         }
