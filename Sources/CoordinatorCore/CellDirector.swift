@@ -97,7 +97,7 @@ public struct CellDirector: Sendable {
 
     /// The cell's record with this status and error (its capacity once the search ended).
     public func record(status: CellStatus, error: String?) -> CellRecord {
-        CellRecord(
+        var record = CellRecord(
             id: cell.id, index: cell.index, system: cell.system.name, connections: cell.connections,
             repeatIndex: cell.repeatIndex, status: status, error: error,
             clientWorkers: cell.clients.count, threadsPerWorker: cell.clients.first?.threads
@@ -105,6 +105,8 @@ public struct CellDirector: Sendable {
         .with(
             scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: ratePerSecond, slo: cell.workload.slo,
             capacity: capacity, replicas: cell.replicas)
+        record.target = cell.target?.description
+        return record
     }
 
     /// The phase as progress lines name it: a server starting while its recipe builds says so,

@@ -76,6 +76,8 @@ public struct CellStateMachine: Sendable {
         switch event {
         case .begin:
             guard phase == .idle else { return [] }
+            // An external target's cell starts no server: its clients go first.
+            guard !serverNodes.isEmpty else { return startClients() }
             phase = .startingServer
             for server in serverNodes { workers[server] = .spawned }
             return serverNodes.map { .spawnServer(node: $0) } + [armTimer(timeouts.serverReadyMs)]
@@ -115,9 +117,7 @@ public struct CellStateMachine: Sendable {
             trialNumber += 1
             measureMs = milliseconds
             clientResults = [:]
-            phase = .startingClients
-            for client in clientNodes { workers[client] = .spawned }
-            return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
+            return startClients()
 
         case .endTrials:
             guard phase == .betweenTrials else { return [] }
@@ -144,9 +144,7 @@ public struct CellStateMachine: Sendable {
             workers[node] = .ready
             serverReady[node] = report
             guard serverNodes.allSatisfy({ workers[$0] == .ready }) else { return [] }
-            phase = .startingClients
-            for client in clientNodes { workers[client] = .spawned }
-            return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
+            return startClients()
 
         case .clientReady:
             guard clientNodes.contains(node) else { return unexpected("clientReady", from: node) }
@@ -277,7 +275,15 @@ public struct CellStateMachine: Sendable {
         return everyone.map { .send(node: $0, .mark(edge)) } + [armTimer(timeouts.exchangeMs)]
     }
 
+    private mutating func startClients() -> [CellAction] {
+        phase = .startingClients
+        for client in clientNodes { workers[client] = .spawned }
+        return [.spawnClients, armTimer(timeouts.clientsReadyMs)]
+    }
+
     private mutating func collectServers() -> [CellAction] {
+        // Nothing to collect from an external target: Barrage samples no server there.
+        guard !serverNodes.isEmpty else { return finish(.ok) }
         phase = .collectingServer(awaiting: Set(serverNodes))
         return serverNodes.map { .send(node: $0, .stop) } + [armTimer(timeouts.exchangeMs)]
     }

@@ -93,8 +93,10 @@ public struct SetupBuilder: Sendable {
 
     /// Every replica's endpoint, in replica order: its host's address and the port its
     /// worker reported ready on (the planned port when it has not said).
+    /// An external system's one endpoint is its `target`.
     public static func targets(of cell: CellPlan, readyPorts: [String: Int]) -> [ServerEndpoint] {
-        cell.servers.map { ServerEndpoint(host: address(of: $0.host), port: readyPorts[$0.name] ?? $0.port) }
+        if let target = cell.target { return [ServerEndpoint(host: target.host, port: target.port)] }
+        return cell.servers.map { ServerEndpoint(host: address(of: $0.host), port: readyPorts[$0.name] ?? $0.port) }
     }
 
     // MARK: - Clients

@@ -7,6 +7,9 @@ public enum Bottleneck: String, Codable, Sendable, Equatable {
     case client
     /// Neither: the server had CPU to spare and the generator kept up.
     case none
+    /// The generator kept up, but the server is an external target Barrage does not sample:
+    /// whether its CPU was the limit cannot be told.
+    case serverUnknown = "server-unknown"
 
     /// The share of its allowance at which the server counts as CPU-bound.
     public static let serverShare = 0.9
@@ -25,14 +28,15 @@ public enum Bottleneck: String, Codable, Sendable, Equatable {
     ///   - serverAllowanceCores: the cores it could use; nil when unknown (no server verdict).
     ///   - clientSaturated: some client worker used ≥ 90 % of its threads.
     ///   - hostIdleFractions: each client host's idle share of CPU over the window (0…1).
+    ///   - serverSampled: false for an external target: no server figures to judge.
     public static func judge(
         serverCPUPercent: Double, serverAllowanceCores: Double?, clientSaturated: Bool,
-        hostIdleFractions: [Double]
+        hostIdleFractions: [Double], serverSampled: Bool = true
     ) -> Bottleneck {
         if let cores = serverAllowanceCores, cores > 0, serverCPUPercent >= serverShare * cores * 100 {
             return .serverCPU
         }
         if clientSaturated || hostIdleFractions.contains(where: { $0 < hostIdleFloor }) { return .client }
-        return .none
+        return serverSampled ? .none : .serverUnknown
     }
 }

@@ -15,7 +15,7 @@ enum CapacityTable {
             let usable = entry.ratePerSecond > 0 && cell?.status == .ok
             var mark = entry.confirmed ? "" : "unconfirmed"
             var p99 = usable && (cell?.requests ?? 0) > 0 ? FigureFormat.latency(microseconds: cell?.latency.p99 ?? 0) : "-"
-            var rss = usable ? FigureFormat.bytes(cell?.server.rssSustainedBytes ?? 0) : "-"
+            var rss = usable ? (cell?.server).map { FigureFormat.bytes($0.rssSustainedBytes) } ?? "-" : "-"
             if entry.limitedByGenerator {
                 // The cell's files hold the void trial that stopped the search, not the rate in
                 // this row: its p99 is the highest valid trial's that met the SLO, and no run

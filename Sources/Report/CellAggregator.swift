@@ -11,7 +11,7 @@ public enum CellAggregator {
     /// Only the measurement windows count. Each client's rate is taken over its own window
     /// (the hosts' clocks differ, so windows are never mixed), latency histograms are added
     /// and read once (percentiles are never averaged), and no server file gives zero
-    /// server figures. Status and error come from `record` unchanged. `bottleneck` is
+    /// server figures; an external target's cell (`record.target`) has none at all. Status and error come from `record` unchanged. `bottleneck` is
     /// `Bottleneck.judge` on these figures; `timeseries` is `TimeSeriesBuilder`'s.
     ///
     /// `servers` are the cell's replicas' files ("server", or "server-1" … "server-N"), in
@@ -46,7 +46,8 @@ public enum CellAggregator {
         let busiest = replicas.max { ($0.allowanceShare ?? 0) < ($1.allowanceShare ?? 0) }
         let bottleneck = Bottleneck.judge(
             serverCPUPercent: busiest?.cpuPercent ?? 0, serverAllowanceCores: busiest?.cpuAllowanceCores,
-            clientSaturated: saturated, hostIdleFractions: hosts.compactMap { $0.cpuIdlePercent.map { $0 / 100 } })
+            clientSaturated: saturated, hostIdleFractions: hosts.compactMap { $0.cpuIdlePercent.map { $0 / 100 } },
+            serverSampled: record.target == nil)
         var summary = CellSummary(
             id: record.id, system: record.system, connections: record.connections,
             repeatIndex: record.repeatIndex, status: record.status, error: record.error,
@@ -56,7 +57,7 @@ public enum CellAggregator {
             errorsByKind: errorsByKind,
             requestsPerSecond: clients.map { perSecond(Double($0.requests), $0.window) }.reduce(0, +),
             latency: LatencySummary(histogram),
-            server: serverFigures(servers, replicas, established: established),
+            server: record.target == nil ? serverFigures(servers, replicas, established: established) : nil,
             clients: ClientFigures(
                 // The plan's count, not the files found: a worker that died still ran.
                 workers: record.clientWorkers,
@@ -70,6 +71,7 @@ public enum CellAggregator {
             bottleneck: bottleneck,
             timeseries: TimeSeriesBuilder.series(clients: clients, servers: servers, secondsOf: secondsOf))
         summary.scenario = record.scenario
+        summary.target = record.target
         // Only the kinds the window counted: a message seen in the warmup explains nothing here.
         summary.errorMessages = errorMessages.filter { errorsByKind[$0.key, default: 0] > 0 }
         summary.replicas = record.replicas ?? max(1, servers.count)

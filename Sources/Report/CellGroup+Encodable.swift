@@ -37,10 +37,10 @@ extension CellGroup: Encodable {
         try latency.encode(self.latency(\.p999), forKey: "p999")
 
         var server = container.nestedContainer(keyedBy: Key.self, forKey: "server")
-        try server.encode(spread(of: \.server.cpuPercent), forKey: "cpu_percent")
-        try server.encode(spread(of: \.server.rssPeakBytes), forKey: "rss_peak_bytes")
-        try server.encode(spread(of: \.server.rssSustainedBytes), forKey: "rss_sustained_bytes")
-        try server.encode(spread(ofKnown: \.server.memoryPerConnectionBytes), forKey: "memory_per_connection_bytes")
+        try server.encode(spread(ofKnown: \.server?.cpuPercent), forKey: "cpu_percent")
+        try server.encode(spread(ofKnown: \.server?.rssPeakBytes), forKey: "rss_peak_bytes")
+        try server.encode(spread(ofKnown: \.server?.rssSustainedBytes), forKey: "rss_sustained_bytes")
+        try server.encode(spread(ofKnown: { $0.server?.memoryPerConnectionBytes }), forKey: "memory_per_connection_bytes")
 
         var clients = container.nestedContainer(keyedBy: Key.self, forKey: "clients")
         try clients.encode(spread(of: \.clients.cpuPercent), forKey: "cpu_percent")

@@ -67,11 +67,11 @@ public struct CellGroup: Sendable, Equatable {
     public var queuedSends: UInt64 { cells.map(\.clients.queuedSends).reduce(0, +) }
 
     /// The verdict most measured repeats got; on a tie, `server-cpu` before `client` before
-    /// `none`, the order `Bottleneck.judge` decides in.
+    /// `server-unknown` before `none`, the order `Bottleneck.judge` decides in.
     public var bottleneck: Bottleneck {
         var best = Bottleneck.none
         var bestCount = -1
-        for verdict in [Bottleneck.serverCPU, .client, .none] {
+        for verdict in [Bottleneck.serverCPU, .client, .serverUnknown, .none] {
             let count = measured.filter { $0.bottleneck == verdict }.count
             if count > bestCount { (best, bestCount) = (verdict, count) }
         }

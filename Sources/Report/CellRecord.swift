@@ -36,6 +36,9 @@ public struct CellRecord: Codable, Sendable, Equatable {
     /// Server replicas the plan started for this cell; nil in records written before
     /// replicas (one server), and then the server files found count.
     public var replicas: Int?
+    /// An external system's address (`HOST:PORT`): the cell started no server and has no
+    /// server files. Nil for a server Barrage started.
+    public var target: String?
 
     /// Creates a record; see each property.
     public init(
@@ -73,7 +76,7 @@ public struct CellRecord: Codable, Sendable, Equatable {
         case repeatIndex = "repeat"
         case clientWorkers = "client_workers"
         case threadsPerWorker = "threads_per_worker"
-        case scenario, cpus, slo, capacity, replicas
+        case scenario, cpus, slo, capacity, replicas, target
         case ratePerSecond = "rate_per_second"
     }
 }

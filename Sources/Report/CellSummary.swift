@@ -31,8 +31,9 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var requestsPerSecond: Double
     /// Percentiles of the sum of every client's histogram, µs. JSON key `latency_us`.
     public var latency: LatencySummary
-    /// The server's process tree over the window, and its memory per connection.
-    public var server: ServerFigures
+    /// The server's process tree over the window, and its memory per connection; nil for an
+    /// external target, which Barrage does not sample (JSON `null`, never zeros).
+    public var server: ServerFigures?
     /// The load generators.
     public var clients: ClientFigures
     /// What limited the cell.
@@ -41,6 +42,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var timeseries: [TimeSeriesPoint]
     /// The scenario's name; nil for a topology with a plain `workload`.
     public var scenario: String?
+    /// An external system's address (`HOST:PORT`), nil for a server Barrage started.
+    public var target: String?
     /// Server replicas in the cell: how many the plan started (1 before replicas existed).
     public var replicas: Int = 1
     /// Each replica's figures, in node order, when the cell ran more than one (`server` then
@@ -94,7 +97,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         id: String, system: String, connections: Int, repeatIndex: Int, status: CellStatus,
         error: String?, durationSeconds: Double, requests: UInt64, errors: UInt64,
         errorsByKind: [String: UInt64], requestsPerSecond: Double, latency: LatencySummary,
-        server: ServerFigures, clients: ClientFigures, bottleneck: Bottleneck = .none,
+        server: ServerFigures?, clients: ClientFigures, bottleneck: Bottleneck = .none,
         timeseries: [TimeSeriesPoint] = []
     ) {
         self.id = id
@@ -136,7 +139,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, system, connections, status, error, requests, errors, server, clients, bottleneck, timeseries
-        case scenario, replicas, cpus, servers
+        case scenario, replicas, cpus, servers, target
         case ratePerSecond = "rate_per_second"
         case sloMet = "slo_met"
         case sloMisses = "slo_misses"
@@ -179,6 +182,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(bottleneck, forKey: .bottleneck)
         try container.encode(timeseries, forKey: .timeseries)
         try container.encode(scenario, forKey: .scenario)
+        try container.encode(target, forKey: .target)
         try container.encode(replicas, forKey: .replicas)
         if replicas > 1 { try container.encode(servers, forKey: .servers) }
         try container.encode(cpus, forKey: .cpus)
@@ -208,12 +212,13 @@ public struct CellSummary: Codable, Sendable, Equatable {
         errorMessages = try container.decodeIfPresent([String: String].self, forKey: .errorMessages) ?? [:]
         requestsPerSecond = try container.decode(Double.self, forKey: .requestsPerSecond)
         latency = try container.decode(LatencySummary.self, forKey: .latency)
-        server = try container.decode(ServerFigures.self, forKey: .server)
+        server = try container.decodeIfPresent(ServerFigures.self, forKey: .server)
         clients = try container.decode(ClientFigures.self, forKey: .clients)
         // Summaries written before these fields existed still read.
         bottleneck = try container.decodeIfPresent(Bottleneck.self, forKey: .bottleneck) ?? .none
         timeseries = try container.decodeIfPresent([TimeSeriesPoint].self, forKey: .timeseries) ?? []
         scenario = try container.decodeIfPresent(String.self, forKey: .scenario)
+        target = try container.decodeIfPresent(String.self, forKey: .target)
         replicas = try container.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
         servers = try container.decodeIfPresent([ReplicaFigures].self, forKey: .servers) ?? []
         cpus = try container.decodeIfPresent(Double.self, forKey: .cpus)

@@ -34,9 +34,9 @@ public enum ComparedFigure: String, CaseIterable, Sendable, Codable {
         case .p99: cell.requests > 0 ? Double(cell.latency.p99) : nil
         case .p999: cell.requests > 0 ? Double(cell.latency.p999) : nil
         case .errors: Double(cell.errors)
-        case .serverCPU: cell.server.cpuPercent
-        case .serverRSSSustained: Double(cell.server.rssSustainedBytes)
-        case .memoryPerConnection: cell.server.memoryPerConnectionBytes.map { Double($0) }
+        case .serverCPU: cell.server?.cpuPercent
+        case .serverRSSSustained: cell.server.map { Double($0.rssSustainedBytes) }
+        case .memoryPerConnection: cell.server?.memoryPerConnectionBytes.map { Double($0) }
         }
     }
 

@@ -66,13 +66,14 @@ struct Comparison {
         if rows.contains(where: { $0.cells.count > 1 }) { footnotes.append(Self.repeatsFootnote) }
         if rows.contains(where: { $0.replicas > 1 }) { footnotes.append(ComparisonColumn.replicasFootnote) }
         if rows.contains(where: \.countsMessages) { footnotes.append(ComparisonColumn.countsFootnote) }
-        if summary.cells.contains(where: { $0.server.cpuPercentUnclamped != nil }) {
+        if summary.cells.contains(where: { $0.server?.cpuPercentUnclamped != nil }) {
             footnotes.append(ComparisonColumn.clampFootnote)
         }
-        if rows.contains(where: { $0.bottleneck != .none }) {
+        if rows.contains(where: { $0.bottleneck == .serverCPU || $0.bottleneck == .client }) {
             let reasons = Self.serverLimitReasons(summary.cells) + Self.clientLimitReasons(summary.cells)
             footnotes.append(ComparisonColumn.limitFootnote + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"))
         }
+        if summary.cells.contains(where: { $0.target != nil }) { footnotes.append(ComparisonColumn.externalFootnote) }
         if let late = Self.lateFootnote(summary.cells) { footnotes.append(late) }
         if let queued = Self.queuedFootnote(summary.cells) { footnotes.append(queued) }
         if let unfinished = Self.lowerBoundsFootnote(summary.cells) { footnotes.append(unfinished) }
@@ -104,11 +105,12 @@ struct Comparison {
     /// so the reader sees what the server's CPU was judged against. With replicas, the
     /// busiest one, which the verdict was judged on: "server-2 on h2 busy 0.99 of its 1.0 cores".
     static func serverLimitReasons(_ cells: [CellSummary]) -> [String] {
-        cells.filter { $0.bottleneck == .serverCPU }.map { cell in
+        cells.filter { $0.bottleneck == .serverCPU }.compactMap { cell in
             let busiest = cell.servers.max { ($0.allowanceShare ?? 0) < ($1.allowanceShare ?? 0) }
             let name = busiest.map { "\($0.node) on \($0.host)" } ?? "server"
-            let busy = FigureFormat.decimal((busiest?.cpuPercent ?? cell.server.cpuPercent) / 100, decimals: 2)
-            let cores = busiest.map(\.cpuAllowanceCores) ?? cell.server.cpuAllowanceCores
+            guard let percent = busiest?.cpuPercent ?? cell.server?.cpuPercent else { return nil }
+            let busy = FigureFormat.decimal(percent / 100, decimals: 2)
+            let cores = busiest.map(\.cpuAllowanceCores) ?? cell.server?.cpuAllowanceCores
             let allowance = cores.map { " of its \(FigureFormat.decimal($0, decimals: 1)) cores" } ?? ""
             return "\(cell.label): \(name) busy \(busy)\(allowance)"
         }

@@ -22,6 +22,11 @@ struct ComparisonColumn {
         "limit: server-cpu = the server used ≥ 90 % of its CPU limit (of its host's cores when"
         + " unlimited); client = a client worker was saturated or a client host had < 10 % CPU idle: the load generator,"
         + " not the server, may be the limit; server-cpu wins when both hold"
+    /// What "-" in the server columns and `server-unknown` mean for an external target.
+    static let externalFootnote =
+        "external targets (servers Barrage did not start) are not sampled: their srv CPU%, srv RSS and mem/conn"
+        + " are shown \"-\", and limit server-unknown means the generator kept up but whether the server's CPU was"
+        + " the limit cannot be told"
     /// Heading of the column of server replicas, shown when some row ran more than one.
     static let replicasHeading = "replicas"
     /// How the server columns read with replicas, shown when some row ran more than one.
@@ -99,18 +104,18 @@ struct ComparisonColumn {
             ComparisonColumn(heading: "p99.9", alignment: .right) { median($0.latency(\.p999), latency) },
             ComparisonColumn(heading: "errors", alignment: .right) { median($0.spread(of: \.errors), FigureFormat.count) },
             ComparisonColumn(heading: "srv CPU%", alignment: .right) { row in
-                let sum = median(row.spread(of: \.server.cpuPercent), FigureFormat.percent)
+                let sum = median(row.spread(ofKnown: \.server?.cpuPercent), FigureFormat.percent)
                 guard row.replicas > 1, let spread = row.replicaSpread(of: \.cpuPercent) else { return sum }
                 return "\(sum) (\(range(FigureFormat.percent(spread.min), FigureFormat.percent(spread.max))))"
             },
             ComparisonColumn(heading: "srv RSS peak", alignment: .right) {
-                median($0.spread(of: \.server.rssPeakBytes), FigureFormat.bytes)
+                median($0.spread(ofKnown: \.server?.rssPeakBytes), FigureFormat.bytes)
             },
             ComparisonColumn(heading: "srv RSS sust", alignment: .right) {
-                median($0.spread(of: \.server.rssSustainedBytes), FigureFormat.bytes)
+                median($0.spread(ofKnown: \.server?.rssSustainedBytes), FigureFormat.bytes)
             },
             ComparisonColumn(heading: "mem/conn", alignment: .right) {
-                ranged($0.spread(ofKnown: \.server.memoryPerConnectionBytes), FigureFormat.bytes)
+                ranged($0.spread(ofKnown: { $0.server?.memoryPerConnectionBytes }), FigureFormat.bytes)
             },
             ComparisonColumn(heading: "cli CPU%", alignment: .right) {
                 median($0.spread(of: \.clients.cpuPercent), FigureFormat.percent)

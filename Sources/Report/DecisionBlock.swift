@@ -156,12 +156,12 @@ enum DecisionBlock {
             let cells = summary.cells.filter { $0.system == system && $0.connections == largest }
             guard !cells.isEmpty else { return nil }
             let ok = cells.filter { $0.status == .ok }
-            guard let peak = ok.map(\.server.rssPeakBytes).max() else {
+            guard let peak = ok.compactMap(\.server?.rssPeakBytes).max() else {
                 let why = cells.first?.error.map { ": " + Comparison.oneLine($0) } ?? ""
                 return "memory for \(count) connections, \(system): did not hold them\(why)"
             }
             var text = "memory for \(count) connections, \(system): \(FigureFormat.bytes(peak)) peak RSS"
-            if let perConnection = ok.compactMap(\.server.memoryPerConnectionBytes).max() {
+            if let perConnection = ok.compactMap({ $0.server?.memoryPerConnectionBytes }).max() {
                 text += " (\(FigureFormat.bytes(perConnection)) per connection)"
             }
             return text

@@ -51,8 +51,8 @@ public enum OpenMetricsText {
                     case 99: summary.p99
                     default: summary.p999
                     }
-                }, sumSeconds: summary.mean * Double(cell.requests) / 1_000_000, cores: cell.server.cpuPercent / 100,
-                rssBytes: cell.server.rssSustainedBytes, isRunning: false)
+                }, sumSeconds: summary.mean * Double(cell.requests) / 1_000_000, cores: cell.server.map { $0.cpuPercent / 100 },
+                rssBytes: cell.server?.rssSustainedBytes, isRunning: false)
         }
         if let live {
             let recent = live.recentHistogram

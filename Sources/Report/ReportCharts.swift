@@ -102,7 +102,7 @@ public enum ReportCharts {
                 { $0.spread(of: \.requestsPerSecond)?.median }, { FigureFormat.rate($0) + (messages ? " msg/s" : " req/s") })
             let p99 = series({ $0.latency(\.p99).map { Double($0.median) } }, { FigureFormat.latency(microseconds: UInt64($0)) })
             let memory = series(
-                { $0.spread(ofKnown: \.server.memoryPerConnectionBytes).map { Double($0.median) } },
+                { $0.spread(ofKnown: { $0.server?.memoryPerConnectionBytes }).map { Double($0.median) } },
                 { FigureFormat.bytes(UInt64($0)) })
             var entries = [
                 Entry(

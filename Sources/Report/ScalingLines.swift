@@ -60,7 +60,7 @@ enum ScalingLines {
                 + ok.map { row in
                     row?.latency(\.p99).map { FigureFormat.latency(microseconds: $0.median) } ?? "-"
                 }.joined(separator: " → "))
-        let memory = ok.map { $0?.spread(ofKnown: \.server.memoryPerConnectionBytes)?.median }
+        let memory = ok.map { $0?.spread(ofKnown: { $0.server?.memoryPerConnectionBytes })?.median }
         if memory.contains(where: { $0 != nil }) {
             parts.append("mem/conn " + memory.map { $0.map(FigureFormat.bytes) ?? "-" }.joined(separator: " → "))
         }

@@ -77,7 +77,8 @@ public enum ResultsReader {
             if let entry = record.capacity { capacity.append((record.index, entry)) }
             if record.status == .ok, touched.isEmpty {
                 // An ok cell had a file per replica and per client worker: a missing one is damage too.
-                let expected = (servers: record.replicas ?? 1, clients: record.clientWorkers)
+                // An external target's cell started no server: it has no server file to miss.
+                let expected = (servers: record.target == nil ? record.replicas ?? 1 : 0, clients: record.clientWorkers)
                 let found = files.filter { $0 == "server.json" || ($0.hasPrefix("server-") && $0.hasSuffix(".json")) }.count
                 if found < expected.servers {
                     touched.append("\(expected.servers - found) of \(expected.servers) server files missing")

@@ -24,7 +24,8 @@ public struct CellPlan: Sendable, Equatable {
     public var tls: Bool
     /// Which repetition this is, 1-based.
     public var repeatIndex: Int
-    /// The server replicas, one per host (the first N of `server.hosts`); never empty.
+    /// The server replicas, one per host (the first N of `server.hosts`); empty for an
+    /// external target, whose server Barrage does not start.
     public var servers: [ServerProcess]
     /// The client processes, one per worker over all client groups.
     public var clients: [ClientProcess]
@@ -68,8 +69,11 @@ public struct CellPlan: Sendable, Equatable {
         return parts.joined(separator: " ")
     }
 
-    /// How many server replicas the cell runs.
-    public var replicas: Int { servers.count }
+    /// How many servers the cell loads: its replicas, or the one external target.
+    public var replicas: Int { system.isExternal ? 1 : servers.count }
+
+    /// Where an external system already listens; nil when the cell starts its servers.
+    public var target: ExternalTarget? { system.target }
 
     /// The server's CPU limit in this cell, cores; nil when unlimited.
     public var cpus: Double? { limits?.cpus }

@@ -13,12 +13,12 @@ enum PlanDescription {
             let prefix = scenario.name.map { "Scenario \($0): " } ?? "Workload: "
             lines.append(prefix + workloadSummary(scenario.workload))
         }
-        if let sweep = topology.server.replicaSweep {
+        if let server = topology.server, let sweep = server.replicaSweep {
             lines.append(
                 "Replica sweep: " + sweep.map(String.init).joined(separator: ", ")
-                    + " servers on the first hosts of " + topology.server.hosts.joined(separator: ", ") + " (one cell each)")
+                    + " servers on the first hosts of " + server.hosts.joined(separator: ", ") + " (one cell each)")
         }
-        if let sweep = topology.server.cpuSweep {
+        if let sweep = topology.server?.cpuSweep {
             lines.append("CPU sweep: cpus " + sweep.map(\.plainText).joined(separator: ", ") + " (one cell each)")
         }
         if let decision = topology.decision {
@@ -31,7 +31,14 @@ enum PlanDescription {
         }
         for cell in plan.cells {
             lines.append("")
-            let container = cell.system.isBuiltin ? "builtin server" : "container \(cell.system.container)"
+            let container =
+                if let target = cell.target {
+                    "external target \(target.description): already running, Barrage starts nothing"
+                } else if cell.system.isBuiltin {
+                    "builtin server"
+                } else {
+                    "container \(cell.system.container)"
+                }
             var facts = ["system \(cell.system.name) (\(container))"]
             if let scenario = cell.scenario { facts.insert("scenario \(scenario)", at: 0) }
             if cell.replicas > 1 { facts.append("\(cell.replicas) server replicas") }
@@ -46,6 +53,9 @@ enum PlanDescription {
             facts.append("repeat \(cell.repeatIndex)")
             lines.append("Cell \(cell.index + 1)/\(plan.cells.count) \(cell.id): " + facts.joined(separator: ", "))
             let width = max(6, (cell.clients.map(\.name) + cell.servers.map(\.name)).map(\.count).max() ?? 0)
+            if let target = cell.target {
+                lines.append("  \(pad("server", width))  external    at \(target.description)")
+            }
             for server in cell.servers {
                 let port = server.port == 0 ? "any free port" : "port \(server.port)"
                 lines.append("  \(pad(server.name, width))  role server  on \(server.host.name)  \(port)")
@@ -68,8 +78,8 @@ enum PlanDescription {
     /// "2 systems × 3 connection counts × 1 repeat", with the other swept dimensions when there are any.
     private static func shape(of topology: Topology) -> String {
         var parts = [count(topology.systems.count, "system")]
-        if let sweep = topology.server.replicaSweep { parts.append(count(sweep.count, "replica count")) }
-        if let sweep = topology.server.cpuSweep { parts.append(count(sweep.count, "cpus value")) }
+        if let sweep = topology.server?.replicaSweep { parts.append(count(sweep.count, "replica count")) }
+        if let sweep = topology.server?.cpuSweep { parts.append(count(sweep.count, "cpus value")) }
         if topology.scenarios.count == 1, let workload = topology.scenarios.first?.workload {
             parts.append(count(workload.connections.count, "connection count"))
             if case .sweep(let rates) = workload.rates { parts.append(count(rates.count, "rate")) }

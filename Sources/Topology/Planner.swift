@@ -3,11 +3,24 @@ public enum Planner {
     /// Cells run in this order: for each scenario (file order), for each replica count, for
     /// each cpus value, for each tls value, for each connection count, for each rate, for each
     /// repeat, for each system (file order) — so systems are interleaved and drift affects all alike.
+    ///
+    /// An external target (a server already running) has no replicas or limits of Barrage's
+    /// making: it gets its cells with the first replica count and cpus value only, ids without
+    /// either, no server process and no limits.
     public static func plan(_ topology: Topology) -> Plan {
-        let serverHosts = topology.server.hosts.map { resolve($0, in: topology) }
+        let server = topology.server ?? ServerSpec(hosts: [])
+        let serverHosts = server.hosts.map { resolve($0, in: topology) }
         let workerCount = topology.clients.reduce(0) { $0 &+ max(0, $1.workers) }
-        let cpuValues: [Double?] = topology.server.cpuSweep ?? [topology.server.limits?.cpus]
+        let cpuValues: [Double?] = server.cpuSweep ?? [server.limits?.cpus]
+        let replicaCounts = server.replicaCounts
         var notes: [String] = []
+        if server.replicaSweep != nil || server.cpuSweep != nil,
+            let external = topology.systems.first(where: \.isExternal)
+        {
+            notes.append(
+                "system \(external.name) is an external target: it runs once per connection count, rate and repeat; "
+                    + "the replica and cpus sweeps apply to the systems Barrage starts")
+        }
         var cells: [CellPlan] = []
         for scenario in topology.scenarios {
             let workload = scenario.workload
@@ -18,10 +31,11 @@ public enum Planner {
             case .single: ratesInID = false
             case .sweep, .search: ratesInID = true
             }
-            for replicas in topology.server.replicaCounts {
-                let servers = serverProcesses(serverHosts, replicas: replicas, port: topology.server.port)
+            for replicas in replicaCounts {
+                let servers = serverProcesses(serverHosts, replicas: replicas, port: server.port)
                 for cpus in cpuValues {
-                    var limits = topology.server.limits
+                    let firstBlock = replicas == replicaCounts.first && cpus == cpuValues.first
+                    var limits = server.limits
                     if let cpus { limits?.cpus = cpus }
                     for tls in workload.tls.cellValues {
                         for connections in workload.connections {
@@ -39,18 +53,20 @@ public enum Planner {
                             for rate in rates {
                                 for repeatIndex in 1...max(1, workload.repeatCount) {
                                     for system in topology.systems {
+                                        let external = system.isExternal
+                                        if external, !firstBlock { continue }
                                         let id = CellID.make(
                                             scenario: scenario.name, system: system.name,
-                                            replicas: topology.server.replicaSweep == nil ? nil : replicas,
-                                            cpus: topology.server.cpuSweep == nil ? nil : cpus,
+                                            replicas: server.replicaSweep == nil || external ? nil : replicas,
+                                            cpus: server.cpuSweep == nil || external ? nil : cpus,
                                             tls: workload.tls.isSwept ? tls : nil, connections: connections,
                                             rate: ratesInID ? rate : nil, repeatIndex: repeatIndex)
                                         cells.append(
                                             CellPlan(
                                                 id: id, index: cells.count, system: system, connections: connections,
-                                                repeatIndex: repeatIndex, servers: servers, clients: clients,
-                                                scenario: scenario.name, workload: workload, limits: limits,
-                                                rate: rate, tls: tls))
+                                                repeatIndex: repeatIndex, servers: external ? [] : servers,
+                                                clients: clients, scenario: scenario.name, workload: workload,
+                                                limits: external ? nil : limits, rate: rate, tls: tls))
                                     }
                                 }
                             }

@@ -7,8 +7,9 @@ public struct Topology: Sendable, Equatable {
     public var hosts: [Host]
     /// The systems being compared, in file order.
     public var systems: [System]
-    /// Where and how the server under test runs.
-    public var server: ServerSpec
+    /// Where and how the servers Barrage starts run; nil when every system is an external
+    /// target (a server already running), which needs no `server` section.
+    public var server: ServerSpec?
     /// The load-generating client groups, in file order.
     public var clients: [ClientGroup]
     /// The workloads, run in order: the `scenarios` list, or one unnamed scenario for `workload`.
@@ -34,7 +35,7 @@ public struct Topology: Sendable, Equatable {
     /// Creates a topology from its parts; `TopologyParser` is the validating way to get one.
     /// `scenarios`, when given, wins over `workload`.
     public init(
-        name: String, hosts: [Host], systems: [System], server: ServerSpec,
+        name: String, hosts: [Host], systems: [System], server: ServerSpec?,
         clients: [ClientGroup], workload: Workload, scenarios: [Scenario]? = nil, decision: Decision? = nil
     ) {
         self.name = name

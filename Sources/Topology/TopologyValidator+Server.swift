@@ -9,6 +9,23 @@ extension TopologyValidator {
     /// Server replicas of one cell; each is a host and an ssh session.
     static let maximumServerHosts = 64
 
+    /// The `server` section when some system is one Barrage starts; a topology whose systems are
+    /// all external targets has none (and one there would limit nothing). `valid` is false when
+    /// a problem was reported; `reading` is nil then, and when there is no section.
+    mutating func serverSection(_ top: Fields, hosts: [Host]?, allExternal: Bool)
+        -> (reading: (spec: ServerSpec, hostMarks: [SourceMark])?, valid: Bool)
+    {
+        if allExternal {
+            guard let field = top.fields["server"] else { return (nil, true) }
+            sink.report(
+                "every system is an external target (a server already running), so Barrage starts no server "
+                    + "and 'server' has nothing to place or limit; remove it", at: field.keyMark)
+            return (nil, false)
+        }
+        let reading = server(top, hosts: hosts)
+        return (reading, reading != nil)
+    }
+
     /// The server section, and where each server host is written (for checks that need the clients).
     mutating func server(_ top: Fields, hosts: [Host]?) -> (spec: ServerSpec, hostMarks: [SourceMark])? {
         guard let node = required(top, "server"),
@@ -142,6 +159,22 @@ extension TopologyValidator {
                     + "\(Quote.quoted(first)) cannot reach it at 127.0.0.1 (that is their own machine); give host "
                     + "\(Quote.quoted(name)) an `address:` they can reach, such as this machine's address on their network",
                 at: mark)
+        }
+    }
+
+    /// An external target on this machine's loopback is out of reach of clients on ssh hosts:
+    /// 127.0.0.1 is their own machine there.
+    mutating func checkTargetReach(
+        _ systems: [System], at marks: [String: SourceMark], clients: [ClientGroup], hosts: [Host]
+    ) {
+        let remote = clients.map(\.host).filter { name in hosts.first { $0.name == name }?.isLocal == false }
+        guard let first = remote.first else { return }
+        for system in systems {
+            guard let target = system.target, target.isLoopback, let mark = marks[system.name] else { continue }
+            sink.report(
+                "target \(Quote.quoted(target.description)) is this machine's loopback, but clients on ssh host "
+                    + "\(Quote.quoted(first)) would reach their own machine there; give the target's address on "
+                    + "their network", at: mark)
         }
     }
 

@@ -1,12 +1,16 @@
 /// The `systems` section.
 extension TopologyValidator {
-    static let systemKeys = ["name", "container", "env"]
+    static let systemKeys = ["name", "container", "target", "env"]
 
-    mutating func systems(_ top: Fields) -> [System]? {
+    /// The systems; where each external system's target is written (for checks that need the
+    /// clients); and whether every system was written with a `target` (even one reported bad),
+    /// so that a bad address does not also ask for a `server` section.
+    mutating func systems(_ top: Fields) -> (list: [System], targetMarks: [String: SourceMark], allTargets: Bool)? {
         guard let node = required(top, "systems"),
             let items = items(node, label: "systems", what: "system", maximum: Self.maximumSystems)
         else { return nil }
         var result: [System] = []
+        var targetMarks: [String: SourceMark] = [:]
         var firstSeen: [String: SourceMark] = [:]
         for (index, item) in items.enumerated() {
             let place = "in system \(index + 1)"
@@ -31,6 +35,36 @@ extension TopologyValidator {
                 }
                 system.name = scalar.text
             }
+            switch (fields.fields["container"], fields.fields["target"]) {
+            case (nil, nil):
+                sink.report(
+                    "missing required key 'container' \(place) (a recipe in Containers/ or builtin; or 'target': "
+                        + "HOST:PORT of a server already running)", at: fields.mark)
+                continue
+            case (.some, .some(let both)):
+                sink.report(
+                    "system has both 'container' and 'target'; give one: 'container' for a server Barrage starts, "
+                        + "'target' for one already running", at: both.keyMark)
+                continue
+            case (nil, .some(let field)):
+                guard let scalar = scalar(field.value, label: "target") else { continue }
+                switch ExternalTarget.parse(scalar.text) {
+                case .success(let target):
+                    system.target = target
+                    targetMarks[system.name] = scalar.mark
+                case .failure(let problem):
+                    sink.report("target \(Quote.quoted(scalar.text)) \(problem.words)", at: scalar.mark)
+                }
+                if let env = fields.fields["env"] {
+                    sink.report(
+                        "env is passed to a server Barrage starts; a system with 'target' is already running "
+                            + "and gets nothing from Barrage", at: env.keyMark)
+                }
+                result.append(system)
+                continue
+            case (.some, nil):
+                break
+            }
             if let node = required(fields, "container"), let scalar = scalar(node, label: "container") {
                 if !knownContainers.contains(scalar.text) {
                     let known = knownContainers.sorted { lhs, rhs in
@@ -53,7 +87,14 @@ extension TopologyValidator {
             }
             result.append(system)
         }
-        return result
+        let allTargets =
+            !items.isEmpty
+            && items.allSatisfy { item in
+                guard case .mapping(let mapping) = item else { return false }
+                let keys = mapping.entries.compactMap { if case .scalar(let key) = $0.key { key.text } else { nil } }
+                return keys.contains("target") && !keys.contains("container")
+            }
+        return (result, targetMarks, allTargets)
     }
 
     private mutating func environment(_ node: YAMLNode) -> [EnvironmentVariable] {

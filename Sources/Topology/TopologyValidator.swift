@@ -42,25 +42,30 @@ struct TopologyValidator {
         let name = runName(top)
         let hosts = self.hosts(top)
         let systems = self.systems(top)
-        let server = self.server(top, hosts: hosts)
+        let server = self.serverSection(top, hosts: hosts, allExternal: systems?.allTargets ?? false)
         let clients = self.clients(top, hosts: hosts)
         let scenarios = self.scenarios(top, clients: clients)
         let decision = self.decision(top)
-        if let server, let clients, let hosts {
+        if let server = server.reading, let clients, let hosts {
             checkServerReach(server.spec, at: server.hostMarks, clients: clients.groups, hosts: hosts)
         }
-        if let systems, let server, let scenarios {
+        if let systems, let clients, let hosts {
+            checkTargetReach(systems.list, at: systems.targetMarks, clients: clients.groups, hosts: hosts)
+        }
+        if let systems, server.valid, let scenarios {
             let mark = top.fields["scenarios"]?.value.mark ?? top.fields["workload"]?.value.mark ?? top.mark
+            let spec = server.reading?.spec
             checkCellCount(
-                systems: systems.count, replicaValues: server.spec.replicaCounts.count,
-                cpuValues: server.spec.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
+                systems: systems.list.count, replicaValues: spec?.replicaCounts.count ?? 1,
+                cpuValues: spec?.cpuSweep?.count ?? 1, scenarios: scenarios, at: mark)
         }
 
-        guard sink.isEmpty, let name, let hosts, let systems, let server, let clients, let scenarios, decision.valid else {
+        guard sink.isEmpty, let name, let hosts, let systems, server.valid, let clients, let scenarios, decision.valid
+        else {
             return nil
         }
         return Topology(
-            name: name, hosts: hosts, systems: systems, server: server.spec,
+            name: name, hosts: hosts, systems: systems.list, server: server.reading?.spec,
             clients: clients.groups, workload: scenarios[0].workload, scenarios: scenarios,
             decision: decision.decision)
     }

@@ -38,8 +38,8 @@ struct LaunchCommand: ParsableCommand {
         let metricsAddress = try metrics.map(Self.metricsAddress)
         guard let loaded = TopologyLoader.load(path: topology, containers: containers) else { throw ExitCode(2) }
         let plan = Planner.plan(loaded.topology)
-        if let limits = loaded.topology.server.limits, !limits.isEmpty,
-            loaded.topology.server.hosts.contains(where: { loaded.topology.host(named: $0)?.isLocal ?? true }),
+        if let limits = loaded.topology.server?.limits, !limits.isEmpty,
+            (loaded.topology.server?.hosts ?? []).contains(where: { loaded.topology.host(named: $0)?.isLocal ?? true }),
             case .failure(let error) = CgroupLimiter.preflight(limits)
         {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")

@@ -81,7 +81,7 @@ enum RemotePreparation {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         // Every replica's host gets the recipes and the limits preflight.
         let serverHosts = Set(plan.cells.flatMap { $0.servers.map(\.host.name) })
-        let containers = Set(plan.topology.systems.filter { !$0.isBuiltin }.map(\.container))
+        let containers = Set(plan.topology.systems.filter { !$0.isBuiltin && !$0.isExternal }.map(\.container))
         var recipes: [String: (tar: [UInt8], hash: String)] = [:]
         if hosts.contains(where: { serverHosts.contains($0.name) }) {
             for name in containers.sorted() {
@@ -99,7 +99,7 @@ enum RemotePreparation {
                 case .copied(let count): say("barrage: \(host.name): copied barrage \(hash.prefix(12)) (\(count) bytes)")
                 }
                 var shipped: [String: String] = [:]
-                if serverHosts.contains(host.name), let limits = plan.topology.server.limits, !limits.isEmpty {
+                if serverHosts.contains(host.name), let limits = plan.topology.server?.limits, !limits.isEmpty {
                     try checkLimits(limits, with: deployer, binaryHash: hash, host: host.name, say: say)
                 }
                 if serverHosts.contains(host.name) {

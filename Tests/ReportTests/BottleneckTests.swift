@@ -75,7 +75,7 @@ import Testing
         let cell = CellAggregator.summarize(
             record: Fixtures.record(), servers: [server],
             clients: [Fixtures.client(node: "client-1", requests: 1, cpuSeconds: 1)])
-        #expect(cell.server.cpuAllowanceCores == 0.5)
+        #expect(cell.server?.cpuAllowanceCores == 0.5)
         let table = ReportRenderer.render(
             RunSummary(barrage: "0.1.0", topology: "t", started: "", status: .ok, cells: [cell]),
             format: .table)

@@ -37,9 +37,9 @@ extension Fixtures {
             }
         }
         // The cell's server figures are the replicas' sums, as the aggregator makes them.
-        cell.server.cpuPercent = each.reduce(0, +)
-        cell.server.rssPeakBytes = UInt64(replicas) * 40 << 20
-        cell.server.rssSustainedBytes = UInt64(replicas) * 30 << 20
+        cell.server?.cpuPercent = each.reduce(0, +)
+        cell.server?.rssPeakBytes = UInt64(replicas) * 40 << 20
+        cell.server?.rssSustainedBytes = UInt64(replicas) * 30 << 20
         return cell
     }
 

@@ -17,7 +17,7 @@ import Testing
         "id", "errors_by_kind", "bottleneck", "timeseries",
         "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses",
         "connections_opened", "connect_us", "pauses", "unfinished", "unfinished_oldest_us",
-        "requests_are", "streams", "streams_per_second"
+        "requests_are", "streams", "streams_per_second", "target"
     ]
     static let latencyKeys: Set = ["min", "p50", "p90", "p95", "p99", "p999", "max", "mean"]
     static let serverKeys: Set = [
@@ -106,14 +106,14 @@ import Testing
         #expect(run.cells.first?.errorsByKind == [:])
         #expect(run.cells.first?.clients.hosts == [])
         #expect(run.cells.first?.clients.lateSends == 0)
-        #expect(run.cells.first?.server.idleRssBytes == nil)
-        #expect(run.cells.first?.server.memoryPerConnectionBytes == nil)
+        #expect(run.cells.first?.server?.idleRssBytes == nil)
+        #expect(run.cells.first?.server?.memoryPerConnectionBytes == nil)
     }
 
     @Test func unknownMemoryFiguresAreWrittenAsNullKnownOnesAsNumbers() throws {
         var run = Fixtures.run()
-        run.cells[1].server.idleRssBytes = 90 << 20
-        run.cells[1].server.memoryPerConnectionBytes = 12_345
+        run.cells[1].server?.idleRssBytes = 90 << 20
+        run.cells[1].server?.memoryPerConnectionBytes = 12_345
         run.cells[1].clients.lateSends = 17
         let cells = try #require(
             try Self.object(JSONSerialization.jsonObject(with: ReportRenderer.encodeJSON(run)))["cells"] as? [Any])

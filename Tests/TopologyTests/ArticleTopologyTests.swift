@@ -19,8 +19,8 @@ import Testing
             knownContainers: ["grpc-go", "grpc-python", "python-echo"]
         ).get()
         #expect(topology.systems.map(\.name) == ["builtin", "grpc-go", "grpc-python"])
-        #expect(topology.server.cpuSweep == [0.5, 1, 2])
-        #expect(topology.server.limits?.memoryBytes == 512 << 20)
+        #expect(topology.server?.cpuSweep == [0.5, 1, 2])
+        #expect(topology.server?.limits?.memoryBytes == 512 << 20)
         #expect(topology.scenarios.map(\.name) == ["unary-scaling", "stream", "latency", "capacity", "churn-capacity"])
         #expect(topology.scenarios[0].workload.connections == [100, 1_000, 10_000])
         // Bidi on bench.Echo/Stream, 10 messages a stream: both messages/s and streams/s.

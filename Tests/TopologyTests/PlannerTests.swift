@@ -110,7 +110,7 @@ import Testing
 
     @Test func handBuiltTopologyWithUnknownHostsOrTooFewConnectionsStillPlans() {
         var broken = topology(groups: [ClientGroup(host: "ghost", workers: 3)], connections: [2])
-        broken.server.host = "nowhere"
+        broken.server?.host = "nowhere"
         let plan = Planner.plan(broken)
         #expect(plan.cells[0].servers.map(\.host) == [Host(name: "nowhere")])
         #expect(plan.cells[0].clients.map(\.connections) == [1, 1, 0])

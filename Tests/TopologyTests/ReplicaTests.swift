@@ -35,9 +35,9 @@ private func replicas(replacing line: Int, with text: String) -> String {
 @Suite struct ReplicaTests {
     @Test func hostsAndReplicaSweepAreRead() throws {
         let topology = try parse(replicaFile).get()
-        #expect(topology.server.hosts == ["h1", "h2", "h3"])
-        #expect(topology.server.replicaSweep == [1, 2, 3])
-        #expect(topology.server.host == "h1")
+        #expect(topology.server?.hosts == ["h1", "h2", "h3"])
+        #expect(topology.server?.replicaSweep == [1, 2, 3])
+        #expect(topology.server?.host == "h1")
     }
 
     @Test func eachReplicaCountIsACellOnTheFirstNHosts() throws {

@@ -42,8 +42,8 @@ private func sweep(replacing line: Int, with text: String) -> String {
     @Test func scenariosSweepsSLOSearchAndDecisionAreRead() throws {
         let topology = try parse(sweepFile).get()
         #expect(topology.scenarios.map(\.name) == ["unary", "capacity"])
-        #expect(topology.server.cpuSweep == [0.5, 1])
-        #expect(topology.server.limits == Limits(cpus: 0.5, memoryBytes: 512 << 20))
+        #expect(topology.server?.cpuSweep == [0.5, 1])
+        #expect(topology.server?.limits == Limits(cpus: 0.5, memoryBytes: 512 << 20))
         let unary = topology.scenarios[0].workload
         #expect(unary.rates == .sweep([.perSecond(500), .perSecond(2000)]))
         #expect(unary.slo == SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000), .errors(maximumPercent: 0.1)]))
