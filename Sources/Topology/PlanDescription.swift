@@ -146,8 +146,18 @@ enum PlanDescription {
 
     private static func workloadSummary(_ workload: Workload) -> String {
         var parts = [workload.protocolKind.rawValue]
-        if workload.protocolKind == .grpc { parts.append(workload.call.rawValue) }
-        parts.append("payload \(workload.payloadBytes) B")
+        if let service = workload.service {
+            // A user's method: its streaming kind comes from the .proto (once compiled), and
+            // the requests are its messages, not a bench.Echo payload.
+            var method = service.method
+            if let call = service.call {
+                method += " (\(call.kind.rawValue), \(count(call.requests.count, "request message")))"
+            }
+            parts.append(method)
+        } else {
+            if workload.protocolKind == .grpc { parts.append(workload.call.rawValue) }
+            parts.append("payload \(workload.payloadBytes) B")
+        }
         parts.append("concurrency \(workload.concurrency)")
         switch workload.rates {
         case .single(.max): parts.append("rate max (closed loop)")

@@ -49,6 +49,17 @@ import Testing
         }
     }
 
+    @Test func thePlanNamesTheMethodNotABenchEchoPayload() throws {
+        var topology = try parse(withService("  service: { proto: a.proto, method: shop.v2.Orders/Watch }")).get()
+        var text = Planner.describe(Planner.plan(topology))
+        #expect(text.contains("Workload: grpc, shop.v2.Orders/Watch, concurrency 1"), "\(text)")
+        #expect(!text.contains("payload"), "\(text)")
+        topology.scenarios[0].workload.service?.call = ServiceCall(
+            path: "/shop.v2.Orders/Watch", kind: .serverStreaming, requests: [[], [8, 1]], messagesPerStream: 0)
+        text = Planner.describe(Planner.plan(topology))
+        #expect(text.contains("shop.v2.Orders/Watch (serverStreaming, 2 request messages)"), "\(text)")
+    }
+
     @Test func withoutRequestsOneEmptyMessageIsSent() throws {
         let service = try #require(
             try parse(withService("  service: { proto: a.proto, method: a.B/C }")).get().workload.service)
