@@ -156,6 +156,10 @@ enum DecisionBlock {
             let cells = summary.cells.filter { $0.system == system && $0.connections == largest }
             guard !cells.isEmpty else { return nil }
             let ok = cells.filter { $0.status == .ok }
+            // An external target's memory was never sampled: unknown, not "did not hold them".
+            if !ok.isEmpty, ok.allSatisfy({ $0.target != nil }) {
+                return "memory for \(count) connections, \(system): unknown (an external target is not sampled)"
+            }
             guard let peak = ok.compactMap(\.server?.rssPeakBytes).max() else {
                 let why = cells.first?.error.map { ": " + Comparison.oneLine($0) } ?? ""
                 return "memory for \(count) connections, \(system): did not hold them\(why)"

@@ -35,6 +35,22 @@ import Testing
         #expect(decoded.server == nil && decoded.target == "127.0.0.1:50051")
     }
 
+    @Test func theDecisionSaysAnExternalTargetsMemoryIsUnknown() {
+        let cells = [100, 1_000].map { connections in
+            var record = Fixtures.record(system: "staging", connections: connections)
+            record.target = "127.0.0.1:50051"
+            return CellAggregator.summarize(
+                record: record, servers: [], clients: [Fixtures.client(node: "client-1", requests: 1_000, cpuSeconds: 1)])
+        }
+        var run = RunSummary(barrage: "0.1.0", topology: "ext", started: "2026-11-25T08:00:00Z", status: .ok, cells: cells)
+        // The block sizes for a load; memory is one of its answers.
+        run.decisionLoadPerSecond = 1_000
+        let table = ReportRenderer.render(run, format: .table)
+        #expect(
+            table.contains("memory for 1,000 connections, staging: unknown (an external target is not sampled)"), "\(table)")
+        #expect(!table.contains("did not hold them"), "\(table)")
+    }
+
     @Test func theTableShowsADashNeverAZero() throws {
         let started = CellAggregator.summarize(
             record: Fixtures.record(), servers: [Fixtures.server()],
