@@ -211,7 +211,7 @@ extension EndToEnd {
             #expect(report.stdout == run.stdout, "report:\n\(report.stdout)\nlaunch:\n\(run.stdout)")
         }
 
-        @Test(arguments: ["quick-local", "grpc-local", "production-1cpu"])
+        @Test(arguments: ["quick-local", "grpc-local", "production-1cpu", "staging"])
         func shippedTopologiesValidate(name: String) throws {
             let folder = try Harness.scratch("shipped")
             let run = try Harness.run(["validate", Harness.packageRoot + "/Topologies/\(name).yaml"], in: folder)
