@@ -284,7 +284,7 @@ public final class RunDriver {
         summary.cells.append(cellSummary)
         summary.noteProvenance(
             servers: complete.servers, clients: complete.clients, systemOrder: plan.topology.systems.map(\.name))
-        summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
+        summary.status = RunStatus.of(summary.cells, interrupted: interruption != nil)
         do {
             try results.writeCell(record: record, servers: servers, clients: clients)
             try results.writeSummary(summary)
@@ -299,7 +299,7 @@ public final class RunDriver {
     }
 
     private func finishRun() {
-        summary.status = Self.status(of: summary.cells, interrupted: interruption != nil)
+        summary.status = RunStatus.of(summary.cells, interrupted: interruption != nil)
         try? results.writeSummary(summary)
         progress.finished()
         progressTimer.stop()
@@ -339,10 +339,5 @@ public final class RunDriver {
     private func sendHeartbeats() {
         lastHeartbeatMs = clock.monotonicMs()
         for worker in workers.values { worker.send(.heartbeat) }
-    }
-
-    static func status(of cells: [CellSummary], interrupted: Bool) -> RunStatus {
-        if interrupted { return .interrupted }
-        return cells.allSatisfy { $0.status == .ok } ? .ok : .failed
     }
 }

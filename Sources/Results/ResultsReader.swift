@@ -128,7 +128,7 @@ public enum ResultsReader {
         guard stored != nil || !cells.isEmpty else {
             throw NotResults(reason: "not a results directory (no readable cell in nodes/ and no readable summary.json)")
         }
-        var status: RunStatus = stored?.status ?? (cells.allSatisfy { $0.status == .ok } ? .ok : .failed)
+        var status = stored?.status ?? RunStatus.of(cells, interrupted: false)
         // A coordinator killed mid-run left summary.json as it stood: a cell says otherwise.
         if status == .ok, cells.contains(where: { $0.status == .interrupted }) { status = .interrupted }
         var summary = RunSummary(
