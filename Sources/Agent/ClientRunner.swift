@@ -44,15 +44,19 @@ final class ClientRunner {
 
     init(loop: Loop, setup: ClientSetup) throws {
         self.setup = setup
-        let shares = Self.split(setup.connections, over: max(1, setup.threads))
+        let shares = ConnectionSplit.shares(total: setup.connections, parts: max(1, setup.threads))
         self.shares = shares
+        // Each thread's part of the worker's rate, decided once: the parts add up to the rate exactly.
+        let rates = setup.ratePerSecond.map { ConnectionSplit.rateShares(total: $0, connections: shares) }
         progressTimer = try Timer(loop: loop)
         replies = try Mailbox(loop: loop) { [unowned self] message in self.received(message.0, message.1) }
         let post: @Sendable (Int, LoadThread.Reply) -> Void = { [replies] index, reply in replies!.post((index, reply)) }
         var first = 0
         do {
             for (index, connections) in shares.enumerated() {
-                let make = Self.engineFactory(setup, connections: connections, thread: index, firstConnection: first)
+                let make = Self.engineFactory(
+                    setup, connections: connections, ratePerSecond: rates.map { $0[index] ?? 0 }, thread: index,
+                    firstConnection: first)
                 first += connections
                 threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
             }
@@ -65,33 +69,27 @@ final class ClientRunner {
         }
     }
 
-    /// `total` spread as evenly as possible, the first parts one larger.
-    static func split(_ total: Int, over parts: Int) -> [Int] {
-        (0..<parts).map { total / parts + ($0 < total % parts ? 1 : 0) }
-    }
-
     /// Builds, on a load thread, the engine for its share of `setup`: one protocol-agnostic
     /// worker whatever the protocol, its connections spread over source addresses when one
     /// address would run out of ports. `firstConnection` is the worker-wide number of the
     /// thread's first connection: the thread starts its round-robin over the targets there,
-    /// so the worker's connections as a whole take the targets in turn.
+    /// so the worker's connections as a whole take the targets in turn. `ratePerSecond` is the
+    /// thread's part of the worker's open-loop rate (0 for a thread without connections).
     static func engineFactory(
-        _ setup: ClientSetup, connections: Int, thread: Int,
+        _ setup: ClientSetup, connections: Int, ratePerSecond: Double?, thread: Int,
         firstConnection: Int
     ) -> (Loop) throws -> any LoadEngine {
-        let share = setup.connections > 0 ? Double(connections) / Double(setup.connections) : 0
         let protocolKind = loadProtocol(setup)
         let callOptions = GRPCCallOptions(
             requests: setup.service?.requests, messagesPerStream: setup.service?.messagesPerStream ?? 0,
             metadata: setup.metadata.map { ($0.name, $0.value) }, deadlineMs: setup.deadlineMs,
             gzip: setup.compression == .gzip)
         let targets = setup.targets.map { LoadWorker.Target(host: $0.host, port: $0.port) }
-        let offset = targets.isEmpty ? 0 : firstConnection % targets.count
         let parameters = LoadWorker.Parameters(
-            targets: Array(targets[offset...] + targets[..<offset]), connections: connections,
+            targets: ConnectionSplit.rotated(targets, firstConnection: firstConnection), connections: connections,
             payloadBytes: setup.payloadBytes, protocolKind: protocolKind,
             concurrency: protocolKind == .tcpEcho ? 1 : setup.concurrency,
-            ratePerSecond: setup.ratePerSecond.map { $0 * share },
+            ratePerSecond: ratePerSecond,
             requestTimeoutMs: setup.requestTimeoutMs, connectTimeoutMs: setup.connectTimeoutMs,
             sourceAddresses: SourceAddresses.forTarget(
                 setup.targets.first?.host ?? "", connections: connections,

@@ -106,14 +106,14 @@ public struct SetupBuilder: Sendable {
     /// and the targets rotated so that the cell's connections, numbered over all workers,
     /// take the replicas in turn: each replica gets an equal share, ±1.
     public func clientSetups(for cell: CellPlan, targets: [ServerEndpoint], ratePerSecond: Double?) -> [ClientSetup] {
-        let rates = ratePerSecond.map { Self.rateShares(total: $0, connections: cell.clients.map(\.connections)) }
+        let rates = ratePerSecond.map { ConnectionSplit.rateShares(total: $0, connections: cell.clients.map(\.connections)) }
         var firstConnection = 0
         return cell.clients.enumerated().map { index, client in
-            let offset = targets.isEmpty ? 0 : firstConnection % targets.count
+            let rotated = ConnectionSplit.rotated(targets, firstConnection: firstConnection)
             firstConnection += client.connections
             let workload = cell.workload
             return ClientSetup(
-                node: client.name, host: client.host.name, targets: Array(targets[offset...] + targets[..<offset]),
+                node: client.name, host: client.host.name, targets: rotated,
                 protocolKind: workload.protocolKind, call: workload.call, payloadBytes: workload.payloadBytes,
                 connections: client.connections, concurrency: workload.concurrency, threads: client.threads,
                 ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
@@ -122,25 +122,5 @@ public struct SetupBuilder: Sendable {
                 deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression,
                 service: workload.service?.call)
         }
-    }
-
-    /// `total` requests per second split over workers in proportion to their connections.
-    /// The shares add up to `total` exactly (left to right, as the report adds the workers'
-    /// figures): the last worker with connections takes what the others leave. A worker
-    /// without connections sends nothing and gets nil — a share of 0 is no open-loop rate.
-    public static func rateShares(total: Double, connections: [Int]) -> [Double?] {
-        let sum = connections.reduce(0) { $0 + max(0, $1) }
-        guard sum > 0, let last = connections.lastIndex(where: { $0 > 0 }) else {
-            return connections.map { _ in nil }
-        }
-        var shares: [Double?] = connections.map { $0 > 0 ? total * Double($0) / Double(sum) : nil }
-        let others = shares[..<last].reduce(0.0) { $0 + ($1 ?? 0) }
-        var remainder = total - others
-        // `others + (total - others)` can miss `total` by one unit in the last place; step it in.
-        for _ in 0..<4 where others + remainder != total {
-            remainder = others + remainder < total ? remainder.nextUp : remainder.nextDown
-        }
-        shares[last] = remainder
-        return shares
     }
 }

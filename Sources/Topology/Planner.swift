@@ -39,7 +39,7 @@ public enum Planner {
                     if let cpus { limits?.cpus = cpus }
                     for tls in workload.tls.cellValues {
                         for connections in workload.connections {
-                            let shares = ConnectionSplit.shares(total: connections, workers: workerCount)
+                            let shares = ConnectionSplit.shares(total: connections, parts: workerCount)
                             if let note = ConnectionSplit.note(total: connections, shares: shares), !notes.contains(note) {
                                 notes.append(note)
                             }

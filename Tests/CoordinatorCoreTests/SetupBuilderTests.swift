@@ -30,7 +30,7 @@ import Wire
 
     @Test(arguments: [(1000.0, [4, 3, 3]), (0.1, [1, 1, 1]), (12345.678, [3, 0, 7, 1]), (7.0, [1]), (1e9 / 3, [5, 5, 5, 2])])
     func rateSharesSumExactlyToTheOfferedRate(total: Double, connections: [Int]) {
-        let shares = SetupBuilder.rateShares(total: total, connections: connections)
+        let shares = ConnectionSplit.rateShares(total: total, connections: connections)
         #expect(shares.reduce(0.0) { $0 + ($1 ?? 0) } == total)
         for (share, count) in zip(shares, connections) {
             if count == 0 { #expect(share == nil, "no connections, no rate") } else { #expect((share ?? 0) > 0) }

@@ -111,11 +111,21 @@ import Testing
     }
 
     @Test func connectionSplit() {
-        #expect(ConnectionSplit.shares(total: 100, workers: 3) == [34, 33, 33])
-        #expect(ConnectionSplit.shares(total: 7, workers: 7) == Array(repeating: 1, count: 7))
-        #expect(ConnectionSplit.shares(total: 5, workers: 0) == [])
+        #expect(ConnectionSplit.shares(total: 100, parts: 3) == [34, 33, 33])
+        #expect(ConnectionSplit.shares(total: 7, parts: 7) == Array(repeating: 1, count: 7))
+        #expect(ConnectionSplit.shares(total: 5, parts: 0) == [])
         #expect(ConnectionSplit.note(total: 100, shares: [34, 33, 33]) == "connections 100 over 3 client workers: 34, 33, 33")
         #expect(ConnectionSplit.note(total: 9, shares: [3, 3, 3]) == nil)
+        // A worker's threads: the first threads one connection more, a thread past the
+        // connections none, and none of the rate; the rate's parts add up to it exactly.
+        let threads = ConnectionSplit.shares(total: 5, parts: 3)
+        #expect(threads == [2, 2, 1])
+        let rates = ConnectionSplit.rateShares(total: 1000.1, connections: threads + [0])
+        #expect(rates[3] == nil)
+        #expect(rates.compactMap { $0 }.reduce(0, +) == 1000.1)
+        // Connections numbered from 4 over three targets start at the second.
+        #expect(ConnectionSplit.rotated(["a", "b", "c"], firstConnection: 4) == ["b", "c", "a"])
+        #expect(ConnectionSplit.rotated([String](), firstConnection: 4).isEmpty)
     }
 
     @Test func lineTrackerMatchesLibyamlCounting() {
