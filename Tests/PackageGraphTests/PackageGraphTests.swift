@@ -7,7 +7,7 @@ import Testing
 /// another target; and one type name means one thing across the tree.
 @Suite struct PackageGraphTests {
     /// Targets that decide and do no I/O.
-    static let pureTargets = ["CoordinatorCore", "Topology", "Metrics", "Wire", "Report", "ProtoSchema", "TLSSettings"]
+    static let pureTargets = ["CoordinatorCore", "Topology", "Metrics", "Wire", "Report", "ProtoSchema", "TLSSettings", "Digest"]
     /// Targets that touch sockets, processes, files, the loop or the C libraries that do.
     static let ioTargets: Set<String> = [
         "UV", "CUV", "Launch", "Control", "Serve", "Load", "Agent", "Results", "Coordinator", "HTTP2", "CNghttp2", "TLS",
