@@ -68,11 +68,13 @@ public struct CapacitySearch: Sendable {
 
         /// Judges a trial's merged figures: the SLO on its latency and errors, validity on the
         /// generator's late sends and saturation. A trial whose cell did not end ok never meets.
-        /// Calls still outstanding at the window's close count as failed: the percentiles do
-        /// not hold them, and a server that never answers must not pass for a fast one.
+        /// Calls still outstanding at the window's close weigh against the latency bounds once
+        /// the oldest is past them (`SLOVerdict.evaluate`): the percentiles do not hold them,
+        /// and a server that never answers must not pass for a fast one.
         public init(_ cell: CellSummary, slo: SLO) {
             let verdict = SLOVerdict.evaluate(
-                slo, latency: cell.latency, requests: cell.requests, errors: cell.errors + cell.unfinished)
+                slo, latency: cell.latency, requests: cell.requests, errors: cell.errors,
+                unfinished: cell.unfinished, unfinishedOldestUs: cell.unfinishedOldestUs)
             let sent = cell.requests + cell.errors
             self.init(
                 met: verdict.isMet && cell.status == .ok,

@@ -89,9 +89,10 @@ public enum CellAggregator {
         summary.cpus = record.cpus
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {
-            // Unfinished calls count as failed (see `CapacitySearch.TrialOutcome`).
+            // Unfinished calls weigh as `SLOVerdict.evaluate` says.
             let verdict = SLOVerdict.evaluate(
-                slo, latency: summary.latency, requests: summary.requests, errors: summary.errors + summary.unfinished)
+                slo, latency: summary.latency, requests: summary.requests, errors: summary.errors,
+                unfinished: summary.unfinished, unfinishedOldestUs: summary.unfinishedOldestUs)
             summary.sloMet = verdict.isMet
             summary.sloMisses = verdict.misses
         }

@@ -19,21 +19,43 @@ public enum SLOVerdict: Sendable, Equatable {
 
     /// Judges figures against `slo`. With no request completed the latency bounds count as
     /// broken: an empty histogram reads 0 µs, which would pass for fast.
-    public static func evaluate(_ slo: SLO, latency: LatencySummary, requests: UInt64, errors: UInt64) -> SLOVerdict {
+    ///
+    /// Calls still outstanding when the window closed (`unfinished`, the oldest
+    /// `unfinishedOldestUs` old) are in no histogram. They break a latency bound only when
+    /// the oldest is already past it: then every one of them is taken to lie beyond it (the
+    /// most they can weigh), and the bound misses when they outnumber the share the
+    /// percentile leaves above it. Younger ones are merely in flight (a closed loop always
+    /// leaves one per stream), so they are neither slow nor errors; a window in which
+    /// calls went out and none came back misses every bound.
+    public static func evaluate(
+        _ slo: SLO, latency: LatencySummary, requests: UInt64, errors: UInt64,
+        unfinished: UInt64 = 0, unfinishedOldestUs: UInt64 = 0
+    ) -> SLOVerdict {
         var misses: [String] = []
+        let outstanding = unfinished > 0 ? " (\(unfinished) unfinished, the oldest \(latencyText(unfinishedOldestUs)))" : ""
         for bound in slo.bounds {
             switch bound {
             case .latency(let percentile, let maximum):
                 guard requests > 0 else {
-                    misses.append("\(percentile.rawValue): no request completed")
+                    misses.append("\(percentile.rawValue): no request completed\(outstanding)")
                     continue
                 }
                 let measured = value(of: percentile, in: latency)
                 if measured > maximum {
                     misses.append("\(percentile.rawValue) \(latencyText(measured)) > \(latencyText(maximum))")
+                } else if unfinished > 0 && unfinishedOldestUs > maximum
+                    && Double(unfinished) > (1 - percentile.fraction) * (Double(requests) + Double(unfinished))
+                {
+                    misses.append(
+                        "\(percentile.rawValue) > \(latencyText(maximum)): \(unfinished) calls unfinished at the close,"
+                            + " the oldest \(latencyText(unfinishedOldestUs))")
                 }
             case .errors(let maximumPercent):
                 let calls = requests + errors
+                guard calls > 0 || unfinished == 0 else {
+                    misses.append("errors: no call completed\(outstanding)")
+                    continue
+                }
                 let percent = calls > 0 ? Double(errors) / Double(calls) * 100 : 0
                 if percent > maximumPercent {
                     misses.append("errors \(percentText(percent)) > \(percentText(maximumPercent))")

@@ -36,6 +36,41 @@ import Topology
                 == .missed(["p99: no request completed"]))
     }
 
+    @Test func callsInFlightAtTheCloseAreNeitherSlowNorErrors() {
+        // A closed loop of 100 streams leaves 100 calls outstanding, none older than the bound.
+        let slo = SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000), .errors(maximumPercent: 0)])
+        #expect(
+            SLOVerdict.evaluate(
+                slo, latency: latency(p99: 4_000), requests: 20_000, errors: 0, unfinished: 100,
+                unfinishedOldestUs: 3_180) == .met)
+    }
+
+    @Test func unfinishedCallsPastALatencyBoundMissItWhenTheyOutnumberItsShare() {
+        let slo = SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000), .latency(.p50, maximumMicroseconds: 50_000)])
+        // 300 of 10,300 calls (2.9 %) outstanding, the oldest 2 s: more than p99's 1 %, less than p50's half.
+        #expect(
+            SLOVerdict.evaluate(
+                slo, latency: latency(p50: 1_000, p99: 4_000), requests: 10_000, errors: 0, unfinished: 300,
+                unfinishedOldestUs: 2_000_000)
+                == .missed(["p99 > 50ms: 300 calls unfinished at the close, the oldest 2s"]))
+        // 50 of 10,050 (0.5 %): within p99's 1 % even if every one is past the bound.
+        #expect(
+            SLOVerdict.evaluate(
+                slo, latency: latency(p50: 1_000, p99: 4_000), requests: 10_000, errors: 0, unfinished: 50,
+                unfinishedOldestUs: 2_000_000) == .met)
+    }
+
+    @Test func aServerThatNeverAnswersMissesEveryBound() {
+        let slo = SLO(bounds: [.latency(.p99, maximumMicroseconds: 50_000), .errors(maximumPercent: 1)])
+        #expect(
+            SLOVerdict.evaluate(
+                slo, latency: latency(p99: 0), requests: 0, errors: 0, unfinished: 40, unfinishedOldestUs: 4_000_000)
+                == .missed([
+                    "p99: no request completed (40 unfinished, the oldest 4s)",
+                    "errors: no call completed (40 unfinished, the oldest 4s)"
+                ]))
+    }
+
     @Test func aggregatorWritesTheVerdictIntoTheCell() {
         let record = Fixtures.record().with(
             scenario: "unary", cpus: 0.5, ratePerSecond: 5_000,
