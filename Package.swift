@@ -72,7 +72,8 @@ let package = Package(
         // The server worker's supervisor: builds, starts, probes, samples and stops a system.
         // CUV and CNghttp2 only for the builtin server's version strings.
         .target(
-            name: "Serve", dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler"],
+            name: "Serve",
+            dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler", "TLSSettings"],
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
         // worker links it without Launch's ssh and deploy code.
@@ -88,12 +89,13 @@ let package = Package(
         // The coordinator's decisions: the cell's state machine, the capacity search, the setup
         // builder. Pure: it cannot reach UV, Launch, Control or any other I/O target, and
         // PackageGraphTests keeps it so.
-        .target(name: "CoordinatorCore", dependencies: ["Topology", "Wire", "Metrics", "Report"]),
+        .target(name: "CoordinatorCore", dependencies: ["Topology", "Wire", "Metrics", "Report", "TLSSettings"]),
         // The coordinator's executor: RunDriver carries CoordinatorCore's actions out on a libuv loop.
         .target(
             name: "Coordinator",
             dependencies: [
-                "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV"
+                "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV",
+                "TLSSettings"
             ]),
         .target(
             name: "Agent",
@@ -101,7 +103,9 @@ let package = Package(
         .executableTarget(
             name: "barrage",
             dependencies: [
-                "Topology", "Coordinator", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer", "Cgroups", "Launch",
+                "Topology", "Coordinator", "CoordinatorCore", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer",
+                "Cgroups",
+                "Launch",
                 "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile", "TLS", "TLSSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
@@ -132,7 +136,9 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
-        .testTarget(name: "CoordinatorCoreTests", dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report"]),
+        .testTarget(
+            name: "CoordinatorCoreTests",
+            dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "TLSSettings"]),
         .testTarget(
             name: "CoordinatorTests",
             dependencies: ["Coordinator", "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),

@@ -1,6 +1,8 @@
 import Glibc
 import Load
 import Metrics
+import Serve
+import TLSSettings
 import Topology
 import UV
 import Wire
@@ -41,8 +43,12 @@ final class ClientRunner {
     /// The host's CPU counters at the window's opening mark, and its idle share over the window.
     private var hostCPUAtStart: HostCPUTimes?
     private var hostIdleFraction: Double?
+    /// The TLS files the setup carried as text, written for this worker only; removed at shutdown.
+    private let tlsFolder: PrivateFolder?
 
     init(loop: Loop, setup: ClientSetup) throws {
+        var setup = setup
+        tlsFolder = try Self.writeTLSFiles(&setup)
         self.setup = setup
         let shares = ConnectionSplit.shares(total: setup.connections, parts: max(1, setup.threads))
         self.shares = shares
@@ -67,6 +73,22 @@ final class ClientRunner {
             progressTimer.close()
             throw error
         }
+    }
+
+    /// Writes the TLS files `setup` carries as text (the run's CA, a user's certificate) to a
+    /// private folder and points the setup's TLS settings at them; nil when it carries none.
+    static func writeTLSFiles(_ setup: inout ClientSetup) throws -> PrivateFolder? {
+        guard let pem = setup.tlsPEM else { return nil }
+        let folder = try PrivateFolder(purpose: "tls")
+        var settings = setup.tls ?? TLSClientSettings()
+        if let authority = pem.authorityPEM { settings.caFile = try folder.write("ca.pem", authority) }
+        if let certificate = pem.certificate {
+            settings.certFile = try folder.write("client.pem", certificate.certificatePEM)
+            settings.keyFile = try folder.write("client.key", certificate.privateKeyPEM)
+        }
+        setup.tls = settings
+        setup.tlsPEM = nil
+        return folder
     }
 
     /// Builds, on a load thread, the engine for its share of `setup`: one protocol-agnostic
@@ -219,6 +241,7 @@ final class ClientRunner {
         progressTimer.stop()
         for thread in threads { thread.send(.exit) }
         replies.close()
+        tlsFolder?.remove()
     }
 
     private func broadcast(_ command: LoadThread.Command) {

@@ -89,7 +89,7 @@ public final class RunDriver {
         builder = SetupBuilder(
             containersDirectory: options.containersDirectory,
             buildCacheDirectory: options.buildCacheDirectory,
-            remoteRecipeFolders: options.remoteHosts.mapValues(\.recipeFolders))
+            remoteRecipeFolders: options.remoteHosts.mapValues(\.recipeFolders), certificates: options.certificates)
         self.clock = clock?(loop) ?? LoopClock(loop: loop)
         self.launcher = launcher?(loop) ?? ProcessLauncher(loop: loop, options: options)
         cellTimer = try self.clock.makeTimer()

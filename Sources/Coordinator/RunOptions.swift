@@ -1,3 +1,4 @@
+import TLSSettings
 import Wire
 
 /// How `barrage launch` runs a plan.
@@ -20,6 +21,8 @@ public struct RunOptions: Sendable {
     public var sshExecutable: String
     /// `--metrics HOST:PORT`: where to serve the live figures (OpenMetrics); nil serves none.
     public var metricsAddress: ServerEndpoint?
+    /// The run's CA and server certificates, when some cell speaks TLS (made before the run).
+    public var certificates: RunCertificates?
 
     public init(
         resultsPath: String, containersDirectory: String, selfExecutable: String,

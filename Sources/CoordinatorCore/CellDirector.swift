@@ -106,6 +106,7 @@ public struct CellDirector: Sendable {
             scenario: cell.scenario, cpus: cell.cpus, ratePerSecond: ratePerSecond, slo: cell.workload.slo,
             capacity: capacity, replicas: cell.replicas)
         record.target = cell.target?.description
+        record.tls = cell.tls
         return record
     }
 

@@ -1,4 +1,5 @@
 import Metrics
+import TLSSettings
 import Topology
 import Wire
 
@@ -30,11 +31,15 @@ public struct SetupBuilder: Sendable {
     /// Hosts reached over ssh, by topology name: the recipes deployed there (container name →
     /// its folder relative to the remote worker's working directory, as the deployer placed it).
     public var remoteRecipeFolders: [String: [String: String]]
+    /// The run's CA and each server host's certificate, when some cell speaks TLS.
+    public var certificates: RunCertificates?
 
     /// A builder for one run.
     public init(
-        containersDirectory: String, buildCacheDirectory: String, remoteRecipeFolders: [String: [String: String]] = [:]
+        containersDirectory: String, buildCacheDirectory: String, remoteRecipeFolders: [String: [String: String]] = [:],
+        certificates: RunCertificates? = nil
     ) {
+        self.certificates = certificates
         self.containersDirectory = containersDirectory
         self.buildCacheDirectory = buildCacheDirectory
         self.remoteRecipeFolders = remoteRecipeFolders
@@ -74,7 +79,21 @@ public struct SetupBuilder: Sendable {
             protocolKind: cell.workload.protocolKind, bindHost: Self.bindHost(server.host), port: server.port,
             environment: cell.system.env.map { EnvironmentPair(name: $0.name, value: $0.value) },
             buildDirectory: buildDirectory, runBuild: runBuild, readyTimeoutMs: Self.systemReadyTimeoutMs,
-            sampleIntervalMs: Self.sampleIntervalMs, cellID: cell.id, limits: cell.limits, threads: allowance.threads)
+            sampleIntervalMs: Self.sampleIntervalMs, cellID: cell.id, limits: cell.limits, threads: allowance.threads,
+            tls: cell.tls ? certificates?.servers[server.host.name] : nil)
+    }
+
+    /// The names a server certificate for `host` carries: the address clients reach it at
+    /// (what they verify, as `targets` gives it), and for loopback also `localhost`.
+    public static func certificateNames(of host: Host) -> [String] {
+        let address = address(of: host)
+        return address == "127.0.0.1" || address == "::1" ? [address, "localhost"] : [address]
+    }
+
+    /// The server hosts of the cells that speak TLS, each once, in plan order: who needs a certificate.
+    public static func tlsServerHosts(of cells: [CellPlan]) -> [Host] {
+        var seen: Set<String> = []
+        return cells.filter(\.tls).flatMap(\.servers).map(\.host).filter { seen.insert($0.name).inserted }
     }
 
     /// Where the server on `host` listens: the one address clients reach it at (the host's
@@ -120,6 +139,8 @@ public struct SetupBuilder: Sendable {
                 connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
                 pauseThresholdMs: UInt64(workload.pauseMilliseconds), metadata: workload.metadata,
                 deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression,
+                tls: cell.tls ? TLSClientSettings() : nil,
+                tlsPEM: cell.tls ? certificates.map { TLSClientPEM(authorityPEM: $0.authorityPEM) } : nil,
                 service: workload.service?.call)
         }
     }

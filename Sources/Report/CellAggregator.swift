@@ -87,6 +87,7 @@ public enum CellAggregator {
             summary.streamsPerSecond = streaming.map { perSecond(Double($0.streams ?? 0), $0.window) }.reduce(0, +)
         }
         summary.cpus = record.cpus
+        summary.tls = record.tls ?? false
         summary.ratePerSecond = record.ratePerSecond
         if let slo = record.slo {
             // Unfinished calls weigh as `SLOVerdict.evaluate` says.

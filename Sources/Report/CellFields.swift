@@ -68,7 +68,7 @@ public struct CellFields: Sendable, Equatable {
 
     /// The leading columns, in this order when present: what names a cell, then how it ended.
     static let leading = [
-        "id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second", "repeat",
+        "id", "scenario", "system", "replicas", "cpus", "tls", "connections", "rate_per_second", "repeat",
         "status", "error"
     ]
 

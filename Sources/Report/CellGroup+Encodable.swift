@@ -24,6 +24,7 @@ extension CellGroup: Encodable {
         try container.encode(scenario, forKey: "scenario")
         try container.encode(replicas, forKey: "replicas")
         try container.encode(cpus, forKey: "cpus")
+        try container.encode(tls, forKey: "tls")
         try container.encode(ratePerSecond, forKey: "rate_per_second")
         try container.encode(cells.count, forKey: "repeats")
         try container.encode(okCount, forKey: "ok")

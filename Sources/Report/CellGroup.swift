@@ -19,6 +19,8 @@ public struct CellGroup: Sendable, Equatable {
     public var replicas: Int { cells.first?.replicas ?? 1 }
     public var cpus: Double? { cells.first?.cpus }
     public var ratePerSecond: Double? { cells.first?.ratePerSecond }
+    /// Whether the repeats spoke h2 over TLS.
+    public var tls: Bool { cells.first?.tls ?? false }
 
     /// The repeats that ended ok.
     public var okCount: Int { cells.filter { $0.status == .ok }.count }
@@ -78,9 +80,10 @@ public struct CellGroup: Sendable, Equatable {
         return best
     }
 
-    /// `cells` grouped by (scenario, replicas, cpus, connections, rate, system): scenarios in
-    /// run order, then ascending replicas, cpus, connections and rate, then systems in the
-    /// order they first ran, each group's repeats in run order.
+    /// `cells` grouped by (scenario, replicas, cpus, tls, connections, rate, system): scenarios
+    /// in run order, then ascending replicas, cpus, connections and rate, plaintext before TLS
+    /// (so one section shows each system plain against TLS), then systems in the order they
+    /// first ran, each group's repeats in run order.
     public static func groups(of cells: [CellSummary]) -> [CellGroup] {
         var groups: [CellGroup] = []
         var index: [String: Int] = [:]
@@ -91,7 +94,7 @@ public struct CellGroup: Sendable, Equatable {
         for cell in cells {
             // Numbers and separators that no number contains, the name last: names may hold anything.
             let key =
-                "\(cell.scenario ?? "") \(cell.replicas) \(cell.cpus ?? 0) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
+                "\(cell.scenario ?? "") \(cell.replicas) \(cell.cpus ?? 0) \(cell.tls) \(cell.ratePerSecond ?? 0) \(cell.connections) \(cell.system)"
             if let position = index[key] {
                 groups[position].cells.append(cell)
             } else {
@@ -100,10 +103,10 @@ public struct CellGroup: Sendable, Equatable {
             }
         }
         // Sort by (connections, first run) explicitly: `sort` does not promise stability.
-        func order(_ group: CellGroup) -> (Int, Int, Double, Int, Double) {
+        func order(_ group: CellGroup) -> (Int, Int, Double, Int, Double, Int) {
             (
                 scenarioOrder[group.scenario ?? ""] ?? 0, group.replicas, group.cpus ?? 0, group.connections,
-                group.ratePerSecond ?? 0
+                group.ratePerSecond ?? 0, group.tls ? 1 : 0
             )
         }
         return groups.enumerated()

@@ -1,10 +1,10 @@
 /// What names a cell apart from its repeat: the values of its swept dimensions (scenario,
-/// system, replicas, cpus, connections, rate). Repeats of one key are folded together;
+/// system, replicas, cpus, tls, connections, rate). Repeats of one key are folded together;
 /// `compare` matches runs' cells by key.
 public struct CellKey: Hashable, Sendable, Comparable {
     /// The fields that make a key, in the order a label names them. A dimension the cells
     /// gain is one more entry here.
-    public static let dimensions = ["scenario", "system", "replicas", "cpus", "connections", "rate_per_second"]
+    public static let dimensions = ["scenario", "system", "replicas", "cpus", "tls", "connections", "rate_per_second"]
 
     /// Dimension → its text in the cell, for the dimensions the cell carries (not null).
     public var values: [String: String]
@@ -17,6 +17,8 @@ public struct CellKey: Hashable, Sendable, Comparable {
         var numbers: [String: Double] = [:]
         for dimension in Self.dimensions {
             guard let text = fields.texts[dimension], !text.isEmpty else { continue }
+            // Plaintext is what every run without `tls` was: its cells match theirs.
+            if dimension == "tls", text != "true" { continue }
             values[dimension] = text
             numbers[dimension] = fields.numbers[dimension]
         }
@@ -52,6 +54,7 @@ public struct CellKey: Hashable, Sendable, Comparable {
             switch dimension {
             case "scenario", "system": return value
             case "connections": return "c" + value
+            case "tls": return "tls"
             case "rate_per_second": return "rate \(ChartLabels.number(numbers[dimension] ?? 0))/s"
             // One replica is every run's default: a label names only what sets a cell apart.
             case "replicas" where numbers[dimension] == 1: return nil
@@ -68,6 +71,7 @@ public struct CellKey: Hashable, Sendable, Comparable {
             case "scenario", "system": return value
             case "connections": return "\(ChartLabels.number(numbers[dimension] ?? 0)) connections"
             case "rate_per_second": return "\(ChartLabels.number(numbers[dimension] ?? 0)) req/s offered"
+            case "tls": return "h2 over TLS"
             // One replica is every run's default: naming it only lengthens each chart title.
             case "replicas" where numbers[dimension] == 1: return nil
             default: return "\(dimension) \(value)"

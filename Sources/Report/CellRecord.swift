@@ -39,6 +39,8 @@ public struct CellRecord: Codable, Sendable, Equatable {
     /// An external system's address (`HOST:PORT`): the cell started no server and has no
     /// server files. Nil for a server Barrage started.
     public var target: String?
+    /// Whether the clients spoke h2 over TLS; nil in records written before TLS (plaintext).
+    public var tls: Bool?
 
     /// Creates a record; see each property.
     public init(
@@ -59,9 +61,10 @@ public struct CellRecord: Codable, Sendable, Equatable {
     /// The same record with the second part's dimensions set.
     public func with(
         scenario: String?, cpus: Double?, ratePerSecond: Double?, slo: SLO?,
-        capacity: CapacityEntry? = nil, replicas: Int? = nil
+        capacity: CapacityEntry? = nil, replicas: Int? = nil, tls: Bool? = nil
     ) -> CellRecord {
         var record = self
+        record.tls = tls
         record.replicas = replicas
         record.scenario = scenario
         record.cpus = cpus
@@ -76,7 +79,7 @@ public struct CellRecord: Codable, Sendable, Equatable {
         case repeatIndex = "repeat"
         case clientWorkers = "client_workers"
         case threadsPerWorker = "threads_per_worker"
-        case scenario, cpus, slo, capacity, replicas, target
+        case scenario, cpus, slo, capacity, replicas, target, tls
         case ratePerSecond = "rate_per_second"
     }
 }

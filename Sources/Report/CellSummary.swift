@@ -52,6 +52,8 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var servers: [ReplicaFigures] = []
     /// The server's CPU limit, cores; nil when unlimited. JSON `null` then.
     public var cpus: Double?
+    /// Whether the clients spoke h2 over TLS (false: plaintext h2).
+    public var tls = false
     /// The offered open-loop rate; nil for closed loop (`max`). JSON key `rate_per_second`.
     public var ratePerSecond: Double?
     /// Whether the figures held the workload's SLO; nil without one. JSON key `slo_met`.
@@ -124,13 +126,14 @@ public struct CellSummary: Codable, Sendable, Equatable {
     }
 
     /// How messages name the cell: "builtin c100 r1", with the scenario, replicas (when more
-    /// than one), cpus and rate when set: "unary builtin replicas3 cpus0.5 c100 5000/s r1".
+    /// than one), cpus, tls and rate when set: "unary builtin replicas3 cpus0.5 tls c100 5000/s r1".
     public var label: String {
         var parts: [String] = []
         if let scenario { parts.append(scenario) }
         parts.append(system)
         if replicas > 1 { parts.append("replicas\(replicas)") }
         if let cpus { parts.append("cpus" + SLOVerdict.trimmed(cpus, decimals: 3)) }
+        if tls { parts.append("tls") }
         parts.append("c\(connections)")
         if let ratePerSecond { parts.append(SLOVerdict.trimmed(ratePerSecond, decimals: 1).filter { $0 != "," } + "/s") }
         parts.append("r\(repeatIndex)")
@@ -139,7 +142,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, system, connections, status, error, requests, errors, server, clients, bottleneck, timeseries
-        case scenario, replicas, cpus, servers, target
+        case scenario, replicas, cpus, servers, target, tls
         case ratePerSecond = "rate_per_second"
         case sloMet = "slo_met"
         case sloMisses = "slo_misses"
@@ -186,6 +189,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         try container.encode(replicas, forKey: .replicas)
         if replicas > 1 { try container.encode(servers, forKey: .servers) }
         try container.encode(cpus, forKey: .cpus)
+        try container.encode(tls, forKey: .tls)
         try container.encode(ratePerSecond, forKey: .ratePerSecond)
         try container.encode(sloMet, forKey: .sloMet)
         try container.encode(sloMisses, forKey: .sloMisses)
@@ -222,6 +226,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         replicas = try container.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
         servers = try container.decodeIfPresent([ReplicaFigures].self, forKey: .servers) ?? []
         cpus = try container.decodeIfPresent(Double.self, forKey: .cpus)
+        tls = try container.decodeIfPresent(Bool.self, forKey: .tls) ?? false
         ratePerSecond = try container.decodeIfPresent(Double.self, forKey: .ratePerSecond)
         sloMet = try container.decodeIfPresent(Bool.self, forKey: .sloMet)
         sloMisses = try container.decodeIfPresent([String].self, forKey: .sloMisses) ?? []

@@ -76,6 +76,9 @@ struct ComparisonColumn {
                     $0.cpus.map { SLOVerdict.trimmed($0, decimals: 3) } ?? "-"
                 })
         }
+        if rows.contains(where: \.tls) {
+            columns.append(ComparisonColumn(heading: "tls", alignment: .left) { $0.tls ? "tls" : "plain" })
+        }
         if rows.contains(where: { $0.ratePerSecond != nil }) {
             columns.append(
                 ComparisonColumn(heading: "offered/s", alignment: .right) {

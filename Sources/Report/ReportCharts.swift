@@ -81,8 +81,9 @@ public enum ReportCharts {
                 set.fixed.heading == "all cells"
                 ? "against \(set.dimension.axisLabel)"
                 : "\(set.fixed.heading), against \(set.dimension.axisLabel)"
+            // Plain and TLS are two values, not a range: no tick between them.
             let xAxis = ChartAxis(
-                label: set.dimension.axisLabel, scale: set.dimension.scale,
+                label: set.dimension.axisLabel, scale: set.dimension.scale, wholeUnits: set.dimension == .tls,
                 format: set.dimension.format)
             func series(_ figure: (CellGroup) -> Double?, _ describe: @escaping (Double) -> String) -> [ChartSeries] {
                 set.lines.map { line in

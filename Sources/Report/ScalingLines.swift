@@ -12,17 +12,18 @@ enum ScalingLines {
     /// and no ratio is given next to it.
     static func lines(_ cells: [CellSummary]) -> [String] {
         let rows = CellGroup.groups(of: cells)
-        // A series: one system in one scenario at one replica count, cpus value and rate, over its connection counts.
+        // A series: one system in one scenario at one replica count, cpus value, tls and rate, over its connection counts.
         var series: [String] = []
         var members: [String: [CellGroup]] = [:]
         var names: [String: String] = [:]
         for row in rows {
-            let key = "\(row.scenario ?? "") \(row.replicas) \(row.cpus ?? 0) \(row.ratePerSecond ?? 0) \(row.system)"
+            let key = "\(row.scenario ?? "") \(row.replicas) \(row.cpus ?? 0) \(row.tls) \(row.ratePerSecond ?? 0) \(row.system)"
             if members[key] == nil {
                 series.append(key)
                 var name = [row.scenario, row.system].compactMap { $0 }
                 if row.replicas > 1 { name.append("replicas\(row.replicas)") }
                 if let cpus = row.cpus { name.append("cpus" + SLOVerdict.trimmed(cpus, decimals: 3)) }
+                if row.tls { name.append("tls") }
                 if let rate = row.ratePerSecond { name.append(FigureFormat.decimal(rate, decimals: 0) + "/s") }
                 names[key] = name.joined(separator: " ")
             }

@@ -25,7 +25,7 @@ public struct ScalingSeries: Sendable {
         let keyed = cells.map { (key: CellKey($0), cell: $0) }
         var found: [ScalingSeries] = []
         for dimension in ScalingDimension.allCases {
-            let held = keyed.filter { $0.key.numbers[dimension.field] != nil }
+            let held = keyed.filter { dimension.value(in: $0.key) != nil }
             var fixedOrder: [CellKey] = []
             var byFixed: [CellKey: [(key: CellKey, cell: CellSummary)]] = [:]
             for entry in held {
@@ -39,9 +39,9 @@ public struct ScalingSeries: Sendable {
                 for entry in entries where !systems.contains(entry.key.system) { systems.append(entry.key.system) }
                 let lines = systems.map { system -> Line in
                     let own = entries.filter { $0.key.system == system && $0.cell.status == .ok }
-                    let values = Set(own.compactMap { $0.key.numbers[dimension.field] }).sorted()
+                    let values = Set(own.compactMap { dimension.value(in: $0.key) }).sorted()
                     let points = values.map { value in
-                        let repeats = own.filter { $0.key.numbers[dimension.field] == value }.map(\.cell)
+                        let repeats = own.filter { dimension.value(in: $0.key) == value }.map(\.cell)
                         return (x: value, cells: CellGroup(system: system, connections: repeats[0].connections, cells: repeats))
                     }
                     return Line(system: system, points: points)

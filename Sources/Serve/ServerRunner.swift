@@ -47,6 +47,9 @@ public final class ServerRunner {
     private var versions: [String: String] = [:]
     /// The names of the variables the system was started with (summary.json's record).
     private var environmentNames: [String] = []
+    /// With TLS: the certificate and key files the system serves, only this user's, removed
+    /// when the cell is done.
+    private var tlsFiles: (folder: PrivateFolder, cert: String, key: String)?
 
     /// `clock` gives the milliseconds that sample times and window edges are in; tests pass
     /// their own.
@@ -71,6 +74,18 @@ public final class ServerRunner {
 
     /// Builds if asked, then starts the system (inside the cell's cgroup when limits are on).
     public func start() {
+        if let tls = setup.tls {
+            do {
+                let folder = try PrivateFolder(purpose: "tls")
+                tlsFiles = (
+                    folder, try folder.write("server.pem", tls.certificatePEM), try folder.write("server.key", tls.privateKeyPEM)
+                )
+            } catch {
+                state = .stopped(.none)
+                callbacks.failed("cannot write the TLS certificate for \(setup.system) on \(setup.host): \(error)")
+                return
+            }
+        }
         if let limits = setup.limits, !limits.isEmpty {
             CgroupLimiter.sweepStale()
             do {
@@ -108,7 +123,7 @@ public final class ServerRunner {
                 callbacks.building()
             } catch {
                 state = .stopped(.none)
-                releaseCgroup()
+                releaseCell()
                 callbacks.failed("could not run \(build): \(error)")
             }
         } else {
@@ -126,7 +141,7 @@ public final class ServerRunner {
             guard status.isSuccess else {
                 state = .stopped(.none)
                 callbacks.failed("\(setup.container)/build \(status)\(Self.lastLine(stderr)) (its output is in this node's log)")
-                releaseCgroup()
+                releaseCell()
                 return
             }
             launch()
@@ -150,7 +165,7 @@ public final class ServerRunner {
             port = setup.port != 0 ? setup.port : try Self.freePort(host: setup.bindHost, loop: loop)
         } catch {
             state = .stopped(.none)
-            releaseCgroup()
+            releaseCell()
             callbacks.failed("no free port on \(setup.bindHost): \(error)")
             return
         }
@@ -196,7 +211,7 @@ public final class ServerRunner {
             state = .starting(server, probe: nil, deadlineMs: loop.now + setup.readyTimeoutMs)
         } catch {
             state = .stopped(.none)
-            releaseCgroup()
+            releaseCell()
             callbacks.failed("could not start \(executable): \(error)")
             return
         }
@@ -285,13 +300,13 @@ public final class ServerRunner {
                 "\(setup.system) (\(setup.isBuiltin ? "builtin" : setup.container + "/run")) \(status)\(Self.lastLine(server.stderr))"
             )
         }
-        releaseCgroup()
+        releaseCell()
     }
 
     /// The system asked to stop has exited: `waiting` learn it once its cgroup is gone.
     private func finishStopping(_ record: ServingRecord, waiting: [() -> Void]) {
         state = .stopped(record)
-        releaseCgroup()
+        releaseCell()
         waiting.forEach { $0() }
     }
 
@@ -384,11 +399,11 @@ public final class ServerRunner {
         switch state {
         case .idle:
             state = .stopped(.none)
-            releaseCgroup()
+            releaseCell()
             completion()
             return
         case .stopped:
-            releaseCgroup()
+            releaseCell()
             completion()
             return
         case .building(let process, _):
@@ -423,6 +438,7 @@ public final class ServerRunner {
             ("BARRAGE_PROTOCOL", setup.protocolKind.rawValue), ("BARRAGE_BUILD_DIR", setup.buildDirectory)
         ]
         barrage += setup.limits?.environment ?? []
+        if let tlsFiles, !forBuild { barrage += [("BARRAGE_TLS_CERT", tlsFiles.cert), ("BARRAGE_TLS_KEY", tlsFiles.key)] }
         let environment = ServerEnvironment.variables(
             inherited: ProcessEnvironment.current(), barrage: barrage,
             topology: setup.environment.map { ($0.name, $0.value) }, forBuild: forBuild)
@@ -444,6 +460,13 @@ public final class ServerRunner {
         guard getcwd(&buffer, buffer.count) != nil else { return path }
         let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return cwd == "/" ? "/" + path : cwd + "/" + path
+    }
+
+    /// The cell is over for this server: its TLS files and its cgroup go.
+    private func releaseCell() {
+        tlsFiles?.folder.remove()
+        tlsFiles = nil
+        releaseCgroup()
     }
 
     /// Removes the cell's cgroup, killing whatever is still inside it.

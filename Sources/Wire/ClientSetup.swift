@@ -41,6 +41,9 @@ public struct ClientSetup: Codable, Sendable, Equatable {
     public var compression: MessageCompression
     /// h2 over TLS as this says; nil = plaintext.
     public var tls: TLSClientSettings?
+    /// TLS files sent as text (the run's CA, or a user's files read by the coordinator): the
+    /// worker writes them to private files and points `tls` at them; nil = `tls`'s paths as they are.
+    public var tlsPEM: TLSClientPEM?
     /// gRPC: a user's method, its streaming kind and encoded requests instead of `bench.Echo`
     /// (`call`, `payloadBytes`); nil for Echo.
     public var service: ServiceCall?
@@ -52,8 +55,9 @@ public struct ClientSetup: Codable, Sendable, Equatable {
         connectionLifetime: ConnectionLifetime? = nil,
         pauseThresholdMs: UInt64 = UInt64(Workload.defaultPauseMilliseconds),
         metadata: [MetadataEntry] = [], deadlineMs: UInt64? = nil, compression: MessageCompression = .identity,
-        tls: TLSClientSettings? = nil, service: ServiceCall? = nil
+        tls: TLSClientSettings? = nil, tlsPEM: TLSClientPEM? = nil, service: ServiceCall? = nil
     ) {
+        self.tlsPEM = tlsPEM
         self.tls = tls
         self.service = service
         self.path = path

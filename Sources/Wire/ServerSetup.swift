@@ -1,3 +1,4 @@
+import TLSSettings
 import Topology
 
 /// Everything a server worker needs to start and watch one system under test.
@@ -33,13 +34,17 @@ public struct ServerSetup: Codable, Sendable, Equatable {
     /// Event-loop threads of the builtin server: one per core it may use on its host (the
     /// cores that host's worker reported, narrowed by the limits; see `CPUAllowance`).
     public var threads: Int
+    /// h2 over TLS: the certificate and key the system serves (`BARRAGE_TLS_CERT` and
+    /// `BARRAGE_TLS_KEY` name the files the worker writes them to); nil = plaintext.
+    public var tls: IssuedCertificate?
 
     public init(
         node: String, host: String, system: String, container: String, protocolKind: WorkloadProtocol,
         bindHost: String, port: Int, environment: [EnvironmentPair], buildDirectory: String,
         runBuild: Bool, readyTimeoutMs: UInt64, sampleIntervalMs: UInt64, cellID: String,
-        limits: Limits?, threads: Int
+        limits: Limits?, threads: Int, tls: IssuedCertificate? = nil
     ) {
+        self.tls = tls
         self.node = node
         self.host = host
         self.system = system

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Cgroups
 import Coordinator
+import CoordinatorCore
 import Foundation
 import Launch
 import Report
 import Results
+import TLS
+import TLSSettings
 import Topology
 import Wire
 
@@ -44,6 +47,13 @@ struct LaunchCommand: ParsableCommand {
         {
             printError("\(topology): error: server.limits cannot be enforced on this machine: \(error.message)")
             throw ExitCode(2)
+        }
+        let certificates: RunCertificates?
+        do {
+            certificates = try Self.issueCertificates(for: plan)
+        } catch {
+            printError("barrage: \(error)")
+            throw ExitCode(1)
         }
         let resultsPath: String
         if let out {
@@ -88,6 +98,7 @@ struct LaunchCommand: ParsableCommand {
             topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet, remoteHosts: remoteHosts)
         var runOptions = options
         runOptions.metricsAddress = metricsAddress
+        runOptions.certificates = certificates
         let driver: RunDriver
         do {
             driver = try RunDriver(plan: plan, options: runOptions)
@@ -106,6 +117,19 @@ struct LaunchCommand: ParsableCommand {
         if summary.status != .ok { throw ExitCode(1) }
         // Every cell ran: an SLO that a gated cell missed is the run's verdict (after the table, which names them).
         if !summary.sloGateMisses.isEmpty { throw ExitCode(3) }
+    }
+
+    /// With `tls`, this run's own CA and a certificate for each server host of a TLS cell, made
+    /// in memory before anything starts; nil when no cell speaks TLS.
+    static func issueCertificates(for plan: Plan) throws -> RunCertificates? {
+        let hosts = SetupBuilder.tlsServerHosts(of: plan.cells)
+        guard !hosts.isEmpty else { return nil }
+        let authority = try CertificateAuthority()
+        var servers: [String: IssuedCertificate] = [:]
+        for host in hosts {
+            servers[host.name] = try authority.issueServer(names: SetupBuilder.certificateNames(of: host))
+        }
+        return RunCertificates(authorityPEM: authority.certificatePEM, servers: servers)
     }
 
     /// `HOST:PORT` (`[::1]:PORT` for IPv6) of `--metrics`; a clear message and exit 2 otherwise.

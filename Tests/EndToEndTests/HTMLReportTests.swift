@@ -41,7 +41,8 @@ extension EndToEnd {
             let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(csv.status == 0 && rows.count == 5, "\(csv.stdout)")
             #expect(
-                rows.first?.hasPrefix("id,scenario,system,replicas,cpus,connections,rate_per_second,repeat,status,error,") == true
+                rows.first?.hasPrefix("id,scenario,system,replicas,cpus,tls,connections,rate_per_second,repeat,status,error,")
+                    == true
             )
             #expect(rows.first?.contains(",latency_p99_us,") == true)
 

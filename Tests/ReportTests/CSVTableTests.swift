@@ -20,8 +20,8 @@ import Testing
         let header = lines[0].split(separator: ",").map(String.init)
         // The key's dimensions first, null or not, so every run's CSV has the same leading columns.
         #expect(
-            Array(header.prefix(10)) == [
-                "id", "scenario", "system", "replicas", "cpus", "connections", "rate_per_second",
+            Array(header.prefix(11)) == [
+                "id", "scenario", "system", "replicas", "cpus", "tls", "connections", "rate_per_second",
                 "repeat", "status", "error"
             ])
         for column in [

@@ -21,7 +21,7 @@ import Testing
         let first = groups[0]
         #expect(
             Set(first.keys) == [
-                "system", "connections", "scenario", "replicas", "cpus", "rate_per_second", "repeats", "ok",
+                "system", "connections", "scenario", "replicas", "cpus", "tls", "rate_per_second", "repeats", "ok",
                 "requests_per_second", "errors", "latency_us", "server", "clients", "bottleneck"
             ])
         #expect(first["bottleneck"] as? String == "none")

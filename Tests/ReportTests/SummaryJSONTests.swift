@@ -15,7 +15,7 @@ import Testing
         "system", "connections", "repeat", "status", "error", "duration_s", "requests",
         "errors", "requests_per_second", "latency_us", "server", "clients",
         "id", "errors_by_kind", "bottleneck", "timeseries",
-        "scenario", "replicas", "cpus", "rate_per_second", "slo_met", "slo_misses",
+        "scenario", "replicas", "cpus", "tls", "rate_per_second", "slo_met", "slo_misses",
         "connections_opened", "connect_us", "pauses", "unfinished", "unfinished_oldest_us",
         "requests_are", "streams", "streams_per_second", "target"
     ]
