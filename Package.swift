@@ -14,6 +14,11 @@ func cLibrary(_ name: String, archive: String) -> [LinkerSetting] {
         .unsafeFlags(["-Xlinker", "-l:\(archive)"], .when(configuration: .release))
     ]
 }
+// The load path's targets run every call through class properties on one loop thread, where
+// Swift's dynamic exclusivity checks (swift_beginAccess: a thread-local access set per property
+// access) cost ≈ 800 of the client's ≈ 18,000 instructions a call (callgrind, 100 × 10); the
+// loop confinement they would police is the design (ARCHITECTURE.md), and debug builds keep them.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 let package = Package(
     name: "barrage",
     products: [
@@ -54,7 +59,7 @@ let package = Package(
         .target(name: "ProtoCompile"),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
         .target(
-            name: "HTTP2", dependencies: ["CNghttp2"],
+            name: "HTTP2", dependencies: ["CNghttp2"], swiftSettings: hotPath,
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // TLS between a socket and a protocol: OpenSSL driven through memory, one context per loop.
         .target(
@@ -62,6 +67,7 @@ let package = Package(
             linkerSettings: cLibrary("ssl", archive: "libssl.a") + cLibrary("crypto", archive: "libcrypto.a")),
         .target(
             name: "Load", dependencies: ["UV", "HTTP2", "CNghttp2", "CZlib", "Metrics", "TLS", "TLSSettings"],
+            swiftSettings: hotPath,
             linkerSettings: cLibrary("z", archive: "libz.a")),
         // The builtin server under test (`barrage serve`): gRPC over nghttp2 and TCP echo on UV loop threads.
         .target(name: "BuiltinServer", dependencies: ["UV", "HTTP2", "CNghttp2", "TLS"]),

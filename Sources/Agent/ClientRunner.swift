@@ -60,11 +60,11 @@ final class ClientRunner {
         var first = 0
         do {
             for (index, connections) in shares.enumerated() {
-                let make = Self.engineFactory(
+                let make = Self.generatorFactory(
                     setup, connections: connections, ratePerSecond: rates.map { $0[index] ?? 0 }, thread: index,
                     firstConnection: first)
                 first += connections
-                threads.append(try LoadThread(index: index, makeEngine: make, reply: post))
+                threads.append(try LoadThread(index: index, makeGenerator: make, reply: post))
             }
         } catch {
             // The threads already running end with the error; nothing else was started.
@@ -91,23 +91,23 @@ final class ClientRunner {
         return folder
     }
 
-    /// Builds, on a load thread, the engine for its share of `setup`: one protocol-agnostic
+    /// Builds, on a load thread, the generator for its share of `setup`: one protocol-agnostic
     /// worker whatever the protocol, its connections spread over source addresses when one
     /// address would run out of ports. `firstConnection` is the worker-wide number of the
     /// thread's first connection: the thread starts its round-robin over the targets there,
     /// so the worker's connections as a whole take the targets in turn. `ratePerSecond` is the
     /// thread's part of the worker's open-loop rate (0 for a thread without connections).
-    static func engineFactory(
+    static func generatorFactory(
         _ setup: ClientSetup, connections: Int, ratePerSecond: Double?, thread: Int,
         firstConnection: Int
-    ) -> (Loop) throws -> any LoadEngine {
+    ) -> (Loop) throws -> LoadGenerator {
         let protocolKind = loadProtocol(setup)
         let callOptions = GRPCCallOptions(
             requests: setup.service?.requests, messagesPerStream: setup.service?.messagesPerStream ?? 0,
             metadata: setup.metadata.map { ($0.name, $0.value) }, deadlineMs: setup.deadlineMs,
             gzip: setup.compression == .gzip)
-        let targets = setup.targets.map { LoadWorker.Target(host: $0.host, port: $0.port) }
-        let parameters = LoadWorker.Parameters(
+        let targets = setup.targets.map { LoadGenerator.Target(host: $0.host, port: $0.port) }
+        let parameters = LoadGenerator.Parameters(
             targets: ConnectionSplit.rotated(targets, firstConnection: firstConnection), connections: connections,
             payloadBytes: setup.payloadBytes, protocolKind: protocolKind,
             concurrency: protocolKind == .tcpEcho ? 1 : setup.concurrency,
@@ -131,7 +131,7 @@ final class ClientRunner {
                 }
                 parameters.testLoopStall = schedule
             }
-            return try LoadWorker(loop: loop, parameters: parameters)
+            return try LoadGenerator(loop: loop, parameters: parameters)
         }
     }
 
@@ -174,7 +174,7 @@ final class ClientRunner {
         return (UInt64(stall) * 1_000_000, UInt64(period) * 1_000_000)
     }
 
-    /// The load engine's churn limit for the topology's `connection:`.
+    /// The load generator's churn limit for the topology's `connection:`.
     static func connectionLimit(_ lifetime: ConnectionLifetime) -> ConnectionLimit {
         switch lifetime {
         case .lifetime(let milliseconds): .lifetime(ns: UInt64(milliseconds) * 1_000_000)

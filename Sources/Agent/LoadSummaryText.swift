@@ -48,7 +48,7 @@ public enum LoadSummaryText {
     /// Why not one connection to `target` could be made, from the reasons counted while
     /// connecting: a server that accepted TCP but never sent HTTP/2 SETTINGS is named as such.
     public static func noConnection(to target: String, failures: [String: UInt64], connectTimeoutMs: UInt64) -> String {
-        let settings = failures[LoadWorker.noSettingsReason] ?? 0
+        let settings = failures[LoadGenerator.noSettingsReason] ?? 0
         if settings > 0, settings == failures.values.reduce(0, +) {
             return "connected to \(target), but no HTTP/2 SETTINGS within \(seconds(connectTimeoutMs)) "
                 + "(\(grouped(settings)) of \(grouped(settings)) connections)"
@@ -60,7 +60,7 @@ public enum LoadSummaryText {
     public static func reasons(_ failures: [String: UInt64], connectTimeoutMs: UInt64) -> String {
         byCount(failures).map { reason, count in
             let name =
-                reason == LoadWorker.noSettingsReason
+                reason == LoadGenerator.noSettingsReason
                 ? "connected but no HTTP/2 SETTINGS within \(seconds(connectTimeoutMs))" : reason
             return "\(name) ×\(grouped(count))"
         }.joined(separator: ", ")

@@ -24,18 +24,18 @@ final class LoadThread: Sendable {
     let index: Int
     private let thread = LoopThread<Command>()
 
-    /// Starts the thread and builds its engine there with `makeEngine`; returns once it is
-    /// built, throwing what `makeEngine` threw (the thread has then ended). `reply` is called
+    /// Starts the thread and builds its generator there with `makeGenerator`; returns once it is
+    /// built, throwing what `makeGenerator` threw (the thread has then ended). `reply` is called
     /// on the thread.
     init(
-        index: Int, makeEngine: @escaping (Loop) throws -> any LoadEngine,
+        index: Int, makeGenerator: @escaping (Loop) throws -> LoadGenerator,
         reply: @escaping @Sendable (Int, Reply) -> Void
     ) throws {
         self.index = index
         do {
             try thread.start { context in
-                let engine = try makeEngine(context.loop)
-                return { command in Self.handle(command, engine: engine, index: index, reply: reply, context: context) }
+                let generator = try makeGenerator(context.loop)
+                return { command in Self.handle(command, generator: generator, index: index, reply: reply, context: context) }
             }
         } catch {
             throw LoadThreadFailure(index: index, underlying: error)
@@ -49,37 +49,37 @@ final class LoadThread: Sendable {
 
     /// Carries out `command` on the thread.
     private static func handle(
-        _ command: Command, engine: any LoadEngine, index: Int,
+        _ command: Command, generator: LoadGenerator, index: Int,
         reply: @escaping @Sendable (Int, Reply) -> Void, context: LoopThread<Command>.Context
     ) {
         switch command {
         case .connect:
-            engine.connect { established, failures in
+            generator.connect { established, failures in
                 reply(index, .connected(established: established, failures: failures))
             }
         case .start:
-            engine.start()
+            generator.start()
         case .mark(let edge):
-            engine.mark(edge)
+            generator.mark(edge)
             reply(index, .marked(edge))
         case .progress:
-            let closed = engine.takeClosedIntervals()
+            let closed = generator.takeClosedIntervals()
             reply(
                 index,
                 .progress(
-                    requests: engine.counters.totalRequests, errors: engine.counters.totalErrors,
-                    connectionsUp: engine.connectionsUp, closed: closed, topError: engine.counters.topError))
+                    requests: generator.counters.totalRequests, errors: generator.counters.totalErrors,
+                    connectionsUp: generator.connectionsUp, closed: closed, topError: generator.counters.topError))
         case .stop:
-            engine.stop()
-            reply(index, .stopped(engine.counters))
+            generator.stop()
+            reply(index, .stopped(generator.counters))
         case .exit:
-            engine.stop()
+            generator.stop()
             context.finish()
         }
     }
 }
 
-/// A load thread whose engine could not be built.
+/// A load thread whose generator could not be built.
 struct LoadThreadFailure: Error, CustomStringConvertible {
     let index: Int
     let underlying: any Error

@@ -39,10 +39,15 @@ open class HTTP2Session {
         if let session { nghttp2_session_del(session) }
     }
 
-    /// The session behind nghttp2's `user_data`.
+    /// Calls `body` with the session behind nghttp2's `user_data`, without retaining it: the
+    /// session is alive for the whole callback (it made the nghttp2 call that is calling back),
+    /// and a retain and release around each of the ≈ 8 callbacks of a call cost ≈ 4 % of the
+    /// load client's instructions (callgrind, 100 × 10).
     @inline(__always)
-    public static func owner(of userData: UnsafeMutableRawPointer?) -> HTTP2Session {
-        Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+    public static func withOwner<Result>(
+        of userData: UnsafeMutableRawPointer?, _ body: (HTTP2Session) -> Result
+    ) -> Result {
+        Unmanaged<HTTP2Session>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
     }
 
     // MARK: Bytes in and out

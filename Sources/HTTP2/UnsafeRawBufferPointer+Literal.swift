@@ -1,3 +1,5 @@
+import Glibc
+
 extension UnsafeRawBufferPointer {
     /// True if the bytes equal the literal's UTF-8; for matching header names and values
     /// without building Strings.
@@ -9,7 +11,9 @@ extension UnsafeRawBufferPointer {
     @inlinable public func hasPrefix(_ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard count >= length else { return false }
-        return UnsafeRawBufferPointer(rebasing: self[..<length])
-            .elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: length))
+        guard length > 0 else { return true }
+        // memcmp, not `elementsEqual`: every answer's headers are matched this way, and the
+        // generic sequence comparison cost ≈ 700 instructions a call (callgrind, 100 × 10).
+        return memcmp(baseAddress!, literal.utf8Start, length) == 0
     }
 }

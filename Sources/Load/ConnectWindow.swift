@@ -1,8 +1,8 @@
-/// Which connection of an engine opens next, so that at most `limit` connects are in flight:
+/// Which connection of a load generator opens next, so that at most `limit` connects are in flight:
 /// ten thousand connects at once would overflow the server's accept backlog. Shared by every
-/// load engine, so the bookkeeping lives in one place.
+/// load generator, so the bookkeeping lives in one place.
 struct ConnectWindow {
-    /// Connections in the engine.
+    /// Connections in the generator.
     let total: Int
     /// Connects in flight at most.
     let limit: Int
@@ -40,7 +40,7 @@ struct ConnectWindow {
     /// Every connection of the sweep has been tried and no connect is in flight.
     var isComplete: Bool { nextIndex == total && inFlight == 0 }
 
-    /// Forgets connects in flight (the engine closed every socket).
+    /// Forgets connects in flight (the generator closed every socket).
     mutating func abandon() {
         inFlight = 0
     }

@@ -1,4 +1,4 @@
-/// When a load worker's connection retires (connection churn): after it has lived a while, or
+/// When a load generator's connection retires (connection churn): after it has lived a while, or
 /// after it has started so many calls. A retiring connection takes no new calls, lets the ones
 /// in flight finish (gRPC: it says GOAWAY), closes, and a replacement opens at once.
 public enum ConnectionLimit: Sendable, Equatable {

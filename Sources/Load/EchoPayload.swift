@@ -1,4 +1,4 @@
-/// The bytes every tcp-echo request of one worker sends, built once and shared by all its
+/// The bytes every tcp-echo request of one generator sends, built once and shared by all its
 /// sessions (10,000 connections do not need 10,000 copies).
 final class EchoPayload {
     /// The request; the echo must bring back exactly as many bytes.

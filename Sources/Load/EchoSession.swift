@@ -105,7 +105,7 @@ final class EchoSession: LoadSession {
         state = .closed
     }
 
-    /// A byte stream's goodbye is its close, once the echo in flight is back; the worker
+    /// A byte stream's goodbye is its close, once the echo in flight is back; the generator
     /// starts nothing new meanwhile.
     func retire() {}
 

@@ -1,8 +1,8 @@
-/// What a gRPC load worker's calls carry besides the method: the request messages, headers,
-/// deadline and compression. Built once per worker into its `GRPCRequestTemplate`.
+/// What a gRPC load generator's calls carry besides the method: the request messages, headers,
+/// deadline and compression. Built once per generator into its `GRPCRequestTemplate`.
 public struct GRPCCallOptions: Sendable {
     /// Request message bodies (protobuf, without the 5-byte prefix), dealt round-robin over
-    /// calls; nil: one `bench.Payload` whose body is the worker's `payloadBytes` long.
+    /// calls; nil: one `bench.Payload` whose body is the generator's `payloadBytes` long.
     public var requests: [[UInt8]]?
     /// Client- and bidi-streaming calls: messages per stream before the client half-closes;
     /// 0 keeps a bidi stream open for ever (`bench.Echo/Stream` ping-pong).

@@ -50,13 +50,15 @@ final class GRPCClientConnection: HTTP2Session {
     private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
-    /// What every connection of the worker shares; here, its gzip inflater.
+    /// What every connection of the generator shares; here, its gzip inflater.
     let shared: GRPCClientSessionOptions
-    /// Where answers read the time (the worker's clock).
+    /// Where answers read the time (the generator's clock).
     let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
     let slots: UnsafeMutablePointer<GRPCCallSlot>
     let slotCount: Int
+    /// The slot `slot(of:)` found last; a guess, checked against the slot's stream ID.
+    var lastSlot = 0
     /// Stack of free slot numbers; each slot is on it at most once (`listed`).
     private let freeList: UnsafeMutablePointer<Int32>
     private var freeListCount = 0
@@ -88,9 +90,11 @@ final class GRPCClientConnection: HTTP2Session {
         }
         // The options hold the memory functions and frame buffer the session uses: the base
         // keeps them until the session is deleted.
+        options.sessionMemory.divertNextTableRing()
         super.init(
             role: .client, callbacks: Self.callbacks, options: options.option,
             memory: options.memory, memoryOwner: options)
+        options.sessionMemory.endSessionCreation()
         guard let session else { return nil }
         var settings = [
             nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
@@ -182,7 +186,7 @@ final class GRPCClientConnection: HTTP2Session {
 
     /// Starts a call in a free slot at `nowNs`: a unary request, or the next message on a
     /// stream (opening the stream if the slot has none). Its latency counts from `startNs`,
-    /// which the worker never sets later than `nowNs`. Returns false if no slot is free or no
+    /// which the generator never sets later than `nowNs`. Returns false if no slot is free or no
     /// stream may be opened.
     @discardableResult
     func submit(startNs: UInt64, nowNs now: UInt64) -> Bool {

@@ -1,59 +1,38 @@
 import CNghttp2
 import Glibc
 
-/// The nghttp2 session options and memory functions every client connection of a load worker
-/// shares; nghttp2 copies them into each new session, so one set is built per worker (and so
-/// per loop thread). The callback table is `GRPCClientConnection.callbacks`, one per process.
-/// The connections also share the worker's `inflater` for compressed answers.
-///
-/// Memory: every nghttp2 session allocates a 16 KiB frame buffer (`NGHTTP2_FRAMEBUF_CHUNKLEN`,
-/// one `realloc(NULL, 16394)` at creation) and serialises each outgoing frame into it; the
-/// bytes only live until the next `nghttp2_session_mem_send` of that session, and
-/// `produceOutput` copies them out at once. Sessions of one thread never serialise at the same
-/// time, so they all get the same buffer: ~4 KiB less resident per connection (the page a
-/// session's frames touch), 40 MB at 10,000 connections. That is only sound while a frame
-/// never spans two buffers, which the header-block limit below guarantees (the other frames a
-/// client sends are far smaller than one buffer; a DATA frame fills one exactly).
+/// The nghttp2 session options and memory functions every client connection of a load generator
+/// shares; nghttp2 copies them into each new session, so one set is built per generator (and so
+/// per loop thread). The callback table is `GRPCClientConnection.callbacks`, one per process;
+/// the memory functions are `SessionMemory`'s. The connections also share the generator's
+/// `inflater` for compressed answers.
 final class GRPCClientSessionOptions {
     /// `nghttp2_option *`.
     let option: OpaquePointer
-    /// `nghttp2_mem *`: malloc, except the sessions' one shared frame buffer.
-    let memory: UnsafeMutablePointer<nghttp2_mem>
-    /// The frame buffer every session of this set writes its outgoing frames into.
-    let frameBuffer: UnsafeMutableRawPointer
-    /// Checks the compressed answers of every connection of the worker (one at a time).
+    /// The sessions' memory: malloc, except the one shared frame buffer and, with the request
+    /// table off, the encoder rings nobody touches.
+    let sessionMemory: SessionMemory
+    /// `nghttp2_mem *` of `sessionMemory`.
+    var memory: UnsafeMutablePointer<nghttp2_mem> { sessionMemory.memory }
+    /// Checks the compressed answers of every connection of the generator (one at a time).
     let inflater = GzipInflater()
-    /// nghttp2's frame buffer size: frame header, padding length byte, largest payload.
-    static let frameBufferBytes = 9 + 1 + 16_384
     /// Largest request header block: with the frame header it fits one frame buffer, so a
-    /// HEADERS frame never continues into a second one.
+    /// HEADERS frame never continues into a second one (see `SessionMemory`).
     static let maxHeaderBlockBytes = 16_000
 
+    /// The HPACK dynamic table our request encoder keeps per connection, bytes; 0 for none (see
+    /// `requestHeaderTableBytes(connections:)`).
+    let requestHeaderTableBytes: Int
+
     /// Builds the options; `concurrency` is how many streams each connection keeps open, which
-    /// tells nghttp2 how many it may open before the server's SETTINGS arrive.
-    init(concurrency: Int) {
-        frameBuffer = .allocate(byteCount: Self.frameBufferBytes, alignment: 16)
-        memory = .allocate(capacity: 1)
-        memory.initialize(
-            to: nghttp2_mem(
-                mem_user_data: frameBuffer,
-                malloc: { size, _ in malloc(size) },
-                free: { pointer, shared in
-                    if pointer != shared { free(pointer) }
-                },
-                calloc: { count, size, _ in calloc(count, size) },
-                realloc: { pointer, size, shared in
-                    // A session's frame buffer: the shared one.
-                    if pointer == nil, size == GRPCClientSessionOptions.frameBufferBytes { return shared }
-                    if let pointer, pointer == shared {
-                        // Never asked for (frames stay within one buffer), but if nghttp2 grew it the
-                        // session must get a buffer of its own, keeping what it holds.
-                        guard let own = malloc(size) else { return nil }
-                        own.copyMemory(from: pointer, byteCount: min(size, GRPCClientSessionOptions.frameBufferBytes))
-                        return own
-                    }
-                    return realloc(pointer, size)
-                }))
+    /// tells nghttp2 how many it may open before the server's SETTINGS arrive;
+    /// `requestHeaderTableBytes` is the requests' HPACK table and `connections` how many
+    /// sessions live at once (with the table off, their encoder rings are set aside untouched).
+    init(concurrency: Int, requestHeaderTableBytes: Int = 0, connections: Int = 0) {
+        self.requestHeaderTableBytes = requestHeaderTableBytes
+        // Slack for sessions being replaced while their predecessors are still being torn down.
+        sessionMemory = SessionMemory(
+            untouchedRings: requestHeaderTableBytes == 0 ? connections + connections / 8 + 16 : 0)
         var option: OpaquePointer?
         precondition(nghttp2_option_new(&option) == 0, "nghttp2_option_new: out of memory")
         self.option = option!
@@ -63,18 +42,31 @@ final class GRPCClientSessionOptions {
         nghttp2_option_set_peer_max_concurrent_streams(option, UInt32(clamping: max(concurrency, 1)))
         // A client never needs closed streams kept around for the priority tree.
         nghttp2_option_set_no_closed_streams(option, 1)
-        // Our request headers are the same every call; indexing them would keep a copy in
-        // every connection's HPACK table (≈ 0.7 KiB a connection, measured with a counting
-        // nghttp2_mem), for a few bytes less per request on the wire.
-        nghttp2_option_set_max_deflate_dynamic_table_size(option, 0)
+        nghttp2_option_set_max_deflate_dynamic_table_size(option, requestHeaderTableBytes)
         nghttp2_option_set_max_send_header_block_length(option, Self.maxHeaderBlockBytes)
     }
 
     deinit {
         nghttp2_option_del(option)
-        memory.deallocate()
-        frameBuffer.deallocate()
     }
+
+    /// The requests' HPACK table for a generator of `connections` connections: 4,096 bytes
+    /// (HTTP/2's default) up to `requestHeaderTableConnections`, none above.
+    ///
+    /// Request headers never change within a run: with a table each header of a connection's
+    /// calls after its first is one index byte, where without one every call Huffman-encodes
+    /// its headers again (callgrind, 100 × 10 against the builtin server: ≈ 3,600 of the
+    /// client's ≈ 18,000 instructions a call). But the table keeps a copy of the headers per
+    /// connection (≈ 0.7 KiB, measured with a counting nghttp2_mem): nothing at a few hundred
+    /// connections, 7 MB at 10,000, where memory is what a generator runs out of. (The
+    /// answers' table is the server's to fill, at HTTP/2's default size: see
+    /// `GRPCClientConnection`'s SETTINGS.)
+    static func requestHeaderTableBytes(connections: Int) -> Int {
+        return connections <= requestHeaderTableConnections ? 4_096 : 0
+    }
+
+    /// Most connections per generator whose requests still get an HPACK table.
+    static let requestHeaderTableConnections = 1_000
 
     /// Per-stream receive window announced to the server: large, so answers are not held back
     /// waiting for WINDOW_UPDATEs (the data is consumed at once, so this costs no memory).

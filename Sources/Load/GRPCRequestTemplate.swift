@@ -1,7 +1,7 @@
 import CNghttp2
 import HTTP2
 
-/// What every call of one load worker sends, built once and shared by all its connections: the
+/// What every call of one load generator sends, built once and shared by all its connections: the
 /// request header block and the length-prefixed request messages, dealt round-robin over calls.
 ///
 /// The header names and values live here, flagged NO_COPY, so nghttp2 reads them in place
@@ -108,7 +108,7 @@ final class GRPCRequestTemplate {
     }
 
     /// The message the next call sends: round-robin over the requests, shared by every
-    /// connection of the worker (all on its one loop thread).
+    /// connection of the generator (all on its one loop thread).
     @inline(__always)
     func nextMessage() -> Int32 {
         let index = cursor

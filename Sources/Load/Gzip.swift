@@ -1,7 +1,7 @@
 import CZlib
 
 /// gzip (RFC 1952) through the system zlib: requests are compressed once before the run, never
-/// per call. Compressed answers are inflated by the worker's `GzipInflater`.
+/// per call. Compressed answers are inflated by the generator's `GzipInflater`.
 enum Gzip {
     /// `bytes` as one gzip member.
     static func compress(_ bytes: [UInt8]) -> [UInt8] {

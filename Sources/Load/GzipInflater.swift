@@ -4,7 +4,7 @@ import CZlib
 /// check that they decode, as a gRPC client must before it hands a message on; the bytes are
 /// thrown away, since the load client never reads an answer's content.
 ///
-/// One per load worker (so per loop thread), shared by its connections: a message is inflated
+/// One per load generator (so per loop thread), shared by its connections: a message is inflated
 /// in one go once its body is whole, so two streams never share the zlib state at once. zlib
 /// allocates its state (~7 KiB) and window (32 KiB) at the first compressed answer only.
 final class GzipInflater {

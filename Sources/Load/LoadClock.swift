@@ -1,6 +1,6 @@
 import UV
 
-/// Where the load worker reads the time: the real monotonic clock (`uv_hrtime`, never the
+/// Where the load generator reads the time: the real monotonic clock (`uv_hrtime`, never the
 /// loop's cached millisecond time, which lags by however long the current iteration ran),
 /// or a test's hand-moved clock, so the open-loop scheduling is testable to the nanosecond.
 public struct LoadClock: Sendable {

@@ -1,9 +1,9 @@
 import HTTP2
 import UV
 
-/// One TCP connection of the load worker: the socket glue around its `LoadSession`, whatever
+/// One TCP connection of the load generator: the socket glue around its `LoadSession`, whatever
 /// the protocol. It moves bytes between the socket and the session and batches everything
-/// the session has to send into one write; the worker decides what to send when.
+/// the session has to send into one write; the generator decides what to send when.
 final class LoadConnection {
     /// Where the connection is in its life.
     enum Phase {
@@ -29,7 +29,7 @@ final class LoadConnection {
     /// when bodies are large (the session keeps the rest until the write completes).
     static let batchLimit = 64 * 1024
 
-    /// The worker's number for this connection.
+    /// The generator's number for this connection.
     let index: Int
     var phase: Phase = .idle
     private(set) var tcp: TCP?

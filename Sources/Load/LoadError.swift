@@ -1,4 +1,4 @@
-/// Why a load worker could not be built.
+/// Why a load generator could not be built.
 public enum LoadError: Error, Equatable, CustomStringConvertible {
     /// A parameter is out of range; the text says which.
     case invalidParameter(String)

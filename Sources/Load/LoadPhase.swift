@@ -1,4 +1,4 @@
-/// Where a load generator stands; every engine goes through these in order.
+/// Where a load generator stands; every generator goes through these in order.
 enum LoadPhase {
     /// Opening connections; `completion` gets how many came up and why the others did not.
     case connecting(completion: (Int, [String: UInt64]) -> Void)

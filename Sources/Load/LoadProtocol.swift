@@ -1,4 +1,4 @@
-/// What a load worker's connections speak.
+/// What a load generator's connections speak.
 public enum LoadProtocol: Sendable, Equatable {
     /// Raw TCP: the payload out, the same bytes back, one request at a time per connection.
     case tcpEcho

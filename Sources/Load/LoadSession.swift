@@ -1,12 +1,12 @@
 import HTTP2
 
-/// One connection's protocol as the load worker drives it, the way h2load's `Session` does:
-/// the worker owns the socket, the connect window, timeouts, reconnects, the open-loop
+/// One connection's protocol as the load generator drives it, the way h2load's `Session` does:
+/// the generator owns the socket, the connect window, timeouts, reconnects, the open-loop
 /// schedule and the counters; a session only turns requests into bytes and bytes into
 /// outcomes. tcp-echo (`EchoSession`) and gRPC unary/stream (`GRPCClientConnection`) are the
 /// two kinds.
 ///
-/// Every call happens on the worker's loop thread. Outcomes go to the session's
+/// Every call happens on the generator's loop thread. Outcomes go to the session's
 /// `LoadSessionDelegate`, never as return values, so a request that ends inside `receive`
 /// is counted the moment it ends.
 protocol LoadSession: AnyObject {
@@ -20,7 +20,7 @@ protocol LoadSession: AnyObject {
     /// Where the oldest request in flight counts its latency from; nil with none in flight.
     var oldestInFlightStartNs: UInt64? { get }
     /// Why the session ended on its own (the server said GOAWAY, the protocol broke), or
-    /// nil while it lives: the worker then closes and reconnects the connection.
+    /// nil while it lives: the generator then closes and reconnects the connection.
     var finishedReason: String? { get }
 
     /// Bytes from the server. False if they broke the protocol; every outstanding request
@@ -38,7 +38,7 @@ protocol LoadSession: AnyObject {
     /// The connection is gone: reports every outstanding request as a connection failure.
     func fail()
     /// Churn: takes no new requests from now on and says goodbye the protocol's way (gRPC:
-    /// GOAWAY); the requests in flight still end and are reported. The worker closes the
+    /// GOAWAY); the requests in flight still end and are reported. The generator closes the
     /// connection once none is left.
     func retire()
     /// Stopping: abandons everything outstanding without reporting it, queuing whatever

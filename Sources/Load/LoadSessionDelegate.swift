@@ -1,4 +1,4 @@
-/// Learns how each request on a `LoadSession` ended (the load worker, or a test's recorder).
+/// Learns how each request on a `LoadSession` ended (the load generator, or a test's recorder).
 protocol LoadSessionDelegate: AnyObject {
     /// One request (a unary call, one ping-pong on a stream, one echo) ended with `outcome`
     /// after `latencyNs`.

@@ -1,7 +1,7 @@
-/// The open loop of one load worker, without any I/O: one schedule for the whole worker
+/// The open loop of one load generator, without any I/O: one schedule for the whole generator
 /// (sends evenly spaced at its rate, dealt round-robin over the connections that were up at
 /// the start), and per connection the backlog of sends that came due while all its streams
-/// were busy. The worker calls `dispatch` from its one schedule timer and `drain` whenever a
+/// were busy. The generator calls `dispatch` from its one schedule timer and `drain` whenever a
 /// connection freed a stream; the time always comes in as an argument, so tests drive it with
 /// a hand-moved clock.
 ///
@@ -18,7 +18,7 @@ final class OpenLoopDriver {
     static let dispatchHorizonNs: UInt64 = 1_000_000
     /// How late a send with a free stream may leave before it counts as late.
     static let lateThresholdNs: UInt64 = 1_000_000
-    /// Sends dispatched per call at most, so a worker far behind still gets back to I/O.
+    /// Sends dispatched per call at most, so a generator far behind still gets back to I/O.
     static let dispatchBatch = 10_000
 
     /// How early a send may leave.
@@ -26,7 +26,7 @@ final class OpenLoopDriver {
     private var schedule: OpenLoopSchedule
     /// The connections the schedule deals to, in order.
     private let targets: [Int32]
-    /// Per connection (by the worker's index): sends waiting for a stream.
+    /// Per connection (by the generator's index): sends waiting for a stream.
     private var backlogs: [SendBacklog]
 
     /// A schedule starting at `startNs` at `ratePerSecond`, dealt over `targets` (indices

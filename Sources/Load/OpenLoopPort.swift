@@ -1,5 +1,5 @@
-/// What `OpenLoopDriver` drives: the load worker's connections, or a test's simulated ones.
-/// Connections are named by the worker's index.
+/// What `OpenLoopDriver` drives: the load generator's connections, or a test's simulated ones.
+/// Connections are named by the generator's index.
 protocol OpenLoopPort: AnyObject {
     /// Whether `connection` can take a send now.
     func availability(of connection: Int) -> StreamAvailability

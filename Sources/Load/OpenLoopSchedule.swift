@@ -1,10 +1,10 @@
-/// Open loop: when a load worker's sends are due. Sends are evenly spaced at the worker's
+/// Open loop: when a load generator's sends are due. Sends are evenly spaced at the generator's
 /// total rate and dealt round-robin over its connections, so each connection gets an even share
 /// at an even spacing and the whole schedule needs one timer, not one per connection or request.
 struct OpenLoopSchedule {
     /// When send 0 is due (ns, monotonic).
     let startNs: UInt64
-    /// Time between two consecutive sends of the worker.
+    /// Time between two consecutive sends of the generator.
     let spacingNs: Double
     /// The number of the next send.
     private(set) var next: UInt64 = 0

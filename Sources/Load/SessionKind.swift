@@ -1,5 +1,5 @@
-/// Which protocol a load worker's sessions speak, with what all of them share (built once
-/// per worker, not per connection).
+/// Which protocol a load generator's sessions speak, with what all of them share (built once
+/// per generator, not per connection).
 enum SessionKind {
     /// tcp-echo: the payload every request sends.
     case echo(EchoPayload)

@@ -2,7 +2,7 @@ import HTTP2
 import TLS
 
 /// A load session spoken over TLS: wraps the protocol's session (gRPC or tcp-echo) so the
-/// worker still sees one `LoadSession`. Bytes from the socket are decrypted before the
+/// generator still sees one `LoadSession`. Bytes from the socket are decrypted before the
 /// protocol reads them; the protocol's output is gathered in the loop's plaintext scratch and
 /// encrypted into the write buffer. The connection counts as established only once the TLS
 /// handshake agreed on h2 and the protocol's own handshake (the server's SETTINGS) finished,
@@ -13,7 +13,7 @@ final class TLSLoadSession: LoadSession {
     private let context: TLSContext
     /// The protocol's first output (the HTTP/2 preface and SETTINGS), taken as the session is
     /// made and kept until the handshake is done: nghttp2 writes the preface into the frame
-    /// buffer the worker's sessions share (`GRPCClientSessionOptions`) at creation, and another
+    /// buffer the generator's sessions share (`GRPCClientSessionOptions`) at creation, and another
     /// session would overwrite it while this one waits for its handshake.
     private var early = ByteBuffer()
     private var failedEarly = false

@@ -5,7 +5,7 @@ import Metrics
 ///
 /// Every event carries the time it happened (ns, monotonic), so the window is also cut into
 /// one-second intervals counted from the mark that opened it: the per-second time series.
-/// Closed seconds leave (`takeClosedIntervals`) as the worker sends them on; what stays is
+/// Closed seconds leave (`takeClosedIntervals`) as the generator sends them on; what stays is
 /// the seconds still open and one running histogram of those taken, so the memory held does
 /// not grow with the window's length.
 public struct WindowCounters: Sendable {
@@ -66,7 +66,7 @@ public struct WindowCounters: Sendable {
     /// from the server, its loop awake (see `SilenceWatch`), in order.
     public private(set) var pauses: [PauseSpan] = []
     /// Stretches kept at most per window, so a server that pauses every few milliseconds for
-    /// hours cannot grow a worker's memory without bound.
+    /// hours cannot grow a generator's memory without bound.
     public static let maximumPauses = 100_000
 
     /// Calls still outstanding when the window closed, and the age of the oldest, µs.

@@ -17,11 +17,11 @@ import Testing
             LoadSummaryText.noConnection(to: "h:1", failures: ["ECONNREFUSED": 4], connectTimeoutMs: 10_000)
                 == "no connection to h:1 could be made (ECONNREFUSED ×4)")
         #expect(
-            LoadSummaryText.noConnection(to: "h:1", failures: [LoadWorker.noSettingsReason: 2], connectTimeoutMs: 10_000)
+            LoadSummaryText.noConnection(to: "h:1", failures: [LoadGenerator.noSettingsReason: 2], connectTimeoutMs: 10_000)
                 == "connected to h:1, but no HTTP/2 SETTINGS within 10 s (2 of 2 connections)")
         #expect(
             LoadSummaryText.noConnection(
-                to: "h:1", failures: [LoadWorker.noSettingsReason: 2, "ETIMEDOUT": 3], connectTimeoutMs: 1_500)
+                to: "h:1", failures: [LoadGenerator.noSettingsReason: 2, "ETIMEDOUT": 3], connectTimeoutMs: 1_500)
                 == "no connection to h:1 could be made (ETIMEDOUT ×3, connected but no HTTP/2 SETTINGS within 1.5 s ×2)")
     }
 

@@ -39,12 +39,13 @@ final class InMemoryPair {
 
     init(
         call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
-        callOptions: GRPCCallOptions = .init(), behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
+        callOptions: GRPCCallOptions = .init(), sessionOptions: GRPCClientSessionOptions? = nil,
+        behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
     ) {
         server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
         template = GRPCRequestTemplate(
             call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes, options: callOptions)
-        options = GRPCClientSessionOptions(concurrency: concurrency)
+        options = sessionOptions ?? GRPCClientSessionOptions(concurrency: concurrency)
         client = GRPCClientConnection(
             index: 0, template: template, options: options,
             concurrency: concurrency, delegate: recorder)!

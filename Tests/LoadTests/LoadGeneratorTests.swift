@@ -17,7 +17,7 @@ private struct RunResult {
 /// Connects `generator`, starts it, opens the window right away, closes it and stops after
 /// `windowMs`; `during` runs halfway through the window. Bounded by a watchdog.
 private func run(
-    _ generator: LoadWorker, on loop: Loop, windowMs: UInt64 = 300,
+    _ generator: LoadGenerator, on loop: Loop, windowMs: UInt64 = 300,
     during: (() -> Void)? = nil, finally: @escaping () -> Void
 ) throws -> RunResult {
     var result = RunResult()
@@ -44,8 +44,8 @@ private func parameters(
     port: Int, connections: Int = 2, call: GRPCCall = .unary, concurrency: Int = 2,
     rate: Double? = nil, requestTimeoutMs: UInt64 = 1_000, connectTimeoutMs: UInt64 = 1_000,
     sourceAddresses: [String] = []
-) -> LoadWorker.Parameters {
-    LoadWorker.Parameters(
+) -> LoadGenerator.Parameters {
+    LoadGenerator.Parameters(
         targetHost: "127.0.0.1", targetPort: port, connections: connections, payloadBytes: 64, protocolKind: .grpc(call),
         concurrency: concurrency, ratePerSecond: rate, requestTimeoutMs: requestTimeoutMs,
         connectTimeoutMs: connectTimeoutMs, sourceAddresses: sourceAddresses)
@@ -73,18 +73,18 @@ private func expectRate(
             Issue.record(comment, sourceLocation: sourceLocation)
             return
         }
-        print("LoadWorkerTests: the host was overloaded (\(comment)); running it again")
+        print("LoadGeneratorTests: the host was overloaded (\(comment)); running it again")
     }
 }
 
-@Suite struct LoadWorkerTests {
+@Suite struct LoadGeneratorTests {
     init() { ignoreSIGPIPE() }
 
     @Test func closedLoopUnaryOverTCP() throws {
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port, connections: 3, concurrency: 4))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 3, concurrency: 4))
         let result = try run(generator, on: loop) { server.close() }
         #expect(result.up == 3)
         #expect(result.failures.isEmpty)
@@ -100,7 +100,7 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(
+        let generator = try LoadGenerator(
             loop: loop, parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 3))
         var streamsDuringRun = 0
         let result = try run(generator, on: loop, during: { streamsDuringRun = server.streamsOpened }) {
@@ -118,7 +118,7 @@ private func expectRate(
             let loop = try Loop()
             defer { loop.closeAll() }
             let server = try TCPGRPCTestServer(loop: loop)
-            let generator = try LoadWorker(
+            let generator = try LoadGenerator(
                 loop: loop, parameters: parameters(port: server.port, connections: 2, concurrency: 2, rate: 2_000))
             let result = try run(generator, on: loop, windowMs: 400) { server.close() }
             #expect(result.up == 2)
@@ -133,7 +133,7 @@ private func expectRate(
             let loop = try Loop()
             defer { loop.closeAll() }
             let server = try TCPGRPCTestServer(loop: loop)
-            let generator = try LoadWorker(
+            let generator = try LoadGenerator(
                 loop: loop,
                 parameters: parameters(port: server.port, connections: 2, call: .stream, concurrency: 2, rate: 1_000))
             let result = try run(generator, on: loop, windowMs: 400) { after(50, on: loop) { server.close() } }
@@ -147,7 +147,7 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop) { _ in .silent }
-        let generator = try LoadWorker(
+        let generator = try LoadGenerator(
             loop: loop,
             parameters: parameters(
                 port: server.port, connections: 1, concurrency: 1, rate: 200,
@@ -164,7 +164,7 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop) { _ in .trailersOnly(status: 12) }
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port))
         let result = try run(generator, on: loop, windowMs: 200) { server.close() }
         #expect(result.counters.requests == 0)
         #expect((result.counters.errors["UNIMPLEMENTED"] ?? 0) > 10)
@@ -175,7 +175,7 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port, connections: 2))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 2))
         var requestsAtDrop: UInt64 = 0
         let result = try run(
             generator, on: loop, windowMs: 600,
@@ -194,7 +194,7 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: server.port, connections: 1))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 1))
         let result = try run(generator, on: loop, windowMs: 600, during: { server.shutdownNoticeEverywhere() }) { server.close() }
         #expect(result.counters.errors.isEmpty, "calls below the GOAWAY's last stream finish normally")
         #expect(server.accepted == 2)
@@ -208,7 +208,7 @@ private func expectRate(
         let blocker = try TCP(loop: loop)
         try blocker.bind(host: "127.0.0.1", port: 0)
         let port = try #require(blocker.localPort)
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: port, connections: 5))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: port, connections: 5))
         let result = try run(generator, on: loop, windowMs: 10) { blocker.close() }
         #expect(result.up == 0)
         #expect(result.failures == ["ECONNREFUSED": 5])
@@ -222,27 +222,27 @@ private func expectRate(
         var accepted: [TCP] = []
         try listener.listen { _ in if let tcp = try? listener.accept() { accepted.append(tcp) } }
         let port = try #require(listener.localPort)
-        let generator = try LoadWorker(
+        let generator = try LoadGenerator(
             loop: loop, parameters: parameters(port: port, connections: 2, connectTimeoutMs: 150))
         let result = try run(generator, on: loop, windowMs: 10) {
             listener.close()
             for tcp in accepted { tcp.close() }
         }
         #expect(result.up == 0)
-        #expect(result.failures == [LoadWorker.noSettingsReason: 2], "TCP connected: not a connect timeout")
+        #expect(result.failures == [LoadGenerator.noSettingsReason: 2], "TCP connected: not a connect timeout")
     }
 
     @Test func connectionsBindTheGivenSourceAddresses() throws {
         let loop = try Loop()
         defer { loop.closeAll() }
         let server = try TCPGRPCTestServer(loop: loop)
-        let good = try LoadWorker(
+        let good = try LoadGenerator(
             loop: loop, parameters: parameters(port: server.port, connections: 2, sourceAddresses: ["127.0.0.1", "127.0.0.2"]))
         // The server stays up for the second generator: end this run by stopping the loop.
         let result = try run(good, on: loop, windowMs: 50) { loop.stop() }
         #expect(result.up == 2)
         // An address that is not ours fails the bind, reported like any connect failure.
-        let bad = try LoadWorker(
+        let bad = try LoadGenerator(
             loop: loop, parameters: parameters(port: server.port, connections: 2, sourceAddresses: ["192.0.2.1"]))
         let badResult = try run(bad, on: loop, windowMs: 10) { server.close() }
         #expect(badResult.up == 0)
@@ -252,7 +252,7 @@ private func expectRate(
     @Test func noConnectionsCompletesAtOnce() throws {
         let loop = try Loop()
         defer { loop.closeAll() }
-        let generator = try LoadWorker(loop: loop, parameters: parameters(port: 1, connections: 0))
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: 1, connections: 0))
         var result: (Int, [String: UInt64])?
         generator.connect { result = ($0, $1) }
         #expect(result?.0 == 0)
@@ -264,10 +264,10 @@ private func expectRate(
         let loop = try Loop()
         defer { loop.closeAll() }
         #expect(throws: LoadError.self) {
-            try LoadWorker(loop: loop, parameters: parameters(port: 1, concurrency: 0))
+            try LoadGenerator(loop: loop, parameters: parameters(port: 1, concurrency: 0))
         }
         #expect(throws: LoadError.self) {
-            try LoadWorker(loop: loop, parameters: parameters(port: 1, rate: 0))
+            try LoadGenerator(loop: loop, parameters: parameters(port: 1, rate: 0))
         }
     }
 }

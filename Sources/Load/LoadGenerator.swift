@@ -7,14 +7,14 @@ import UV
 /// The load of one libuv loop, whatever the protocol: `connections` connections, each a
 /// `LoadSession` (tcp-echo, or gRPC unary calls / ping-pong streams with `concurrency` streams
 /// per connection), closed loop (a new request as soon as a stream is free) or open loop
-/// (this worker's `ratePerSecond` on one schedule, dealt round-robin over the connections).
+/// (this generator's `ratePerSecond` on one schedule, dealt round-robin over the connections).
 ///
-/// The worker owns everything that is not protocol: the connect window, connect and request
+/// The generator owns everything that is not protocol: the connect window, connect and request
 /// timeouts, reconnects, source-address spreading, the open-loop schedule (`OpenLoopDriver`)
 /// and the window counters. Sessions only turn requests into bytes and bytes into outcomes.
 ///
-/// Threading: everything, including every call of `LoadEngine`, happens on the loop's thread;
-/// run one worker per loop and thread.
+/// Threading: everything happens on the loop's thread;
+/// run one generator per loop and thread (`LoadThread` in the Agent).
 ///
 /// Established: a connection counts as up once TCP connected *and* its session finished the
 /// handshake (gRPC: the server's SETTINGS arrived), so a listener that accepts but does not
@@ -22,16 +22,16 @@ import UV
 /// the connect timeout, "EOF" or "protocol" when it hangs up or answers something else), not
 /// as a connection that never answers.
 ///
-/// Hot path: what requests send is built once per worker; output is batched into one write
-/// per connection per event; timers are per worker (one 100 ms ticker for timeouts and
+/// Hot path: what requests send is built once per generator; output is batched into one write
+/// per connection per event; timers are per generator (one 100 ms ticker for timeouts and
 /// reconnects, one schedule timer for the open loop), never per connection or request.
-public final class LoadWorker: LoadEngine {
+public final class LoadGenerator {
     /// What to drive.
     public struct Parameters {
         /// The servers, one or more replicas: connection `i` goes to `targets[i % count]`, so
         /// the connections spread evenly over them (round-robin per connection).
         public var targets: [Target]
-        /// Connections this worker opens.
+        /// Connections this generator opens.
         public var connections: Int
         /// Bytes in a request: the tcp-echo payload, or the request's `bench.Payload.body`.
         public var payloadBytes: Int
@@ -39,7 +39,7 @@ public final class LoadWorker: LoadEngine {
         public var protocolKind: LoadProtocol
         /// gRPC: calls (unary) or streams (stream) in flight per connection. tcp-echo has one.
         public var concurrency: Int
-        /// Requests per second for this whole worker, dealt evenly over its connections; nil =
+        /// Requests per second for this whole generator, dealt evenly over its connections; nil =
         /// closed loop.
         public var ratePerSecond: Double?
         /// A request without an answer this long after it was sent fails as "timeout" (its
@@ -47,7 +47,7 @@ public final class LoadWorker: LoadEngine {
         /// every 100 ms.
         public var requestTimeoutMs: UInt64
         /// A connection not established this long after it started fails: "ETIMEDOUT" when TCP
-        /// did not connect, `LoadWorker.noSettingsReason` when it did but the handshake did not
+        /// did not connect, `LoadGenerator.noSettingsReason` when it did but the handshake did not
         /// finish. Checked every 100 ms.
         public var connectTimeoutMs: UInt64
         /// Local addresses to connect from, one per new connection round-robin (port 0);
@@ -115,7 +115,7 @@ public final class LoadWorker: LoadEngine {
         }
     }
 
-    /// One server a worker connects to.
+    /// One server a generator connects to.
     public struct Target: Sendable, Equatable {
         /// A numeric IPv4/IPv6 address (or "localhost"); there is no DNS.
         public var host: String
@@ -181,7 +181,7 @@ public final class LoadWorker: LoadEngine {
     /// Connections up right now.
     public private(set) var connectionsUp = 0
 
-    /// A worker on `loop` (which must be run on one thread, with every call below made on
+    /// A generator on `loop` (which must be run on one thread, with every call below made on
     /// it). Throws `LoadError.invalidParameter` for out-of-range parameters, or a `UVError`
     /// if its timers cannot be created. Nothing connects until `connect`.
     public init(loop: Loop, parameters: Parameters) throws {
@@ -216,7 +216,12 @@ public final class LoadWorker: LoadEngine {
                 payloadBytes: parameters.payloadBytes, options: parameters.callOptions,
                 scheme: parameters.tls == nil ? "http" : "https")
             kind = .grpc(
-                template, GRPCClientSessionOptions(concurrency: parameters.concurrency),
+                template,
+                GRPCClientSessionOptions(
+                    concurrency: parameters.concurrency,
+                    requestHeaderTableBytes: GRPCClientSessionOptions.requestHeaderTableBytes(
+                        connections: parameters.connections),
+                    connections: parameters.connections),
                 concurrency: parameters.concurrency)
         }
         do {
@@ -697,7 +702,7 @@ public final class LoadWorker: LoadEngine {
     }
 
     /// Stops sending: abandons every request (gRPC: resets every stream and says GOAWAY) and
-    /// closes every connection. Call it before releasing the worker: open sockets and timers
+    /// closes every connection. Call it before releasing the generator: open sockets and timers
     /// call back into it.
     public func stop() {
         phase = .stopped
@@ -725,7 +730,7 @@ public final class LoadWorker: LoadEngine {
     }
 }
 
-extension LoadWorker: LoadSessionDelegate {
+extension LoadGenerator: LoadSessionDelegate {
     func sessionStatusMessage(_ message: String, for outcome: CallOutcome) {
         guard case .running = phase, let kind = outcome.errorKind else { return }
         counters.sample(message, for: kind)
@@ -748,7 +753,7 @@ extension LoadWorker: LoadSessionDelegate {
     }
 }
 
-extension LoadWorker: OpenLoopPort {
+extension LoadGenerator: OpenLoopPort {
     func availability(of connection: Int) -> StreamAvailability {
         let connection = connections[connection]
         switch connection.phase {
