@@ -93,7 +93,10 @@ public struct SetupBuilder: Sendable {
     /// The server hosts of the cells that speak TLS, each once, in plan order: who needs a certificate.
     public static func tlsServerHosts(of cells: [CellPlan]) -> [Host] {
         var seen: Set<String> = []
-        return cells.filter(\.tls).flatMap(\.servers).map(\.host).filter { seen.insert($0.name).inserted }
+        // An external target serves its own certificate: none is issued for its cells.
+        return cells.filter { $0.tls && $0.target == nil }.flatMap(\.servers).map(\.host).filter {
+            seen.insert($0.name).inserted
+        }
     }
 
     /// Where the server on `host` listens: the one address clients reach it at (the host's
@@ -139,9 +142,24 @@ public struct SetupBuilder: Sendable {
                 connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
                 pauseThresholdMs: UInt64(workload.pauseMilliseconds), metadata: workload.metadata,
                 deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression,
-                tls: cell.tls ? TLSClientSettings() : nil,
-                tlsPEM: cell.tls ? certificates.map { TLSClientPEM(authorityPEM: $0.authorityPEM) } : nil,
+                tls: Self.clientTLS(for: cell), tlsPEM: clientTLSPEM(for: cell),
                 service: workload.service?.call)
         }
+    }
+
+    /// A TLS cell's client settings: an external target is verified for the name its `tls`
+    /// files give (nil: the target's host); a system Barrage starts, for its host's address.
+    static func clientTLS(for cell: CellPlan) -> TLSClientSettings? {
+        guard cell.tls else { return nil }
+        guard cell.target != nil else { return TLSClientSettings() }
+        return TLSClientSettings(serverName: cell.workload.tls.clientFiles?.serverName)
+    }
+
+    /// What a TLS cell's clients verify against: the user's `tls` files for an external target
+    /// (none given: the system's trust store), the run's own CA for a system Barrage starts.
+    func clientTLSPEM(for cell: CellPlan) -> TLSClientPEM? {
+        guard cell.tls else { return nil }
+        guard cell.target == nil else { return cell.workload.tlsFilesPEM }
+        return certificates.map { TLSClientPEM(authorityPEM: $0.authorityPEM) }
     }
 }

@@ -1,3 +1,5 @@
+import TLSSettings
+
 /// What the clients do: the `workload` section, with defaults filled in.
 public struct Workload: Sendable, Equatable {
     /// tcp-echo or grpc.
@@ -34,6 +36,9 @@ public struct Workload: Sendable, Equatable {
     public var pauseMilliseconds = Workload.defaultPauseMilliseconds
     /// gRPC: plaintext, h2 over TLS, or both as a sweep (`tls:`).
     public var tls: TLSSetting = .plain
+    /// The contents of `tls: { ca, cert, key }`, read by the loader before anything starts
+    /// (the clients may run on other hosts than the files); nil without those files.
+    public var tlsFilesPEM: TLSClientPEM?
 
     /// `pause:` when the file says nothing.
     public static let defaultPauseMilliseconds = 10

@@ -42,6 +42,14 @@ enum TopologyLoader {
                 case .failure(let errors): problems += errors.diagnostics
                 }
             }
+            for index in topology.scenarios.indices {
+                let setting = topology.scenarios[index].workload.tls
+                guard case .files(let files, let locations) = setting else { continue }
+                switch TLSFileReader.read(files, locations: locations, file: path, folder: folder) {
+                case .success(let pem): topology.scenarios[index].workload.tlsFilesPEM = pem
+                case .failure(let errors): problems += errors.diagnostics
+                }
+            }
             guard problems.isEmpty else {
                 printError(TopologyErrors(diagnostics: problems).description)
                 return nil

@@ -47,6 +47,33 @@ import Wire
         #expect(plainClients.allSatisfy { $0.tls == nil && $0.tlsPEM == nil })
     }
 
+    @Test func anExternalTargetIsVerifiedAgainstTheUsersFilesNotTheRunsCA() {
+        let builder = SetupBuilder(containersDirectory: "/c", buildCacheDirectory: "/b", certificates: certificates)
+        var workload = Workload(protocolKind: .grpc, payloadBytes: 64, connections: [4])
+        workload.tls = .files(TLSClientSettings(caFile: "ca.pem", serverName: "ledger.test"), locations: [:])
+        let user = TLSClientPEM(
+            authorityPEM: "user CA", certificate: IssuedCertificate(certificatePEM: "c", privateKeyPEM: "k"))
+        workload.tlsFilesPEM = user
+        let staging = CellPlan(
+            id: "s", index: 0, system: System(name: "staging", target: ExternalTarget(host: "127.0.0.1", port: 8443)),
+            connections: 4, repeatIndex: 1, servers: [ServerProcess(name: "server", host: Host(name: "local"), port: 0)],
+            clients: [ClientProcess(name: "client-1", host: Host(name: "local"), connections: 4, threads: 1)],
+            workload: workload, tls: true)
+        let clients = builder.clientSetups(
+            for: staging, targets: SetupBuilder.targets(of: staging, readyPorts: [:]), ratePerSecond: nil)
+        #expect(clients.map(\.tls) == [TLSClientSettings(serverName: "ledger.test")])
+        #expect(clients.map(\.tlsPEM) == [user])
+        // No files: the system's trust store, never the run's own CA.
+        var bare = staging
+        bare.workload.tls = .issued
+        bare.workload.tlsFilesPEM = nil
+        let bareClients = builder.clientSetups(for: bare, targets: [], ratePerSecond: nil)
+        #expect(bareClients.map(\.tls) == [TLSClientSettings()])
+        #expect(bareClients.map(\.tlsPEM) == [nil])
+        // It serves its own certificate: none is issued for it.
+        #expect(SetupBuilder.tlsServerHosts(of: [staging, bare]).isEmpty)
+    }
+
     @Test func certificatesNameTheAddressClientsDial() {
         #expect(SetupBuilder.certificateNames(of: Host(name: "local")) == ["127.0.0.1", "localhost"])
         #expect(SetupBuilder.certificateNames(of: Host(name: "far", address: "10.0.0.7")) == ["10.0.0.7"])

@@ -160,6 +160,49 @@ extension EndToEnd {
                 "left running: \(Harness.barrageProcesses(except: before))")
         }
 
+        /// An external target over TLS: the topology's `tls: { ca, server_name }` files are what
+        /// the clients verify against (not the run's own CA); another CA fails the cell in words.
+        @Test func anExternalTargetIsVerifiedAgainstTheTopologysFiles() throws {
+            let before = Harness.barragePIDs()
+            let folder = try Harness.scratch("tls-external")
+            let right = try Certificates(in: folder, caName: "Right CA", names: ["ledger.test", "127.0.0.1"])
+            let other = try Certificates(in: folder, caName: "Other CA")
+            let server = try Self.builtin(right)
+            defer { server.stop() }
+            func launch(ca: String, name: String) throws -> (status: Int32, stderr: String, cell: [String: Any]?) {
+                let file = try Harness.topology(
+                    """
+                    name: \(name)
+                    hosts: { local: {} }
+                    systems: [ { name: staging, target: "127.0.0.1:\(server.port)" } ]
+                    clients: [ { host: local } ]
+                    workload:
+                      protocol: grpc
+                      connections: 2
+                      warmup: 200ms
+                      duration: 1s
+                      tls: { ca: \(ca), server_name: ledger.test }
+                    """, in: folder)
+                let out = folder + "/" + name
+                let run = try Harness.run(["launch", file, "--out", out, "--quiet"], in: folder)
+                return (run.status, run.stderr, Harness.cells(try Harness.summary(out)).first)
+            }
+            let trusted = try launch(ca: right.ca, name: "trusted")
+            #expect(trusted.status == 0, "\(trusted.stderr)")
+            #expect(trusted.cell?["status"] as? String == "ok", "\(trusted.cell?["error"] ?? "")")
+            #expect(trusted.cell?["tls"] as? Bool == true)
+            #expect((trusted.cell?["requests"] as? Int ?? 0) > 0)
+            let untrusted = try launch(ca: other.ca, name: "untrusted")
+            #expect(untrusted.status == 1)
+            let error = untrusted.cell?["error"] as? String ?? ""
+            #expect(error.contains("tls-handshake") && error.contains("does not verify"), "\(error)")
+            #expect(
+                Harness.eventually(timeout: 2) {
+                    Harness.barrageProcesses(except: before.union([server.process.processIdentifier])).isEmpty
+                },
+                "left running: \(Harness.barrageProcesses(except: before))")
+        }
+
         @Test func aServerWithoutALPNh2OrRequiringAClientCertificateIsNamed() throws {
             let folder = try Harness.scratch("tls-openssl")
             let right = try Certificates(in: folder, caName: "Right CA")
