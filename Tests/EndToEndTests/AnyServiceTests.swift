@@ -18,7 +18,9 @@ extension EndToEnd {
         /// the cache `barrage launch` uses.
         final class Server {
             let process = Process()
-            let port = Int.random(in: 30_001...40_000)
+            // A port the kernel just gave out: a random one once collided in CI (the server
+            // could not listen and the test waited for a stats file that never came).
+            let port = TLSTests.freePort()
             let statsPath: String
 
             init(folder: String) throws {
@@ -37,9 +39,14 @@ extension EndToEnd {
                 environment["BARRAGE_PORT"] = String(port)
                 environment["LEDGER_STATS_FILE"] = statsPath
                 process.environment = environment
-                process.standardError = FileHandle.nullDevice
+                let logPath = folder + "/any-service-\(port).log"
+                FileManager.default.createFile(atPath: logPath, contents: nil)
+                process.standardError = FileHandle(forWritingAtPath: logPath)
                 try process.run()
-                try #require(Harness.eventually(timeout: 10) { FileManager.default.fileExists(atPath: self.statsPath) })
+                try #require(
+                    Harness.eventually(timeout: 10) { FileManager.default.fileExists(atPath: self.statsPath) },
+                    "no stats file from the any-service server on port \(port); it said: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")"
+                )
             }
 
             var target: String { "127.0.0.1:\(port)" }

@@ -63,8 +63,8 @@ extension EndToEnd {
             #expect(lines.contains { $0.contains("one stream: 10 ping-pongs") }, "\(recipe): \(text)")
             #expect(text.contains("UNIMPLEMENTED (12)"), "\(recipe): \(text)")
             // Every shipped recipe serves TLS and mutual TLS when told (issue #19).
-            #expect(lines.contains { $0.hasPrefix("TLS: 10 unary calls echoed") }, "\(recipe): \(text)")
-            #expect(lines.contains { $0.hasPrefix("mutual TLS: 10 unary calls echoed") }, "\(recipe): \(text)")
+            #expect(lines.contains { $0.contains("\(recipe): TLS: 10 unary calls echoed") }, "\(recipe): \(text)")
+            #expect(lines.contains { $0.contains("\(recipe): mutual TLS: 10 unary calls echoed") }, "\(recipe): \(text)")
             #expect(
                 FileManager.default.fileExists(atPath: Self.buildDirectory(recipe) + "/versions.txt"),
                 "\(recipe): its build wrote no versions.txt")
