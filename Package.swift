@@ -116,12 +116,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema", "TLSSettings"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Wire", "Metrics", "UV", "UVTestSupport"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Report", "Metrics"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Metrics", "Topology", "SeededRandom"]),
         // Its expected bytes come from protoc and python3-protobuf, run by the tests.
         .testTarget(
             name: "ProtoSchemaTests",
@@ -130,6 +130,8 @@ let package = Package(
         .testTarget(name: "ProtoCompileTests", dependencies: ["ProtoCompile", "ProtoSchema"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
+        // One seeded generator for the property tests, so each run tries the same values.
+        .target(name: "SeededRandom", dependencies: [], path: "Tests/SeededRandom"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2", "TLSSettings"]),
@@ -147,7 +149,9 @@ let package = Package(
             dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "TLSSettings"]),
         .testTarget(
             name: "CoordinatorTests",
-            dependencies: ["Coordinator", "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Launch", "UV"]),
+            dependencies: [
+                "Coordinator", "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Launch", "UV", "SeededRandom"
+            ]),
         // Reads `swift package dump-package` and Sources/: pure targets reach no I/O target, and
         // no type name is defined in two targets.
         .testTarget(name: "PackageGraphTests", dependencies: []),

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Report
+import SeededRandom
 import Testing
 import Topology
 import Wire
@@ -19,18 +20,6 @@ import Wire
 /// The progress line's sums are not reached here (a quiet printer skips them): the ready
 /// reports' bounds are ControlCodecTests'.
 @Suite struct ControlMessageMutationTests {
-    /// SplitMix64, so every run tries the same mutations.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     static let extremes = [
         "18446744073709551615", "18446744073709551616", "9223372036854775807", "-9223372036854775808", "9007199254740992",
         "9007199254740987", "-1", "1e308",
@@ -67,7 +56,7 @@ import Wire
     }
 
     /// `text` with one number swapped for an extreme, a byte dropped, or cut short.
-    static func mutated(_ text: String, using random: inout Seeded) -> String {
+    static func mutated(_ text: String, using random: inout SeededGenerator) -> String {
         var characters = Array(text)
         guard !characters.isEmpty else { return text }
         switch random.next() % 3 {
@@ -145,7 +134,7 @@ import Wire
         id: "builtin-c8-r1", index: 0, system: "builtin", connections: 8, repeatIndex: 1, status: .ok, clientWorkers: 2)
 
     @Test func noMutationOfAWorkerMessageTrapsTheCoordinator() throws {
-        var random = Seeded(state: 21)
+        var random = SeededGenerator(seed: 21)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let texts = try Self.messages().map { String(decoding: try encoder.encode($0), as: UTF8.self) }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import SeededRandom
 import Testing
 
 @Suite struct LatencyHistogramTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import SeededRandom
 import Testing
 
 @testable import Report
@@ -14,18 +15,6 @@ import Testing
 /// order follows Swift's per-process hashing, so each CI run used to try different ones).
 /// 1,000 rounds: 31 s in a debug build on the shared 2-core machine at load 15.
 @Suite struct NodeFileMutationTests {
-    /// A small SplitMix64, so every run tries the same mutations.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     static let extremes = [
         "18446744073709551615", "18446744073709551616", "9223372036854775807", "-1", "1e308", "-0", "4294967296000",
         "9007199254740993", "0.000000001", "1e20", "[]", "null", "\"x\""
@@ -52,7 +41,7 @@ import Testing
     }
 
     /// `text` with one number swapped for an extreme, a byte dropped, or cut short.
-    static func mutated(_ text: String, using random: inout Seeded) -> String {
+    static func mutated(_ text: String, using random: inout SeededGenerator) -> String {
         var characters = Array(text)
         guard !characters.isEmpty else { return text }
         switch random.next() % 3 {
@@ -71,7 +60,7 @@ import Testing
     }
 
     @Test func noMutationOfANodeFileTrapsTheReader() throws {
-        var random = Seeded(state: 21)
+        var random = SeededGenerator(seed: 21)
         let files = try Self.validFiles().map { String(decoding: $0, as: UTF8.self) }
         let record = CellRecord(
             id: "builtin-c4-r1", index: 0, system: "builtin", connections: 4, repeatIndex: 1, status: .ok, clientWorkers: 2)
