@@ -23,8 +23,8 @@ public struct LiveCell: Sendable {
     public private(set) var errorsByKind: [String: UInt64] = [:]
     /// Latency of every successful call received so far.
     public private(set) var histogram = LatencyHistogram()
-    /// Seconds some clients have sent, with how many have.
-    private var partial: [Int: (counts: IntervalCounts, clients: Int)] = [:]
+    /// Seconds some clients have sent, with which have.
+    private var partial: [Int: (counts: IntervalCounts, clients: Set<String>)] = [:]
     /// The last whole seconds' histograms, oldest first.
     private var recent: [LatencyHistogram] = []
     /// Each server's latest sample and the one before it.
@@ -37,20 +37,22 @@ public struct LiveCell: Sendable {
         self.clients = Set(clients)
     }
 
-    /// One client's second.
+    /// One client's second. A second a client already sent is ignored: counted again it would
+    /// double the totals and make the second look whole before the other clients sent theirs.
     public mutating func add(_ interval: ClientInterval, from node: String) {
         guard clients.contains(node) else { return }
+        guard !(partial[interval.second]?.clients.contains(node) ?? false), !isWhole(interval.second) else { return }
         // Each second is bounded on the wire, but a worker may send seconds without end: the
         // totals saturate at FigureBounds and a histogram that could no longer be read stops growing, rather
         // than trap the coordinator (LiveFiguresTests).
         requests = Self.saturating(requests, interval.counts.requests)
         errorsByKind.merge(interval.errorsByKind, uniquingKeysWith: Self.saturating)
         if histogram.canAdd(interval.counts.histogram) { histogram.add(interval.counts.histogram) }
-        var entry = partial[interval.second] ?? (IntervalCounts(), 0)
+        var entry = partial[interval.second] ?? (IntervalCounts(), [])
         guard entry.counts.histogram.canAdd(interval.counts.histogram) else { return }
         entry.counts.add(interval.counts)
-        entry.clients += 1
-        guard entry.clients >= clients.count else {
+        entry.clients.insert(node)
+        guard entry.clients.count >= clients.count else {
             partial[interval.second] = entry
             return
         }
@@ -67,6 +69,17 @@ public struct LiveCell: Sendable {
         } else {
             points.append(point)
         }
+    }
+
+    /// Whether every client's `second` is in `points` already (binary search: they are in order).
+    private func isWhole(_ second: Int) -> Bool {
+        var low = 0
+        var high = points.count
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle].tSeconds < second { low = middle + 1 } else { high = middle }
+        }
+        return low < points.count && points[low].tSeconds == second
     }
 
     /// `a + b`, at most `FigureBounds.maximumCount`: the summary adds the totals again.

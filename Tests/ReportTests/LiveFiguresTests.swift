@@ -31,23 +31,45 @@ struct LiveFiguresTests {
     }
 
     /// Each second is bounded on the wire (`FigureBounds`), but a confused worker may send its
-    /// largest second without end: the live figures saturate instead of trapping the coordinator
-    /// (the errors' sum trapped after 2,048 such seconds, the histogram's percentiles after 1,024).
-    @Test func aWorkerRepeatingItsLargestSecondCannotTrapTheLiveCell() {
+    /// largest second, second after second, without end: the live figures saturate instead of
+    /// trapping the coordinator (the errors' sum trapped after 2,048 such seconds, the
+    /// histogram's percentiles after 1,024).
+    @Test func aWorkerSendingItsLargestSecondWithoutEndCannotTrapTheLiveCell() {
         var live = LiveCell(id: "c", system: "builtin", clients: ["client-1"])
         var histogram = LatencyHistogram()
         // The most latency one second may carry on the wire: count × 2 × value = 2^54.
         histogram.record(microseconds: 1_000, count: FigureBounds.maximumLatencySumMicroseconds / 2_048)
-        let largest = ClientInterval(
-            second: 1,
-            counts: IntervalCounts(requests: FigureBounds.maximumCount, errors: FigureBounds.maximumCount, histogram: histogram),
-            errorsByKind: ["timeout": FigureBounds.maximumCount - 1, "UNAVAILABLE": 1])
-        for _ in 0..<3_000 { live.add(largest, from: "client-1") }
+        for t in 0..<3_000 {
+            let largest = ClientInterval(
+                second: t,
+                counts: IntervalCounts(
+                    requests: FigureBounds.maximumCount, errors: FigureBounds.maximumCount, histogram: histogram),
+                errorsByKind: ["timeout": FigureBounds.maximumCount - 1, "UNAVAILABLE": 1])
+            live.add(largest, from: "client-1")
+        }
+        #expect(live.points.count == 3_000)
         #expect(live.requests == FigureBounds.maximumCount)
         #expect(live.errors == FigureBounds.maximumCount)
         #expect(live.histogram.count <= FigureBounds.maximumCount)
         #expect(live.recentHistogram.value(atPercentile: 99) >= 1_000)
         #expect(live.summary.latency.p99 >= 1_000)
+    }
+
+    /// A worker that sends a second twice (a bug, or a replayed message) neither completes that
+    /// second before the other clients sent theirs nor counts its calls twice.
+    @Test func aSecondSentTwiceCountsOnce() {
+        var live = LiveCell(id: "c", system: "builtin", clients: ["client-1", "client-2"])
+        live.add(Self.second(0, requests: 10, latency: 100), from: "client-1")
+        live.add(Self.second(0, requests: 10, latency: 100), from: "client-1")
+        #expect(live.points.isEmpty, "client-2's second 0 is still missing")
+        #expect(live.requests == 10)
+        live.add(Self.second(0, requests: 5, latency: 100), from: "client-2")
+        #expect(live.points.map(\.requests) == [15])
+        live.add(Self.second(0, requests: 5, latency: 100), from: "client-2")
+        live.add(Self.second(0, requests: 10, latency: 100), from: "client-1")
+        #expect(live.points.map(\.requests) == [15], "a whole second stays whole")
+        #expect(live.requests == 15)
+        #expect(live.histogram.count == 15)
     }
 
     @Test func theRecentQuantilesCoverTheLastSecondsOnly() {
