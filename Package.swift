@@ -115,7 +115,7 @@ let package = Package(
                 "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile", "TLS", "TLSSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
-        .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema", "TLSSettings"]),
+        .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema", "TLSSettings", "SeededRandom"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Metrics", "Topology"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
@@ -125,7 +125,7 @@ let package = Package(
         // Its expected bytes come from protoc and python3-protobuf, run by the tests.
         .testTarget(
             name: "ProtoSchemaTests",
-            dependencies: ["ProtoSchema"],
+            dependencies: ["ProtoSchema", "SeededRandom"],
             exclude: ["protos", "oracle"]),
         .testTarget(name: "ProtoCompileTests", dependencies: ["ProtoCompile", "ProtoSchema"]),
         // Helpers for tests that drive a libuv loop (a watchdog-bounded run), shared by their targets.
@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2", "TLSSettings"]),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "HTTP2", "CNghttp2", "UV", "UVTestSupport", "SeededRandom"]),
         .testTarget(name: "BuiltinServerTests", dependencies: ["BuiltinServer", "HTTP2", "CNghttp2", "UV", "UVTestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "Topology"]),
         // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.

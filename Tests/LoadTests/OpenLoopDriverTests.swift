@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Load
@@ -153,11 +154,8 @@ private let t0: UInt64 = 1_000 * ms
     }
 
     @Test func randomTimingNeverBreaksTheRules() {
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func random(_ bound: UInt64) -> UInt64 {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (seed >> 33) % bound
-        }
+        var generator = SeededGenerator(seed: 0x9E37_79B9_7F4A_7C15)
+        func random(_ bound: UInt64) -> UInt64 { generator.next() % bound }
         let connections = 3
         let driver = driver(connections: connections, rate: 5_000)
         let port = SimulatedConnections(connections: connections, slots: 2, startNs: t0, ratePerSecond: 5_000)

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import ProtoSchema
@@ -49,21 +50,15 @@ import Testing
 /// JSON text for a message type, field by field from its layout.
 struct RandomRequest {
     let index: DescriptorIndex
-    var state: UInt64
+    var generator: SeededGenerator
 
     init(index: DescriptorIndex, seed: UInt64) {
         self.index = index
-        self.state = seed
+        self.generator = SeededGenerator(seed: seed)
     }
 
-    /// SplitMix64: small, and the same sequence on every machine.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The same sequence on every machine.
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
