@@ -1,4 +1,5 @@
 import TLSSettings
+import Topology
 import Wire
 
 /// How `barrage launch` runs a plan.

@@ -117,7 +117,7 @@ public struct SetupBuilder: Sendable {
     /// worker reported ready on (the planned port when it has not said).
     /// An external system's one endpoint is its `target`.
     public static func targets(of cell: CellPlan, readyPorts: [String: Int]) -> [ServerEndpoint] {
-        if let target = cell.target { return [ServerEndpoint(host: target.host, port: target.port)] }
+        if let target = cell.target { return [target] }
         return cell.servers.map { ServerEndpoint(host: address(of: $0.host), port: readyPorts[$0.name] ?? $0.port) }
     }
 

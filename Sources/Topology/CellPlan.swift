@@ -73,7 +73,7 @@ public struct CellPlan: Sendable, Equatable {
     public var replicas: Int { system.isExternal ? 1 : servers.count }
 
     /// Where an external system already listens; nil when the cell starts its servers.
-    public var target: ExternalTarget? { system.target }
+    public var target: ServerEndpoint? { system.target }
 
     /// The server's CPU limit in this cell, cores; nil when unlimited.
     public var cpus: Double? { limits?.cpus }

@@ -10,7 +10,7 @@ public struct System: Sendable, Equatable {
     public var env: [EnvironmentVariable]
     /// Where a server Barrage does not start listens (`target: HOST:PORT`); nil for a recipe
     /// or the builtin server, which Barrage starts for every cell.
-    public var target: ExternalTarget?
+    public var target: ServerEndpoint?
 
     /// Creates a system Barrage starts.
     public init(name: String, container: String, env: [EnvironmentVariable] = []) {
@@ -20,7 +20,7 @@ public struct System: Sendable, Equatable {
     }
 
     /// Creates an external system: a server already running at `target`.
-    public init(name: String, target: ExternalTarget) {
+    public init(name: String, target: ServerEndpoint) {
         self.init(name: name, container: "")
         self.target = target
     }

@@ -48,7 +48,7 @@ extension TopologyValidator {
                 continue
             case (nil, .some(let field)):
                 guard let scalar = scalar(field.value, label: "target") else { continue }
-                switch ExternalTarget.parse(scalar.text) {
+                switch ServerEndpoint.parse(scalar.text) {
                 case .success(let target):
                     system.target = target
                     targetMarks[system.name] = scalar.mark

@@ -132,25 +132,15 @@ struct LaunchCommand: ParsableCommand {
         return RunCertificates(authorityPEM: authority.certificatePEM, servers: servers)
     }
 
-    /// `HOST:PORT` (`[::1]:PORT` for IPv6) of `--metrics`; a clear message and exit 2 otherwise.
+    /// `HOST:PORT` (`[::1]:PORT` for IPv6; port 0: the kernel picks) of `--metrics`; a clear
+    /// message and exit 2 otherwise.
     static func metricsAddress(_ text: String) throws -> ServerEndpoint {
-        let host: Substring
-        let port: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") {
-            host = text[text.index(after: text.startIndex)..<close]
-            port = text[text.index(close, offsetBy: 2)...]
-        } else if let colon = text.lastIndex(of: ":") {
-            host = text[..<colon]
-            port = text[text.index(after: colon)...]
-        } else {
-            host = ""
-            port = ""
-        }
-        guard !host.isEmpty, let number = Int(port), (0...65_535).contains(number) else {
-            printError("barrage: --metrics takes HOST:PORT (e.g. 127.0.0.1:9464), found \"\(text)\"")
+        switch ServerEndpoint.parse(text, ports: 0...65_535) {
+        case .success(let endpoint): return endpoint
+        case .failure(let problem):
+            printError("barrage: --metrics \(problem.words), found \"\(text)\"")
             throw ExitCode(2)
         }
-        return ServerEndpoint(host: String(host), port: number)
     }
 
     static func stamp() -> String {

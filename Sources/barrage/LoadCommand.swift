@@ -105,10 +105,9 @@ struct LoadCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]) else {
-            throw ValidationError("--target must be HOST:PORT, got '\(target)'")
+        if case .failure(let problem) = ServerEndpoint.parse(target) {
+            throw ValidationError("--target \(problem.words), got '\(target)'")
         }
-        guard (1...65_535).contains(port) else { throw ValidationError("--target's port must be 1 to 65535, got \(port)") }
         guard WorkloadProtocol(rawValue: protocolName) != nil else {
             throw ValidationError("--protocol must be tcp-echo or grpc")
         }
@@ -245,11 +244,10 @@ struct LoadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let colon = target.lastIndex(of: ":")!
-        var host = String(target[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        // validate() has read it.
+        let endpoint = try ServerEndpoint.parse(target).get()
         let setup = ClientSetup(
-            node: "load", host: "local", targets: [ServerEndpoint(host: host, port: Int(target[target.index(after: colon)...])!)],
+            node: "load", host: "local", targets: [endpoint],
             protocolKind: WorkloadProtocol(rawValue: protocolName)!, call: Call(rawValue: call)!,
             payloadBytes: payload, connections: connections, concurrency: concurrency, threads: threads,
             ratePerSecond: rate, requestTimeoutMs: 10_000, connectTimeoutMs: 10_000, path: path,

@@ -41,7 +41,7 @@ import Wire
     }
 
     @Test func clientsAimAtTheTarget() {
-        let target = ExternalTarget(host: "::1", port: 50051)
+        let target = ServerEndpoint(host: "::1", port: 50051)
         let cell = CellPlan(
             id: "staging-c4-r1", index: 0, system: System(name: "staging", target: target), connections: 4,
             repeatIndex: 1, servers: [],

@@ -55,7 +55,7 @@ import Wire
             authorityPEM: "user CA", certificate: IssuedCertificate(certificatePEM: "c", privateKeyPEM: "k"))
         workload.tlsFilesPEM = user
         let staging = CellPlan(
-            id: "s", index: 0, system: System(name: "staging", target: ExternalTarget(host: "127.0.0.1", port: 8443)),
+            id: "s", index: 0, system: System(name: "staging", target: ServerEndpoint(host: "127.0.0.1", port: 8443)),
             connections: 4, repeatIndex: 1, servers: [ServerProcess(name: "server", host: Host(name: "local"), port: 0)],
             clients: [ClientProcess(name: "client-1", host: Host(name: "local"), connections: 4, threads: 1)],
             workload: workload, tls: true)

@@ -19,7 +19,10 @@ extension EndToEnd {
                 (["load", "--target", "127.0.0.1:9", "--deadline", "99999999999999ms"], "--deadline"),
                 (["load", "--target", "127.0.0.1:9", "--connection-lifetime", "9223372036854775s"], "--connection-lifetime"),
                 (["load", "--target", "127.0.0.1:9", "--connection-requests", "9223372036854775807"], "--connection-requests"),
-                (["load", "--target", "127.0.0.1:99999"], "--target's port must be 1 to 65535"),
+                (["load", "--target", "127.0.0.1:99999"], "--target port 99999 is outside 1...65535"),
+                (["load", "--target", "db.internal:50051"], "--target host 'db.internal' is not a numeric address"),
+                (["load", "--target", "::1:50051"], "--target with an IPv6 address must put it in brackets"),
+                (["launch", "--metrics", "127.0.0.1:http", "missing.yaml"], "--metrics must be HOST:PORT"),
                 (["load", "--target", "127.0.0.1:9", "--threads", "100000"], "--threads must be at most 256")
             ]
             for (arguments, words) in cases {

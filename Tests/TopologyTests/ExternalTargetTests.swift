@@ -28,12 +28,12 @@ import Testing
     @Test func anAllExternalTopologyNeedsNoServer() throws {
         let topology = try parse(file(systems: "  - { name: staging, target: \"127.0.0.1:50051\" }")).get()
         #expect(topology.server == nil)
-        #expect(topology.systems == [System(name: "staging", target: ExternalTarget(host: "127.0.0.1", port: 50051))])
+        #expect(topology.systems == [System(name: "staging", target: ServerEndpoint(host: "127.0.0.1", port: 50051))])
         let plan = Planner.plan(topology)
         #expect(plan.cells.map(\.id) == ["staging-c10-r1", "staging-c10-r2", "staging-c20-r1", "staging-c20-r2"])
         for cell in plan.cells {
             #expect(cell.servers.isEmpty, "Barrage starts no server for an external target")
-            #expect(cell.target == ExternalTarget(host: "127.0.0.1", port: 50051))
+            #expect(cell.target == ServerEndpoint(host: "127.0.0.1", port: 50051))
             #expect(cell.limits == nil && cell.cpus == nil && cell.replicas == 1)
         }
         let text = Planner.describe(plan)
@@ -42,22 +42,22 @@ import Testing
     }
 
     @Test func addressesOfEveryShapeRead() throws {
-        #expect(try ExternalTarget.parse("localhost:1").get() == ExternalTarget(host: "localhost", port: 1))
-        #expect(try ExternalTarget.parse("[::1]:443").get() == ExternalTarget(host: "::1", port: 443))
-        #expect(try ExternalTarget.parse("[fe80::1:2]:65535").get() == ExternalTarget(host: "fe80::1:2", port: 65535))
-        #expect(try ExternalTarget.parse("[::ffff:10.0.0.5]:80").get().host == "::ffff:10.0.0.5")
-        #expect(try ExternalTarget.parse("10.0.0.5:8443").get().description == "10.0.0.5:8443")
-        #expect(ExternalTarget(host: "::1", port: 5).description == "[::1]:5")
-        #expect(ExternalTarget.parse("::1:443") == .failure(.bracketsNeeded))
-        #expect(ExternalTarget.parse("staging.internal:443") == .failure(.notNumeric("staging.internal")))
-        #expect(ExternalTarget.parse("10.0.0.256:1") == .failure(.notNumeric("10.0.0.256")))
-        #expect(ExternalTarget.parse("010.0.0.1:1") == .failure(.notNumeric("010.0.0.1")))
-        #expect(ExternalTarget.parse("[1:2:3:4:5:6:7:8:9]:1") == .failure(.notNumeric("1:2:3:4:5:6:7:8:9")))
-        #expect(ExternalTarget.parse("[1::2::3]:1") == .failure(.notNumeric("1::2::3")))
-        #expect(ExternalTarget.parse("127.0.0.1:0") == .failure(.port(0)))
-        #expect(ExternalTarget.parse("127.0.0.1:65536") == .failure(.port(65536)))
+        #expect(try ServerEndpoint.parse("localhost:1").get() == ServerEndpoint(host: "localhost", port: 1))
+        #expect(try ServerEndpoint.parse("[::1]:443").get() == ServerEndpoint(host: "::1", port: 443))
+        #expect(try ServerEndpoint.parse("[fe80::1:2]:65535").get() == ServerEndpoint(host: "fe80::1:2", port: 65535))
+        #expect(try ServerEndpoint.parse("[::ffff:10.0.0.5]:80").get().host == "::ffff:10.0.0.5")
+        #expect(try ServerEndpoint.parse("10.0.0.5:8443").get().description == "10.0.0.5:8443")
+        #expect(ServerEndpoint(host: "::1", port: 5).description == "[::1]:5")
+        #expect(ServerEndpoint.parse("::1:443") == .failure(.bracketsNeeded))
+        #expect(ServerEndpoint.parse("staging.internal:443") == .failure(.notNumeric("staging.internal")))
+        #expect(ServerEndpoint.parse("10.0.0.256:1") == .failure(.notNumeric("10.0.0.256")))
+        #expect(ServerEndpoint.parse("010.0.0.1:1") == .failure(.notNumeric("010.0.0.1")))
+        #expect(ServerEndpoint.parse("[1:2:3:4:5:6:7:8:9]:1") == .failure(.notNumeric("1:2:3:4:5:6:7:8:9")))
+        #expect(ServerEndpoint.parse("[1::2::3]:1") == .failure(.notNumeric("1::2::3")))
+        #expect(ServerEndpoint.parse("127.0.0.1:0") == .failure(.port(0, 1...65_535)))
+        #expect(ServerEndpoint.parse("127.0.0.1:65536") == .failure(.port(65536, 1...65_535)))
         for shape in ["127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:8x", "[]:80", "[::1:80", "127.0.0.1:+80"] {
-            #expect(ExternalTarget.parse(shape) == .failure(.shape), "\(shape)")
+            #expect(ServerEndpoint.parse(shape) == .failure(.shape), "\(shape)")
         }
     }
 

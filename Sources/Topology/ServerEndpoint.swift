@@ -1,14 +1,15 @@
-/// Where a server Barrage does not start already listens: a system's `target: HOST:PORT`.
+/// Where a server listens, `HOST:PORT`: a system's `target`, a replica clients are sent to, the
+/// address `launch --metrics` serves on, `load --target`.
 ///
 /// The host is numeric (an IPv4 address, an IPv6 address in brackets, or `localhost`): the
 /// load path connects without a resolver, so a name would be looked up nowhere.
-public struct ExternalTarget: Sendable, Equatable {
-    /// The address clients connect to, without brackets.
+public struct ServerEndpoint: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The address, without brackets.
     public var host: String
-    /// The port it listens on, 1...65535.
+    /// The port it listens on (0 only where the kernel is asked to pick one).
     public var port: Int
 
-    /// A target at `host`:`port`.
+    /// An endpoint at `host`:`port`.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -24,8 +25,9 @@ public struct ExternalTarget: Sendable, Equatable {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
-    /// Reads `HOST:PORT`; on failure, why, in words that follow "target ".
-    public static func parse(_ text: String) -> Result<ExternalTarget, TargetProblem> {
+    /// Reads `HOST:PORT` with a port in `ports`; on failure, why, in words that follow the
+    /// option's or key's name ("target ", "--metrics ").
+    public static func parse(_ text: String, ports: ClosedRange<Int> = 1...65_535) -> Result<ServerEndpoint, EndpointProblem> {
         guard let colon = text.lastIndex(of: ":") else { return .failure(.shape) }
         var host = String(text[..<colon])
         let portText = text[text.index(after: colon)...]
@@ -43,8 +45,8 @@ public struct ExternalTarget: Sendable, Equatable {
         }
         guard !portText.isEmpty, portText.allSatisfy(\.isASCIIDigit), portText.count <= 5, let port = Int(portText)
         else { return .failure(.shape) }
-        guard (1...65_535).contains(port) else { return .failure(.port(port)) }
-        return .success(ExternalTarget(host: host, port: port))
+        guard ports.contains(port) else { return .failure(.port(port, ports)) }
+        return .success(ServerEndpoint(host: host, port: port))
     }
 
     /// Four dot-separated decimal numbers, each 0...255 without leading zeros.
@@ -93,16 +95,16 @@ public struct ExternalTarget: Sendable, Equatable {
     }
 }
 
-/// Why a `target` could not be read.
-public enum TargetProblem: Error, Sendable, Equatable {
+/// Why a `HOST:PORT` could not be read.
+public enum EndpointProblem: Error, Sendable, Equatable {
     /// Not `HOST:PORT` at all.
     case shape
     /// An IPv6 address without brackets.
     case bracketsNeeded
     /// A host name or something else that is not a numeric address.
     case notNumeric(String)
-    /// A port outside 1...65535.
-    case port(Int)
+    /// A port outside the range asked for.
+    case port(Int, ClosedRange<Int>)
 
     /// The problem in words.
     public var words: String {
@@ -114,8 +116,8 @@ public enum TargetProblem: Error, Sendable, Equatable {
         case .notNumeric(let host):
             return "host \(Quote.quoted(host)) is not a numeric address: give an IPv4 address, an IPv6 address in "
                 + "brackets, or localhost (Barrage connects without resolving names)"
-        case .port(let port):
-            return "port \(port) is outside 1...65535"
+        case .port(let port, let range):
+            return "port \(port) is outside \(range.lowerBound)...\(range.upperBound)"
         }
     }
 }
