@@ -9,7 +9,7 @@ extension TopologyValidator {
 
     /// The mapping's entries with plain-text keys, in file order; reports non-text and duplicate keys.
     mutating func entries(of mapping: YAMLMapping, place: String) -> [NamedEntry] {
-        var firstSeen: [String: SourceMark] = [:]
+        var seen = DuplicateCheck<String>()
         var result: [NamedEntry] = []
         for entry in mapping.entries {
             guard case .scalar(let key) = entry.key else {
@@ -20,13 +20,10 @@ extension TopologyValidator {
                 }
                 continue
             }
-            if let first = firstSeen[key.text] {
-                sink.report(
-                    "duplicate key \(Quote.quoted(key.text)) \(place) (first at \(first.description))",
-                    at: key.mark)
-                continue
-            }
-            firstSeen[key.text] = key.mark
+            guard
+                seen.admits(
+                    key.text, at: key.mark, into: &sink, duplicate: "duplicate key \(Quote.quoted(key.text)) \(place)")
+            else { continue }
             result.append(NamedEntry(name: key.text, keyMark: key.mark, value: entry.value))
         }
         return result

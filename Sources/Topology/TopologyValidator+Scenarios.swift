@@ -27,7 +27,7 @@ extension TopologyValidator {
         guard let items = items(listed.value, label: "scenarios", what: "scenario", maximum: Self.maximumScenarios)
         else { return nil }
         var scenarios: [Scenario] = []
-        var firstSeen: [String: SourceMark] = [:]
+        var seen = DuplicateCheck<String>()
         var valid = true
         for (index, item) in items.enumerated() {
             let label = "scenario \(index + 1)"
@@ -42,12 +42,10 @@ extension TopologyValidator {
                         "bad scenario name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
                             + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
                         at: scalar.mark)
-                } else if let first = firstSeen[scalar.text] {
-                    sink.report(
-                        "duplicate scenario name \(Quote.quoted(scalar.text)) (first at \(first.description))",
-                        at: scalar.mark)
-                } else {
-                    firstSeen[scalar.text] = scalar.mark
+                } else if seen.admits(
+                    scalar.text, at: scalar.mark, into: &sink,
+                    duplicate: "duplicate scenario name \(Quote.quoted(scalar.text))")
+                {
                     name = scalar.text
                 }
             }

@@ -79,22 +79,23 @@ extension TopologyValidator {
             else { return nil }
             var names: [String] = []
             var marks: [SourceMark] = []
-            var firstSeen: [String: SourceMark] = [:]
+            var seen = DuplicateCheck<String>()
             var valid = true
             for item in items {
                 guard let name = hostReference(item, label: "server hosts", hosts: hosts) else {
                     valid = false
                     continue
                 }
-                if let first = firstSeen[name] {
-                    // Two replicas on one host would share its cores and ports: not a replica.
-                    sink.report(
-                        "host \(Quote.quoted(name)) is listed twice in server hosts (first at \(first.description)); "
-                            + "each replica runs on a host of its own", at: item.mark)
+                // Two replicas on one host would share its cores and ports: not a replica.
+                guard
+                    seen.admits(
+                        name, at: item.mark, into: &sink,
+                        duplicate: "host \(Quote.quoted(name)) is listed twice in server hosts",
+                        hint: "; each replica runs on a host of its own")
+                else {
                     valid = false
                     continue
                 }
-                firstSeen[name] = item.mark
                 names.append(name)
                 marks.append(item.mark)
             }
@@ -112,7 +113,7 @@ extension TopologyValidator {
             nodes = items
         }
         var counts: [Int] = []
-        var firstSeen: [Int: SourceMark] = [:]
+        var seen = DuplicateCheck<Int>()
         var valid = true
         for item in nodes {
             guard let scalar = scalar(item, label: "replicas") else {
@@ -134,12 +135,10 @@ extension TopologyValidator {
                     "replicas \(count) is more than the \(hostCount) server "
                         + (hostCount == 1 ? "host" : "hosts") + "; list more under server.hosts", at: scalar.mark)
                 valid = false
-            } else if let first = firstSeen[count] {
+            } else if !seen.admits(count, at: scalar.mark, into: &sink, duplicate: "duplicate replicas value \(count)") {
                 // Two equal values would make two cells with the same id.
-                sink.report("duplicate replicas value \(count) (first at \(first.description))", at: scalar.mark)
                 valid = false
             } else {
-                firstSeen[count] = scalar.mark
                 counts.append(count)
             }
         }
@@ -209,20 +208,18 @@ extension TopologyValidator {
     private mutating func cpuList(_ node: YAMLNode) -> [Double]? {
         guard let items = items(node, label: "cpus", what: "CPU count", maximum: Self.maximumSweepValues) else { return nil }
         var values: [Double] = []
-        var firstSeen: [Double: SourceMark] = [:]
+        var seen = DuplicateCheck<Double>()
         var valid = true
         for item in items {
             guard let cpus = cpuCount(item) else {
                 valid = false
                 continue
             }
-            if let first = firstSeen[cpus] {
-                // Two equal values would make two cells with the same id.
-                sink.report("duplicate cpus value \(cpus.plainText) (first at \(first.description))", at: item.mark)
+            // Two equal values would make two cells with the same id.
+            guard seen.admits(cpus, at: item.mark, into: &sink, duplicate: "duplicate cpus value \(cpus.plainText)") else {
                 valid = false
                 continue
             }
-            firstSeen[cpus] = item.mark
             values.append(cpus)
         }
         return valid ? values : nil

@@ -11,7 +11,7 @@ extension TopologyValidator {
         else { return nil }
         var result: [System] = []
         var targetMarks: [String: SourceMark] = [:]
-        var firstSeen: [String: SourceMark] = [:]
+        var seen = DuplicateCheck<String>()
         for (index, item) in items.enumerated() {
             let place = "in system \(index + 1)"
             guard
@@ -26,12 +26,10 @@ extension TopologyValidator {
                         "bad system name \(Quote.quoted(scalar.text)): use lowercase letters, digits and '-' "
                             + "(starting with a letter or digit, at most \(NameRules.maximumLength) characters)",
                         at: scalar.mark)
-                } else if let first = firstSeen[scalar.text] {
-                    sink.report(
-                        "duplicate system name \(Quote.quoted(scalar.text)) (first at \(first.description))",
-                        at: scalar.mark)
                 } else {
-                    firstSeen[scalar.text] = scalar.mark
+                    _ = seen.admits(
+                        scalar.text, at: scalar.mark, into: &sink,
+                        duplicate: "duplicate system name \(Quote.quoted(scalar.text))")
                 }
                 system.name = scalar.text
             }

@@ -11,20 +11,18 @@ extension TopologyValidator {
         case .sequence:
             guard let items = items(node, label: "tls", what: "value (true or false)", maximum: 2) else { return nil }
             var values: [Bool] = []
-            var firstSeen: [Bool: SourceMark] = [:]
+            var seen = DuplicateCheck<Bool>()
             var valid = true
             for item in items {
                 guard let value = boolean(item, label: "tls") else {
                     valid = false
                     continue
                 }
-                if let first = firstSeen[value] {
-                    // Two equal values would make two cells with the same id.
-                    sink.report("duplicate tls value \(value) (first at \(first.description))", at: item.mark)
+                // Two equal values would make two cells with the same id.
+                guard seen.admits(value, at: item.mark, into: &sink, duplicate: "duplicate tls value \(value)") else {
                     valid = false
                     continue
                 }
-                firstSeen[value] = item.mark
                 values.append(value)
             }
             return valid ? .sweep(values) : nil

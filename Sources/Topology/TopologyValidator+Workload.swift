@@ -189,20 +189,18 @@ extension TopologyValidator {
         guard case .sequence = node else { return rate(node).map(RateSetting.single) }
         guard let items = items(node, label: "rate", what: "rate", maximum: Self.maximumSweepValues) else { return nil }
         var rates: [Rate] = []
-        var firstSeen: [Double: SourceMark] = [:]
+        var seen = DuplicateCheck<Double>()
         var valid = true
         for item in items {
             guard let rate = perSecond(item, label: "rate") else {
                 valid = false
                 continue
             }
-            if let first = firstSeen[rate] {
-                // Two equal rates would make two cells with the same id.
-                sink.report("duplicate rate \(rate.plainText)/s (first at \(first.description))", at: item.mark)
+            // Two equal rates would make two cells with the same id.
+            guard seen.admits(rate, at: item.mark, into: &sink, duplicate: "duplicate rate \(rate.plainText)/s") else {
                 valid = false
                 continue
             }
-            firstSeen[rate] = item.mark
             rates.append(.perSecond(rate))
         }
         return valid ? .sweep(rates) : nil
@@ -297,20 +295,18 @@ extension TopologyValidator {
             return nil
         }
         var result: [Int] = []
-        var firstSeen: [Int: SourceMark] = [:]
+        var seen = DuplicateCheck<Int>()
         var valid = true
         for item in values {
             guard let count = integer(item, label: label, in: 1...Self.maximumConnections) else {
                 valid = false
                 continue
             }
-            if let first = firstSeen[count] {
-                // Two equal counts would make two cells with the same id.
-                sink.report("duplicate connection count \(count) (first at \(first.description))", at: item.mark)
+            // Two equal counts would make two cells with the same id.
+            guard seen.admits(count, at: item.mark, into: &sink, duplicate: "duplicate connection count \(count)") else {
                 valid = false
                 continue
             }
-            firstSeen[count] = item.mark
             if let totalWorkers, count < totalWorkers {
                 sink.report(
                     "connections \(count) is fewer than the \(totalWorkers) client workers; each client "
