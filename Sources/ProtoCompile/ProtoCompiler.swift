@@ -62,6 +62,26 @@ public struct ProtoCompiler: Sendable {
         return (joined as NSString).standardizingPath
     }
 
+    /// The file `program` names: itself when it holds a `/`, else the first executable
+    /// `<folder>/program` along `searchPath` (PATH; an empty entry is the current folder, as
+    /// for the shell; unset PATH is `/usr/bin:/bin`). A folder that is missing or that this user
+    /// may not search is skipped like one without the program; nil when no folder has it.
+    static func locate(_ program: String, searchPath: String?, isExecutable: (String) -> Bool) -> String? {
+        if program.contains("/") { return program }
+        let folders = (searchPath ?? "/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
+        for folder in folders {
+            let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + program
+            if isExecutable(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Whether `path` is a regular file this user may execute (false for any error, EACCES too).
+    static func isExecutableFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && access(path, X_OK) == 0
+    }
+
     /// Runs `arguments` with stdin and stdout on /dev/null; its exit status (128 + signal when
     /// killed) and what it wrote on stderr.
     private static func run(_ arguments: [String]) throws(ProtoCompileError) -> (status: Int32, stderr: String) {
@@ -77,8 +97,18 @@ public struct ProtoCompiler: Sendable {
         posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // Looked up here, not by posix_spawnp: glibc's search answers EACCES, not ENOENT, when
+        // PATH holds a folder this user may not enter (root's PATH under sudo, /root/...), and a
+        // missing protoc must say what to install whoever runs it.
+        guard
+            let program = locate(
+                arguments[0], searchPath: ProcessInfo.processInfo.environment["PATH"], isExecutable: isExecutableFile)
+        else {
+            close(pipeEnds[1])
+            throw .protocNotInstalled(protoc: arguments[0])
+        }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        let spawned = posix_spawn(&pid, program, &actions, nil, &argv, environ)
         close(pipeEnds[1])
         guard spawned == 0 else {
             if spawned == ENOENT { throw .protocNotInstalled(protoc: arguments[0]) }

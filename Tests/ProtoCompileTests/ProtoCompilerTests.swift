@@ -98,6 +98,34 @@ import Testing
         #expect(error?.description.contains("apt-get install protobuf-compiler") == true)
     }
 
+    @Test func aPathFolderThatCannotBeSearchedCountsAsNotHavingTheProgram() {
+        // /root/bin stands for a folder this user may not enter (root's PATH under sudo); the
+        // check answers as stat and access do there: no.
+        let executables: Set<String> = ["/usr/bin/protoc", "./protoc"]
+        let found = { (path: String) in executables.contains(path) }
+        #expect(ProtoCompiler.locate("protoc", searchPath: "/root/bin:/usr/bin", isExecutable: found) == "/usr/bin/protoc")
+        #expect(ProtoCompiler.locate("protoc", searchPath: "/root/bin:/opt/bin", isExecutable: found) == nil)
+        #expect(ProtoCompiler.locate("protoc", searchPath: "/root/bin::/usr/bin", isExecutable: found) == "./protoc")
+        #expect(ProtoCompiler.locate("tools/protoc", searchPath: "/usr/bin", isExecutable: found) == "tools/protoc")
+        #expect(ProtoCompiler.locate("protoc", searchPath: nil, isExecutable: found) == "/usr/bin/protoc")
+    }
+
+    @Test func aFileThatIsNotExecutableOnPathIsNotTakenForProtoc() throws {
+        // Mode 0644 refuses execution to root too, so this holds for every user.
+        let root = try Self.folder(["bin/barrage-test-protoc": "#!/bin/sh\nexit 0\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(!ProtoCompiler.isExecutableFile(root + "/bin/barrage-test-protoc"))
+        #expect(!ProtoCompiler.isExecutableFile(root + "/bin"))
+        #expect(
+            ProtoCompiler.locate(
+                "barrage-test-protoc", searchPath: root + "/bin", isExecutable: ProtoCompiler.isExecutableFile) == nil)
+        chmod(root + "/bin/barrage-test-protoc", 0o755)
+        #expect(
+            ProtoCompiler.locate(
+                "barrage-test-protoc", searchPath: root + "/nonexistent:" + root + "/bin",
+                isExecutable: ProtoCompiler.isExecutableFile) == root + "/bin/barrage-test-protoc")
+    }
+
     @Test func theFilesFolderIsAddedOnlyWhenNoImportPathHoldsIt() {
         #expect(ProtoCompiler.searchPaths(for: "/a/b/x.proto", given: []) == ["/a/b"])
         #expect(ProtoCompiler.searchPaths(for: "/a/b/x.proto", given: ["/a"]) == ["/a"])
