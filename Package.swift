@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Barrage: one binary (`barrage`) built from small modules. Pure modules (Topology, Metrics,
-// Wire, Report, CoordinatorCore: the cell's state machine) do no I/O; UV wraps libuv and is the only
+// Wire, Report, CoordinatorCore: the cell's state machine, WorkerCore: the worker's) do no I/O; UV wraps libuv and is the only
 // event loop; CUV/CNghttp2 expose the system C libraries.
 //
 // Release builds link libuv, libnghttp2 and OpenSSL statically (Debian's libuv_a.a, libnghttp2.a, libssl.a, libcrypto.a) and
@@ -103,9 +103,16 @@ let package = Package(
                 "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV",
                 "TLSSettings"
             ]),
+        // The worker side's decisions: the agent's state machine (which message is answered in
+        // which state, the open-files budget, when to end), the client's per-thread plan and the
+        // gathering of its threads' answers. Pure, like CoordinatorCore, and PackageGraphTests keeps it so.
+        .target(name: "WorkerCore", dependencies: ["Topology", "Wire", "Metrics", "TLSSettings", "ProtoSchema"]),
+        // The worker's executors: WorkerAgent and ClientRunner carry WorkerCore's decisions out.
         .target(
             name: "Agent",
-            dependencies: ["Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLSSettings", "ProtoSchema"]),
+            dependencies: [
+                "WorkerCore", "Wire", "Load", "Serve", "Control", "UV", "Metrics", "Topology", "TLSSettings", "ProtoSchema"
+            ]),
         .executableTarget(
             name: "barrage",
             dependencies: [
@@ -143,7 +150,10 @@ let package = Package(
         .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "WorkerCore", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
+        .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "Topology", "Wire", "Metrics"]),
         .testTarget(
             name: "CoordinatorCoreTests",
             dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "TLSSettings"]),

@@ -128,17 +128,15 @@ public struct SetupBuilder: Sendable {
     /// and the targets rotated so that the cell's connections, numbered over all workers,
     /// take the replicas in turn: each replica gets an equal share, ±1.
     public func clientSetups(for cell: CellPlan, targets: [ServerEndpoint], ratePerSecond: Double?) -> [ClientSetup] {
-        let rates = ratePerSecond.map { ConnectionSplit.rateShares(total: $0, connections: cell.clients.map(\.connections)) }
-        var firstConnection = 0
-        return cell.clients.enumerated().map { index, client in
-            let rotated = ConnectionSplit.rotated(targets, firstConnection: firstConnection)
-            firstConnection += client.connections
+        let parts = ConnectionSplit.parts(
+            connections: cell.clients.map(\.connections), ratePerSecond: ratePerSecond, targets: targets)
+        return zip(cell.clients, parts).map { client, part in
             let workload = cell.workload
             return ClientSetup(
-                node: client.name, host: client.host.name, targets: rotated,
+                node: client.name, host: client.host.name, targets: part.targets,
                 protocolKind: workload.protocolKind, call: workload.call, payloadBytes: workload.payloadBytes,
                 connections: client.connections, concurrency: workload.concurrency, threads: client.threads,
-                ratePerSecond: rates?[index], requestTimeoutMs: Self.requestTimeoutMs,
+                ratePerSecond: part.ratePerSecond, requestTimeoutMs: Self.requestTimeoutMs,
                 connectTimeoutMs: Self.connectTimeoutMs, connectionLifetime: workload.connectionLifetime,
                 pauseThresholdMs: UInt64(workload.pauseMilliseconds), metadata: workload.metadata,
                 deadlineMs: workload.deadlineMilliseconds.map(UInt64.init), compression: workload.compression,

@@ -32,6 +32,34 @@ public enum ConnectionSplit {
         return shares
     }
 
+    /// One part of a split: its connections, its open-loop rate (nil: closed loop, or no
+    /// connections), the number of its first connection over the whole split, and the targets
+    /// rotated to start where that connection falls.
+    public struct Part<Target> {
+        public var connections: Int
+        public var ratePerSecond: Double?
+        public var firstConnection: Int
+        public var targets: [Target]
+    }
+
+    /// The one split of load, used at both levels: a cell's connections over its client
+    /// workers (the setup builder) and a worker's over its load threads (the worker's plan).
+    /// Each part gets `connections[i]`, its share of `ratePerSecond` (exact, `rateShares`), and
+    /// `targets` rotated from its first connection, numbered from `firstConnection`: so the
+    /// connections of every part together take the targets in turn.
+    public static func parts<Target>(
+        connections: [Int], ratePerSecond: Double?, targets: [Target], firstConnection: Int = 0
+    ) -> [Part<Target>] {
+        let rates = ratePerSecond.map { rateShares(total: $0, connections: connections) }
+        var first = firstConnection
+        return connections.enumerated().map { index, count in
+            defer { first += count }
+            return Part(
+                connections: count, ratePerSecond: rates?[index], firstConnection: first,
+                targets: rotated(targets, firstConnection: first))
+        }
+    }
+
     /// `targets` starting at the one connection number `firstConnection` takes: connections
     /// numbered over a whole cell (or worker) take the targets in turn, each an equal share ±1.
     public static func rotated<Target>(_ targets: [Target], firstConnection: Int) -> [Target] {
@@ -54,3 +82,6 @@ public enum ConnectionSplit {
         return "connections \(total) over \(shares.count) client workers: \(listing)"
     }
 }
+
+extension ConnectionSplit.Part: Sendable where Target: Sendable {}
+extension ConnectionSplit.Part: Equatable where Target: Equatable {}

@@ -16,7 +16,7 @@ public enum CoordinatorMessage: ControlMessage {
     case mark(WindowMark)
     /// Stop load or the server and answer with the result.
     case stop
-    /// Sent every second: a worker that hears nothing for `WorkerAgent.silenceLimitMs` takes its
+    /// Sent every second: a worker that hears nothing for `AgentTimeouts.silenceMs` takes its
     /// coordinator for gone (a cut network can leave an ssh session open for hours) and exits.
     case heartbeat
 

@@ -7,7 +7,9 @@ import Testing
 /// another target; and one type name means one thing across the tree.
 @Suite struct PackageGraphTests {
     /// Targets that decide and do no I/O.
-    static let pureTargets = ["CoordinatorCore", "Topology", "Metrics", "Wire", "Report", "ProtoSchema", "TLSSettings", "Digest"]
+    static let pureTargets = [
+        "CoordinatorCore", "WorkerCore", "Topology", "Metrics", "Wire", "Report", "ProtoSchema", "TLSSettings", "Digest"
+    ]
     /// Targets that touch sockets, processes, files, the loop or the C libraries that do.
     static let ioTargets: Set<String> = [
         "UV", "CUV", "Launch", "Control", "Serve", "Load", "Agent", "Results", "Coordinator", "HTTP2", "CNghttp2", "TLS",
@@ -68,6 +70,7 @@ import Testing
         let unknown = Self.ioTargets.subtracting(graph.keys)
         #expect(unknown.isEmpty, "not targets of Package.swift: \(unknown.sorted().joined(separator: ", "))")
         #expect(Self.reach(of: "Coordinator", in: graph).contains("CoordinatorCore"))
+        #expect(Self.reach(of: "Agent", in: graph).contains("WorkerCore"))
     }
 
     @Test func noTopLevelTypeNameIsDefinedInTwoTargets() throws {
