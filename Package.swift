@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "ProtoCompile"),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
         .target(
-            name: "HTTP2", dependencies: ["CNghttp2"], swiftSettings: hotPath,
+            name: "HTTP2", dependencies: ["CNghttp2", "UV"], swiftSettings: hotPath,
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // TLS between a socket and a protocol: OpenSSL driven through memory, one context per loop.
         .target(

@@ -3,10 +3,11 @@ import TLS
 import UV
 
 /// Binds a `GRPCServerConnection` to an accepted TCP socket. After each read (and each
-/// finished write) everything the session has ready goes out as one batch: assembled in the
-/// loop's `WriteScratch`, written with `uv_try_write`, and only the part the kernel refuses
-/// is copied into this connection's buffers and written asynchronously. Over TLS the session's
-/// output is encrypted into the batch and reads are decrypted before the session sees them.
+/// finished write) everything the session has ready goes out through `SocketOutput`, as the
+/// load client's does: batched in the loop's `WriteScratch`, written with `uv_try_write`, and
+/// only the part the kernel refuses is kept and written asynchronously, with the answers
+/// produced meanwhile gathered behind it up to a limit. Over TLS the session's output is
+/// encrypted into the batch and reads are decrypted before the session sees them.
 final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     /// Where the connection is in its life.
     enum State {
@@ -28,11 +29,11 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     private let readBufferSize: Int
     private let onClose: (GRPCSocketConnection) -> Void
     private var state = State.open
-    /// Bytes handed to `uv_write`; untouched until its completion runs.
-    private var inflight = ByteBuffer()
-    /// Output produced while `inflight` is being written.
-    private var backlog = ByteBuffer()
-    private var writing = false
+    private let output = SocketOutput(
+        batchLimit: GRPCSocketConnection.batchLimit, backlogLimit: GRPCSocketConnection.backlogLimit)
+    /// What an asynchronous write calls when done; built once. Weak: a connection closed with
+    /// a write in flight is gone when libuv reports the write cancelled.
+    private var writeCompletion: ((UVError?) -> Void)?
     private var readingPaused = false
     /// Known-answer server: holds every read back by the reply delay.
     private let delayLine: BuiltinDelayLine?
@@ -52,6 +53,7 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         self.scratch = scratch
         self.readBufferSize = settings.readBufferSize
         self.onClose = onClose
+        writeCompletion = { [weak self] error in self?.didWrite(error) }
     }
 
     func start() {
@@ -67,13 +69,9 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
     /// transit (used when the server shuts down).
     func close() {
         guard state != .closed else { return }
-        if state == .open && !writing {
+        if state == .open && !output.isWriting {
             session.terminate()
-            scratch.buffer.clear()
-            if drain(into: &scratch.buffer, limit: Self.batchLimit) {
-                _ = try? tcp.tryWrite(scratch.buffer.readable)
-            }
-            scratch.buffer.clear()
+            output.writeBestEffort(to: tcp, using: scratch) { drain(into: &$0, limit: $1) }
         }
         abort()
     }
@@ -112,40 +110,21 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         flush()
     }
 
-    /// Sends what the session has ready.
+    /// Sends what the session has ready; while a write is in flight it gathers behind it, and
+    /// reading pauses once that backlog is full.
     private func flush() {
         guard state != .closed else { return }
-        if writing {
-            // The socket is busy: queue behind the write in flight.
-            guard drain(into: &backlog, limit: Self.backlogLimit) else { return abort() }
-            if backlog.count >= Self.backlogLimit && !readingPaused {
+        switch output.flush(to: tcp, using: scratch, completion: writeCompletion, produce: { drain(into: &$0, limit: $1) }) {
+        case .failed:
+            abort()
+        case .writing:
+            if output.backlogCount >= Self.backlogLimit && !readingPaused {
                 readingPaused = true
                 tcp.stopReading()
             }
-            return
+        case .caughtUp:
+            closeIfFinished()
         }
-        while true {
-            scratch.buffer.clear()
-            guard drain(into: &scratch.buffer, limit: Self.batchLimit) else { return abort() }
-            let batch = scratch.buffer.readable
-            guard !batch.isEmpty else { break }
-            let written: Int
-            do {
-                written = try tcp.tryWrite(batch)
-            } catch {
-                return abort()
-            }
-            if written < batch.count {
-                inflight.append(UnsafeRawBufferPointer(rebasing: batch[written...]))
-                scratch.buffer.clear()
-                startWrite()
-                return
-            }
-            // A batch cut short at the limit means the session may have more.
-            if batch.count < Self.batchLimit { break }
-        }
-        scratch.buffer.clear()
-        closeIfFinished()
     }
 
     /// What the session has ready, up to about `limit` bytes, encrypted over TLS (before the
@@ -162,35 +141,21 @@ final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
         return true
     }
 
-    private func startWrite() {
-        writing = true
-        // The completion holds `self`, and so `inflight`, until libuv is done with the bytes.
-        tcp.write(inflight.readable) { error in self.didWrite(error) }
-    }
-
     private func didWrite(_ error: UVError?) {
-        writing = false
-        inflight.clear()
         guard state != .closed else { return }
-        guard error == nil else { return abort() }
-        if !backlog.isEmpty {
-            inflight.swapContents(with: &backlog)
-            guard drain(into: &inflight, limit: Self.batchLimit) else { return abort() }
-            startWrite()
-        } else {
-            // Caught up: hand the slow-path memory back, idle connections should be small.
-            inflight.release(above: 0)
-            backlog.release(above: 0)
-            flush()
+        switch output.writeFinished(error, to: tcp, completion: writeCompletion, produce: { drain(into: &$0, limit: $1) }) {
+        case .failed: return abort()
+        case .writing: break
+        case .caughtUp: flush()
         }
-        if readingPaused && state == .open && backlog.count < Self.backlogLimit / 2 {
+        if readingPaused && state == .open && output.backlogCount < Self.backlogLimit / 2 {
             readingPaused = false
             startReading()
         }
     }
 
     private func closeIfFinished() {
-        guard !writing else { return }
+        guard !output.isWriting else { return }
         if state == .flushingThenClose || session.isDone { abort() }
     }
 }

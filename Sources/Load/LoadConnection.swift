@@ -40,10 +40,8 @@ final class LoadConnection {
     /// a call limit.
     var callsLeft: Int?
 
-    /// Output the kernel did not take at once, kept for the queued write; allocated only when
-    /// a connection meets back-pressure.
-    private var pending = ByteBuffer()
-    private var writeInFlight = false
+    /// The session's output on its way to the socket; holds memory only under back-pressure.
+    private let output = SocketOutput(batchLimit: LoadConnection.batchLimit)
     /// Bumped whenever the socket changes, so a late callback from an old socket is ignored.
     private(set) var generation: UInt32 = 0
     private var writeCompletion: ((UVError?) -> Void)?
@@ -62,10 +60,10 @@ final class LoadConnection {
         let generation = self.generation
         // Built once per socket, not per write: a write then passes an existing closure.
         writeCompletion = { [unowned self] error in
-            guard self.generation == generation else { return }
-            self.writeInFlight = false
-            // Caught up: the slow path's memory goes back until the next back-pressure.
-            self.pending.release(above: 0)
+            guard self.generation == generation, let tcp = self.tcp else { return }
+            // The client gathers nothing behind a write, so this only ends it: the generator
+            // then flushes what gathered in the session meanwhile.
+            _ = self.output.writeFinished(error, to: tcp, completion: nil) { _, _ in true }
             self.onWritten(self, error)
         }
         return generation
@@ -74,42 +72,25 @@ final class LoadConnection {
     /// The socket connected: speak the protocol over it through `session`.
     func start(_ session: any LoadSession) {
         self.session = session
-        writeInFlight = false
-        pending.clear()
+        output.reset()
     }
 
-    /// Hands the session's pending output to the socket: gathers as many frames as fit one batch in
-    /// `scratch` and writes them with `uv_try_write`; whatever the kernel does not take is
-    /// copied aside and queued as one write, and no more output is pulled until it completes.
-    /// Returns false if the connection failed (the session's outstanding calls are then
-    /// already reported).
+    /// Hands the session's pending output to the socket (`SocketOutput`: batches of up to
+    /// `batchLimit` bytes; no more output is pulled while a write the kernel refused is in
+    /// flight). Returns false if the connection failed (the session's outstanding calls are
+    /// then already reported).
     func flush(using scratch: WriteScratch) -> Bool {
-        guard !writeInFlight, let tcp, let session else { return true }
-        while true {
-            scratch.buffer.clear()
-            guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit) else { return false }
-            let bytes = scratch.buffer.readable
-            if bytes.isEmpty { return true }
-            var written = 0
-            if tcp.writeQueueSize == 0 {
-                do { written = try tcp.tryWrite(bytes) } catch { return false }
-            }
-            if written == bytes.count { continue }
-            pending.clear()
-            pending.append(UnsafeRawBufferPointer(rebasing: bytes[written...]))
-            writeInFlight = true
-            tcp.write(pending.readable, completion: writeCompletion)
-            return true
-        }
+        guard let tcp, let session else { return true }
+        return output.flush(to: tcp, using: scratch, completion: writeCompletion) {
+            session.produceOutput(into: &$0, limit: $1)
+        } != .failed
     }
 
     /// Stopping: one last non-blocking attempt to send what is queued (resets, GOAWAY) before
     /// the socket closes; whatever the kernel does not take at once is dropped.
     func flushBestEffort(using scratch: WriteScratch) {
-        guard !writeInFlight, let tcp, let session else { return }
-        scratch.buffer.clear()
-        guard session.produceOutput(into: &scratch.buffer, limit: Self.batchLimit), scratch.buffer.count > 0 else { return }
-        _ = try? tcp.tryWrite(scratch.buffer.readable)
+        guard let tcp, let session else { return }
+        output.writeBestEffort(to: tcp, using: scratch) { session.produceOutput(into: &$0, limit: $1) }
     }
 
     /// Closes the socket and drops the session. Call `session.fail()` first if outstanding calls
@@ -121,8 +102,7 @@ final class LoadConnection {
         tcp = nil
         session = nil
         writeCompletion = nil
-        writeInFlight = false
-        pending.release(above: 0)
+        output.reset()
     }
 }
 
