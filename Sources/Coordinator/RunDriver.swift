@@ -33,8 +33,8 @@ public final class RunDriver {
     private let cellTimer: any RunTimer
     private let progressTimer: any RunTimer
     private let nextCellTimer: any RunTimer
-    private let interruptSignal: Signal
-    private let terminateSignal: Signal
+    /// Owns every stop: signals, the loop's parts at the end, the ssh masters after it.
+    private let shutdown: RunShutdown
     private var progress: ProgressPrinter
 
     private var cellIndex = -1
@@ -43,7 +43,6 @@ public final class RunDriver {
     private var workers: [String: any WorkerHandle] = [:]
     private var queue: [CellEvent] = []
     private var draining = false
-    private var interruption: String?
     /// `host container` of every recipe some replica was asked to build: each host builds once.
     private var builtRecipes: Set<String> = []
     /// When this cell's (or trial's) window was opened, seconds since the epoch: the
@@ -68,12 +67,14 @@ public final class RunDriver {
 
     /// A driver for `plan`. `launcher` and `clock` default to the real ones on the driver's
     /// loop (workers as processes, libuv timers); tests give fakes. The clock is made first.
+    /// `shutdown` is the run's one owner of stopping (the CLI's, which also holds the ssh masters).
     public init(
-        plan: Plan, options: RunOptions, launcher: ((Loop) -> any WorkerLauncher)? = nil,
-        clock: ((Loop) -> any RunClock)? = nil
+        plan: Plan, options: RunOptions, shutdown: RunShutdown = RunShutdown(),
+        launcher: ((Loop) -> any WorkerLauncher)? = nil, clock: ((Loop) -> any RunClock)? = nil
     ) throws {
         self.plan = plan
         self.options = options
+        self.shutdown = shutdown
         loop = try Loop()
         if let address = options.metricsAddress {
             do {
@@ -95,8 +96,6 @@ public final class RunDriver {
         cellTimer = try self.clock.makeTimer()
         progressTimer = try self.clock.makeTimer()
         nextCellTimer = try self.clock.makeTimer()
-        interruptSignal = try Signal(loop: loop)
-        terminateSignal = try Signal(loop: loop)
         progress = ProgressPrinter(quiet: options.quiet, cellCount: plan.cells.count)
         summary = RunSummary(
             barrage: BarrageVersion.current, topology: plan.topology.name,
@@ -114,13 +113,15 @@ public final class RunDriver {
         // Rendering and writing files must not take CPU from the workers and servers measured
         // beside this process: it runs niced; local workers take their own priority back.
         ProcessPriority.lowerCoordinator()
-        for (watcher, signal) in [(interruptSignal, SIGINT), (terminateSignal, SIGTERM)] {
-            try? watcher.start(signal) { [unowned self] _ in
-                self.interrupt("interrupted by \(PreparationInterrupt.describe(signal))")
-            }
+        // What ends with the loop, in this order, after the signal watchers: the progress
+        // line, then the metrics endpoint (its last scrape sees the final figures).
+        shutdown.closeAtLoopEnd { [unowned self] in
+            self.progress.finished()
+            self.progressTimer.stop()
         }
-        // One that came after preparation's last look and before these watchers.
-        if let signal = PreparationInterrupt.caughtName { interrupt("interrupted by \(signal)") }
+        shutdown.closeAtLoopEnd { [unowned self] in self.metricsServer?.close() }
+        shutdown.watchSignals(
+            on: loop, stop: { [unowned self] reason in self.stop(reason) }, killNow: { [unowned self] in self.killNow() })
         try? progressTimer.start(after: 1000, repeat: 1000) { [unowned self] in self.showProgress() }
         try? results.writeSummary(summary)
         startNextCell()
@@ -133,7 +134,7 @@ public final class RunDriver {
 
     private func startNextCell() {
         cellIndex += 1
-        guard interruption == nil, cellIndex < plan.cells.count else {
+        guard shutdown.state == .running, cellIndex < plan.cells.count else {
             finishRun()
             return
         }
@@ -284,7 +285,7 @@ public final class RunDriver {
         summary.cells.append(cellSummary)
         summary.noteProvenance(
             servers: complete.servers, clients: complete.clients, systemOrder: plan.topology.systems.map(\.name))
-        summary.status = RunStatus.of(summary.cells, interrupted: interruption != nil)
+        summary.status = RunStatus.of(summary.cells, interrupted: shutdown.state != .running)
         do {
             try results.writeCell(record: record, servers: servers, clients: clients)
             try results.writeSummary(summary)
@@ -299,27 +300,23 @@ public final class RunDriver {
     }
 
     private func finishRun() {
-        summary.status = RunStatus.of(summary.cells, interrupted: interruption != nil)
+        summary.status = RunStatus.of(summary.cells, interrupted: shutdown.state != .running)
         try? results.writeSummary(summary)
-        progress.finished()
-        progressTimer.stop()
-        interruptSignal.close()
-        terminateSignal.close()
-        metricsServer?.close()
+        shutdown.endLoop()
         loop.stop()
     }
 
-    private func interrupt(_ reason: String) {
-        if interruption != nil {
-            // A second Ctrl-C: no more waiting for graceful exits.
-            StandardError.write("\nbarrage: killing every worker now\n")
-            for worker in workers.values { worker.kill(SIGKILL) }
-            killServerGroups()
-            return
-        }
-        interruption = reason
+    /// The first SIGINT or SIGTERM (`RunShutdown`'s decision): the cell stops in order.
+    private func stop(_ reason: String) {
         StandardError.write("\nbarrage: \(reason): stopping clients, then the server; finished cells are kept\n")
         if director != nil { post(.interrupt(reason: reason)) }
+    }
+
+    /// A second one: no more waiting for graceful exits.
+    private func killNow() {
+        StandardError.write("\nbarrage: killing every worker now\n")
+        for worker in workers.values { worker.kill(SIGKILL) }
+        killServerGroups()
     }
 
     private func showProgress() {

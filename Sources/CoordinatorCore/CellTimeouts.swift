@@ -10,7 +10,8 @@ public struct CellTimeouts: Equatable, Sendable {
     public var clientsReadyMs: UInt64
     /// Any request/answer exchange: mark, stop.
     public var exchangeMs: UInt64
-    /// After control channels close, how long workers get to exit before SIGKILL.
+    /// After control channels close, how long workers get to exit before SIGKILL (default:
+    /// `ShutdownTimeouts`, the one table of shutdown's waits).
     public var gracefulExitMs: UInt64
     /// After SIGKILL, how long to wait for the exits before giving up on them.
     public var killMs: UInt64
@@ -18,7 +19,8 @@ public struct CellTimeouts: Equatable, Sendable {
     public init(
         warmupMs: UInt64, measureMs: UInt64, serverReadyMs: UInt64 = 120_000,
         clientsReadyMs: UInt64 = 60_000, exchangeMs: UInt64 = 10_000,
-        gracefulExitMs: UInt64 = 2_000, killMs: UInt64 = 1_000
+        gracefulExitMs: UInt64 = ShutdownTimeouts.standard.gracefulExitMs,
+        killMs: UInt64 = ShutdownTimeouts.standard.killMs
     ) {
         self.warmupMs = warmupMs
         self.measureMs = measureMs

@@ -127,9 +127,10 @@ public struct Deployer {
             + "echo \(ShellQuote.word("the copy of \(file) arrived incomplete or damaged (SHA-256 differs); removed it")) >&2; exit 1; }; }"
     }
 
-    /// Closes the master connection (no ssh process outlives the run).
-    public func disconnect() {
-        _ = try? CommandRunner.run(sshExecutable, ssh.exitMasterArguments(), timeoutMs: 5_000)
+    /// Closes the master connection (no ssh process outlives the run), giving `ssh -O exit`
+    /// `timeoutMs` (the coordinator's `ShutdownTimeouts.masterExitMs`).
+    public func disconnect(timeoutMs: UInt64) {
+        _ = try? CommandRunner.run(sshExecutable, ssh.exitMasterArguments(), timeoutMs: timeoutMs)
     }
 
     /// ssh's own words, plus what to do about the usual causes.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoordinatorCore
 import Digest
 import Foundation
 import Launch
@@ -33,19 +34,18 @@ struct HostsCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let hash = SHA256.hex([UInt8](binary))
-        let control: String
+        let masters: SSHMasters
+        let timeouts = ShutdownTimeouts.standard
         do {
-            control = try RemotePreparation.controlDirectory()
+            let anyRemote = loaded.topology.hosts.contains(where: { !$0.isLocal })
+            masters = try SSHMasters(reaperCommand: anyRemote ? SSHMasters.barrageReaper(executable) : { _ in nil })
         } catch {
             printError("barrage hosts: \(error)")
             throw ExitCode(1)
         }
-        if loaded.topology.hosts.contains(where: { !$0.isLocal }) { RemotePreparation.startReaper(control: control) }
-        defer {
-            try? FileManager.default.removeItem(atPath: control)
-            RemotePreparation.control = nil
-            RemotePreparation.stopReaper()
-        }
+        // Each probe closes its own master; this removes the folder and stops the reaper.
+        defer { masters.close([], exitTimeoutMs: timeouts.masterExitMs) }
+        let control = masters.controlDirectory
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
         var rows: [[String]] = []
         var problems: [String] = []
@@ -70,7 +70,7 @@ struct HostsCommand: ParsableCommand {
                     outcome = try CommandRunner.run("/bin/sh", ["-c", Self.probe(hash: hash)], timeoutMs: 10_000)
                 }
             } catch {
-                deployer?.disconnect()
+                deployer?.disconnect(timeoutMs: timeouts.masterExitMs)
                 if error is Deployer.Stopped {
                     printError(
                         "barrage hosts: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while checking \(host.name)"
@@ -82,7 +82,7 @@ struct HostsCommand: ParsableCommand {
                 continue
             }
             let end = Loop.hrtime()
-            deployer?.disconnect()
+            deployer?.disconnect(timeoutMs: timeouts.masterExitMs)
             let row = Self.row(host: (host.name, host.isLocal), output: outcome.stdout, start: start, end: end)
             rows.append(row.cells)
             if let problem = row.problem { problems.append("\(host.name): \(problem)") }

@@ -70,14 +70,16 @@ struct LaunchCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let remoteHosts: [String: RemoteHost]
-        // Until the run loop watches SIGINT and SIGTERM itself, they stop preparation cleanly.
-        PreparationInterrupt.catchSignals()
+        // The one owner of stopping, from here to the end: until the run loop watches SIGINT
+        // and SIGTERM, they stop preparation cleanly; at the end it closes the ssh masters.
+        let shutdown = RunShutdown()
+        shutdown.catchSignalsWhilePreparing()
         do {
             remoteHosts = try RemotePreparation.prepare(
-                plan: plan, selfExecutable: executable,
-                containersDirectory: loaded.containersDirectory, quiet: quiet)
+                HostPreparationPlan(plan: plan), selfExecutable: executable,
+                containersDirectory: loaded.containersDirectory, shutdown: shutdown,
+                say: { if !quiet { printError($0) } })
         } catch {
-            RemotePreparation.finish([:])
             if let unenforceable = error as? RemotePreparation.LimitsUnenforceable {
                 printError(
                     "\(topology): error: server.limits cannot be enforced on \(unenforceable.host): \(unenforceable.reason)")
@@ -85,14 +87,14 @@ struct LaunchCommand: ParsableCommand {
             }
             if error is Deployer.Stopped {
                 printError(
-                    "barrage: interrupted by \(PreparationInterrupt.caughtName ?? "a signal") while preparing hosts; no cell ran, no ssh connection is left open"
+                    "barrage: interrupted by \(shutdown.preparationSignal ?? "a signal") while preparing hosts; no cell ran, no ssh connection is left open"
                 )
             } else {
                 printError("barrage: \(error)")
             }
             throw ExitCode(1)
         }
-        defer { RemotePreparation.finish(remoteHosts) }
+        defer { shutdown.finish() }
         let options = RunOptions(
             resultsPath: resultsPath, containersDirectory: loaded.containersDirectory, selfExecutable: executable,
             topologyText: loaded.text, buildCacheDirectory: Self.buildCache(), quiet: quiet, remoteHosts: remoteHosts)
@@ -101,7 +103,7 @@ struct LaunchCommand: ParsableCommand {
         runOptions.certificates = certificates
         let driver: RunDriver
         do {
-            driver = try RunDriver(plan: plan, options: runOptions)
+            driver = try RunDriver(plan: plan, options: runOptions, shutdown: shutdown)
         } catch let failure as RunDriver.MetricsListenFailure {
             printError("barrage: \(failure)")
             throw ExitCode(2)

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CoordinatorCore
 import Foundation
 import Glibc
+import Launch
 
 /// `barrage ssh-reaper --control DIR --parent PID`: internal. OpenSSH daemonizes the master
 /// connections (`ControlPersist`), so a coordinator killed with SIGKILL would leave them
@@ -26,8 +28,8 @@ struct SSHReaperCommand: ParsableCommand {
         signal(SIGINT, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
         // A dead parent's children are re-parented (to init or a subreaper). Polling needs no
-        // prctl (variadic, so not callable from Swift) and a fifth of a second is soon enough.
-        while getppid() == parent { usleep(200_000) }
+        // prctl (variadic, so not callable from Swift); ShutdownTimeouts says how often.
+        while getppid() == parent { usleep(UInt32(ShutdownTimeouts.standard.reaperPollMs * 1_000)) }
         Self.closeMasters(in: control)
     }
 

@@ -35,7 +35,10 @@ import Wire
         """
 
     /// Runs the topology; returns the summary, the fake and the clock.
-    func run(deaths: [FakeLauncher.Death] = []) throws -> (RunSummary, FakeLauncher, VirtualClock, String) {
+    /// `signals`: at which virtual times a SIGTERM arrives (through `shutdown`).
+    func run(
+        deaths: [FakeLauncher.Death] = [], shutdown: RunShutdown = RunShutdown(), signals: [UInt64] = []
+    ) throws -> (RunSummary, FakeLauncher, VirtualClock, String) {
         let plan = Planner.plan(try TopologyParser.parse(text: Self.topology, file: "t.yaml", knownContainers: []).get())
         let folder = NSTemporaryDirectory() + "barrage-rundriver-\(UUID().uuidString)"
         let options = RunOptions(
@@ -45,13 +48,14 @@ import Wire
         var clock: VirtualClock!
         var fake: FakeLauncher!
         let driver = try RunDriver(
-            plan: plan, options: options,
+            plan: plan, options: options, shutdown: shutdown,
             launcher: { _ in
                 fake = FakeLauncher(clock: clock, cores: ["h1": 8, "h2": 4, "h3": 2], deaths: deaths)
                 return fake
             },
             clock: { loop in
                 clock = VirtualClock(loop: loop, startEpochSeconds: 1_795_939_200)
+                for atMs in signals { clock.after(atMs) { shutdown.received("SIGTERM") } }
                 return clock
             })
         return (driver.run(), fake, clock, folder)
@@ -105,5 +109,29 @@ import Wire
         #expect(summary.cells.map(\.status) == [.ok, .failed])
         #expect(summary.cells[1].error == "server-2 on h2 was killed by signal 9 (SIGKILL) during opening window")
         #expect(fake.running.isEmpty, "the other replicas and the clients were stopped")
+    }
+
+    /// One SIGTERM mid-window: the cell stops in order (clients, then servers), no later cell
+    /// starts, and the run says why.
+    @Test func aSignalStopsTheRunningCellInOrderAndStartsNoOther() throws {
+        let shutdown = RunShutdown()
+        let (summary, fake, clock, folder) = try run(shutdown: shutdown, signals: [6_000])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(summary.status == .interrupted)
+        #expect(summary.cells.map(\.status) == [.interrupted], "the second cell never starts")
+        #expect(summary.cells.first?.error == "interrupted by SIGTERM")
+        #expect(shutdown.state == .stopping(reason: "interrupted by SIGTERM"))
+        #expect(clock.nowMs < 12_000, "stopped before the window's end, at \(clock.nowMs) ms")
+        #expect(fake.running.isEmpty, "no worker outlives the run")
+    }
+
+    /// A second signal while the cell stops: every worker is killed now.
+    @Test func aSecondSignalKillsEveryWorkerNow() throws {
+        let shutdown = RunShutdown()
+        let (summary, fake, _, folder) = try run(shutdown: shutdown, signals: [6_000, 6_000])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(summary.status == .interrupted)
+        #expect(shutdown.state == .killing(reason: "interrupted by SIGTERM"))
+        #expect(fake.running.isEmpty)
     }
 }

@@ -3,10 +3,10 @@ import Glibc
 /// A child started outside any libuv loop (the ssh-reaper, and the `ssh -O exit` it runs):
 /// `posix_spawnp` with stdin, stdout and stderr on /dev/null, since neither has anything to
 /// say and neither may hold its parent's output pipes open.
-enum QuietChild {
+public enum QuietChild {
     /// Starts `arguments` (the first one looked up on PATH unless it holds a `/`); its pid, or
     /// nil if it could not be started.
-    static func start(_ arguments: [String]) -> pid_t? {
+    public static func start(_ arguments: [String]) -> pid_t? {
         guard let file = arguments.first else { return nil }
         var argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
