@@ -51,12 +51,15 @@ let package = Package(
         .target(name: "Metrics", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Wire", dependencies: ["Metrics", "Topology", "TLSSettings"]),
         .target(name: "Report", dependencies: ["Metrics", "Topology"]),
+        // Small blocking POSIX helpers for code outside any loop: the working directory, and a
+        // child run to its end with posix_spawn + waitpid (`git rev-parse`, `protoc`).
+        .target(name: "Posix"),
         // A user's service from its compiled `.proto`: methods, and JSON requests encoded with
         // protobuf's JSON mapping into the binary form the load client sends.
         .target(name: "ProtoSchema"),
         // Runs protoc (Debian's protobuf-compiler) on a user's `.proto`: the executor beside the
         // pure ProtoSchema, its own target so it is tested alone and linked only where needed.
-        .target(name: "ProtoCompile"),
+        .target(name: "ProtoCompile", dependencies: ["Posix"]),
         // The one HTTP/2 + gRPC-framing core the load client and the builtin server share.
         .target(
             name: "HTTP2", dependencies: ["CNghttp2", "UV"], swiftSettings: hotPath,
@@ -75,11 +78,21 @@ let package = Package(
         .target(name: "Cgroups", dependencies: ["Topology"]),
         // Resources of a process tree read from /proc.
         .target(name: "ProcessSampler", dependencies: ["Metrics"]),
-        // The server worker's supervisor: builds, starts, probes, samples and stops a system.
+        // The worker side's decisions: the agent's state machine (which message is answered in
+        // which state, the open-files budget, when to end), the client's per-thread plan and the
+        // gathering of its threads' answers, the server worker's plan (what to build and start with
+        // which arguments and environment, the cgroup, the probe address, the versions' source).
+        // Pure, like CoordinatorCore, and PackageGraphTests keeps it so.
+        .target(name: "WorkerCore", dependencies: ["Topology", "Wire", "Metrics", "TLSSettings", "ProtoSchema"]),
+        // The server worker's executor: carries out WorkerCore's ServerPlan (builds, starts, probes,
+        // samples and stops a system) through a process layer that tests replace.
         // CUV and CNghttp2 only for the builtin server's version strings.
         .target(
             name: "Serve",
-            dependencies: ["UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler", "TLSSettings"],
+            dependencies: [
+                "UV", "CUV", "CNghttp2", "Metrics", "Wire", "Topology", "Cgroups", "ProcessSampler", "TLSSettings", "WorkerCore",
+                "Posix"
+            ],
             linkerSettings: cLibrary("nghttp2", archive: "libnghttp2.a")),
         // Framed, typed control messages over a UV stream: both sides of a worker's channel; the
         // worker links it without Launch's ssh and deploy code.
@@ -101,12 +114,8 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "Results", "Launch", "Control", "Digest", "UV",
-                "TLSSettings"
+                "TLSSettings", "Posix"
             ]),
-        // The worker side's decisions: the agent's state machine (which message is answered in
-        // which state, the open-files budget, when to end), the client's per-thread plan and the
-        // gathering of its threads' answers. Pure, like CoordinatorCore, and PackageGraphTests keeps it so.
-        .target(name: "WorkerCore", dependencies: ["Topology", "Wire", "Metrics", "TLSSettings", "ProtoSchema"]),
         // The worker's executors: WorkerAgent and ClientRunner carry WorkerCore's decisions out.
         .target(
             name: "Agent",
@@ -119,7 +128,7 @@ let package = Package(
                 "Topology", "Coordinator", "CoordinatorCore", "Agent", "Report", "Results", "Digest", "Serve", "BuiltinServer",
                 "Cgroups",
                 "Launch",
-                "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile", "TLS", "TLSSettings",
+                "Metrics", "Wire", "UV", "ProtoSchema", "ProtoCompile", "TLS", "TLSSettings", "Posix",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         .testTarget(name: "TopologyTests", dependencies: ["Topology", "ProtoSchema", "TLSSettings", "SeededRandom"]),
@@ -148,12 +157,13 @@ let package = Package(
         // Real cgroups: needs root and a writable /sys/fs/cgroup, so `make unit` skips it.
         .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
         .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport"]),
+        .testTarget(
+            name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport", "WorkerCore"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "WorkerCore", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
-        .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "Topology", "Wire", "Metrics"]),
+        .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "Topology", "Wire", "Metrics", "TLSSettings"]),
         .testTarget(
             name: "CoordinatorCoreTests",
             dependencies: ["CoordinatorCore", "Topology", "Wire", "Metrics", "Report", "TLSSettings"]),

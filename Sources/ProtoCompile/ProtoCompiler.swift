@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 
 /// Compiles a user's `.proto` with the real protobuf toolchain: runs
 /// `protoc --include_imports --descriptor_set_out=<tmp> -I<import paths> <file>` and returns the
@@ -6,7 +7,7 @@ import Foundation
 ///
 /// An executor with no decision of its own. It runs before any libuv loop starts (validating a
 /// topology, `barrage load`), so it waits on its one child with posix_spawn and waitpid, as
-/// `SourceCommit` does, leaving no SIGCHLD handler or thread behind.
+/// `SourceCommit` does (both through `Spawner`), leaving no SIGCHLD handler or thread behind.
 public struct ProtoCompiler: Sendable {
     /// The protoc program: a name looked up on PATH, or a path.
     public let protoc: String
@@ -57,9 +58,10 @@ public struct ProtoCompiler: Sendable {
         return name
     }
 
+    /// `path` made absolute against the working directory, `.` and `..` resolved: protoc
+    /// compares it with the import paths as text.
     static func absolute(_ path: String) -> String {
-        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (joined as NSString).standardizingPath
+        (WorkingDirectory.absolute(path) as NSString).standardizingPath
     }
 
     /// The file `program` names: itself when it holds a `/`, else the first executable
@@ -83,20 +85,9 @@ public struct ProtoCompiler: Sendable {
     }
 
     /// Runs `arguments` with stdin and stdout on /dev/null; its exit status (128 + signal when
-    /// killed) and what it wrote on stderr.
+    /// killed) and what it wrote on stderr (protoc's diagnostics are short; a runaway stream
+    /// is cut at 1 MiB, the child still reaped).
     private static func run(_ arguments: [String]) throws(ProtoCompileError) -> (status: Int32, stderr: String) {
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { throw .couldNotRun("pipe: \(String(cString: strerror(errno)))") }
-        defer { close(pipeEnds[0]) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         // Looked up here, not by posix_spawnp: glibc's search answers EACCES, not ENOENT, when
         // PATH holds a folder this user may not enter (root's PATH under sudo, /root/...), and a
         // missing protoc must say what to install whoever runs it.
@@ -104,28 +95,14 @@ public struct ProtoCompiler: Sendable {
             let program = locate(
                 arguments[0], searchPath: ProcessInfo.processInfo.environment["PATH"], isExecutable: isExecutableFile)
         else {
-            close(pipeEnds[1])
             throw .protocNotInstalled(protoc: arguments[0])
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, &argv, environ)
-        close(pipeEnds[1])
-        guard spawned == 0 else {
-            if spawned == ENOENT { throw .protocNotInstalled(protoc: arguments[0]) }
-            throw .couldNotRun("\(arguments[0]): \(String(cString: strerror(spawned)))")
+        switch Spawner.run(arguments, executable: program, capturing: .standardError, limit: 1 << 20) {
+        case .success(let outcome):
+            return (outcome.status, outcome.text)
+        case .failure(let failure):
+            if failure.errno == ENOENT { throw .protocNotInstalled(protoc: arguments[0]) }
+            throw .couldNotRun("\(arguments[0]): \(failure)")
         }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(pipeEnds[0], &chunk, chunk.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            // protoc's diagnostics are short; a runaway stream is cut, the child still reaped.
-            if output.count < 1 << 20 { output += chunk[0..<count] }
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7f
-        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, String(decoding: output, as: UTF8.self))
     }
 }

@@ -1,14 +1,9 @@
-import ProcessSampler
-import UV
-
-/// A started system under test: its process (leader of its own session and process group),
-/// the port it was told, its tree's sampler and its stderr.
+/// A started system under test: its process (leader of its own session and process group,
+/// whose tree is sampled) and the port it was told.
 struct RunningSystem {
-    let process: Process
+    let child: any LayerChild
     let port: Int
-    let sampler: ProcessTreeSampler
-    let stderr: StderrRelay
 
     /// Also its process group and session id (it was started detached).
-    var pid: Int32 { process.pid }
+    var pid: Int32 { child.pid }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import UV
+import WorkerCore
 
 /// A child's stderr, passed on to ours (this node's log) as it comes, keeping its last line
 /// for the failure message when the child dies.

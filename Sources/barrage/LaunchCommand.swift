@@ -4,6 +4,7 @@ import Coordinator
 import CoordinatorCore
 import Foundation
 import Launch
+import Posix
 import Report
 import Results
 import TLS
@@ -57,13 +58,14 @@ struct LaunchCommand: ParsableCommand {
         }
         let resultsPath: String
         if let out {
-            resultsPath = TopologyLoader.absolute(out)
+            resultsPath = WorkingDirectory.absolute(out)
             if let problem = ResultsDirectory.problem(with: resultsPath) {
                 printError("barrage: error: cannot write results there: \(problem)")
                 throw ExitCode(2)
             }
         } else {
-            resultsPath = ResultsDirectory.unusedPath(TopologyLoader.absolute("results/\(loaded.topology.name)-\(Self.stamp())"))
+            resultsPath = ResultsDirectory.unusedPath(
+                WorkingDirectory.absolute("results/\(loaded.topology.name)-\(Self.stamp())"))
         }
         guard let executable = SelfExecutable.path() else {
             printError("barrage: cannot find its own executable (/proc/self/exe)")

@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import Topology
 
 /// Reads a topology file and finds the `Containers/` folder it refers to.
@@ -20,7 +21,7 @@ enum TopologyLoader {
             printError("\(path):1:1: error: \(why)")
             return nil
         }
-        let containersDirectory = containers.map(absolute) ?? findContainers(near: path)
+        let containersDirectory = containers.map { WorkingDirectory.absolute($0) } ?? findContainers(near: path)
         if let containers {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: containersDirectory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -33,7 +34,7 @@ enum TopologyLoader {
         switch TopologyParser.parse(bytes: Array(data), file: path, knownContainers: known) {
         case .success(var topology):
             // The services' .proto compiled and their requests encoded now, before anything starts.
-            let folder = URL(fileURLWithPath: absolute(path)).deletingLastPathComponent().path
+            let folder = URL(fileURLWithPath: WorkingDirectory.absolute(path)).deletingLastPathComponent().path
             var problems: [TopologyDiagnostic] = []
             for index in topology.scenarios.indices {
                 guard let service = topology.scenarios[index].workload.service else { continue }
@@ -69,7 +70,7 @@ enum TopologyLoader {
 
     /// `Containers/` beside the topology file or in a folder above it, else in the current folder.
     static func findContainers(near path: String) -> String {
-        var folder = URL(fileURLWithPath: absolute(path)).deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: WorkingDirectory.absolute(path)).deletingLastPathComponent()
         while folder.path != "/" {
             let candidate = folder.appendingPathComponent("Containers").path
             var isDirectory: ObjCBool = false
@@ -78,7 +79,7 @@ enum TopologyLoader {
             }
             folder.deleteLastPathComponent()
         }
-        return absolute("Containers")
+        return WorkingDirectory.absolute("Containers")
     }
 
     /// Recipe names: folders holding an executable `run`.
@@ -87,9 +88,6 @@ enum TopologyLoader {
         return Set(names.filter { FileManager.default.isExecutableFile(atPath: "\(directory)/\($0)/run") })
     }
 
-    static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
 }
 
 /// Prints one line to stderr.

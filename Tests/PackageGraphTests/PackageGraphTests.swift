@@ -13,7 +13,7 @@ import Testing
     /// Targets that touch sockets, processes, files, the loop or the C libraries that do.
     static let ioTargets: Set<String> = [
         "UV", "CUV", "Launch", "Control", "Serve", "Load", "Agent", "Results", "Coordinator", "HTTP2", "CNghttp2", "TLS",
-        "COpenSSL", "BuiltinServer", "Cgroups", "ProcessSampler", "ProtoCompile", "barrage"
+        "COpenSSL", "BuiltinServer", "Cgroups", "ProcessSampler", "ProtoCompile", "Posix", "barrage"
     ]
 
     /// The repository's root: this file is `Tests/PackageGraphTests/PackageGraphTests.swift`.

@@ -125,7 +125,7 @@ struct ServerRunnerTests {
         #expect(failure.hasSuffix(": bind: address already in use"), "stdout is not taken for the error: \(failure)")
         #expect(events.failures.count == 1, "\(events.failures)")
         var stopped = false
-        runner.terminate { stopped = true }
+        runner.terminate(graceMs: 2_000) { stopped = true }
         #expect(stopped, "a failed runner stops at once")
     }
 

@@ -3,16 +3,19 @@
 ///
 /// Only the tail is kept: a line longer than `limit` bytes keeps its last `limit` bytes, so
 /// memory stays bounded whatever a process prints.
-struct LastLine {
+public struct LastLine {
     /// Bytes kept of a line.
-    static let limit = 400
+    public static let limit = 400
 
     /// The line being received (no newline yet).
     private var partial: [UInt8] = []
     /// The last complete non-blank line.
     private var complete: [UInt8] = []
 
-    mutating func append(_ bytes: some Sequence<UInt8>) {
+    /// Nothing received yet.
+    public init() {}
+
+    public mutating func append(_ bytes: some Sequence<UInt8>) {
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
                 if !Self.isBlank(partial) { complete = partial }
@@ -26,7 +29,7 @@ struct LastLine {
 
     /// The unfinished line if it has text, else the last complete one; trimmed, with a
     /// trailing `\r` and control characters dropped; nil if nothing was printed.
-    var line: String? {
+    public var line: String? {
         let bytes = Self.isBlank(partial) ? complete : partial
         let text = String(decoding: bytes.suffix(Self.limit), as: UTF8.self)
         // Control characters (colour escapes, a stray \r) would garble a one-line message.

@@ -1,7 +1,7 @@
 import Testing
 import Topology
 
-@testable import Serve
+@testable import WorkerCore
 
 /// What a recipe's `run` is told about its limits.
 @Suite struct LimitsEnvironmentTests {

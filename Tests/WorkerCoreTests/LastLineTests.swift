@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Serve
+@testable import WorkerCore
 
 @Suite struct LastLineTests {
     @Test func keepsTheLastNonBlankLineAcrossPieces() {

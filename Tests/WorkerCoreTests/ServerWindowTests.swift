@@ -1,7 +1,7 @@
 import Metrics
 import Testing
 
-@testable import Serve
+@testable import WorkerCore
 
 @Suite struct ServerWindowTests {
     @Test func openThenCloseIsTheWindow() {
