@@ -101,7 +101,7 @@ let package = Package(
         // on every run, and unoptimized that took 16 s for the 18 MB debug binary, longer than
         // a user waits for ssh to start (and than the end-to-end tests allow).
         .target(name: "Digest", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control", "Digest"]),
+        .target(name: "Launch", dependencies: ["UV", "Topology", "Wire", "Control", "Digest", "Posix"]),
         // A run's results folder, written by the coordinator and read by `report` and `compare`,
         // which so do not link the control plane.
         .target(name: "Results", dependencies: ["Digest", "Metrics", "Report", "Wire"]),

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// The ssh master connections of one run, as one value: the private folder their sockets live
 /// in and the `barrage ssh-reaper` watching this process while they may be open.
@@ -23,7 +24,7 @@ public final class SSHMasters {
     /// `barrage ssh-reaper --control FOLDER --parent PID`; nil: no reaper).
     public init(reaperCommand: (String) -> [String]?) throws {
         controlDirectory = try Self.makePrivateFolder()
-        reaper = reaperCommand(controlDirectory).flatMap(QuietChild.start)
+        reaper = reaperCommand(controlDirectory).flatMap(Spawner.startQuiet)
     }
 
     /// The reaper Barrage runs: `EXECUTABLE ssh-reaper --control FOLDER --parent PID` (this process).

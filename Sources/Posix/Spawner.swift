@@ -1,7 +1,8 @@
 import Glibc
 
-/// Runs a program to its end and returns what it printed on one stream: for the few children
-/// Barrage starts before any libuv loop runs (`git rev-parse`, `protoc`).
+/// Starts programs outside any libuv loop: one waited for to its end with what it printed on
+/// one stream (`git rev-parse`, `protoc`), or one left to run with nothing to say (the
+/// ssh-reaper, `ssh -O exit`).
 ///
 /// posix_spawn and waitpid on that one pid, not Foundation's Process: nothing of it (a
 /// SIGCHLD handler, a watcher thread) may outlive the call and meet a loop's own child handling.
@@ -39,25 +40,19 @@ public enum Spawner {
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { return .failure(Failure(errno: errno)) }
         defer { close(pipeEnds[0]) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         let (kept, silenced): (Int32, Int32) = captured == .standardOutput ? (1, 2) : (2, 1)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], kept)
-        posix_spawn_file_actions_addopen(&actions, silenced, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned =
-            if let executable {
-                posix_spawn(&pid, executable, &actions, nil, &argv, environ)
-            } else {
-                posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
-            }
+        let spawned = spawn(arguments, executable: executable) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], kept)
+            posix_spawn_file_actions_addopen(&actions, silenced, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        }
         close(pipeEnds[1])
-        guard spawned == 0 else { return .failure(Failure(errno: spawned)) }
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let failure): return .failure(failure)
+        }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -70,5 +65,39 @@ public enum Spawner {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7f
         return .success(Outcome(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal, output: output))
+    }
+
+    /// Starts `arguments` (the first one looked up on `PATH` unless it holds a `/`) with stdin,
+    /// stdout and stderr on /dev/null, since it has nothing to say and may not hold its
+    /// parent's output pipes open; its pid, or nil if it could not be started. Not waited for.
+    public static func startQuiet(_ arguments: [String]) -> pid_t? {
+        guard !arguments.isEmpty else { return nil }
+        let spawned = spawn(arguments, executable: nil) { actions in
+            for descriptor in Int32(0)...2 {
+                posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+            }
+        }
+        return try? spawned.get()
+    }
+
+    /// posix_spawn (of `executable`) or posix_spawnp (of `arguments[0]`) with the file actions
+    /// `arrange` adds and this process's environment.
+    private static func spawn(
+        _ arguments: [String], executable: String?, arrange: (inout posix_spawn_file_actions_t) -> Void
+    ) -> Result<pid_t, Failure> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        arrange(&actions)
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned =
+            if let executable {
+                posix_spawn(&pid, executable, &actions, nil, &argv, environ)
+            } else {
+                posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+            }
+        return spawned == 0 ? .success(pid) : .failure(Failure(errno: spawned))
     }
 }

@@ -3,6 +3,7 @@ import CoordinatorCore
 import Foundation
 import Glibc
 import Launch
+import Posix
 
 /// `barrage ssh-reaper --control DIR --parent PID`: internal. OpenSSH daemonizes the master
 /// connections (`ControlPersist`), so a coordinator killed with SIGKILL would leave them
@@ -37,7 +38,7 @@ struct SSHReaperCommand: ParsableCommand {
     static func closeMasters(in folder: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             guard
-                let pid = QuietChild.start([
+                let pid = Spawner.startQuiet([
                     "ssh", "-o", "ControlPath=\(folder)/\(name)", "-o", "LogLevel=QUIET",
                     "-O", "exit", "barrage-master"
                 ])
