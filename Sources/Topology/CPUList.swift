@@ -1,12 +1,14 @@
 /// A set of CPU numbers in the kernel's list syntax (`0-3,6`), as `cpuset.cpus` and
-/// `/sys/devices/system/cpu/online` write them.
+/// `/sys/devices/system/cpu/online` write them and a topology's `server.limits.cpuset` gives
+/// them: the one parser of that syntax, for the validator, the CPU allowance on both sides
+/// and the cgroup planner.
 public struct CPUList: Sendable, Equatable, CustomStringConvertible {
     /// The CPUs, ascending, without repeats.
     public let cpus: [Int]
 
     /// Highest CPU number accepted; the kernel's own limit is far lower on real machines, and a
     /// bound keeps `0-99999999` from building a huge array.
-    static let maximumCPU = 65_535
+    public static let maximumCPU = 65_535
 
     /// Parses `N` and `N-M` items separated by commas; surrounding blanks and newlines are
     /// ignored, and an empty text is the empty set (a v1 cpuset with nothing assigned).

@@ -16,27 +16,7 @@ public struct Limits: Sendable, Equatable, Codable {
     }
 
     /// How many CPUs `cpuset` names; nil without one.
-    public var cpusetSize: Int? { cpuset.flatMap(Self.cpusetCount) }
-
-    /// CPUs a Linux cpuset list names (`N` or `N-M` items separated by commas, N <= M,
-    /// CPUs 0...4095), counted once each; nil when `text` is not such a list.
-    static func cpusetCount(_ text: String) -> Int? {
-        let items = text.split(separator: ",", omittingEmptySubsequences: false)
-        var cpus = Set<Int>()
-        for item in items {
-            let numbers = item.split(separator: "-", omittingEmptySubsequences: false).map { bound -> Int? in
-                guard !bound.isEmpty, bound.count <= 4, bound.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                    return nil
-                }
-                return Int(bound).flatMap { $0 < 4_096 ? $0 : nil }
-            }
-            guard (1...2).contains(numbers.count), let low = numbers.first ?? nil, let high = numbers.last ?? nil,
-                low <= high
-            else { return nil }
-            cpus.formUnion(low...high)
-        }
-        return items.isEmpty ? nil : cpus.count
-    }
+    public var cpusetSize: Int? { cpuset.flatMap { CPUList($0) }?.cpus.count }
 
     /// True when nothing is limited.
     public var isEmpty: Bool { cpus == nil && memoryBytes == nil && cpuset == nil }

@@ -263,8 +263,12 @@ extension TopologyValidator {
         return nil
     }
 
-    /// Linux cpuset list syntax: `N` or `N-M` items separated by commas, with N <= M.
+    /// Linux cpuset list syntax: `N` or `N-M` items separated by commas, with N <= M, CPUs
+    /// 0...4095; in a topology without the blanks and newlines the kernel's files may hold.
     static func isCPUSet(_ text: String) -> Bool {
-        Limits.cpusetCount(text) != nil
+        guard !text.contains(where: \.isWhitespace), let list = CPUList(text), let highest = list.cpus.last else {
+            return false
+        }
+        return highest < 4_096
     }
 }

@@ -45,15 +45,6 @@ import Topology
             ])
     }
 
-    @Test func cpuListsParseAndPrint() {
-        #expect(CPUList("0-1")?.cpus == [0, 1])
-        #expect(CPUList("0,2")?.cpus == [0, 2])
-        #expect(CPUList("3,0-1,1\n")?.description == "0-1,3")
-        #expect(CPUList("")?.cpus == [])
-        #expect(CPUList("0-999")?.subtracting(CPUList("0-1")!).description == "2-999")
-        for bad in ["a", "1-", "-1", "2-1", "0,,1", "1-2-3", "99999999"] { #expect(CPUList(bad) == nil, "\(bad)") }
-    }
-
     @Test func v1SettingsAreQuotaLimitsAndAFilledCpuset() {
         let limits = Limits(cpus: 0.5, memoryBytes: 64 << 20, cpuset: "1")
         let settings = CgroupSetting.settings(
