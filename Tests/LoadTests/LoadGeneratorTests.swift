@@ -249,6 +249,60 @@ private func expectRate(
         #expect(badResult.failures.values.reduce(0, +) == 2)
     }
 
+    @Test func settingsAckGoesOutWithTheFirstRequest() throws {
+        // Until load starts an established connection holds its SETTINGS ACK, so it leaves in
+        // the same write as the connection's first request (one write fewer per connection).
+        let loop = try Loop()
+        defer { loop.closeAll() }
+        let server = try TCPGRPCTestServer(loop: loop)
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 3))
+        var acksBeforeStart = -1
+        var acksAfterStart = -1
+        var requestsBeforeStart = -1
+        generator.connect { up, _ in
+            #expect(up == 3)
+            // Long enough for anything already written to reach the server's session.
+            after(50, on: loop) {
+                acksBeforeStart = server.settingsAcksReceived
+                requestsBeforeStart = server.streamsOpened
+                generator.start()
+                after(50, on: loop) {
+                    acksAfterStart = server.settingsAcksReceived
+                    generator.stop()
+                    server.close()
+                }
+            }
+        }
+        try runLoop(loop)
+        #expect(acksBeforeStart == 0, "no ACK before the first requests")
+        #expect(requestsBeforeStart == 0)
+        #expect(acksAfterStart == 3, "every connection's ACK went with its first requests")
+        #expect(server.streamsOpened > 0)
+    }
+
+    @Test func heldSettingsAckGoesIfStartIsLate() throws {
+        // A generator connected but not started (a coordinator waiting for other workers) lets
+        // the held ACKs go after `heldOutputLimitNs` (checked by the 100 ms tick).
+        let loop = try Loop()
+        defer { loop.closeAll() }
+        let server = try TCPGRPCTestServer(loop: loop)
+        let generator = try LoadGenerator(loop: loop, parameters: parameters(port: server.port, connections: 2))
+        var acksEarly = -1
+        var acksLate = -1
+        generator.connect { _, _ in
+            after(50, on: loop) { acksEarly = server.settingsAcksReceived }
+            after(LoadGenerator.heldOutputLimitNs / 1_000_000 + 250, on: loop) {
+                acksLate = server.settingsAcksReceived
+                #expect(server.streamsOpened == 0, "nothing was started")
+                generator.stop()
+                server.close()
+            }
+        }
+        try runLoop(loop)
+        #expect(acksEarly == 0)
+        #expect(acksLate == 2)
+    }
+
     @Test func noConnectionsCompletesAtOnce() throws {
         let loop = try Loop()
         defer { loop.closeAll() }

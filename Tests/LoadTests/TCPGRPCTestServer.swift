@@ -11,6 +11,8 @@ final class TCPGRPCTestServer {
     /// Streams opened over all connections, and resets received.
     private(set) var streamsOpened = 0
     private(set) var resetsReceived = 0
+    /// SETTINGS ACKs received over all connections.
+    var settingsAcksReceived: Int { sessions.values.reduce(0) { $0 + $1.1.settingsAcksReceived } }
     let port: Int
 
     init(loop: Loop, behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) throws {

@@ -60,6 +60,8 @@ final class TestGRPCServer {
     private(set) var streamOrder: [Int32] = []
     private(set) var resetsReceived: [Int32] = []
     private(set) var goawaysReceived = 0
+    /// SETTINGS frames with the ACK flag the client sent.
+    private(set) var settingsAcksReceived = 0
 
     init(maxConcurrentStreams: UInt32 = 1000, behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
         self.behavior = behavior
@@ -92,6 +94,8 @@ final class TestGRPCServer {
             switch UInt32(frame!.pointee.hd.type) {
             case NGHTTP2_RST_STREAM.rawValue: server.resetsReceived.append(frame!.pointee.hd.stream_id)
             case NGHTTP2_GOAWAY.rawValue: server.goawaysReceived += 1
+            case NGHTTP2_SETTINGS.rawValue where frame!.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0:
+                server.settingsAcksReceived += 1
             case NGHTTP2_DATA.rawValue, NGHTTP2_HEADERS.rawValue:
                 if frame!.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
                     server.requestEnded(frame!.pointee.hd.stream_id)
