@@ -36,15 +36,15 @@ struct ServeCommand: ParsableCommand {
         // h2 over TLS when given a certificate, told as every recipe is (`tls: true`).
         let environment = Dictionary(ProcessEnvironment.current(), uniquingKeysWith: { _, last in last })
         let tls = environment["BARRAGE_TLS_CERT"].flatMap { cert in environment["BARRAGE_TLS_KEY"].map { (cert, $0) } }
-        let makeServer: ServerThreads.MakeServer
+        let makeServer: MultiLoopServer.MakeServer
         switch protocolName {
         case "grpc":
             makeServer = { loop, port, reusePort in
-                try ListeningServer.grpc(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs, tls: tls)
+                try BuiltinLoopServer.grpc(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs, tls: tls)
             }
         case "tcp-echo":
             makeServer = { loop, port, reusePort in
-                try ListeningServer.tcpEcho(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
+                try BuiltinLoopServer.tcpEcho(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs)
             }
         default:
             printError("barrage serve: unknown protocol \(protocolName) (expected grpc or tcp-echo)")
@@ -63,7 +63,7 @@ struct ServeCommand: ParsableCommand {
         let loop = try Loop()
         let term = try Signal(loop: loop)
         let interrupt = try Signal(loop: loop)
-        var servers: ServerThreads?
+        var servers: MultiLoopServer?
         let stop = { (_: Int32) in
             servers?.stop()  // closes listeners and connections, joins the threads
             term.close()
@@ -72,7 +72,7 @@ struct ServeCommand: ParsableCommand {
         try term.start(SIGTERM, stop)
         try interrupt.start(SIGINT, stop)
         do {
-            servers = try ServerThreads(count: threads, port: port, makeServer: makeServer)
+            servers = try MultiLoopServer(count: threads, port: port, makeServer: makeServer)
         } catch {
             printError("barrage serve: cannot listen on \(host):\(port): \(error)")
             loop.closeAll()

@@ -7,9 +7,9 @@ import UV
 /// (`bench.Echo` Unary and bidi Stream over cleartext HTTP/2 with prior knowledge, or over TLS).
 ///
 /// It runs in its own process (`barrage serve`), so its CPU and memory are measured like any
-/// other system's; for several cores `ServerThreads` runs one per loop thread, sharing the port
+/// other system's; for several cores `MultiLoopServer` runs one per loop thread, sharing the port
 /// through `reusePort`. Close it before dropping it.
-public final class ListeningServer: LoopServer {
+public final class BuiltinLoopServer: SingleLoopServer {
     private let listener: ConnectionListener
     private let knobs: BuiltinKnobsOnLoop
 
@@ -20,8 +20,9 @@ public final class ListeningServer: LoopServer {
     /// the loop stalled).
     public static func tcpEcho(
         loop: Loop, host: String, port: Int, reusePort: Bool = false, knobs: BuiltinKnobs = BuiltinKnobs()
-    ) throws -> ListeningServer {
-        try ListeningServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs) { socket, delayLine, remove in
+    ) throws -> BuiltinLoopServer {
+        try BuiltinLoopServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs) {
+            socket, delayLine, remove in
             socket.sharesLoopReadBuffer = true
             return EchoConnection(tcp: socket, delayLine: delayLine, onClose: remove)
         }
@@ -34,10 +35,10 @@ public final class ListeningServer: LoopServer {
         loop: Loop, host: String, port: Int, reusePort: Bool = false,
         settings: GRPCServerSettings = GRPCServerSettings(), knobs: BuiltinKnobs = BuiltinKnobs(),
         tls: (certFile: String, keyFile: String)? = nil
-    ) throws -> ListeningServer {
+    ) throws -> BuiltinLoopServer {
         let scratch = WriteScratch()
         let context = try tls.map { try TLSContext(role: .server(certFile: $0.certFile, keyFile: $0.keyFile)) }
-        return try ListeningServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs) {
+        return try BuiltinLoopServer(loop: loop, host: host, port: port, reusePort: reusePort, knobs: knobs) {
             socket, delayLine, remove in
             GRPCSocketConnection(
                 tcp: socket, settings: settings, scratch: scratch, tls: context, delayLine: delayLine, onClose: remove)

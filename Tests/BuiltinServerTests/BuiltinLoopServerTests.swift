@@ -5,12 +5,12 @@ import UVTestSupport
 
 @testable import BuiltinServer
 
-@Suite struct ListeningServerTests {
+@Suite struct BuiltinLoopServerTests {
     @Test func servesUnaryAndStreamOverTCP() throws {
         ignoreSIGPIPE()
         let loop = try Loop()
         defer { loop.closeAll() }
-        let server = try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
+        let server = try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
         let port = try #require(server.port)
 
         let unaryMessage = payload(Array("over the wire".utf8))
@@ -46,7 +46,7 @@ import UVTestSupport
         var settings = GRPCServerSettings()
         settings.streamWindow = 32 << 20
         settings.connectionWindow = 32 << 20
-        let server = try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: 0, settings: settings)
+        let server = try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: 0, settings: settings)
         let port = try #require(server.port)
         let message = payload(Array(repeating: 0xA5, count: 64 * 1024))
         let count = 256
@@ -76,7 +76,7 @@ import UVTestSupport
         ignoreSIGPIPE()
         let loop = try Loop()
         defer { loop.closeAll() }
-        let server = try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
+        let server = try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
         let port = try #require(server.port)
         let client = try SocketH2Client(loop: loop, port: port) { client, error in
             #expect(error == nil)
@@ -97,9 +97,9 @@ import UVTestSupport
     @Test func twoThreadsShareThePortAndBothAccept() throws {
         ignoreSIGPIPE()
         let servers = Mutex<[ServerBox]>([])
-        let threads = try ServerThreads(count: 2, port: 0) { loop, port, reusePort in
+        let threads = try MultiLoopServer(count: 2, port: 0) { loop, port, reusePort in
             #expect(reusePort)
-            let server = try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
+            let server = try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
             servers.withLock { $0.append(ServerBox(server: server)) }
             return server
         }
@@ -142,8 +142,8 @@ import UVTestSupport
 
     @Test func tcpEchoRunsOnThreadsToo() throws {
         ignoreSIGPIPE()
-        let threads = try ServerThreads(count: 2, port: 0) { loop, port, reusePort in
-            try ListeningServer.tcpEcho(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
+        let threads = try MultiLoopServer(count: 2, port: 0) { loop, port, reusePort in
+            try BuiltinLoopServer.tcpEcho(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
         }
         defer { threads.stop() }
         let loop = try Loop()
@@ -167,11 +167,11 @@ import UVTestSupport
     @Test func aTakenPortFailsTheStartWithTheError() throws {
         let loop = try Loop()
         defer { loop.closeAll() }
-        let blocker = try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
+        let blocker = try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: 0)
         let port = try #require(blocker.port)
         #expect(throws: UVError.self) {
-            _ = try ServerThreads(count: 1, port: port) { loop, port, reusePort in
-                try ListeningServer.grpc(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
+            _ = try MultiLoopServer(count: 1, port: port) { loop, port, reusePort in
+                try BuiltinLoopServer.grpc(loop: loop, host: "127.0.0.1", port: port, reusePort: reusePort)
             }
         }
         blocker.close()
@@ -181,5 +181,5 @@ import UVTestSupport
 /// Hands a server created on a server thread to the test thread, which reads it only after
 /// the threads were joined.
 struct ServerBox: @unchecked Sendable {
-    let server: ListeningServer
+    let server: BuiltinLoopServer
 }

@@ -5,11 +5,11 @@ import UV
     import Glibc
 #endif
 
-/// One thread of `ServerThreads`: a `LoopThread` with one `LoopServer` on its loop.
+/// One thread of `MultiLoopServer`: a `LoopThread` with one `SingleLoopServer` on its loop.
 ///
 /// `Sendable`: the loop, the server and every handle stay on the thread; other threads only
 /// post to it (`LoopThread.post`), read the bound port (behind a mutex) and join it.
-final class ServerThread: Sendable {
+final class ServerLoopThread: Sendable {
     /// What other threads ask of the thread.
     private enum Command: Sendable {
         /// Close the server (its listener and connections) and end the thread.
@@ -23,7 +23,7 @@ final class ServerThread: Sendable {
 
     /// Starts the thread and waits until its server listens. Returns the bound port; throws
     /// what kept the server from listening (the thread has then ended).
-    func start(port: Int, reusePort: Bool, makeServer: @escaping ServerThreads.MakeServer) throws -> Int {
+    func start(port: Int, reusePort: Bool, makeServer: @escaping MultiLoopServer.MakeServer) throws -> Int {
         try thread.start { [self] context in
             let server = try makeServer(context.loop, port, reusePort)
             guard let bound = server.port else {
