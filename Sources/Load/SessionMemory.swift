@@ -2,8 +2,9 @@ import CNghttp2
 import Glibc
 
 /// Where the nghttp2 client sessions of one load generator get their memory (their
-/// `nghttp2_mem`): malloc, except two kinds of block that would cost every connection memory
-/// for nothing.
+/// `nghttp2_mem`): small blocks from a `BlockPool` (free lists instead of malloc and free on
+/// every call), the rest from malloc, except two kinds of block that would cost every
+/// connection memory for nothing.
 ///
 /// - **The frame buffer.** Every session allocates a 16 KiB frame buffer
 ///   (`NGHTTP2_FRAMEBUF_CHUNKLEN`, one `realloc(NULL, 16394)` at creation) and serialises each
@@ -41,6 +42,8 @@ final class SessionMemory {
         var divertNextRing = false
         /// Rings given out from the pages now (for tests).
         var ringsOut = 0
+        /// The small blocks.
+        var pool = BlockPool()
     }
 
     /// nghttp2's frame buffer size: frame header, padding length byte, largest payload.
@@ -75,6 +78,9 @@ final class SessionMemory {
                 mem_user_data: UnsafeMutableRawPointer(state),
                 malloc: { size, user in
                     let state = user!.assumingMemoryBound(to: State.self)
+                    if size <= BlockPool.largestBlock, size > 0, let block = state.pointee.pool.allocate(size) {
+                        return block
+                    }
                     if state.pointee.divertNextRing, size == SessionMemory.ringBytes {
                         state.pointee.divertNextRing = false
                         if let ring = SessionMemory.takeRing(state) { return ring }
@@ -84,16 +90,45 @@ final class SessionMemory {
                 free: { pointer, user in
                     guard let pointer else { return }
                     let state = user!.assumingMemoryBound(to: State.self)
+                    if state.pointee.pool.owns(pointer) { return state.pointee.pool.free(pointer) }
                     if pointer == state.pointee.frameBuffer { return }
                     if SessionMemory.giveBackRing(pointer, state) { return }
                     free(pointer)
                 },
-                calloc: { count, size, _ in calloc(count, size) },
+                calloc: { count, size, user in
+                    let state = user!.assumingMemoryBound(to: State.self)
+                    let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+                    if !overflow, bytes <= BlockPool.largestBlock, bytes > 0,
+                        let block = state.pointee.pool.allocate(bytes)
+                    {
+                        memset(block, 0, bytes)
+                        return block
+                    }
+                    return calloc(count, size)
+                },
                 realloc: { pointer, size, user in
                     let state = user!.assumingMemoryBound(to: State.self)
                     let shared = state.pointee.frameBuffer
                     // A session's frame buffer: the shared one.
                     if pointer == nil, size == SessionMemory.frameBufferBytes { return shared }
+                    if let pointer, state.pointee.pool.owns(pointer) {
+                        let held = state.pointee.pool.blockBytes(pointer)
+                        if size <= held, size > 0 { return pointer }
+                        guard size > 0 else {
+                            state.pointee.pool.free(pointer)
+                            return nil
+                        }
+                        let grown = size <= BlockPool.largestBlock ? state.pointee.pool.allocate(size) : nil
+                        guard let own = grown ?? malloc(size) else { return nil }
+                        own.copyMemory(from: pointer, byteCount: min(size, held))
+                        state.pointee.pool.free(pointer)
+                        return own
+                    }
+                    if pointer == nil, size <= BlockPool.largestBlock, size > 0,
+                        let block = state.pointee.pool.allocate(size)
+                    {
+                        return block
+                    }
                     if let pointer, pointer == shared {
                         // Never asked for (frames stay within one buffer), but if nghttp2 grew it the
                         // session must get a buffer of its own, keeping what it holds.
@@ -112,6 +147,7 @@ final class SessionMemory {
     }
 
     deinit {
+        state.pointee.pool.destroy()
         state.pointee.frameBuffer.deallocate()
         state.pointee.freeRings.deallocate()
         if let base = state.pointee.ringBase { munmap(base, ringMapping) }
@@ -129,6 +165,9 @@ final class SessionMemory {
     func endSessionCreation() {
         state.pointee.divertNextRing = false
     }
+
+    /// Slabs the small-block pool has cut: it stops growing once calls reuse their blocks.
+    var poolSlabs: Int { state.pointee.pool.slabCount }
 
     /// Rings handed out from the untouched pages and not given back.
     var ringsOut: Int { state.pointee.ringsOut }

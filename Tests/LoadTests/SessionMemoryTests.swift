@@ -48,6 +48,24 @@ import UV
         #expect(residentPages(pages) == 0)
     }
 
+    @Test func callsReuseTheBlocksOfTheCallsBefore() {
+        let options = GRPCClientSessionOptions(concurrency: 4, requestHeaderTableBytes: 4_096, connections: 1)
+        let pair = InMemoryPair(concurrency: 4, sessionOptions: options)
+        pair.handshake()
+        func round() {
+            for _ in 0..<4 { #expect(pair.client.submit(startNs: Loop.hrtime(), nowNs: Loop.hrtime())) }
+            pair.pump()
+        }
+        round()
+        // nghttp2's per-call blocks (streams, frames, header arrays) came from the pool...
+        let slabs = options.sessionMemory.poolSlabs
+        #expect(slabs > 0)
+        // ...and later calls take the same ones back instead of growing it.
+        for _ in 1...50 { round() }
+        #expect(pair.recorder.successes == 51 * 4)
+        #expect(options.sessionMemory.poolSlabs == slabs)
+    }
+
     @Test func withTheRequestTableOnNothingIsSetAside() {
         let options = GRPCClientSessionOptions(concurrency: 1, requestHeaderTableBytes: 4_096, connections: 100)
         let pair = InMemoryPair(sessionOptions: options)
