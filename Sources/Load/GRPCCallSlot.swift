@@ -59,6 +59,14 @@ struct GRPCCallSlot {
     /// An answer message did not decode (it does not inflate, or is compressed without gzip):
     /// the call fails `INTERNAL`, as a gRPC client's would.
     var undecodable = false
+    /// The answer's HTTP framing, checked by the client (nghttp2's HTTP checks are off): a
+    /// regular field arrived in the header block being read, so no pseudo-header may follow.
+    var fieldSeen = false
+    /// An interim (1xx) response arrived: the final one is still to come.
+    var awaitingFinalHeaders = false
+    /// The answer's content-length, -1 without one; DATA payload bytes received.
+    var contentLength: Int64 = -1
+    var bodyBytes: Int64 = 0
 
     /// Forgets the stream and its response, keeping only the free-list bookkeeping.
     mutating func clearStream() {

@@ -31,8 +31,19 @@ extension GRPCClientConnection {
             windDown(.goaway)
         case NGHTTP2_RST_STREAM.rawValue:
             if let slot = slot(of: header.stream_id) { slots[slot].resetByPeer = true }
-        case NGHTTP2_HEADERS.rawValue, NGHTTP2_DATA.rawValue:
+        case NGHTTP2_HEADERS.rawValue:
+            guard let slot = slot(of: header.stream_id) else { break }
+            guard headerBlockEnded(slot, frame) else {
+                malformedAnswer(slot)
+                break
+            }
+            if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 { responseEnded(slot) }
+        case NGHTTP2_DATA.rawValue:
             if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let slot = slot(of: header.stream_id) {
+                guard bodyMatchesLength(slot) else {
+                    malformedAnswer(slot)
+                    break
+                }
                 responseEnded(slot)
             }
         default:
@@ -47,8 +58,17 @@ extension GRPCClientConnection {
     ) -> Int32 {
         guard let slot = slot(of: frame.pointee.hd.stream_id) else { return 0 }
         if name.equals(GRPCHeader.status) {
-            slots[slot].httpStatus = Self.parseStatus(value)
-        } else if name.equals(GRPCHeader.grpcStatus),
+            // Once, before any field, and only in the response's headers (RFC 9113 §8.3.2).
+            guard !isTrailers(slot, frame), !slots[slot].fieldSeen, slots[slot].httpStatus == 0, value.count == 3 else {
+                return Self.malformedField
+            }
+            let status = Self.parseStatus(value)
+            guard status >= 100, status != 101 else { return Self.malformedField }
+            slots[slot].httpStatus = status
+            return 0
+        }
+        slots[slot].fieldSeen = true
+        if name.equals(GRPCHeader.grpcStatus),
             frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         {
             // Only a block that ends the stream carries the call's status: the trailers, or a
@@ -62,12 +82,22 @@ extension GRPCClientConnection {
             // Why the call failed, in the server's words; the call is concluded when this
             // block ends (its frame-received callback), before any other stream's headers.
             pendingStatusMessage = GRPCStatusCode.decodeMessage(value)
+        } else if !Self.allowsField(name, value, in: &slots[slot]) {
+            return Self.malformedField
         }
         return 0
     }
 
     func onData(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard let slot = slot(of: streamID) else { return 0 }
+        slots[slot].bodyBytes += Int64(bytes.count)
+        // A body needs final response headers first, and stays within its content-length.
+        if slots[slot].httpStatus == 0
+            || (slots[slot].contentLength >= 0 && slots[slot].bodyBytes > slots[slot].contentLength)
+        {
+            if slots[slot].phase != .finishing { malformedAnswer(slot) }
+            return 0
+        }
         let completed = completeMessages(on: slot, in: bytes)
         if slots[slot].undecodable {
             // A message that does not decode fails the call, as any gRPC client fails it.
@@ -238,6 +268,109 @@ extension GRPCClientConnection {
         setPhase(slot, .finishing)
         guard let session else { return }
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID, code)
+    }
+
+    // MARK: HTTP/2's rules for an answer (nghttp2's own HTTP checks are off)
+
+    /// What a header callback returns for a field that breaks the answer: nghttp2 resets the
+    /// stream and skips the rest of the block; the call fails when the stream closes
+    /// (`outcomeOfUnfinishedStream`), as when nghttp2's own checks failed it.
+    private static let malformedField = NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
+
+    /// True if the block in `frame` is trailers: a second header block, after the final
+    /// response's.
+    @inline(__always)
+    private func isTrailers(_ slot: Int, _ frame: UnsafePointer<nghttp2_frame>) -> Bool {
+        frame.pointee.headers.cat.rawValue == NGHTTP2_HCAT_HEADERS.rawValue && !slots[slot].awaitingFinalHeaders
+    }
+
+    /// A header block of `slot`'s answer is complete: false if it breaks HTTP/2's rules as a
+    /// whole (RFC 9113 §8.1): response headers without a status, an interim (1xx) response
+    /// that ends the stream, trailers that do not, a body short of its content-length.
+    private func headerBlockEnded(_ slot: Int, _ frame: UnsafePointer<nghttp2_frame>) -> Bool {
+        slots[slot].fieldSeen = false
+        let endsStream = frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+        if isTrailers(slot, frame) { return endsStream && bodyMatchesLength(slot) }
+        let status = slots[slot].httpStatus
+        guard status > 0 else { return false }
+        if status < 200 {
+            // Interim: the final response's headers follow.
+            slots[slot].httpStatus = 0
+            slots[slot].awaitingFinalHeaders = true
+            slots[slot].contentLength = -1
+            return !endsStream
+        }
+        slots[slot].awaitingFinalHeaders = false
+        if status == 204 || status == 304 {
+            // No body may follow (RFC 9110 §6.4.1); a content-length there describes none.
+            guard slots[slot].contentLength <= 0 else { return false }
+            slots[slot].contentLength = 0
+        }
+        return !endsStream || bodyMatchesLength(slot)
+    }
+
+    /// True if `slot`'s answer carried no content-length or as many body bytes as it said.
+    @inline(__always)
+    private func bodyMatchesLength(_ slot: Int) -> Bool {
+        slots[slot].contentLength < 0 || slots[slot].contentLength == slots[slot].bodyBytes
+    }
+
+    /// A regular field HTTP/2 allows in an answer (RFC 9113 §8.2): a lower-case name, nothing
+    /// connection-specific (`te` only as "trailers"), one valid content-length, which `slot`
+    /// keeps. Fields with other bad characters are ignored, as nghttp2 ignored them.
+    private static func allowsField(
+        _ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, in slot: inout GRPCCallSlot
+    ) -> Bool {
+        // Every answer's one field that needs no look (memcmp is cheaper than the scan below).
+        if name.equals(GRPCHeader.contentType) { return true }
+        // A pseudo-header other than :status, or upper case.
+        guard name.first != 0x3A else { return false }
+        for byte in name where byte &- 0x41 < 26 { return false }
+        switch name.count {
+        case 2 where name.equals(GRPCHeader.te):
+            // "trailers" in any case (every byte of it is a letter).
+            return value.count == 8 && value.indices.allSatisfy { value[$0] | 0x20 == GRPCHeader.trailers.utf8Start[$0] }
+        case 7 where name.equals("upgrade"), 10 where name.equals("connection") || name.equals("keep-alive"),
+            16 where name.equals("proxy-connection"), 17 where name.equals("transfer-encoding"):
+            return false
+        case 14 where name.equals("content-length"):
+            guard slot.contentLength < 0, let length = parseLength(value) else { return false }
+            slot.contentLength = length
+            return true
+        default:
+            return true
+        }
+    }
+
+    /// `slot`'s answer broke HTTP/2's rules at a frame's end: its call fails as a stream
+    /// nghttp2 reset for it would have (`outcomeOfUnfinishedStream`), and the stream is reset.
+    private func malformedAnswer(_ slot: Int) {
+        switch slots[slot].phase {
+        case .awaiting:
+            conclude(
+                slot, outcomeOfUnfinishedStream(slots[slot], errorCode: NGHTTP2_PROTOCOL_ERROR.rawValue),
+                nowNs: clock.now())
+        case .open:
+            break
+        case .finishing where slots[slot].halfClosing:
+            // A stream call waiting for the server to end it: it will not now.
+            break
+        case .finishing, .idle:
+            // Already reset, or gone.
+            return
+        }
+        reset(slot, code: NGHTTP2_PROTOCOL_ERROR.rawValue)
+    }
+
+    /// A content-length: decimal digits, at most 18 of them; nil if it is not one.
+    private static func parseLength(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
     }
 
     // MARK: Header parsing without Strings
