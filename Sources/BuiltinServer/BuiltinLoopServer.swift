@@ -49,7 +49,7 @@ public final class BuiltinLoopServer: SingleLoopServer {
     /// delay) and what the connection calls once it has closed.
     private init(
         loop: Loop, host: String, port: Int, reusePort: Bool, knobs: BuiltinKnobs,
-        open: @escaping (TCP, BuiltinDelayLine?, @escaping (AnyObject) -> Void) -> any ListenerConnection
+        open: @escaping (TCP, BuiltinDelayLine?, @escaping (AnyObject) -> Void) -> any AcceptedConnection
     ) throws {
         let onLoop = try BuiltinKnobsOnLoop(loop: loop, knobs: knobs)
         self.knobs = onLoop

@@ -4,7 +4,7 @@ import UV
 /// and keeps it until it closes; closing the listener closes them all.
 final class ConnectionListener {
     private let listener: TCP
-    private var connections: [ObjectIdentifier: any ListenerConnection] = [:]
+    private var connections: [ObjectIdentifier: any AcceptedConnection] = [:]
     /// Connections accepted so far.
     private(set) var accepted = 0
 
@@ -13,7 +13,7 @@ final class ConnectionListener {
     /// when it closes.
     init(
         loop: Loop, host: String, port: Int, reusePort: Bool,
-        open: @escaping (TCP, ConnectionListener) -> any ListenerConnection
+        open: @escaping (TCP, ConnectionListener) -> any AcceptedConnection
     ) throws {
         listener = try TCP(loop: loop)
         do {

@@ -8,7 +8,7 @@ import UV
 /// only the part the kernel refuses is kept and written asynchronously, with the answers
 /// produced meanwhile gathered behind it up to a limit. Over TLS the session's output is
 /// encrypted into the batch and reads are decrypted before the session sees them.
-final class GRPCSocketConnection: ListenerConnection, BuiltinDelayedInput {
+final class GRPCSocketConnection: AcceptedConnection, BuiltinDelayedInput {
     /// Where the connection is in its life.
     enum State {
         case open

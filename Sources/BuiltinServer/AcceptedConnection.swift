@@ -1,8 +1,8 @@
 /// A connection a `ConnectionListener` accepted: started once registered, closed when the
 /// listener closes.
-protocol ListenerConnection: AnyObject {
+protocol AcceptedConnection: AnyObject {
     func start()
     func close()
 }
 
-extension EchoConnection: ListenerConnection {}
+extension EchoConnection: AcceptedConnection {}
