@@ -148,6 +148,8 @@ let package = Package(
         .target(name: "UVTestSupport", dependencies: ["UV"], path: "Tests/UVTestSupport"),
         // One seeded generator for the property tests, so each run tries the same values.
         .target(name: "SeededRandom", dependencies: [], path: "Tests/SeededRandom"),
+        // One virtual clock for the worker side's executors under test (agent, server runner).
+        .target(name: "VirtualTimeSupport", dependencies: [], path: "Tests/VirtualTimeSupport"),
         .testTarget(name: "UVTests", dependencies: ["UV", "CUV", "UVTestSupport"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "CNghttp2"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTP2", "TLSSettings"]),
@@ -158,11 +160,14 @@ let package = Package(
         .testTarget(name: "CgroupsRootTests", dependencies: ["Cgroups", "ProcessSampler", "Topology"]),
         .testTarget(name: "ProcessSamplerTests", dependencies: ["ProcessSampler"]),
         .testTarget(
-            name: "ServeTests", dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport", "WorkerCore"]),
+            name: "ServeTests",
+            dependencies: ["Serve", "UV", "Wire", "Topology", "Metrics", "UVTestSupport", "WorkerCore", "VirtualTimeSupport"]),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Digest", "Topology", "UV"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "WorkerCore", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport"]),
+            dependencies: [
+                "Agent", "WorkerCore", "Load", "Metrics", "Topology", "Wire", "UV", "UVTestSupport", "VirtualTimeSupport"
+            ]),
         .testTarget(name: "WorkerCoreTests", dependencies: ["WorkerCore", "Topology", "Wire", "Metrics", "TLSSettings"]),
         .testTarget(
             name: "CoordinatorCoreTests",

@@ -1,5 +1,6 @@
 import Metrics
 import Topology
+import VirtualTimeSupport
 import Wire
 import WorkerCore
 
@@ -10,7 +11,7 @@ import WorkerCore
 /// delivered as events), the agent's tick, and scripted server and client runners in place
 /// of processes and sockets.
 final class FakeWorkerPorts: WorkerPorts {
-    let time: VirtualTime
+    let time: VirtualScheduler
     let server: FakeServer
     let client: FakeClient
     /// The open-files limits the agent finds after raising them.
@@ -24,7 +25,8 @@ final class FakeWorkerPorts: WorkerPorts {
     private(set) var serversMade = 0
     private(set) var clientsMade = 0
 
-    init(time: VirtualTime, server: FakeServer? = nil, client: FakeClient? = nil, timeouts: AgentTimeouts = AgentTimeouts()) {
+    init(time: VirtualScheduler, server: FakeServer? = nil, client: FakeClient? = nil, timeouts: AgentTimeouts = AgentTimeouts())
+    {
         self.time = time
         self.server = server ?? FakeServer(time: time)
         self.client = client ?? FakeClient(time: time)
@@ -108,7 +110,7 @@ final class FakeWorkerPorts: WorkerPorts {
 /// A server process in virtual time: it is ready `startMs` after it starts, sampled every
 /// second, and ends `exitMs` after SIGTERM (or at SIGKILL, once the grace is over).
 final class FakeServer: ServerRole {
-    let time: VirtualTime
+    let time: VirtualScheduler
     var startMs: UInt64 = 300
     /// How long it takes to exit on SIGTERM; nil: it ignores SIGTERM and dies at SIGKILL.
     var exitMs: UInt64? = 20
@@ -121,7 +123,7 @@ final class FakeServer: ServerRole {
     private(set) var goneAtMs: UInt64?
     private var samples: [ResourceSample] = []
 
-    init(time: VirtualTime) {
+    init(time: VirtualScheduler) {
         self.time = time
     }
 
@@ -171,7 +173,7 @@ final class FakeServer: ServerRole {
 /// connections failing), and once load runs hands over each second of the window about a
 /// second after it ended, with `requestsPerSecond` requests in it.
 final class FakeClient: ClientRole {
-    let time: VirtualTime
+    let time: VirtualScheduler
     var threads = 2
     var connectMs: UInt64 = 50
     /// Connections refused, over all threads; all of them: no connection at all.
@@ -188,7 +190,7 @@ final class FakeClient: ClientRole {
     private var established = 0
     private var stopped = false
 
-    init(time: VirtualTime) {
+    init(time: VirtualScheduler) {
         self.time = time
     }
 

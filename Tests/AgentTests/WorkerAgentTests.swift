@@ -1,6 +1,7 @@
 import Metrics
 import Testing
 import Topology
+import VirtualTimeSupport
 import Wire
 import WorkerCore
 
@@ -44,7 +45,7 @@ extension WorkerMessage {
 /// threads and sockets: what it answers, when, and how it ends.
 @Suite struct WorkerAgentTests {
     @Test func aClientWorkerConnectsLoadsMarksAndReportsEverySecondBeforeItsResult() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.heartbeats(until: 20_000)
         ports.coordinator(sends: .setupClient(clientSetup(connections: 8, threads: 2)), at: 10)
@@ -75,7 +76,7 @@ extension WorkerMessage {
     }
 
     @Test func aServerWorkerIsReadySampledMarkedAndStoppedWithItsResult() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.heartbeats(until: 20_000)
         ports.coordinator(sends: .setupServer(serverSetup()), at: 10)
@@ -102,7 +103,7 @@ extension WorkerMessage {
     }
 
     @Test func aSilentCoordinatorEndsTheWorkerAndTheServerItStarted() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let server = FakeServer(time: time)
         server.exitMs = nil  // it ignores SIGTERM: the worker waits for the SIGKILL
         let ports = FakeWorkerPorts(time: time, server: server)
@@ -120,7 +121,7 @@ extension WorkerMessage {
     }
 
     @Test func aSilentCoordinatorEndsAClientWorkersThreads() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.coordinator(sends: .setupClient(clientSetup()), at: 10)
         ports.coordinator(sends: .start, at: 500)
@@ -130,7 +131,7 @@ extension WorkerMessage {
     }
 
     @Test func heartbeatsKeepAnIdleWorkerAlive() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.heartbeats(until: 60_000)
         time.run(until: 60_000)
@@ -139,7 +140,7 @@ extension WorkerMessage {
     }
 
     @Test func illTimedMessagesAreRefusedInWordsAndTheWorkerCarriesOn() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.heartbeats(until: 10_000)
         ports.coordinator(sends: .start, at: 10)
@@ -159,7 +160,7 @@ extension WorkerMessage {
     }
 
     @Test func aConnectFailureIsReportedWithItsReasons() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let client = FakeClient(time: time)
         client.refused = 8
         let ports = FakeWorkerPorts(time: time, client: client)
@@ -171,7 +172,7 @@ extension WorkerMessage {
     }
 
     @Test func tooFewOpenFilesForTheConnectionsFailsBeforeAnyThreadStarts() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.openFiles = (soft: 1_000, hard: 4_096)
         ports.heartbeats(until: 10_000)
@@ -183,7 +184,7 @@ extension WorkerMessage {
     }
 
     @Test func aServerThatExitsIsReportedWithWhatWasSampled() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let server = FakeServer(time: time)
         server.crash = (afterMs: 2_500, reason: "builtin exited with status 137 (killed: out of memory?)")
         let ports = FakeWorkerPorts(time: time, server: server)
@@ -196,7 +197,7 @@ extension WorkerMessage {
     }
 
     @Test func sigtermEndsTheWorkerOnce() {
-        let time = VirtualTime()
+        let time = VirtualScheduler()
         let ports = FakeWorkerPorts(time: time)
         ports.heartbeats(until: 10_000)
         ports.coordinator(sends: .setupServer(serverSetup()), at: 10)

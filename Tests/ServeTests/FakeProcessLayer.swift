@@ -2,6 +2,7 @@ import Glibc
 import Metrics
 import TLSSettings
 import Topology
+import VirtualTimeSupport
 import Wire
 import WorkerCore
 
@@ -61,29 +62,29 @@ final class FakeProcessLayer: ProcessLayer {
         func remove() throws(ServerLayerError) { removed = true }
     }
 
-    /// One armed timer or scripted event.
+    /// One timer or probe answer, armed in the layer's virtual time.
     final class Event: LayerTimer, LayerProbe {
         unowned let layer: FakeProcessLayer
-        var due: UInt64?
-        var order = 0
-        var interval: UInt64 = 0
-        var fire: (() -> Void)?
+        let step: VirtualScheduler.Event
 
-        init(layer: FakeProcessLayer) { self.layer = layer }
-
-        func start(after milliseconds: UInt64, repeat: UInt64, _ fire: @escaping () -> Void) throws {
-            layer.arm(self, after: milliseconds, repeat: `repeat`, fire)
+        init(layer: FakeProcessLayer) {
+            self.layer = layer
+            step = layer.time.makeEvent()
         }
 
-        func stop() { due = nil }
-        func close() { due = nil }
+        func start(after milliseconds: UInt64, repeat: UInt64, _ fire: @escaping () -> Void) throws {
+            layer.time.arm(step, after: milliseconds, repeat: `repeat`, fire)
+        }
+
+        func stop() { layer.time.cancel(step) }
+        func close() { layer.time.cancel(step) }
     }
 
     /// Picks each spawned command's script: the build's, then the system's.
     var scripts: (ServerCommand) -> Script
-    private(set) var nowMs: UInt64 = 0
-    private var events: [Event] = []
-    private var sequence = 0
+    /// The layer's clock: spawns, exits, probes and timers all happen in it.
+    let time = VirtualScheduler()
+    var nowMs: UInt64 { time.nowMs }
     private var nextPID: Int32 = 1000
     private(set) var children: [Child] = []
     /// Every signal sent: when, to which group, which.
@@ -135,7 +136,7 @@ final class FakeProcessLayer: ProcessLayer {
         }
         // A refused connect answers at once, an accepted one after the handshake: both later.
         let answer = Event(layer: self)
-        arm(answer, after: 1, repeat: 0) { done(listening) }
+        try answer.start(after: 1, repeat: 0) { done(listening) }
         return answer
     }
 
@@ -163,43 +164,13 @@ final class FakeProcessLayer: ProcessLayer {
     /// true when `done()` held.
     @discardableResult
     func run(until done: () -> Bool, limitMs: UInt64 = 120_000) -> Bool {
-        let end = nowMs + limitMs
-        while !done() {
-            guard let next = events.filter({ $0.due != nil }).min(by: { ($0.due!, $0.order) < ($1.due!, $1.order) }),
-                next.due! <= end
-            else { return false }
-            nowMs = max(nowMs, next.due!)
-            if next.interval > 0 {
-                next.due = next.due! + next.interval
-                sequence += 1
-                next.order = sequence
-            } else {
-                next.due = nil
-            }
-            next.fire?()
-        }
-        return true
+        time.run(until: done, limitMs: limitMs)
     }
 
     /// Runs `limitMs` of virtual time.
-    func run(forMs limitMs: UInt64) {
-        let end = nowMs + limitMs
-        run(until: { false }, limitMs: limitMs)
-        nowMs = end
-    }
+    func run(forMs limitMs: UInt64) { time.run(forMs: limitMs) }
 
-    fileprivate func arm(_ event: Event, after milliseconds: UInt64, repeat: UInt64, _ fire: @escaping () -> Void) {
-        if !events.contains(where: { $0 === event }) { events.append(event) }
-        sequence += 1
-        event.due = nowMs + milliseconds
-        event.order = sequence
-        event.interval = `repeat`
-        event.fire = fire
-    }
-
-    private func after(_ milliseconds: UInt64, _ fire: @escaping () -> Void) {
-        arm(Event(layer: self), after: milliseconds, repeat: 0, fire)
-    }
+    private func after(_ milliseconds: UInt64, _ fire: @escaping () -> Void) { time.after(milliseconds, fire) }
 
     private func exit(_ child: Child, _ status: ExitStatus) {
         guard child.alive else { return }
