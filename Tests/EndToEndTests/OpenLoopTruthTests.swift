@@ -176,22 +176,6 @@ extension EndToEnd {
 
         /// Client sockets connected to `port` on this host right now, by their local address, from
         /// `ss` (a netlink dump: consistent, unlike reading /proc/net/tcp while sockets change).
-        /// Whether something accepts TCP connections on 127.0.0.1:`port` now.
-        static func accepts(port: Int) -> Bool {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-        }
-
         static func establishedSources(towards port: Int) -> [String: Int] {
             let ss = Process()
             ss.executableURL = URL(fileURLWithPath: "/usr/bin/ss")
@@ -239,7 +223,7 @@ extension EndToEnd {
             }
             // Load only once the server listens: connects that beat its listen() are refused, and the
             // load does not retry a connect that failed before the window (153 of 12,000 were).
-            try #require(Harness.eventually(timeout: 10) { Self.accepts(port: port) }, "the server never listened on \(port)")
+            try #require(Harness.eventually(timeout: 10) { Harness.accepts(port: port) }, "the server never listened on \(port)")
             let connections = 12_000
             let load = try Harness.Run(
                 [

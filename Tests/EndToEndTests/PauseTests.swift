@@ -57,7 +57,7 @@ extension EndToEnd {
                 server.terminate()
                 server.waitUntilExit()
             }
-            try #require(Harness.eventually(timeout: 10) { OpenLoopTruthTests.accepts(port: port) })
+            try #require(Harness.eventually(timeout: 10) { Harness.accepts(port: port) })
             let load = try Harness.Run(
                 [
                     "load", "--target", "127.0.0.1:\(port)", "--protocol", protocolName, "--connections", "20",

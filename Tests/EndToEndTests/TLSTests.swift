@@ -56,21 +56,7 @@ extension EndToEnd {
                 process.standardError = FileHandle.nullDevice
                 try process.run()
                 // Listening once a TCP connect succeeds.
-                _ = Harness.eventually(timeout: 10) { Self.accepts(port) }
-            }
-
-            static func accepts(_ port: Int) -> Bool {
-                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                defer { close(socket) }
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                return withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                    }
-                }
+                _ = Harness.eventually(timeout: 10) { Harness.accepts(port: port) }
             }
 
             /// SIGKILL: `openssl s_server` was seen to sit through SIGTERM with a refused client.
