@@ -35,6 +35,9 @@ final class LoadThread: Sendable {
         do {
             try thread.start { context in
                 let generator = try makeGenerator(context.loop)
+                // Commands reach a busy thread after the connection event at hand, not behind a
+                // round of every ready connection (which the mailbox's wake-up waits behind).
+                generator.pendingMail = context.pendingMail
                 return { command in Self.handle(command, generator: generator, index: index, reply: reply, context: context) }
             }
         } catch {

@@ -194,6 +194,11 @@ public final class LoadGenerator {
     public private(set) var counters = WindowCounters()
     /// Connections up right now.
     public private(set) var connectionsUp = 0
+    /// The messages of this loop's thread, delivered after each connection's read once its
+    /// requests are out (a point where the handler may stop or release the generator: nothing
+    /// of the connection is touched afterwards), so a command reaches a busy thread within one
+    /// connection event; nil = only through the loop's own wake-up.
+    public var pendingMail: PendingMail?
 
     /// A generator on `loop` (which must be run on one thread, with every call below made on
     /// it). Throws `LoadError.invalidParameter` for out-of-range parameters, or a `UVError`
@@ -450,6 +455,7 @@ public final class LoadGenerator {
         // `established` may have run the connect completion, which may have stopped us.
         guard connection.generation == generation else { return }
         service(connection)
+        pendingMail?.deliverIfAny()
     }
 
     /// Starts what may start on `connection`, flushes, and retires a finished session.

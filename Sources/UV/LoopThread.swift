@@ -23,6 +23,10 @@ public final class LoopThread<Message: Sendable>: @unchecked Sendable {
         public let loop: Loop
         fileprivate let inbox: Mailbox<Message>
 
+        /// The thread's messages, to take between events of its own work when it is busy
+        /// (see `PendingMail`): the handler then runs right there, not after the whole poll.
+        public var pendingMail: PendingMail { inbox.pending }
+
         /// Stops delivering messages and ends the loop after this iteration; its remaining
         /// handles are then closed (their close callbacks run) and the thread returns.
         public func finish() {
