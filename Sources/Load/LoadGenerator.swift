@@ -455,7 +455,8 @@ public final class LoadGenerator {
         // `established` may have run the connect completion, which may have stopped us.
         guard connection.generation == generation else { return }
         service(connection)
-        pendingMail?.deliverIfAny()
+        // The flag first: a load and a branch while no mail waits (a call would retain the object).
+        if pendingMail?.isRaised == true { pendingMail?.deliver() }
     }
 
     /// Starts what may start on `connection`, flushes, and retires a finished session.

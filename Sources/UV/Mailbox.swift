@@ -12,7 +12,7 @@ public final class Mailbox<Message: Sendable>: @unchecked Sendable {
     private let queue = Mutex<[Message]>([])
     private var wake: Async?
     private let handler: (Message) -> Void
-    /// True while the handler runs: a `pending.deliverIfAny()` reached from inside it returns
+    /// True while the handler runs: a `pending.deliver()` reached from inside it returns
     /// at once, so messages are never delivered out of order or nested.
     private var delivering = false
 
@@ -23,7 +23,7 @@ public final class Mailbox<Message: Sendable>: @unchecked Sendable {
     /// before that loop runs).
     public init(loop: Loop, handler: @escaping (Message) -> Void) throws {
         self.handler = handler
-        pending.deliver = { [weak self] in self?.deliverQueued() }
+        pending.deliverQueued = { [weak self] in self?.deliverQueued() }
         wake = try Async(loop: loop) { [unowned self] in self.deliverQueued() }
     }
 
