@@ -50,6 +50,15 @@ public struct ByteBuffer: ~Copyable {
         writerIndex += bytes.count
     }
 
+    /// Lets `body` write up to `n` bytes at the back, in place, and keeps as many as it says
+    /// it wrote (at most `n`): how a frame is serialised straight into the output, with no copy.
+    @inlinable public mutating func appendInPlace(reserving n: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+        let target = writerIndex + n <= capacity && base != nil ? base! + writerIndex : reserve(n)
+        let written = body(target)
+        precondition(written >= 0 && written <= n, "wrote beyond what was reserved")
+        writerIndex += written
+    }
+
     /// Drops the first `n` unconsumed bytes. Emptying the buffer rewinds it, so a buffer
     /// that is drained as fast as it fills never moves memory.
     @inlinable public mutating func consume(_ n: Int) {

@@ -1,125 +1,104 @@
-import CNghttp2
 import HTTP2
-import UV
 
-/// What the connection does with the frames nghttp2 parsed: the bodies of its `HTTP2Session`
-/// callback overrides (Swift wants overrides in the class body, so those forward here). None of them calls back into nghttp2 except to queue frames
-/// (RST_STREAM), which nghttp2 allows from callbacks.
+/// What the connection does with an answer's header fields and body, once
+/// `GRPCClientConnection+Inbound.swift` has read the frames: the gRPC verdict on each call and
+/// HTTP/2's rules for a response (RFC 9113 §8.1, §8.3.2).
 extension GRPCClientConnection {
     /// The slot whose stream is `streamID`: the one found last time when it still is (a
-    /// response's frames and headers arrive together, ≈ 8 lookups a call), else via the
-    /// stream's user data (nghttp2's stream map).
+    /// response's frames arrive together), else the stream table's.
     @inline(__always)
-    private func slot(of streamID: Int32) -> Int? {
+    func slot(of streamID: Int32) -> Int? {
         guard streamID != 0 else { return nil }
-        if slots[lastSlot].streamID == streamID { return lastSlot }
-        guard let session, let tag = nghttp2_session_get_stream_user_data(session, streamID) else { return nil }
-        let slot = Int(bitPattern: tag) - 1
-        guard slot >= 0, slot < slotCount, slots[slot].streamID == streamID else { return nil }
+        if slots[lastSlot].streamID == streamID, slots[lastSlot].headersSent { return lastSlot }
+        guard let slot = streams.slot(of: streamID) else { return nil }
         lastSlot = slot
         return slot
     }
 
-    func onFrame(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
-        let header = frame.pointee.hd
-        switch UInt32(header.type) {
-        case NGHTTP2_SETTINGS.rawValue:
-            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 { becameReady() }
-        case NGHTTP2_GOAWAY.rawValue:
-            // Streams above its last stream ID are closed by nghttp2 right after this returns;
-            // they failed because of the connection, not because of their own answer.
-            windDown(.goaway)
-        case NGHTTP2_RST_STREAM.rawValue:
-            if let slot = slot(of: header.stream_id) { slots[slot].resetByPeer = true }
-        case NGHTTP2_HEADERS.rawValue:
-            guard let slot = slot(of: header.stream_id) else { break }
-            guard headerBlockEnded(slot, frame) else {
-                malformedAnswer(slot)
-                break
-            }
-            if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 { responseEnded(slot) }
-        case NGHTTP2_DATA.rawValue:
-            if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let slot = slot(of: header.stream_id) {
-                guard bodyMatchesLength(slot) else {
-                    malformedAnswer(slot)
-                    break
-                }
-                responseEnded(slot)
-            }
-        default:
-            break
+    /// A header block of `slot`'s answer ended well-formed field by field.
+    func answerBlockEnded(_ slot: Int, endsStream: Bool) {
+        guard headerBlockEnded(slot, endsStream: endsStream) else {
+            malformedAnswer(slot)
+            return
         }
-        return 0
+        slots[slot].answerHeadersSeen = true
+        if endsStream { responseEnded(slot) }
     }
 
-    func onHeader(
-        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-        value: UnsafeRawBufferPointer
-    ) -> Int32 {
-        guard let slot = slot(of: frame.pointee.hd.stream_id) else { return 0 }
+    /// DATA of `slot`'s answer ended; `header` tells whether it ended the stream.
+    func dataEnded(_ header: HTTP2Frame.Header, slot: Int?) {
+        guard header.has(HTTP2Frame.Flag.endStream), let slot else { return }
+        guard bodyMatchesLength(slot) else {
+            malformedAnswer(slot)
+            return
+        }
+        responseEnded(slot)
+    }
+
+    /// One field of a header block of `slot`'s answer; false if it breaks the answer (the rest
+    /// of the block is skipped and the call fails when it ends). `endsStream`: the block's
+    /// HEADERS ended the stream (trailers, or a trailers-only answer).
+    func answerField(
+        _ slot: Int, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, endsStream: Bool
+    ) -> Bool {
         if name.equals(GRPCHeader.status) {
             // Once, before any field, and only in the response's headers (RFC 9113 §8.3.2).
-            guard !isTrailers(slot, frame), !slots[slot].fieldSeen, slots[slot].httpStatus == 0, value.count == 3 else {
-                return Self.malformedField
+            guard !isTrailers(slot), !slots[slot].fieldSeen, slots[slot].httpStatus == 0, value.count == 3 else {
+                return false
             }
             let status = Self.parseStatus(value)
-            guard status >= 100, status != 101 else { return Self.malformedField }
+            guard status >= 100, status != 101 else { return false }
             slots[slot].httpStatus = status
-            return 0
+            return true
         }
         slots[slot].fieldSeen = true
-        if name.equals(GRPCHeader.grpcStatus),
-            frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-        {
+        if name.equals(GRPCHeader.grpcStatus), endsStream {
             // Only a block that ends the stream carries the call's status: the trailers, or a
             // trailers-only response.
             slots[slot].grpcStatus = Self.parseStatus(value)
         } else if name.equals(GRPCHeader.encoding) {
             slots[slot].responseGzip = value.equals(GRPCHeader.gzip)
-        } else if name.equals(GRPCHeader.grpcMessage), !value.isEmpty,
-            frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-        {
+        } else if name.equals(GRPCHeader.grpcMessage), !value.isEmpty, endsStream {
             // Why the call failed, in the server's words; the call is concluded when this
-            // block ends (its frame-received callback), before any other stream's headers.
+            // block ends, before any other stream's headers.
             pendingStatusMessage = GRPCStatusCode.decodeMessage(value)
         } else if !Self.allowsField(name, value, in: &slots[slot]) {
-            return Self.malformedField
+            return false
         }
-        return 0
+        return true
     }
 
-    func onData(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
-        guard let slot = slot(of: streamID) else { return 0 }
+    /// Body bytes of `slot`'s answer.
+    func dataArrived(_ bytes: UnsafeRawBufferPointer, on slot: Int) {
         slots[slot].bodyBytes += Int64(bytes.count)
         // A body needs final response headers first, and stays within its content-length.
         if slots[slot].httpStatus == 0
             || (slots[slot].contentLength >= 0 && slots[slot].bodyBytes > slots[slot].contentLength)
         {
             if slots[slot].phase != .finishing { malformedAnswer(slot) }
-            return 0
+            return
         }
         let completed = completeMessages(on: slot, in: bytes)
         if slots[slot].undecodable {
             // A message that does not decode fails the call, as any gRPC client fails it.
             if slots[slot].phase == .awaiting {
                 conclude(slot, .protocolViolation, nowNs: clock.now())
-                reset(slot, code: NGHTTP2_CANCEL.rawValue)
+                reset(slot, code: HTTP2Frame.ErrorCode.cancel)
             }
-            return 0
+            return
         }
-        guard completed > 0 else { return 0 }
+        guard completed > 0 else { return }
         switch template.call {
         case .unary, .clientStreaming:
             slots[slot].messages &+= UInt32(completed)
         case .serverStreaming:
             slots[slot].messages &+= UInt32(completed)
-            guard slots[slot].phase == .awaiting else { return 0 }
+            guard slots[slot].phase == .awaiting else { return }
             let now = clock.now()
             for _ in 0..<completed { messageCompleted(slot, nowNs: now) }
         case .stream:
             for _ in 0..<completed { messageArrived(on: slot) }
         }
-        return 0
     }
 
     /// Feeds `slot`'s answer bytes to its decoder; returns how many messages they completed.
@@ -166,7 +145,7 @@ extension GRPCClientConnection {
         if slots[slot].sendPending {
             // An answer before the question was even sent is no echo: drop the stream.
             conclude(slot, .protocolViolation, nowNs: now)
-            reset(slot, code: NGHTTP2_CANCEL.rawValue)
+            reset(slot, code: HTTP2Frame.ErrorCode.cancel)
             return
         }
         conclude(slot, .success, nowNs: now)
@@ -177,7 +156,7 @@ extension GRPCClientConnection {
         } else if acceptsCalls {
             setPhase(slot, .open)
         } else {
-            reset(slot, code: NGHTTP2_NO_ERROR.rawValue)
+            reset(slot, code: HTTP2Frame.ErrorCode.noError)
         }
     }
 
@@ -185,11 +164,7 @@ extension GRPCClientConnection {
     private func halfClose(_ slot: Int) {
         setPhase(slot, .finishing)
         slots[slot].halfClosing = true
-        guard let session, slots[slot].deferred else { return }
-        slots[slot].deferred = false
-        if nghttp2_session_resume_data(session, slots[slot].streamID) != 0 {
-            reset(slot, code: NGHTTP2_CANCEL.rawValue)
-        }
+        enqueue(slot)
     }
 
     /// The server's END_STREAM arrived on `slot`'s stream: decide the outstanding call.
@@ -207,12 +182,12 @@ extension GRPCClientConnection {
             streamCompleted()
         }
         if slots[slot].phase != .idle { setPhase(slot, .finishing) }
-        // A stream call's request never ends by itself (and a unary one may still be sending):
-        // close our side too so nghttp2 closes the stream and frees the slot.
-        if let session, nghttp2_session_get_stream_local_close(session, slots[slot].streamID) == 0 {
-            nghttp2_submit_rst_stream(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                NGHTTP2_NO_ERROR.rawValue)
+        if slots[slot].localEnded {
+            streamClosed(slot, errorCode: HTTP2Frame.ErrorCode.noError)
+        } else if !slots[slot].resetOwed {
+            // A stream call's request never ends by itself (and a unary one may still be
+            // sending): close our side with a reset, which frees the slot once it is out.
+            reset(slot, code: HTTP2Frame.ErrorCode.noError)
         }
     }
 
@@ -233,64 +208,21 @@ extension GRPCClientConnection {
         }
     }
 
-    func onStreamClose(streamID: Int32, errorCode: UInt32) -> Int32 {
-        guard let slot = slot(of: streamID) else { return 0 }
-        if slots[slot].phase == .awaiting {
-            conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: clock.now())
-        }
-        slots[slot].clearStream()
-        setPhase(slot, .idle)
-        return 0
-    }
+    // MARK: HTTP/2's rules for an answer
 
-    /// A request HEADERS that never went out (the server said GOAWAY, or our reset cancelled
-    /// it while queued): the call never started on the wire.
-    func onFrameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
-        let header = frame.pointee.hd
-        guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
-        for slot in 0..<slotCount where slots[slot].streamID == header.stream_id {
-            if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: clock.now()) }
-            slots[slot].clearStream()
-            setPhase(slot, .idle)
-        }
-        return 0
-    }
-
-    /// The verdict on a stream that closed before the server ended its response.
-    private func outcomeOfUnfinishedStream(_ slot: GRPCCallSlot, errorCode: UInt32) -> CallOutcome {
-        if slot.resetByPeer { return .resetStream }
-        if goawayReceived || errorCode == NGHTTP2_REFUSED_STREAM.rawValue { return .connection }
-        return .protocolViolation
-    }
-
-    /// Resets `slot`'s stream; the slot is free again once nghttp2 closed it.
-    private func reset(_ slot: Int, code: UInt32) {
-        setPhase(slot, .finishing)
-        guard let session else { return }
-        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID, code)
-    }
-
-    // MARK: HTTP/2's rules for an answer (nghttp2's own HTTP checks are off)
-
-    /// What a header callback returns for a field that breaks the answer: nghttp2 resets the
-    /// stream and skips the rest of the block; the call fails when the stream closes
-    /// (`outcomeOfUnfinishedStream`), as when nghttp2's own checks failed it.
-    private static let malformedField = NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
-
-    /// True if the block in `frame` is trailers: a second header block, after the final
+    /// True if the block being read is trailers: a later header block, after the final
     /// response's.
     @inline(__always)
-    private func isTrailers(_ slot: Int, _ frame: UnsafePointer<nghttp2_frame>) -> Bool {
-        frame.pointee.headers.cat.rawValue == NGHTTP2_HCAT_HEADERS.rawValue && !slots[slot].awaitingFinalHeaders
+    private func isTrailers(_ slot: Int) -> Bool {
+        slots[slot].answerHeadersSeen && !slots[slot].awaitingFinalHeaders
     }
 
     /// A header block of `slot`'s answer is complete: false if it breaks HTTP/2's rules as a
     /// whole (RFC 9113 §8.1): response headers without a status, an interim (1xx) response
     /// that ends the stream, trailers that do not, a body short of its content-length.
-    private func headerBlockEnded(_ slot: Int, _ frame: UnsafePointer<nghttp2_frame>) -> Bool {
+    private func headerBlockEnded(_ slot: Int, endsStream: Bool) -> Bool {
         slots[slot].fieldSeen = false
-        let endsStream = frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-        if isTrailers(slot, frame) { return endsStream && bodyMatchesLength(slot) }
+        if isTrailers(slot) { return endsStream && bodyMatchesLength(slot) }
         let status = slots[slot].httpStatus
         guard status > 0 else { return false }
         if status < 200 {
@@ -342,13 +274,13 @@ extension GRPCClientConnection {
         }
     }
 
-    /// `slot`'s answer broke HTTP/2's rules at a frame's end: its call fails as a stream
-    /// nghttp2 reset for it would have (`outcomeOfUnfinishedStream`), and the stream is reset.
-    private func malformedAnswer(_ slot: Int) {
+    /// `slot`'s answer broke HTTP/2's rules: its call fails (`outcomeOfUnfinishedStream`) and
+    /// the stream is reset.
+    func malformedAnswer(_ slot: Int) {
         switch slots[slot].phase {
         case .awaiting:
             conclude(
-                slot, outcomeOfUnfinishedStream(slots[slot], errorCode: NGHTTP2_PROTOCOL_ERROR.rawValue),
+                slot, outcomeOfUnfinishedStream(slots[slot], errorCode: HTTP2Frame.ErrorCode.protocolError),
                 nowNs: clock.now())
         case .open:
             break
@@ -359,7 +291,7 @@ extension GRPCClientConnection {
             // Already reset, or gone.
             return
         }
-        reset(slot, code: NGHTTP2_PROTOCOL_ERROR.rawValue)
+        reset(slot, code: HTTP2Frame.ErrorCode.protocolError)
     }
 
     /// A content-length: decimal digits, at most 18 of them; nil if it is not one.

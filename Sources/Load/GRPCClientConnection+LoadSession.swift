@@ -4,7 +4,7 @@ extension GRPCClientConnection: LoadSession {
     var isEstablished: Bool { isOpened }
 
     var finishedReason: String? {
-        // Finished on its own: the server said GOAWAY, or nghttp2 gave up on what it received
+        // Finished on its own: the server said GOAWAY, or what it sent broke HTTP/2's framing
         // (e.g. something other than HTTP/2 answered the handshake).
         isFinished ? (goawayReceived ? "GOAWAY" : "protocol") : nil
     }

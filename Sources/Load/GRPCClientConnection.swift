@@ -1,30 +1,39 @@
 import CNghttp2
 import HTTP2
-import UV
 
-/// The gRPC client side of one HTTP/2 connection, without any socket: it owns the nghttp2
-/// client session (through `HTTP2Session`) and `concurrency` call slots. Bytes from the server
-/// go in through `receive`, bytes for the server come out of `produceOutput`, and every call's
-/// outcome goes to the delegate. The socket glue (or a test's in-memory server) moves the bytes.
+/// The gRPC client side of one HTTP/2 connection, without any socket: `concurrency` call slots
+/// over HTTP/2 framing of its own. Bytes from the server go in through `receive`, bytes for the
+/// server come out of `produceOutput`, and every call's outcome goes to the delegate. The
+/// socket glue (or a test's in-memory server) moves the bytes.
 ///
-/// Hot path: slots, the free list and the request template are allocated up front, so starting
-/// and finishing a call allocates nothing of ours (nghttp2 allocates its stream internally).
-final class GRPCClientConnection: HTTP2Session {
+/// Why not an nghttp2 session, as the builtin server uses: a load client needs a small part of
+/// HTTP/2 (its own streams, no push, no priorities), and an nghttp2 client session cost ≈ 60 %
+/// of the client's instructions a call (callgrind, 100 × 10: stream objects, the outbound
+/// queue, the stream map, HPACK-encoding the same headers every call) and ≈ 8.3 KB a
+/// connection (the session struct, a 256-bucket stream map, its encoder). What HTTP/2 asks of
+/// a client is here: the preface, SETTINGS both ways, flow control both ways, the server's
+/// stream limit, PING, GOAWAY, RST_STREAM, CONTINUATION, padding, and a connection error
+/// (GOAWAY with its code) for what breaks the framing. HPACK stays a library's: the request
+/// blocks are nghttp2's encoder's output, made once (`RequestHeaderBlocks`), and the answers
+/// go through nghttp2's HPACK decoder.
+///
+/// Hot path: slots, queues and the request template are allocated up front, so starting and
+/// finishing a call allocates nothing; a request is two memcpys into the output.
+final class GRPCClientConnection {
     /// Where the connection is; what was a flag beside the state (accepting calls, GOAWAY seen,
     /// reporting outcomes) is which case it is in.
     enum State: Equatable {
-        /// Preface sent; the server's SETTINGS have not arrived. Calls may already be submitted
-        /// (nghttp2 holds them to the concurrency the options assume).
+        /// Preface sent; the server's SETTINGS have not arrived. Calls may already be submitted.
         case connecting
         /// The server's SETTINGS arrived: the connection is established and takes calls.
         case open
         /// No new stream may open; the calls outstanding still end and are reported, and the
-        /// session finishes once they have. `established` once the server's SETTINGS are in
+        /// connection finishes once they have. `established` once the server's SETTINGS are in
         /// (they may follow the cause: a refused stream before them).
         case draining(DrainCause, established: Bool)
         /// Stopping: every stream is reset and GOAWAY queued; outcomes are no longer reported.
         case terminated
-        /// The session is gone (failed); nothing more happens.
+        /// The connection is gone (failed); nothing more happens.
         case closed
     }
 
@@ -32,14 +41,19 @@ final class GRPCClientConnection: HTTP2Session {
     enum DrainCause: Equatable {
         /// The server sent GOAWAY: the streams it refused failed because of the connection.
         case goaway
-        /// We said GOAWAY ourselves: stream IDs ran out, or nghttp2 refused a new stream.
+        /// We said GOAWAY ourselves: churn, or stream IDs ran out.
         case local
     }
 
-    /// The callbacks every client session installs; one table for the process, since nghttp2
-    /// copies it into each session and only reads it.
-    static let callbacks = HTTP2Callbacks(
-        [.header, .frameReceived, .dataChunk, .streamClosed, .frameNotSent])
+    /// Which request header block the next HEADERS carries (`RequestHeaderBlocks`).
+    enum HeaderBlockMode {
+        /// The connection's first: it fills the server's table.
+        case indexing
+        /// Every later one: index bytes into what the first put there.
+        case indexed
+        /// The server's table cannot hold ours: literals only.
+        case literal
+    }
 
     /// The owner's number for this connection.
     let index: Int
@@ -51,7 +65,7 @@ final class GRPCClientConnection: HTTP2Session {
 
     let template: GRPCRequestTemplate
     /// What every connection of the generator shares; here, its gzip inflater.
-    let shared: GRPCClientSessionOptions
+    let shared: GRPCConnectionShared
     /// Where answers read the time (the generator's clock).
     let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
@@ -66,15 +80,77 @@ final class GRPCClientConnection: HTTP2Session {
     /// only failures carry one, so the hot path never builds it.
     var pendingStatusMessage: String?
 
-    /// A client session with `concurrency` slots; its preface, SETTINGS and connection
-    /// WINDOW_UPDATE wait in `produceOutput`. Nil only if nghttp2 is out of memory.
+    // MARK: HTTP/2 state
+
+    /// The answers' HPACK decoder (`nghttp2_hd_inflater *`); nil once the connection failed.
+    var inflater: OpaquePointer?
+    /// Stream ID → slot, for the streams on the wire.
+    var streams: StreamTable
+    /// The ID the next HEADERS takes; IDs go out in increasing order, so it is assigned then.
+    var nextStreamID: Int32 = 1
+    /// Slots holding one of the streams the server allows (`GRPCCallSlot.opened`).
+    var openStreams = 0
+    /// The server's SETTINGS_MAX_CONCURRENT_STREAMS; unlimited until it says.
+    var peerMaxStreams = Int.max
+    /// The server's SETTINGS_INITIAL_WINDOW_SIZE and SETTINGS_MAX_FRAME_SIZE.
+    var peerInitialWindow = HTTP2Frame.defaultWindow
+    var peerMaxFrameBytes = HTTP2Frame.defaultMaxFrameBytes
+    /// What the server lets the connection send (flow control).
+    var connectionSendWindow = HTTP2Frame.defaultWindow
+    /// A stream had data the connection window held back: a connection WINDOW_UPDATE wakes them.
+    var connectionBlocked = false
+    /// Answer bytes since the connection's last WINDOW_UPDATE.
+    var connectionReceiveUnacked = 0
+    /// The server's GOAWAY: streams above this ID were refused.
+    var goawayLastStream = Int32.max
+    /// Which block the next HEADERS carries, and a table size update it must start with.
+    var headerMode: HeaderBlockMode
+    var tableSizeUpdate: [UInt8]?
+
+    // MARK: What is owed to the server (written by `produceOutput`)
+
+    /// The preface, our SETTINGS and the connection WINDOW_UPDATE.
+    var prefaceOwed = true
+    /// ACKs for the server's SETTINGS.
+    var settingsAcksOwed = 0
+    /// PING payloads to answer; allocated only when the server pings.
+    var pingAcksOwed: [UInt64] = []
+    /// GOAWAY with this code is to go out (after the resets queued before it).
+    var goawayOwed: UInt32?
+    var goawaySent = false
+    /// Slots with frames to send, in order.
+    var sendQueue: SlotQueue
+    /// Slots whose call waits for the server's stream limit, in order.
+    var openQueue: SlotQueue
+
+    // MARK: Reading frames (GRPCClientConnection+Inbound.swift)
+
+    /// Where the reader is in the byte stream.
+    var inbound: InboundState = .frameHeader
+    /// A frame (or frame header) cut by the end of a read, gathered until whole; empty
+    /// otherwise (its memory is given back once used).
+    var partial: [UInt8] = []
+    /// The header block being read continues in CONTINUATION frames of this stream (0: none),
+    /// and whether its HEADERS ended the stream.
+    var continuationStream: Int32 = 0
+    var continuationEndsStream = false
+    /// The server's SETTINGS arrived (the first frame it sends must be SETTINGS).
+    var settingsReceived = false
+    /// A connection error we declared (its code went out in GOAWAY): nothing more is read.
+    var connectionError: UInt32?
+
+    /// A connection with `concurrency` slots; its preface, SETTINGS and connection
+    /// WINDOW_UPDATE wait in `produceOutput`. Nil only if out of memory.
     init?(
-        index: Int, template: GRPCRequestTemplate, options: GRPCClientSessionOptions, concurrency: Int,
+        index: Int, template: GRPCRequestTemplate, shared: GRPCConnectionShared, concurrency: Int,
         delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic
     ) {
+        var inflater: OpaquePointer?
+        guard nghttp2_hd_inflate_new(&inflater) == 0, let inflater else { return nil }
+        self.inflater = inflater
         self.index = index
         self.template = template
-        self.shared = options
+        self.shared = shared
         self.clock = clock
         self.delegate = delegate
         slotCount = max(concurrency, 1)
@@ -82,49 +158,30 @@ final class GRPCClientConnection: HTTP2Session {
         slots.initialize(repeating: GRPCCallSlot(), count: slotCount)
         freeList = .allocate(capacity: slotCount)
         freeSlots = slotCount
+        streams = StreamTable(slots: slotCount)
+        sendQueue = SlotQueue(capacity: slotCount)
+        openQueue = SlotQueue(capacity: slotCount)
+        headerMode = template.blocks.tableBytes == nil ? .literal : .indexing
         // Highest slot on top, so calls start in slot 0 first.
         for slot in (0..<slotCount).reversed() {
             freeList[freeListCount] = Int32(slot)
             freeListCount += 1
             slots[slot].listed = true
         }
-        // The options hold the memory functions and frame buffer the session uses: the base
-        // keeps them until the session is deleted.
-        options.sessionMemory.divertNextTableRing()
-        super.init(
-            role: .client, callbacks: Self.callbacks, options: options.option,
-            memory: options.memory, memoryOwner: options)
-        options.sessionMemory.endSessionCreation()
-        guard let session else { return nil }
-        var settings = [
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
-            nghttp2_settings_entry(
-                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
-                value: GRPCClientSessionOptions.streamWindow)
-            // No SETTINGS_HEADER_TABLE_SIZE 0 for the answers, though the table costs ≈ 0.5 KiB a
-            // connection: changing the size obliges the server to open its next header block
-            // with a dynamic table size update (RFC 7541 §4.2), and grpc core writes the
-            // trailers-only answer of a call it cancels by hand, without one, so nghttp2 failed
-            // such a connection with GOAWAY COMPRESSION_ERROR (GRPCClientConnectionTests).
-        ]
-        guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0,
-            nghttp2_session_set_local_window_size(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0,
-                GRPCClientSessionOptions.connectionWindow) == 0
-        else { return nil }
     }
 
     deinit {
         slots.deinitialize(count: slotCount)
         slots.deallocate()
         freeList.deallocate()
+        if let inflater { nghttp2_hd_inflate_del(inflater) }
     }
 
     /// True while new calls may start: before and after the server's SETTINGS, until anything
     /// stops the connection taking streams.
     var acceptsCalls: Bool {
         switch state {
-        case .connecting, .open: return true
+        case .connecting, .open: return connectionError == nil
         case .draining, .terminated, .closed: return false
         }
     }
@@ -137,50 +194,33 @@ final class GRPCClientConnection: HTTP2Session {
 
     // MARK: Bytes in and out
 
-    /// Feeds bytes from the server. Returns false if the session failed on them; then every
-    /// outstanding call has been reported as a connection failure and the session is closed.
+    /// Feeds bytes from the server. Returns false if the connection is gone; a framing error
+    /// of the server's queues GOAWAY and makes the connection finished (`isFinished`).
     @discardableResult
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard feed(bytes) else {
-            fail()
-            return false
-        }
+        guard state != .closed else { return false }
+        read(bytes)
         return true
     }
 
-    /// Appends what nghttp2 has to send to `buffer`, stopping once the buffer holds `limit`
-    /// bytes (nghttp2 keeps the rest for the next call). Returns false if the session failed;
-    /// then every outstanding call has been reported as a connection failure.
+    /// Appends what is owed to the server to `buffer`, stopping once the buffer holds `limit`
+    /// bytes (the rest waits for the next call). Returns false if the connection is gone.
     func produceOutput(into buffer: inout ByteBuffer, limit: Int) -> Bool {
-        guard drain(into: &buffer, limit: limit) else {
-            fail()
-            return false
-        }
+        guard state != .closed else { return false }
+        write(into: &buffer, limit: limit)
         return true
     }
 
-    /// True when the session has nothing left to do (after GOAWAY with no streams left, or
-    /// after failing): the owner should close the connection.
-    var isFinished: Bool { isDone }
-
-    // MARK: nghttp2 callbacks, handled in GRPCClientConnection+Frames.swift
-
-    override func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { onFrame(frame) }
-
-    override func header(
-        _ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer,
-        value: UnsafeRawBufferPointer
-    ) -> Int32 {
-        onHeader(frame, name: name, value: value)
+    /// True when the connection has nothing left to do: after GOAWAY with no streams left, after
+    /// a connection error once its GOAWAY is out, or after failing. The owner closes it.
+    var isFinished: Bool {
+        switch state {
+        case .closed: return true
+        case .terminated: return !hasOutput
+        case .draining: return (openStreams == 0 || connectionError != nil) && !hasOutput
+        case .connecting, .open: return connectionError != nil && !hasOutput
+        }
     }
-
-    override func dataChunk(streamID: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 { onData(streamID: streamID, bytes) }
-
-    override func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 {
-        onStreamClose(streamID: streamID, errorCode: errorCode)
-    }
-
-    override func frameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { onFrameNotSent(frame) }
 
     // MARK: Calls
 
@@ -190,14 +230,28 @@ final class GRPCClientConnection: HTTP2Session {
     /// stream may be opened.
     @discardableResult
     func submit(startNs: UInt64, nowNs now: UInt64) -> Bool {
-        guard acceptsCalls, let session, let slot = takeFreeSlot() else { return false }
+        guard acceptsCalls, let slot = takeFreeSlot() else { return false }
         if template.call == .stream, slots[slot].phase == .open {
             slots[slot].messageIndex = template.nextMessage()
             slots[slot].sendOffset = 0
             slots[slot].sendPending = true
-            guard resumeSending(slot, session: session) else { return false }
+            enqueue(slot)
         } else {
-            guard submitRequest(slot: slot, session: session) else { return false }
+            // Stream IDs run out after 2^30 streams: GOAWAY, and the owner replaces the connection.
+            guard Int(nextStreamID) + 2 * (openStreams + openQueue.count + 1) < Int(Int32.max) else {
+                giveBack(slot)
+                windDown(.local)
+                return false
+            }
+            slots[slot].clearStream()
+            slots[slot].messageIndex = template.nextMessage()
+            slots[slot].sendPending = template.call == .stream
+            if openStreams < peerMaxStreams {
+                open(slot)
+            } else {
+                slots[slot].waiting = true
+                openQueue.push(slot)
+            }
         }
         slots[slot].startNs = startNs
         slots[slot].sentNs = now
@@ -206,101 +260,39 @@ final class GRPCClientConnection: HTTP2Session {
         return true
     }
 
-    /// Wakes the deferred data source of `slot`'s stream; false (the slot finishing) if the
-    /// stream is going away under us.
-    private func resumeSending(_ slot: Int, session: OpaquePointer) -> Bool {
-        guard slots[slot].deferred else { return true }
-        slots[slot].deferred = false
-        guard nghttp2_session_resume_data(session, slots[slot].streamID) == 0 else {
-            // The slot is free again once the stream closed.
-            slots[slot].sendPending = false
-            setPhase(slot, .finishing)
-            return false
-        }
-        return true
+    /// Gives `slot` one of the server's streams: its HEADERS (and body) are queued.
+    func open(_ slot: Int) {
+        slots[slot].opened = true
+        openStreams += 1
+        enqueue(slot)
     }
 
-    /// Submits HEADERS and the body's data source for `slot`; on failure (GOAWAY received,
-    /// stream IDs exhausted) stops accepting calls and gives the slot back.
-    private func submitRequest(slot: Int, session: OpaquePointer) -> Bool {
-        let tag = UnsafeMutableRawPointer(bitPattern: slot + 1)
-        var provider = Self.dataProvider(tag: tag)
-        let streamID = nghttp2_submit_request(
-            session, nil, template.headers.baseAddress, template.headers.count, &provider, tag)
-        guard streamID > 0 else {
-            slots[slot].sendPending = false
-            giveBack(slot)
-            windDown(.local)
-            return false
+    /// Opens the waiting calls the server's stream limit now allows.
+    func openWaiting() {
+        while openStreams < peerMaxStreams, acceptsCalls, let slot = openQueue.pop() {
+            slots[slot].waiting = false
+            open(slot)
         }
-        slots[slot].clearStream()
-        slots[slot].streamID = streamID
-        slots[slot].messageIndex = template.nextMessage()
-        slots[slot].sendPending = template.call == .stream
-        return true
     }
 
-    /// Fills nghttp2's buffer with the next request body bytes of the stream of the slot in
-    /// `tag` (its number plus one, so no lookup is needed).
-    override func readData(
-        streamID: Int32, tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>,
-        length: Int, flags: UnsafeMutablePointer<UInt32>
-    ) -> Int {
-        let slot = Int(bitPattern: tag) - 1
-        guard slot >= 0, slot < slotCount, slots[slot].streamID == streamID else {
-            return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
-        }
-        if template.call == .stream, !slots[slot].sendPending {
-            if slots[slot].halfClosing {
-                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-                return 0
-            }
-            // Between round trips a stream's request goes on: park it until the next message is armed.
-            slots[slot].deferred = true
-            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
-        }
-        var written = 0
-        while written < length {
-            let message = template.message(slots[slot].messageIndex)
-            let offset = Int(slots[slot].sendOffset)
-            let count = min(length - written, message.count - offset)
-            (buffer + written).update(from: (message.baseAddress! + offset).assumingMemoryBound(to: UInt8.self), count: count)
-            written += count
-            slots[slot].sendOffset = Int32(offset + count)
-            guard offset + count == message.count else { break }
-            switch template.call {
-            case .unary, .serverStreaming:
-                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-                return written
-            case .stream:
-                slots[slot].sendPending = false
-                return written
-            case .clientStreaming:
-                slots[slot].messagesSent += 1
-                if Int(slots[slot].messagesSent) >= template.messagesPerStream {
-                    flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-                    return written
-                }
-                slots[slot].messageIndex = template.nextMessage()
-                slots[slot].sendOffset = 0
-            }
-        }
-        return written
+    /// Puts `slot` on the send queue (once).
+    @inline(__always)
+    func enqueue(_ slot: Int) {
+        guard !slots[slot].queued else { return }
+        slots[slot].queued = true
+        sendQueue.push(slot)
     }
 
     /// Reports every call sent before `deadlineNs` as timed out and resets its stream; the
     /// connection stays (HTTP/2 can drop one stream).
     @discardableResult
     func expire(sentBefore deadlineNs: UInt64, nowNs now: UInt64) -> Bool {
-        guard let session, requestsInFlight > 0 else { return false }
+        guard state != .closed, requestsInFlight > 0 else { return false }
         for slot in 0..<slotCount where slots[slot].phase == .awaiting && slots[slot].sentNs < deadlineNs {
             // With a deadline the server should have ended the call by now: it counts as the
             // status the server would have sent.
             conclude(slot, template.hasDeadline ? .grpcStatus(GRPCStatusCode.deadlineExceeded) : .timeout, nowNs: now)
-            setPhase(slot, .finishing)
-            nghttp2_submit_rst_stream(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                NGHTTP2_CANCEL.rawValue)
+            reset(slot, code: HTTP2Frame.ErrorCode.cancel)
         }
         return false
     }
@@ -308,44 +300,96 @@ final class GRPCClientConnection: HTTP2Session {
     /// Stopping: resets every stream and says GOAWAY, reporting nothing more. The resets and
     /// GOAWAY wait in `produceOutput`.
     func terminate() {
-        guard let session else { return }
+        guard state != .closed else { return }
         state = .terminated
-        for slot in 0..<slotCount where slots[slot].phase != .idle && slots[slot].streamID != 0 {
-            nghttp2_submit_rst_stream(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                NGHTTP2_CANCEL.rawValue)
+        for slot in 0..<slotCount where slots[slot].phase != .idle {
+            reset(slot, code: HTTP2Frame.ErrorCode.cancel)
         }
-        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        if goawayOwed == nil { goawayOwed = HTTP2Frame.ErrorCode.noError }
     }
 
     /// The connection is gone: reports every outstanding call as a connection failure and
-    /// drops the session (nghttp2 calls nothing back while being deleted).
+    /// drops the decoder.
     func fail() {
-        guard session != nil else { return }
+        guard state != .closed else { return }
         let now = clock.now()
         for slot in 0..<slotCount {
             if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: now) }
             slots[slot].clearStream()
+            slots[slot].queued = false
             setPhase(slot, .idle)
         }
+        sendQueue.removeAll()
+        openQueue.removeAll()
+        openStreams = 0
         state = .closed
-        deleteSession()
+        if let inflater { nghttp2_hd_inflate_del(inflater) }
+        inflater = nil
+        partial = []
+        pingAcksOwed = []
     }
 
     /// No more new streams on this connection: say GOAWAY (unless the server already did) and
-    /// let idle streams go, so the session finishes once the outstanding calls are done.
+    /// let idle streams go, so the connection finishes once the outstanding calls are done. A
+    /// call still waiting for the server's stream limit never reaches the wire: it fails
+    /// because of the connection.
     func windDown(_ cause: DrainCause) {
-        guard acceptsCalls, let session else { return }
+        guard acceptsCalls else { return }
         state = .draining(cause, established: state == .open)
-        if cause == .local {
-            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        if cause == .local { goawayOwed = HTTP2Frame.ErrorCode.noError }
+        let now = clock.now()
+        while let slot = openQueue.pop() {
+            slots[slot].waiting = false
+            if slots[slot].phase == .awaiting { conclude(slot, .connection, nowNs: now) }
+            release(slot)
         }
         for slot in 0..<slotCount where slots[slot].phase == .open {
-            setPhase(slot, .finishing)
-            nghttp2_submit_rst_stream(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), slots[slot].streamID,
-                NGHTTP2_NO_ERROR.rawValue)
+            reset(slot, code: HTTP2Frame.ErrorCode.noError)
         }
+    }
+
+    /// Ends `slot`'s stream from our side: nothing goes out for a call that never reached the
+    /// wire (it waited for the stream limit, or its HEADERS were still queued); otherwise an
+    /// RST_STREAM with `code`, and the slot is free again once it is out.
+    func reset(_ slot: Int, code: UInt32) {
+        if slots[slot].phase != .idle { setPhase(slot, .finishing) }
+        if slots[slot].waiting {
+            openQueue.remove(slot)
+            release(slot)
+        } else if !slots[slot].headersSent {
+            if slots[slot].opened { openStreams -= 1 }
+            release(slot)
+            openWaiting()
+        } else if !slots[slot].resetOwed {
+            slots[slot].resetOwed = true
+            slots[slot].resetCode = code
+            enqueue(slot)
+        }
+    }
+
+    /// `slot`'s stream is closed (both sides ended, or reset either way): decides an
+    /// outstanding call by `errorCode`, frees the slot and lets a waiting call open.
+    func streamClosed(_ slot: Int, errorCode: UInt32) {
+        if slots[slot].phase == .awaiting {
+            conclude(slot, outcomeOfUnfinishedStream(slots[slot], errorCode: errorCode), nowNs: clock.now())
+        }
+        if slots[slot].headersSent { streams.remove(slots[slot].streamID) }
+        if slots[slot].opened { openStreams -= 1 }
+        release(slot)
+        openWaiting()
+    }
+
+    /// Forgets `slot`'s stream and frees the slot.
+    private func release(_ slot: Int) {
+        slots[slot].clearStream()
+        setPhase(slot, .idle)
+    }
+
+    /// The verdict on a stream that closed before the server ended its response.
+    func outcomeOfUnfinishedStream(_ slot: GRPCCallSlot, errorCode: UInt32) -> CallOutcome {
+        if slot.resetByPeer { return .resetStream }
+        if goawayReceived || errorCode == HTTP2Frame.ErrorCode.refusedStream { return .connection }
+        return .protocolViolation
     }
 
     // MARK: Slot bookkeeping

@@ -1,28 +1,25 @@
-import CNghttp2
 import HTTP2
 
 /// What every call of one load generator sends, built once and shared by all its connections: the
-/// request header block and the length-prefixed request messages, dealt round-robin over calls.
-///
-/// The header names and values live here, flagged NO_COPY, so nghttp2 reads them in place
-/// instead of copying them per request; they must (and do) outlive every session using them.
-/// The messages sit framed (and compressed, with gzip) in one block: a call only copies bytes.
+/// request headers, HPACK-encoded once (`RequestHeaderBlocks`), and the length-prefixed request
+/// messages, dealt round-robin over calls. The messages sit framed (and compressed, with gzip)
+/// in one block: a call only copies bytes.
 final class GRPCRequestTemplate {
     /// Which method the requests call.
     let call: GRPCCall
     /// Client- and bidi-streaming calls: messages per stream before the client half-closes;
     /// 0 (bidi only) keeps the stream open for ever.
     let messagesPerStream: Int
-    /// The request headers, pseudo-headers first as HTTP/2 requires.
-    let headers: UnsafeBufferPointer<nghttp2_nv>
+    /// The request headers (name, value), pseudo-headers first as HTTP/2 requires.
+    let fields: [(String, String)]
+    /// The same, HPACK-encoded for every request a connection sends.
+    let blocks: RequestHeaderBlocks
     /// How many request messages there are (at least one).
     let messageCount: Int
     /// Whether calls carry a deadline (`grpc-timeout`): the client then gives up on a call at
     /// the deadline and counts it `DEADLINE_EXCEEDED`.
     let hasDeadline: Bool
 
-    private let headerStorage: UnsafeMutableBufferPointer<nghttp2_nv>
-    private let stringStorage: UnsafeMutableRawBufferPointer
     private let messageStorage: UnsafeMutableRawBufferPointer
     /// Where message `i` starts in `messageStorage`; one more entry than messages.
     private let offsets: [Int]
@@ -61,24 +58,8 @@ final class GRPCRequestTemplate {
             fields.append((GRPCHeader.acceptEncoding.description, GRPCHeader.acceptedEncodings.description))
         }
         fields += options.metadata.map { ($0.name, $0.value) }
-        let total = fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
-        stringStorage = .allocate(byteCount: max(total, 1), alignment: 1)
-        headerStorage = .allocate(capacity: fields.count)
-        var offset = 0
-        let base = stringStorage.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        for (index, (name, value)) in fields.enumerated() {
-            let namePointer = base + offset
-            for byte in name.utf8 { stringStorage[offset] = byte; offset += 1 }
-            let valuePointer = base + offset
-            for byte in value.utf8 { stringStorage[offset] = byte; offset += 1 }
-            // NO_COPY: names are already lower-case and the bytes outlive the sessions.
-            let flags = UInt8(NGHTTP2_NV_FLAG_NO_COPY_NAME.rawValue | NGHTTP2_NV_FLAG_NO_COPY_VALUE.rawValue)
-            (headerStorage.baseAddress! + index).initialize(
-                to: nghttp2_nv(
-                    name: namePointer, value: valuePointer,
-                    namelen: name.utf8.count, valuelen: value.utf8.count, flags: flags))
-        }
-        headers = UnsafeBufferPointer(headerStorage)
+        self.fields = fields
+        blocks = RequestHeaderBlocks(fields)
 
         let bodies = options.requests.flatMap { $0.isEmpty ? nil : $0 } ?? [Self.payloadBody(payloadBytes: payloadBytes)]
         let framed = bodies.map { body in
@@ -95,8 +76,6 @@ final class GRPCRequestTemplate {
     }
 
     deinit {
-        headerStorage.deallocate()
-        stringStorage.deallocate()
         messageStorage.deallocate()
     }
 

@@ -236,11 +236,7 @@ public final class LoadGenerator {
                 scheme: parameters.tls == nil ? "http" : "https")
             kind = .grpc(
                 template,
-                GRPCClientSessionOptions(
-                    concurrency: parameters.concurrency,
-                    requestHeaderTableBytes: GRPCClientSessionOptions.requestHeaderTableBytes(
-                        connections: parameters.connections),
-                    connections: parameters.connections),
+                GRPCConnectionShared(),
                 concurrency: parameters.concurrency)
         }
         do {

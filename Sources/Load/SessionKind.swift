@@ -3,19 +3,18 @@
 enum SessionKind {
     /// tcp-echo: the payload every request sends.
     case echo(EchoPayload)
-    /// gRPC: the request template, nghttp2's session options and memory, and streams per
-    /// connection.
-    case grpc(GRPCRequestTemplate, GRPCClientSessionOptions, concurrency: Int)
+    /// gRPC: the request template, what the connections share, and streams per connection.
+    case grpc(GRPCRequestTemplate, GRPCConnectionShared, concurrency: Int)
 
-    /// A fresh session for connection `index` reporting to `delegate`; nil only if nghttp2
-    /// is out of memory.
+    /// A fresh session for connection `index` reporting to `delegate`; nil only if out of
+    /// memory.
     func makeSession(index: Int, clock: LoadClock, delegate: any LoadSessionDelegate) -> (any LoadSession)? {
         switch self {
         case .echo(let payload):
             return EchoSession(payload: payload, clock: clock, delegate: delegate)
-        case .grpc(let template, let options, let concurrency):
+        case .grpc(let template, let shared, let concurrency):
             return GRPCClientConnection(
-                index: index, template: template, options: options,
+                index: index, template: template, shared: shared,
                 concurrency: concurrency, delegate: delegate, clock: clock)
         }
     }

@@ -11,18 +11,13 @@ final class TLSLoadSession: LoadSession {
     private let inner: any LoadSession
     private let stream: TLSStream
     private let context: TLSContext
-    /// The protocol's first output (the HTTP/2 preface and SETTINGS), taken as the session is
-    /// made and kept until the handshake is done: nghttp2 writes the preface into the frame
-    /// buffer the generator's sessions share (`GRPCClientSessionOptions`) at creation, and another
-    /// session would overwrite it while this one waits for its handshake.
-    private var early = ByteBuffer()
-    private var failedEarly = false
 
+    /// `inner` over `stream`: the protocol's first output (the HTTP/2 preface and SETTINGS)
+    /// waits in it until the TLS handshake is done.
     init(_ inner: any LoadSession, stream: TLSStream, context: TLSContext) {
         self.inner = inner
         self.stream = stream
         self.context = context
-        failedEarly = !inner.produceOutput(into: &early, limit: Int.max)
     }
 
     var isEstablished: Bool { stream.isHandshakeDone && stream.failure == nil && inner.isEstablished }
@@ -45,12 +40,6 @@ final class TLSLoadSession: LoadSession {
             return true
         }
         context.plaintext.buffer.clear()
-        if !early.isEmpty || failedEarly {
-            guard !failedEarly else { return false }
-            context.plaintext.buffer.append(early.readable)
-            early.clear()
-            early.release(above: 0)
-        }
         guard inner.produceOutput(into: &context.plaintext.buffer, limit: limit) else { return false }
         stream.produce(context.plaintext.buffer.readable, into: &buffer)
         return true

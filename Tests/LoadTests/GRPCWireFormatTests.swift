@@ -15,12 +15,7 @@ import Testing
 
     @Test func templateHeadersFollowTheSpecInOrder() {
         let template = GRPCRequestTemplate(call: .stream, authority: "[::1]:9000", payloadBytes: 1)
-        let headers = template.headers.map { nv in
-            (
-                String(decoding: UnsafeBufferPointer(start: nv.name, count: nv.namelen), as: UTF8.self),
-                String(decoding: UnsafeBufferPointer(start: nv.value, count: nv.valuelen), as: UTF8.self)
-            )
-        }
+        let headers = template.fields
         #expect(headers.map(\.0) == [":method", ":scheme", ":path", ":authority", "content-type", "te", "user-agent"])
         #expect(
             headers.map(\.1) == [

@@ -34,20 +34,19 @@ final class InMemoryPair {
     let recorder = OutcomeRecorder()
     let server: TestGRPCServer
     let template: GRPCRequestTemplate
-    let options: GRPCClientSessionOptions
+    let shared = GRPCConnectionShared()
     let client: GRPCClientConnection
 
     init(
         call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
-        callOptions: GRPCCallOptions = .init(), sessionOptions: GRPCClientSessionOptions? = nil,
+        callOptions: GRPCCallOptions = .init(),
         behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
     ) {
         server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
         template = GRPCRequestTemplate(
             call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes, options: callOptions)
-        options = sessionOptions ?? GRPCClientSessionOptions(concurrency: concurrency)
         client = GRPCClientConnection(
-            index: 0, template: template, options: options,
+            index: 0, template: template, shared: shared,
             concurrency: concurrency, delegate: recorder)!
     }
 
