@@ -12,7 +12,7 @@ import HTTP2
 ///   inserted again, so the indices hold for the connection's life, and the client keeps no
 ///   table of its own (what HPACK's encoder would cost ≈ 0.7 KiB a connection);
 /// - `literal`, when the server's table is too small for ours (its SETTINGS_HEADER_TABLE_SIZE)
-///   or the headers would not stay put in one: no field touches the table.
+///   or the headers would not all fit one at once (large metadata): no field touches the table.
 ///
 /// Encoded with nghttp2's HPACK encoder, so the bytes are what an nghttp2 client sends for
 /// the same headers; `isStable` is checked by encoding a third time.
@@ -31,7 +31,11 @@ struct RequestHeaderBlocks {
     init(_ fields: [(String, String)]) {
         literal = Self.encode(fields, flags: UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue), passes: 1).blocks[0]
         let (passes, used) = Self.encode(fields, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue), passes: 3)
-        if passes[1] == passes[2], used <= HTTP2Frame.defaultHeaderTableBytes {
+        // Only when every field would fit the table at once: then no insertion ever evicts, the
+        // server's table after the first block holds exactly `used` bytes of ours, and every later
+        // block is the same index bytes (checked: the second and third encodings are equal).
+        let allFields = fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + Self.entryOverhead }
+        if allFields <= HTTP2Frame.defaultHeaderTableBytes, passes[1] == passes[2] {
             indexing = passes[0]
             indexed = passes[1]
             tableBytes = used
@@ -41,6 +45,9 @@ struct RequestHeaderBlocks {
             tableBytes = nil
         }
     }
+
+    /// What an entry costs in an HPACK table beside its name and value (RFC 7541 §4.1).
+    static let entryOverhead = 32
 
     /// A dynamic table size update to `bytes` (RFC 7541 §6.3): what a block must start with
     /// once the server lowered its table below HTTP/2's default.

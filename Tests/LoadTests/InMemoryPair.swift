@@ -39,10 +39,11 @@ final class InMemoryPair {
 
     init(
         call: GRPCCall = .unary, concurrency: Int = 1, payloadBytes: Int = 16, serverMaxStreams: UInt32 = 1000,
+        serverSettings: [(UInt32, UInt32)] = [],
         callOptions: GRPCCallOptions = .init(),
         behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
     ) {
-        server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, behavior: behavior)
+        server = TestGRPCServer(maxConcurrentStreams: serverMaxStreams, settings: serverSettings, behavior: behavior)
         template = GRPCRequestTemplate(
             call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes, options: callOptions)
         client = GRPCClientConnection(

@@ -63,7 +63,12 @@ final class TestGRPCServer {
     /// SETTINGS frames with the ACK flag the client sent.
     private(set) var settingsAcksReceived = 0
 
-    init(maxConcurrentStreams: UInt32 = 1000, behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }) {
+    /// A server allowing `maxConcurrentStreams` streams, announcing `settings` (nghttp2 setting
+    /// ID, value) besides, answering as `behavior` says.
+    init(
+        maxConcurrentStreams: UInt32 = 1000, settings extra: [(UInt32, UInt32)] = [],
+        behavior: @escaping (Int32) -> TestServerBehavior = { _ in .echo }
+    ) {
         self.behavior = behavior
         var callbacks: OpaquePointer?
         nghttp2_session_callbacks_new(&callbacks)
@@ -108,12 +113,13 @@ final class TestGRPCServer {
         var session: OpaquePointer?
         precondition(nghttp2_session_server_new(&session, callbacks, userData) == 0)
         self.session = session
-        var settings = [
-            nghttp2_settings_entry(
-                settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
-                value: maxConcurrentStreams)
-        ]
-        nghttp2_submit_settings(session, 0, &settings, 1)
+        var settings =
+            [
+                nghttp2_settings_entry(
+                    settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+                    value: maxConcurrentStreams)
+            ] + extra.map { nghttp2_settings_entry(settings_id: Int32($0.0), value: $0.1) }
+        nghttp2_submit_settings(session, 0, &settings, settings.count)
     }
 
     deinit {
