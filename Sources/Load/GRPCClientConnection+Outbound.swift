@@ -54,6 +54,8 @@ extension GRPCClientConnection {
     /// `slot`'s frames: its reset, a WINDOW_UPDATE for its answer, its HEADERS, its body as far
     /// as the windows allow.
     private func writeStream(of slot: Int, into buffer: inout ByteBuffer, limit: Int) {
+        // After a connection error only its GOAWAY goes out.
+        guard connectionError == nil else { return }
         if slots[slot].resetOwed {
             writeRSTStream(slots[slot].streamID, code: slots[slot].resetCode, into: &buffer)
             streamClosed(slot, errorCode: slots[slot].resetCode)
