@@ -26,7 +26,7 @@ final class GRPCServerConnection: HTTP2Session {
 
     init(settings: GRPCServerSettings = GRPCServerSettings()) {
         self.settings = settings
-        super.init(role: .server, callbacks: Self.callbacks, options: Self.options)!
+        super.init(callbacks: Self.callbacks, options: Self.options)!
         let entries = [
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),

@@ -1,7 +1,7 @@
 import CNghttp2
 
-/// An nghttp2 callback table: the one way both sides install callbacks and reach their Swift
-/// session from `user_data`.
+/// An nghttp2 callback table: how the builtin server's sessions install callbacks and reach their
+/// Swift session from `user_data`.
 ///
 /// Each callback is a thin `@convention(c)` thunk capturing nothing: it recovers the
 /// `HTTP2Session` from `user_data` (an unretained reference — the session object owns the
@@ -52,11 +52,6 @@ public final class HTTP2Callbacks: @unchecked Sendable {
         if events.contains(.frameSent) {
             nghttp2_session_callbacks_set_on_frame_send_callback(table) { _, frame, userData in
                 HTTP2Session.withOwner(of: userData) { $0.frameSent(frame!) }
-            }
-        }
-        if events.contains(.frameNotSent) {
-            nghttp2_session_callbacks_set_on_frame_not_send_callback(table) { _, frame, _, userData in
-                HTTP2Session.withOwner(of: userData) { $0.frameNotSent(frame!) }
             }
         }
         if events.contains(.streamClosed) {

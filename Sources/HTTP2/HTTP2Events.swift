@@ -1,4 +1,4 @@
-/// Which nghttp2 callbacks an `HTTP2Callbacks` table installs: each side listens only to what
+/// Which nghttp2 callbacks an `HTTP2Callbacks` table installs: a session listens only to what
 /// it acts on, so nghttp2 does not call an empty method per frame for the rest.
 public struct HTTP2Events: OptionSet, Sendable {
     public let rawValue: UInt8
@@ -17,8 +17,6 @@ public struct HTTP2Events: OptionSet, Sendable {
     public static let dataChunk = HTTP2Events(rawValue: 1 << 3)
     /// `on_frame_send`: a frame went out.
     public static let frameSent = HTTP2Events(rawValue: 1 << 4)
-    /// `on_frame_not_send`: a queued frame was dropped.
-    public static let frameNotSent = HTTP2Events(rawValue: 1 << 5)
     /// `on_stream_close`: a stream closed.
     public static let streamClosed = HTTP2Events(rawValue: 1 << 6)
 }

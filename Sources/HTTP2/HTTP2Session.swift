@@ -1,8 +1,8 @@
 import CNghttp2
 
-/// One nghttp2 session with no socket, the base of both sides' connection types (the load
-/// client's `GRPCClientConnection`, the builtin server's `GRPCServerConnection`): bytes from
-/// the peer go in through `feed`, bytes for the peer come out of `drain`, and nghttp2's
+/// One nghttp2 server session with no socket, the base of the builtin server's
+/// `GRPCServerConnection` (the load client frames HTTP/2 itself: `GRPCClientConnection`): bytes
+/// from the peer go in through `feed`, bytes for the peer come out of `drain`, and nghttp2's
 /// callbacks arrive at the overridable methods below, through `HTTP2Callbacks`' thunks.
 ///
 /// The subclass overrides the methods of the events its table installs; the others are never
@@ -10,27 +10,15 @@ import CNghttp2
 open class HTTP2Session {
     /// `nghttp2_session *`; nil once `deleteSession()` ran.
     public private(set) var session: OpaquePointer?
-    /// Whatever the session's memory functions live in (a client's shared frame buffer): kept
-    /// until after `nghttp2_session_del`, which frees through them.
-    private let memoryOwner: AnyObject?
 
-    /// A session of `role` whose callbacks are `callbacks` and whose options are `options`
-    /// (`nghttp2_option *`, or nil). `memory` (`nghttp2_mem *`, nil for malloc) must stay valid
-    /// while the session lives: pass what holds it as `memoryOwner`. Nil if nghttp2 is out of
-    /// memory.
-    public init?(
-        role: HTTP2Role, callbacks: HTTP2Callbacks, options: OpaquePointer?,
-        memory: UnsafeMutablePointer<nghttp2_mem>? = nil, memoryOwner: AnyObject? = nil
-    ) {
-        self.memoryOwner = memoryOwner
+    /// A server session whose callbacks are `callbacks` and whose options are `options`
+    /// (`nghttp2_option *`, or nil). Nil if nghttp2 is out of memory.
+    public init?(callbacks: HTTP2Callbacks, options: OpaquePointer?) {
         var session: OpaquePointer?
         let userData = Unmanaged.passUnretained(self).toOpaque()
-        let result: Int32
-        switch role {
-        case .client: result = nghttp2_session_client_new3(&session, callbacks.table, userData, options, memory)
-        case .server: result = nghttp2_session_server_new3(&session, callbacks.table, userData, options, memory)
+        guard nghttp2_session_server_new2(&session, callbacks.table, userData, options) == 0, let session else {
+            return nil
         }
-        guard result == 0, let session else { return nil }
         self.session = session
     }
 
@@ -115,9 +103,6 @@ open class HTTP2Session {
 
     /// A frame went out (`on_frame_send`).
     open func frameSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { 0 }
-
-    /// A queued frame was dropped without being sent (`on_frame_not_send`).
-    open func frameNotSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 { 0 }
 
     /// `streamID` closed with `errorCode` (`on_stream_close`).
     open func streamClosed(streamID: Int32, errorCode: UInt32) -> Int32 { 0 }
