@@ -20,7 +20,7 @@ extension EndToEnd {
             let process = Process()
             // A port the kernel just gave out: a random one once collided in CI (the server
             // could not listen and the test waited for a stats file that never came).
-            let port = TLSTests.freePort()
+            let port = Harness.freePort()
             let statsPath: String
 
             init(folder: String) throws {

@@ -44,7 +44,7 @@ extension EndToEnd {
             let folder = try Harness.scratch("grpc-unknown")
             let server = Process()
             server.executableURL = URL(fileURLWithPath: Harness.binary)
-            let port = Int.random(in: 20_000...30_000)
+            let port = Harness.freePort()
             server.arguments = ["serve", "--protocol", "grpc", "--port", String(port)]
             server.standardError = FileHandle.nullDevice
             try server.run()

@@ -198,6 +198,26 @@ enum Harness {
         return condition()
     }
 
+    /// A port nothing listens on now: the kernel's pick for a socket bound to port 0. Not a
+    /// random one: in the ephemeral range (32768–60999) the thousands of connections the
+    /// suites open may hold it, and the server's bind then fails (seen twice on 2026-12-07).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0, "socket: \(errno)")
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        precondition(bound, "binding 127.0.0.1:0: \(errno)")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Whether something accepts TCP connections on 127.0.0.1:`port` now.
     static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -100,7 +100,7 @@ extension EndToEnd {
                 workload: { protocol: grpc, connections: 4, rate: 300/s, warmup: 500ms, duration: 25s }
                 """, in: folder)
             let results = folder + "/results"
-            let port = Int.random(in: 20_000...60_000)
+            let port = Harness.freePort()
             let url = "http://127.0.0.1:\(port)/metrics"
             let run = try Harness.Run(["launch", file, "--out", results, "--quiet", "--metrics", "127.0.0.1:\(port)"], in: folder)
             let requests = #"barrage_requests_total{cell="builtin-c4-r1",system="builtin"}"#

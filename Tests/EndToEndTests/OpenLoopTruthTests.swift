@@ -211,7 +211,7 @@ extension EndToEnd {
             limit.rlim_cur = limit.rlim_max
             setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
             let folder = try Harness.scratch("echo-12k")
-            let port = Int.random(in: 30_000...40_000)
+            let port = Harness.freePort()
             let server = Process()
             server.executableURL = URL(fileURLWithPath: Harness.binary)
             server.arguments = ["serve", "--protocol", "tcp-echo", "--port", String(port), "--threads", "2"]

@@ -47,7 +47,7 @@ extension EndToEnd {
         @Test(arguments: ["tcp-echo", "grpc"])
         func aGeneratorBlockingItsOwnLoopSeesNoServerPause(protocolName: String) throws {
             let folder = try Harness.scratch("client-stall-\(protocolName)")
-            let port = Int.random(in: 30_000...40_000)
+            let port = Harness.freePort()
             let server = Process()
             server.executableURL = URL(fileURLWithPath: Harness.binary)
             server.arguments = ["serve", "--protocol", protocolName, "--port", String(port)]

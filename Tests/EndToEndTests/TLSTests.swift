@@ -66,26 +66,9 @@ extension EndToEnd {
             }
         }
 
-        /// A port nothing listens on now: the kernel's pick for a socket bound to port 0 (below
-        /// the ephemeral range would do too, but could be taken; this one was free a moment ago).
-        static func freePort() -> Int {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(socket) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-                }
-            }
-            return bound ? Int(UInt16(bigEndian: address.sin_port)) : Int.random(in: 20_000...30_000)
-        }
-
         /// The builtin gRPC server, over TLS with `certificates` (plaintext without).
         static func builtin(_ certificates: Certificates?) throws -> Peer {
-            let port = freePort()
+            let port = Harness.freePort()
             var environment: [String: String] = [:]
             if let certificates {
                 environment = ["BARRAGE_TLS_CERT": certificates.cert, "BARRAGE_TLS_KEY": certificates.key]
@@ -193,7 +176,7 @@ extension EndToEnd {
             let folder = try Harness.scratch("tls-openssl")
             let right = try Certificates(in: folder, caName: "Right CA")
             // OpenSSL's own test server: TLS without ALPN at all.
-            let noALPNPort = Self.freePort()
+            let noALPNPort = Harness.freePort()
             let noALPN = try Peer(
                 "/usr/bin/openssl", ["s_server", "-quiet", "-accept", String(noALPNPort), "-cert", right.cert, "-key", right.key],
                 port: noALPNPort)
@@ -203,7 +186,7 @@ extension EndToEnd {
             #expect(alpn.stderr.contains("tls-handshake: the server did not agree on ALPN h2"), "\(alpn.stderr)")
 
             // ALPN h2, but a client certificate signed by its CA is required (mutual TLS).
-            let mutualPort = Self.freePort()
+            let mutualPort = Harness.freePort()
             let mutual = try Peer(
                 "/usr/bin/openssl",
                 [
