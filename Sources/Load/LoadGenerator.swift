@@ -686,7 +686,7 @@ public final class LoadGenerator {
                 } else if session.requestsInFlight != inFlight {
                     // Calls timed out: their streams' resets go out and new calls take their place.
                     // A connection whose calls are all in time has nothing new to send (servicing
-                    // each of 10,000 every 100 ms only pulled empty output from nghttp2).
+                    // each of 10,000 every 100 ms only pulled empty output from its session).
                     service(connection)
                 }
             case .down(let since)

@@ -3,7 +3,7 @@ protocol LoadSessionDelegate: AnyObject {
     /// One request (a unary call, one ping-pong on a stream, one echo) ended with `outcome`
     /// after `latencyNs`.
     ///
-    /// Called from inside the session (for gRPC from nghttp2 callbacks): it must only record
+    /// Called from inside the session (for gRPC while it reads the answer's frames): it must only record
     /// the outcome and must not call back into the session.
     func sessionFinishedCall(_ outcome: CallOutcome, latencyNs: UInt64)
     /// The server's `grpc-message` for the `outcome` reported next: why calls fail, in its words.
