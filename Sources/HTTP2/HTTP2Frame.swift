@@ -68,13 +68,6 @@ public enum HTTP2Frame {
         public var flags: UInt8
         public var stream: Int32
 
-        public init(length: Int, kind: UInt8, flags: UInt8, stream: Int32) {
-            self.length = length
-            self.kind = kind
-            self.flags = flags
-            self.stream = stream
-        }
-
         /// Reads the header at the front of `bytes`, which holds at least `headerBytes`.
         @inlinable public init(_ bytes: UnsafeRawBufferPointer) {
             length = Int(bytes[0]) << 16 | Int(bytes[1]) << 8 | Int(bytes[2])

@@ -124,7 +124,7 @@ extension GRPCClientConnection {
                 guard ends else { continue }
                 if let body = slots[slot].compressedBody {
                     slots[slot].compressedBody = nil
-                    guard shared.inflater.inflates(body) else {
+                    guard gzip.inflates(body) else {
                         slots[slot].undecodable = true
                         continue
                     }

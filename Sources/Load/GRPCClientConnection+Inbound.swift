@@ -93,10 +93,10 @@ extension GRPCClientConnection {
             return connectionFailed(HTTP2Frame.ErrorCode.frameSizeError)
         }
         guard header.kind == HTTP2Frame.Kind.data else {
-            inbound = .gathering(header)
             if header.length == 0 {
-                inbound = .frameHeader
                 handle(header, UnsafeRawBufferPointer(start: nil, count: 0))
+            } else {
+                inbound = .gathering(header)
             }
             return
         }
@@ -121,10 +121,10 @@ extension GRPCClientConnection {
         }
         let padded = header.has(HTTP2Frame.Flag.padded)
         if padded, header.length == 0 { return connectionFailed(HTTP2Frame.ErrorCode.frameSizeError) }
-        inbound = .data(header, slot: slot, remaining: header.length, padding: 0, padLengthPending: padded)
         if header.length == 0 {
-            inbound = .frameHeader
             dataEnded(header, slot: slot)
+        } else {
+            inbound = .data(header, slot: slot, remaining: header.length, padding: 0, padLengthPending: padded)
         }
     }
 
@@ -202,7 +202,7 @@ extension GRPCClientConnection {
     /// Decodes a piece of the header block of `stream` (every block, even of a stream no slot
     /// holds, goes through the decoder, which must see them all); `ends` on the last piece.
     private func headerFragment(_ fragment: UnsafeRawBufferPointer, stream: Int32, ends: Bool) {
-        guard let inflater else { return }
+        guard let headerDecoder else { return }
         let slot = slot(of: stream)
         let endsStream = continuationEndsStream
         var input = fragment
@@ -210,7 +210,7 @@ extension GRPCClientConnection {
             var field = nghttp2_nv()
             var flags: Int32 = 0
             let used = nghttp2_hd_inflate_hd2(
-                inflater, &field, &flags, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, ends ? 1 : 0)
+                headerDecoder, &field, &flags, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, ends ? 1 : 0)
             guard used >= 0 else { return connectionFailed(HTTP2Frame.ErrorCode.compressionError) }
             input = UnsafeRawBufferPointer(rebasing: input[used...])
             if flags & Int32(NGHTTP2_HD_INFLATE_EMIT.rawValue) != 0, let slot, !slots[slot].blockRejected {
@@ -220,7 +220,7 @@ extension GRPCClientConnection {
                 if !accepted { slots[slot].blockRejected = true }
             }
             if flags & Int32(NGHTTP2_HD_INFLATE_FINAL.rawValue) != 0 {
-                nghttp2_hd_inflate_end_headers(inflater)
+                nghttp2_hd_inflate_end_headers(headerDecoder)
                 break
             }
             if flags & Int32(NGHTTP2_HD_INFLATE_EMIT.rawValue) == 0, input.isEmpty { break }

@@ -125,7 +125,7 @@ extension GRPCClientConnection {
         while slots[slot].headersSent, !slots[slot].localEnded, state != .terminated {
             if template.call == .stream, !slots[slot].sendPending {
                 guard slots[slot].halfClosing else { return }
-                writeData(slot, count: 0, endStream: true, into: &buffer)
+                writeEndStream(slot, into: &buffer)
                 return
             }
             if buffer.count >= limit {
@@ -175,12 +175,10 @@ extension GRPCClientConnection {
         }
     }
 
-    /// An empty DATA frame (a stream call's half-close) or one without END_STREAM.
-    private func writeData(_ slot: Int, count: Int, endStream: Bool, into buffer: inout ByteBuffer) {
-        writeFrame(
-            HTTP2Frame.Kind.data, flags: endStream ? HTTP2Frame.Flag.endStream : 0, stream: slots[slot].streamID,
-            into: &buffer)
-        if endStream { endedLocally(slot) }
+    /// An empty DATA frame with END_STREAM: a stream call's half-close.
+    private func writeEndStream(_ slot: Int, into buffer: inout ByteBuffer) {
+        writeFrame(HTTP2Frame.Kind.data, flags: HTTP2Frame.Flag.endStream, stream: slots[slot].streamID, into: &buffer)
+        endedLocally(slot)
     }
 
     /// Our END_STREAM went out: the stream closes if the server's side already ended.

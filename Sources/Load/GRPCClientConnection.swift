@@ -64,8 +64,8 @@ final class GRPCClientConnection {
     private(set) var requestsInFlight = 0
 
     let template: GRPCRequestTemplate
-    /// What every connection of the generator shares; here, its gzip inflater.
-    let shared: GRPCConnectionShared
+    /// The generator's gzip inflater, shared by its connections: checks compressed answers.
+    let gzip: GzipInflater
     /// Where answers read the time (the generator's clock).
     let clock: LoadClock
     private unowned let delegate: any LoadSessionDelegate
@@ -83,7 +83,7 @@ final class GRPCClientConnection {
     // MARK: HTTP/2 state
 
     /// The answers' HPACK decoder (`nghttp2_hd_inflater *`); nil once the connection failed.
-    var inflater: OpaquePointer?
+    var headerDecoder: OpaquePointer?
     /// Stream ID → slot, for the streams on the wire.
     var streams: StreamTable
     /// The ID the next HEADERS takes; IDs go out in increasing order, so it is assigned then.
@@ -142,15 +142,15 @@ final class GRPCClientConnection {
     /// A connection with `concurrency` slots; its preface, SETTINGS and connection
     /// WINDOW_UPDATE wait in `produceOutput`. Nil only if out of memory.
     init?(
-        index: Int, template: GRPCRequestTemplate, shared: GRPCConnectionShared, concurrency: Int,
+        index: Int, template: GRPCRequestTemplate, gzip: GzipInflater, concurrency: Int,
         delegate: any LoadSessionDelegate, clock: LoadClock = .monotonic
     ) {
-        var inflater: OpaquePointer?
-        guard nghttp2_hd_inflate_new(&inflater) == 0, let inflater else { return nil }
-        self.inflater = inflater
+        var headerDecoder: OpaquePointer?
+        guard nghttp2_hd_inflate_new(&headerDecoder) == 0, let headerDecoder else { return nil }
+        self.headerDecoder = headerDecoder
         self.index = index
         self.template = template
-        self.shared = shared
+        self.gzip = gzip
         self.clock = clock
         self.delegate = delegate
         slotCount = max(concurrency, 1)
@@ -174,7 +174,7 @@ final class GRPCClientConnection {
         slots.deinitialize(count: slotCount)
         slots.deallocate()
         freeList.deallocate()
-        if let inflater { nghttp2_hd_inflate_del(inflater) }
+        if let headerDecoder { nghttp2_hd_inflate_del(headerDecoder) }
     }
 
     /// True while new calls may start: before and after the server's SETTINGS, until anything
@@ -323,8 +323,8 @@ final class GRPCClientConnection {
         openQueue.removeAll()
         openStreams = 0
         state = .closed
-        if let inflater { nghttp2_hd_inflate_del(inflater) }
-        inflater = nil
+        if let headerDecoder { nghttp2_hd_inflate_del(headerDecoder) }
+        headerDecoder = nil
         partial = []
         pingAcksOwed = []
     }

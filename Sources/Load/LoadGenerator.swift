@@ -236,7 +236,7 @@ public final class LoadGenerator {
                 scheme: parameters.tls == nil ? "http" : "https")
             kind = .grpc(
                 template,
-                GRPCConnectionShared(),
+                GzipInflater(),
                 concurrency: parameters.concurrency)
         }
         do {

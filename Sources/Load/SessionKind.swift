@@ -3,8 +3,9 @@
 enum SessionKind {
     /// tcp-echo: the payload every request sends.
     case echo(EchoPayload)
-    /// gRPC: the request template, what the connections share, and streams per connection.
-    case grpc(GRPCRequestTemplate, GRPCConnectionShared, concurrency: Int)
+    /// gRPC: the request template, the gzip inflater the connections share, and streams per
+    /// connection.
+    case grpc(GRPCRequestTemplate, GzipInflater, concurrency: Int)
 
     /// A fresh session for connection `index` reporting to `delegate`; nil only if out of
     /// memory.
@@ -12,9 +13,9 @@ enum SessionKind {
         switch self {
         case .echo(let payload):
             return EchoSession(payload: payload, clock: clock, delegate: delegate)
-        case .grpc(let template, let shared, let concurrency):
+        case .grpc(let template, let gzip, let concurrency):
             return GRPCClientConnection(
-                index: index, template: template, shared: shared,
+                index: index, template: template, gzip: gzip,
                 concurrency: concurrency, delegate: delegate, clock: clock)
         }
     }

@@ -34,7 +34,7 @@ final class InMemoryPair {
     let recorder = OutcomeRecorder()
     let server: TestGRPCServer
     let template: GRPCRequestTemplate
-    let shared = GRPCConnectionShared()
+    let gzip = GzipInflater()
     let client: GRPCClientConnection
 
     init(
@@ -47,7 +47,7 @@ final class InMemoryPair {
         template = GRPCRequestTemplate(
             call: call, authority: "127.0.0.1:50051", payloadBytes: payloadBytes, options: callOptions)
         client = GRPCClientConnection(
-            index: 0, template: template, shared: shared,
+            index: 0, template: template, gzip: gzip,
             concurrency: concurrency, delegate: recorder)!
     }
 
