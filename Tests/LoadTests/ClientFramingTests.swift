@@ -13,13 +13,11 @@ import UV
     static func frames(_ bytes: [UInt8]) -> [(UInt8, UInt8, Int32, [UInt8])] {
         var out: [(UInt8, UInt8, Int32, [UInt8])] = []
         var offset = bytes.starts(with: Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)) ? 24 : 0
-        while offset + 9 <= bytes.count {
-            let length = Int(bytes[offset]) << 16 | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
-            let stream =
-                Int32(bytes[offset + 5] & 0x7F) << 24 | Int32(bytes[offset + 6]) << 16 | Int32(bytes[offset + 7]) << 8
-                | Int32(bytes[offset + 8])
-            out.append((bytes[offset + 3], bytes[offset + 4], stream, Array(bytes[(offset + 9)..<(offset + 9 + length)])))
-            offset += 9 + length
+        while offset + HTTP2Frame.headerBytes <= bytes.count {
+            let header = bytes.withUnsafeBytes { HTTP2Frame.Header(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+            let payload = offset + HTTP2Frame.headerBytes
+            out.append((header.kind, header.flags, header.stream, Array(bytes[payload..<(payload + header.length)])))
+            offset = payload + header.length
         }
         return out
     }
@@ -33,16 +31,9 @@ import UV
         return header + payload
     }
 
-    /// HPACK literals without indexing, new names, no Huffman.
+    /// HPACK literals without indexing, new names, no Huffman (`MalformedAnswerTests`' block).
     static func block(_ fields: [(String, String)]) -> [UInt8] {
-        var out: [UInt8] = []
-        for (name, value) in fields {
-            out += [0, UInt8(name.utf8.count)]
-            out += Array(name.utf8)
-            out.append(UInt8(value.utf8.count))
-            out += Array(value.utf8)
-        }
-        return out
+        MalformedAnswerTests.Frame.headers(fields).payload
     }
 
     static let emptySettings = frame(4, stream: 0, [])
